@@ -1,0 +1,128 @@
+// The one description of every setting Aisle reads. `parseEnv` is pure (it takes the raw
+// environment) so the validation itself is unit-tested; app/env.server.ts applies it at boot.
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL, databaseFlavour } from "../db/database-url";
+
+const optionalString = z.string().trim().optional();
+
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .url({ message: `must be an absolute URL (${what})` });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const csv = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+    // Shopify app credentials: from the Partner dashboard (or `shopify app dev`), or the demo runner.
+    SHOPIFY_API_KEY: z.string().trim().min(1, "is required (the app's client id)"),
+    SHOPIFY_API_SECRET: z.string().trim().min(1, "is required (the app's client secret)"),
+    SHOPIFY_APP_URL: url("the public https URL Shopify reaches the app at"),
+    SCOPES: csv.default(["read_products", "read_customers", "read_orders"]),
+    SHOP_CUSTOM_DOMAIN: optionalString,
+
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .default(DEFAULT_DATABASE_URL)
+      .superRefine((value, ctx) => {
+        try {
+          databaseFlavour(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+
+    CHROMA_URL: url("the Chroma server, e.g. http://127.0.0.1:8000").default("http://127.0.0.1:8000"),
+    CHROMA_TENANT: optionalString,
+    CHROMA_DATABASE: optionalString,
+    CHROMA_API_KEY: optionalString,
+
+    OPENAI_API_KEY: optionalString,
+    EMBEDDINGS_PROVIDER: z.enum(["auto", "local", "openai"]).default("auto"),
+    EMBEDDINGS_MODEL: optionalString,
+    EMBEDDINGS_BASE_URL: url("an OpenAI-compatible embeddings API").optional(),
+    EMBEDDINGS_API_KEY: optionalString,
+
+    LLM_PROVIDER: z.enum(["auto", "openai", "none"]).default("auto"),
+    LLM_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+    LLM_BASE_URL: url("an OpenAI-compatible chat completions API").optional(),
+    LLM_API_KEY: optionalString,
+    LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
+    LLM_TIMEOUT_MS: positiveInt(20_000),
+    LLM_MAX_TOKENS: positiveInt(600),
+  })
+  .superRefine((env, ctx) => {
+    if (
+      env.EMBEDDINGS_PROVIDER === "openai" &&
+      !env.OPENAI_API_KEY &&
+      !env.EMBEDDINGS_API_KEY &&
+      !env.EMBEDDINGS_BASE_URL
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["EMBEDDINGS_PROVIDER"],
+        message: 'is "openai" but neither OPENAI_API_KEY, EMBEDDINGS_API_KEY nor EMBEDDINGS_BASE_URL is set',
+      });
+    }
+    if (env.LLM_PROVIDER === "openai" && !env.OPENAI_API_KEY && !env.LLM_API_KEY && !env.LLM_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LLM_PROVIDER"],
+        message: 'is "openai" but neither OPENAI_API_KEY, LLM_API_KEY nor LLM_BASE_URL is set',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      "Invalid configuration:\n" +
+        problems.map((p) => `  - ${p.variable} ${p.message}`).join("\n") +
+        "\nSee .env.example for every setting.",
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Validates a raw environment; throws an EnvError naming each bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  // An empty value (`KEY=` in .env) means "not set", so defaults and optional checks apply.
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  const result = envSchema.safeParse(present);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? "environment"),
+      message: issue.code === "invalid_type" && issue.input === undefined ? "is required but not set" : issue.message,
+    })),
+  );
+}
+
+/** Which embedding provider is in force once "auto" is resolved. */
+export function resolveEmbeddingsProvider(env: Env): "local" | "openai" {
+  if (env.EMBEDDINGS_PROVIDER !== "auto") return env.EMBEDDINGS_PROVIDER;
+  return env.OPENAI_API_KEY || env.EMBEDDINGS_BASE_URL ? "openai" : "local";
+}
+
+/** Which chat model provider is in force once "auto" is resolved ("none" = retrieval-only answers). */
+export function resolveLlmProvider(env: Env): "openai" | "none" {
+  if (env.LLM_PROVIDER !== "auto") return env.LLM_PROVIDER;
+  return env.OPENAI_API_KEY || env.LLM_BASE_URL ? "openai" : "none";
+}

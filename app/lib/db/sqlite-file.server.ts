@@ -1,0 +1,8 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+/** SQLite creates the file but not its folder; make sure the folder of a `file:` URL exists. */
+export function ensureSqliteDirectory(url: string): void {
+  const file = url.replace(/^file:/, "").split("?")[0];
+  if (file && file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+}

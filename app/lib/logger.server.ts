@@ -1,0 +1,35 @@
+// Structured JSON logs (pino). Every line written while handling a request carries that
+// request's id, taken from an AsyncLocalStorage context opened by the HTTP server (server.mjs).
+import { AsyncLocalStorage } from "node:async_hooks";
+import { pino } from "pino";
+
+interface RequestContext {
+  requestId: string;
+}
+
+const requestContext = new AsyncLocalStorage<RequestContext>();
+
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? "info",
+  base: { service: "aisle" },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  redact: {
+    paths: ["accessToken", "*.accessToken", "apiKey", "*.apiKey", "authorization", "*.authorization"],
+    censor: "[redacted]",
+  },
+  mixin() {
+    const context = requestContext.getStore();
+    return context ? { requestId: context.requestId } : {};
+  },
+});
+
+export type Logger = typeof logger;
+
+/** Runs `fn` with a request id attached to every log line it (and anything it awaits) writes. */
+export function withRequestContext<T>(requestId: string, fn: () => T): T {
+  return requestContext.run({ requestId }, fn);
+}
+
+export function currentRequestId(): string | undefined {
+  return requestContext.getStore()?.requestId;
+}

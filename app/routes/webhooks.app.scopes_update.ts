@@ -1,0 +1,10 @@
+import { z } from "zod";
+import prisma from "../db.server";
+import { recordScopesUpdate } from "../lib/sync/shop-lifecycle.server";
+import { webhookAction } from "../webhooks.server";
+
+const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
+
+export const action = webhookAction("APP_SCOPES_UPDATE", async ({ shop, payload }) => {
+  await recordScopesUpdate(prisma, shop, scopesUpdatePayload.parse(payload).current);
+});

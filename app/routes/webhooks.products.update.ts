@@ -1,0 +1,3 @@
+import { acknowledgeOnly, webhookAction } from "../webhooks.server";
+
+export const action = webhookAction("PRODUCTS_UPDATE", acknowledgeOnly);

@@ -1,0 +1,36 @@
+// The app process's long-lived clients, each created once here from validated configuration.
+import prisma from "./db.server";
+import { env } from "./env.server";
+import { resolveLlmProvider } from "./lib/config/env-schema";
+import { databaseFlavour } from "./lib/db/database-url";
+import type { HealthDependencies } from "./lib/health.server";
+import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
+import { createChromaClient } from "./lib/search/chroma.server";
+import { createEmbeddings } from "./lib/search/embeddings.server";
+import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
+
+export const chroma = createChromaClient(env);
+export const embeddingsProvider = createEmbeddings(env);
+export const llmProvider = resolveLlmProvider(env);
+
+export function healthDependencies(): HealthDependencies {
+  const { descriptor } = embeddingsProvider;
+  return {
+    db: prisma,
+    databaseFlavour: databaseFlavour(env.DATABASE_URL),
+    chroma,
+    chromaUrl: env.CHROMA_URL,
+    embedder: {
+      ...descriptor,
+      probe: () =>
+        descriptor.provider === "local"
+          ? LocalEmbeddings.ready()
+          : probeOpenAiCompatible(descriptor.baseUrl, env.EMBEDDINGS_API_KEY ?? env.OPENAI_API_KEY),
+    },
+    llm: {
+      provider: llmProvider,
+      model: env.LLM_MODEL,
+      probe: () => probeOpenAiCompatible(env.LLM_BASE_URL, env.LLM_API_KEY ?? env.OPENAI_API_KEY),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Starts a local Chroma server as a child process, waits for its heartbeat, stops it cleanly.
+// Used by `npm run chroma`, `npm run demo` and the test suites.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "server.cjs");
+
+export interface RunningChroma {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function waitForHeartbeat(url: string, timeoutMs: number, isAlive: () => boolean = () => true) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error("Chroma exited before it answered its heartbeat");
+    try {
+      const response = await fetch(`${url}/api/v2/heartbeat`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+      lastError = new Error(`heartbeat answered ${response.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`Chroma did not answer its heartbeat at ${url} within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+export async function startChroma(options: { dataDir: string; port: number; quiet?: boolean }): Promise<RunningChroma> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const child = spawn(process.execPath, [serverScript, options.dataDir, String(options.port)], {
+    stdio: options.quiet ? "ignore" : ["ignore", "inherit", "inherit"],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+  });
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitForHeartbeat(url, 30_000, () => !exited);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    url,
+    port: options.port,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}
