@@ -6,8 +6,9 @@ import { existsSync } from "node:fs";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 
-// A local .env is read when present; real environment variables win over it.
-if (existsSync(".env")) process.loadEnvFile(".env");
+// A local .env (or the file ENV_FILE names) is read when present; real environment variables win.
+const envFile = process.env.ENV_FILE ?? ".env";
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const production = process.env.NODE_ENV === "production";
 const port = Number(process.env.PORT ?? 3000);
@@ -20,6 +21,10 @@ const vite = production
 async function loadBuild() {
   return vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
 }
+
+// Load the app once before listening: a bad configuration stops the process here, with the
+// message naming the variable, instead of failing on the first request.
+const { logger } = (await loadBuild()).entry.module;
 
 const app = express();
 app.disable("x-powered-by");
@@ -54,8 +59,7 @@ app.all("*", async (req, res, next) => {
   }
 });
 
-const server = app.listen(port, host, async () => {
-  const { logger } = (await loadBuild()).entry.module;
+const server = app.listen(port, host, () => {
   logger.info({ port, mode: production ? "production" : "development" }, "Aisle is listening");
 });
 

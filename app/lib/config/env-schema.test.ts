@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv, resolveEmbeddingsProvider, resolveLlmProvider } from "./env-schema";
+
+const required = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://aisle.example.com",
+};
+
+function problemsOf(raw: Record<string, string | undefined>) {
+  try {
+    parseEnv(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return error as EnvError;
+  }
+  throw new Error("expected the environment to be rejected");
+}
+
+describe("parseEnv", () => {
+  it("accepts the required variables alone and fills in defaults", () => {
+    const env = parseEnv(required);
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBe("file:./.data/aisle.sqlite");
+    expect(env.CHROMA_URL).toBe("http://127.0.0.1:8000");
+    expect(env.SCOPES).toEqual(["read_products", "read_customers", "read_orders"]);
+    expect(resolveEmbeddingsProvider(env)).toBe("local");
+    expect(resolveLlmProvider(env)).toBe("none");
+  });
+
+  it("names a missing variable", () => {
+    const error = problemsOf({ ...required, SHOPIFY_API_SECRET: undefined });
+    expect(error.problems).toEqual([{ variable: "SHOPIFY_API_SECRET", message: "is required but not set" }]);
+    expect(error.message).toContain("SHOPIFY_API_SECRET is required but not set");
+  });
+
+  it("treats an empty value as not set", () => {
+    const error = problemsOf({ ...required, SHOPIFY_API_KEY: "  " });
+    expect(error.problems.map((p) => p.variable)).toEqual(["SHOPIFY_API_KEY"]);
+  });
+
+  it("names each invalid variable with what is expected", () => {
+    const error = problemsOf({
+      ...required,
+      PORT: "http",
+      CHROMA_URL: "not a url",
+      DATABASE_URL: "mysql://db/aisle",
+      LOG_LEVEL: "loud",
+    });
+    const byVariable = Object.fromEntries(error.problems.map((p) => [p.variable, p.message]));
+    expect(Object.keys(byVariable).sort()).toEqual(["CHROMA_URL", "DATABASE_URL", "LOG_LEVEL", "PORT"]);
+    expect(byVariable.CHROMA_URL).toMatch(/absolute URL/);
+    expect(byVariable.DATABASE_URL).toMatch(/file:.*postgres/);
+  });
+
+  it("rejects an explicit provider without credentials", () => {
+    const error = problemsOf({ ...required, LLM_PROVIDER: "openai", EMBEDDINGS_PROVIDER: "openai" });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(["EMBEDDINGS_PROVIDER", "LLM_PROVIDER"]);
+  });
+
+  it("switches to OpenAI-compatible providers when a key or base URL is configured", () => {
+    const env = parseEnv({ ...required, OPENAI_API_KEY: "sk-test", LLM_BASE_URL: "http://127.0.0.1:11434/v1" });
+    expect(resolveEmbeddingsProvider(env)).toBe("openai");
+    expect(resolveLlmProvider(env)).toBe("openai");
+  });
+
+  it("hides database credentials in its message", () => {
+    const error = problemsOf({ ...required, DATABASE_URL: "mysql://admin:hunter2@db/aisle" });
+    expect(error.message).not.toContain("hunter2");
+  });
+});

@@ -1,0 +1,14 @@
+// A fresh, migrated SQLite database per call (a copy of the template built in global setup).
+import { copyFileSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { inject } from "vitest";
+import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
+
+export function createTestDatabase() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "aisle-db-"));
+  const file = path.join(dir, "test.sqlite");
+  copyFileSync(inject("templateDatabasePath"), file);
+  const url = `file:${file}`;
+  return { url, prisma: createPrismaClient(url) };
+}

@@ -1,0 +1,52 @@
+// The built app server, started the way the demo starts it, logs JSON with a request id on
+// every line written while handling a request.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../tools/lib/ports";
+import { startStack, type RunningStack } from "../../tools/stack";
+
+let stack: RunningStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-server-"));
+  stack = await startStack({ dataDir, appPort: await freePort(), chromaPort: await freePort() });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("app server", () => {
+  it("tags each log line of a request with its id", async () => {
+    const response = await fetch(`${stack.app.url}/healthz`, { headers: { "x-request-id": "req-logging-check" } });
+    expect(response.headers.get("x-request-id")).toBe("req-logging-check");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const lines = stack.app
+      .output()
+      .split("\n")
+      .filter((line) => line.includes("req-logging-check"))
+      .map((line) => JSON.parse(line));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0]).toMatchObject({ requestId: "req-logging-check", path: "/healthz", status: 200, msg: "request" });
+  });
+
+  it("generates an id when the caller sends none, and refuses to echo a malformed one", async () => {
+    const generated = await fetch(`${stack.app.url}/healthz`);
+    expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const injected = await fetch(`${stack.app.url}/healthz`, { headers: { "x-request-id": "bad id\twith spaces" } });
+    expect(injected.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("reports Chroma down, with a 503, when it stops", async () => {
+    await stack.chroma.stop();
+    const response = await fetch(`${stack.app.url}/healthz`);
+    expect(response.status).toBe(503);
+    const report = await response.json();
+    expect(report.components.chroma.status).toBe("down");
+    expect(report.components.database.status).toBe("ok");
+  });
+});

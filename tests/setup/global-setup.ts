@@ -1,0 +1,29 @@
+// Once per `vitest run`: a real Chroma server on a free port and a migrated SQLite template
+// database that each test file copies (migrating once is much faster than per file).
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startChroma } from "../../tools/chroma/chroma-process";
+import { migrateDatabase } from "../../tools/lib/database";
+import { freePort } from "../../tools/lib/ports";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    chromaUrl: string;
+    templateDatabasePath: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-tests-"));
+  const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
+  const templateDatabasePath = path.join(workDir, "template.sqlite");
+  await migrateDatabase(`file:${templateDatabasePath}`);
+  project.provide("chromaUrl", chroma.url);
+  project.provide("templateDatabasePath", templateDatabasePath);
+  return async () => {
+    await chroma.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,58 @@
+// Runs the real app server (server.mjs, production build) as a child process.
+import { spawn } from "node:child_process";
+import { waitForHttp } from "./wait-for-http";
+
+export interface RunningApp {
+  url: string;
+  stop(): Promise<void>;
+  /** Everything the app wrote to stdout/stderr (JSON log lines), for assertions and debugging. */
+  output(): string;
+}
+
+export async function startApp(options: {
+  port: number;
+  env: Record<string, string>;
+  echo?: boolean;
+}): Promise<RunningApp> {
+  const child = spawn(process.execPath, ["server.mjs"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(options.port),
+      HOST: "127.0.0.1",
+      // The stack passes every setting explicitly; a developer's .env must not leak in.
+      ENV_FILE: "/dev/null",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (options.echo) process.stdout.write(chunk);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitForHttp(`${url}/healthz`, { timeoutMs: 60_000, isAlive: () => !exited, accept: () => true });
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw new Error(`${(error as Error).message}\n--- app output ---\n${output}`);
+  }
+  return {
+    url,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `npm test`: everything — lint, types, build, unit + integration (Vitest), end-to-end
+# (Playwright in Chromium). Ends with one "Summary: N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reports="$(mktemp -d)"
+trap 'rm -rf "$reports"' EXIT
+
+bash tools/ensure-chromium.sh
+echo "▶ lint" && npm run --silent lint
+echo "▶ typecheck" && npm run --silent typecheck
+echo "▶ build" && npm run --silent build > "$reports/build.log" 2>&1 || { cat "$reports/build.log"; exit 1; }
+
+status=0
+echo "▶ unit + integration (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest.json" || status=1
+echo "▶ end-to-end (playwright)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/playwright.json" npx playwright test --reporter=list,json || status=1
+
+node tools/test-summary.mjs "$reports/vitest.json" "$reports/playwright.json"
+exit "$status"
