@@ -1,0 +1,193 @@
+// Product → what gets indexed. Pure: the same product always gives the same text, metadata and
+// hashes, so sync can decide from the hashes alone whether to call the embedding model
+// (text changed) or only refresh metadata (price, stock, SKUs…) or do nothing.
+import { createHash } from "node:crypto";
+import { convert } from "html-to-text";
+import type { Product } from "./product";
+
+/** Fields a merchant can choose to feed the embedded text (assistant settings). */
+export type IndexableField =
+  "description" | "vendor" | "productType" | "tags" | "collections" | "options" | "metafields";
+
+export const ALL_INDEXABLE_FIELDS: readonly IndexableField[] = [
+  "description",
+  "vendor",
+  "productType",
+  "tags",
+  "collections",
+  "options",
+  "metafields",
+];
+
+export interface DocumentOptions {
+  fields?: readonly IndexableField[];
+  /** Long descriptions are cut (at a sentence or word boundary) to keep embeddings focused. */
+  maxDescriptionChars?: number;
+}
+
+/** Flat, filterable metadata (Chroma metadata values must be scalars). */
+export interface ProductMetadata {
+  productId: string;
+  handle: string;
+  title: string;
+  vendor: string;
+  productType: string;
+  status: string;
+  /** "|tag a|tag b|" — delimited so a `$contains` on "|tag|" matches whole values only. */
+  tags: string;
+  collections: string;
+  optionValues: string;
+  skus: string;
+  barcodes: string;
+  minPrice: number;
+  maxPrice: number;
+  compareAtMaxPrice: number;
+  available: boolean;
+  inventoryQuantity: number;
+  imageUrl: string;
+  onlineStoreUrl: string;
+  updatedAt: string;
+  /** JSON of VariantSummary[]: what a product card needs (variant choice, prices, stock). */
+  variantsJson: string;
+}
+
+/** Per-variant data carried in the index so search results render cards without a DB read. */
+export interface VariantSummary {
+  id: string;
+  title: string;
+  price: string;
+  compareAtPrice: string | null;
+  available: boolean;
+  sku: string | null;
+  options: Record<string, string>;
+  imageUrl: string | null;
+}
+
+export interface ProductDocument {
+  id: string;
+  /** The embedded text: meaning only, no prices or stock (those change on every sale). */
+  text: string;
+  /** Extra exact-match terms for the lexical index (SKUs, barcodes, handle). */
+  keywords: string[];
+  metadata: ProductMetadata;
+  /** sha256 of `text`: when it changes, the product is embedded again. */
+  contentHash: string;
+  /** sha256 of keywords + metadata: when only this changes, only metadata is written. */
+  metadataHash: string;
+}
+
+export function htmlToPlainText(html: string): string {
+  if (!html) return "";
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: "a", options: { ignoreHref: true } },
+      { selector: "img", format: "skip" },
+      { selector: "script", format: "skip" },
+      { selector: "style", format: "skip" },
+      { selector: "h1", options: { uppercase: false } },
+      { selector: "h2", options: { uppercase: false } },
+      { selector: "h3", options: { uppercase: false } },
+      { selector: "h4", options: { uppercase: false } },
+      { selector: "h5", options: { uppercase: false } },
+      { selector: "h6", options: { uppercase: false } },
+      { selector: "table", format: "dataTable", options: { uppercaseHeaderCells: false } },
+    ],
+  })
+    .replace(/[ \t]+/g, " ")
+    .replace(/^ +| +$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+export function truncateText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = text.slice(0, maxChars);
+  const sentenceEnd = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf(".\n"));
+  if (sentenceEnd > maxChars * 0.6) return cut.slice(0, sentenceEnd + 1);
+  const wordEnd = cut.lastIndexOf(" ");
+  return (wordEnd > 0 ? cut.slice(0, wordEnd) : cut) + "…";
+}
+
+const unique = (values: string[]) => [...new Set(values.map((v) => v.trim()).filter(Boolean))];
+const delimited = (values: string[]) => (values.length ? `|${unique(values).join("|")}|` : "");
+
+function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+function embeddedText(product: Product, fields: ReadonlySet<IndexableField>, maxDescriptionChars: number): string {
+  const lines = [product.title];
+  if (fields.has("vendor") && product.vendor) lines.push(`Brand: ${product.vendor}`);
+  if (fields.has("productType") && product.productType) lines.push(`Type: ${product.productType}`);
+  if (fields.has("collections") && product.collections?.length) {
+    lines.push(`Collections: ${unique(product.collections.map((c) => c.title)).join(", ")}`);
+  }
+  if (fields.has("tags") && product.tags.length) lines.push(`Tags: ${unique(product.tags).join(", ")}`);
+  if (fields.has("options")) {
+    const options = product.options.filter((o) => !(o.name === "Title" && o.values.join() === "Default Title"));
+    if (options.length) lines.push(`Options: ${options.map((o) => `${o.name}: ${o.values.join(", ")}`).join("; ")}`);
+  }
+  if (fields.has("metafields")) {
+    for (const field of product.metafields) lines.push(`${field.key.replace(/_/g, " ")}: ${field.value}`);
+  }
+  if (fields.has("description")) {
+    const description = truncateText(htmlToPlainText(product.descriptionHtml), maxDescriptionChars);
+    if (description) lines.push("", description);
+  }
+  return lines.join("\n");
+}
+
+function productMetadata(product: Product): ProductMetadata {
+  const prices = product.variants.map((v) => Number(v.price)).filter(Number.isFinite);
+  const compareAt = product.variants.map((v) => Number(v.compareAtPrice ?? NaN)).filter(Number.isFinite);
+  const quantities = product.variants.map((v) => v.inventoryQuantity ?? 0);
+  return {
+    productId: product.id,
+    handle: product.handle,
+    title: product.title,
+    vendor: product.vendor,
+    productType: product.productType,
+    status: product.status,
+    tags: delimited(product.tags),
+    collections: delimited((product.collections ?? []).map((c) => c.handle)),
+    optionValues: delimited(product.variants.flatMap((v) => v.selectedOptions.map((o) => `${o.name}:${o.value}`))),
+    skus: delimited(product.variants.map((v) => v.sku ?? "")),
+    barcodes: delimited(product.variants.map((v) => v.barcode ?? "")),
+    minPrice: prices.length ? Math.min(...prices) : 0,
+    maxPrice: prices.length ? Math.max(...prices) : 0,
+    compareAtMaxPrice: compareAt.length ? Math.max(...compareAt) : 0,
+    available: product.variants.some((v) => v.availableForSale),
+    inventoryQuantity: quantities.reduce((sum, q) => sum + Math.max(q, 0), 0),
+    imageUrl: product.featuredImage?.url ?? "",
+    onlineStoreUrl: product.onlineStoreUrl ?? "",
+    updatedAt: product.updatedAt,
+    variantsJson: JSON.stringify(
+      product.variants.map<VariantSummary>((v) => ({
+        id: v.id,
+        title: v.title,
+        price: v.price,
+        compareAtPrice: v.compareAtPrice,
+        available: v.availableForSale,
+        sku: v.sku,
+        options: Object.fromEntries(v.selectedOptions.map((o) => [o.name, o.value])),
+        imageUrl: v.imageUrl,
+      })),
+    ),
+  };
+}
+
+export function buildProductDocument(product: Product, options: DocumentOptions = {}): ProductDocument {
+  const fields = new Set(options.fields ?? ALL_INDEXABLE_FIELDS);
+  const text = embeddedText(product, fields, options.maxDescriptionChars ?? 1500);
+  const keywords = unique([product.handle, ...product.variants.flatMap((v) => [v.sku ?? "", v.barcode ?? ""])]);
+  const metadata = productMetadata(product);
+  return {
+    id: product.id,
+    text,
+    keywords,
+    metadata,
+    contentHash: sha256(text),
+    metadataHash: sha256(JSON.stringify([keywords, metadata])),
+  };
+}
