@@ -94,7 +94,7 @@ export function htmlToPlainText(html: string): string {
       { selector: "table", format: "dataTable", options: { uppercaseHeaderCells: false } },
     ],
   })
-    .replace(/[ \t]+/g, " ")
+    .replace(/[ \t\u00a0]+/g, " ")
     .replace(/^ +| +$/gm, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
