@@ -1,0 +1,106 @@
+-- CreateTable
+CREATE TABLE "WebhookDelivery" (
+    "webhookId" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "resourceId" TEXT,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "ProductSync" (
+    "shop" TEXT NOT NULL,
+    "productId" TEXT NOT NULL,
+    "shopifyUpdatedAt" DATETIME,
+    "deleted" BOOLEAN NOT NULL DEFAULT false,
+    "snapshot" TEXT,
+    "snapshotHash" TEXT,
+    "version" INTEGER NOT NULL DEFAULT 0,
+    "pending" BOOLEAN NOT NULL DEFAULT true,
+    "indexedContentHash" TEXT,
+    "indexedMetadataHash" TEXT,
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastError" TEXT,
+    "changedAt" DATETIME,
+    "changeSource" TEXT,
+    "seenInImportId" TEXT,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("shop", "productId")
+);
+
+-- CreateTable
+CREATE TABLE "ImportRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "bulkOperationId" TEXT,
+    "resultUrl" TEXT,
+    "total" INTEGER,
+    "objectCount" INTEGER NOT NULL DEFAULT 0,
+    "linesDone" INTEGER NOT NULL DEFAULT 0,
+    "productsDone" INTEGER NOT NULL DEFAULT 0,
+    "malformedLines" INTEGER NOT NULL DEFAULT 0,
+    "malformedSample" TEXT,
+    "removedExtras" INTEGER NOT NULL DEFAULT 0,
+    "error" TEXT,
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME,
+    "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "exportFinishedAt" DATETIME,
+    "downloadedAt" DATETIME,
+    "finishedAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "SyncShopStats" (
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "embeddingCalls" INTEGER NOT NULL DEFAULT 0,
+    "embeddedDocuments" INTEGER NOT NULL DEFAULT 0,
+    "embeddingTokens" INTEGER NOT NULL DEFAULT 0,
+    "metadataUpdates" INTEGER NOT NULL DEFAULT 0,
+    "removals" INTEGER NOT NULL DEFAULT 0,
+    "webhooksReceived" INTEGER NOT NULL DEFAULT 0,
+    "lastWebhookAt" DATETIME,
+    "lastReconcileAt" DATETIME,
+    "nextReconcileAt" DATETIME,
+    "lastDriftMissing" INTEGER NOT NULL DEFAULT 0,
+    "lastDriftExtra" INTEGER NOT NULL DEFAULT 0,
+    "lastDriftStale" INTEGER NOT NULL DEFAULT 0,
+    "lastDriftIndex" INTEGER NOT NULL DEFAULT 0,
+    "productsInShopify" INTEGER,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "SyncLagSample" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "shop" TEXT NOT NULL,
+    "lagMs" INTEGER NOT NULL,
+    "recordedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_shop_receivedAt_idx" ON "WebhookDelivery"("shop", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "ProductSync_pending_nextAttemptAt_idx" ON "ProductSync"("pending", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "ProductSync_shop_pending_idx" ON "ProductSync"("shop", "pending");
+
+-- CreateIndex
+CREATE INDEX "ProductSync_leaseOwner_idx" ON "ProductSync"("leaseOwner");
+
+-- CreateIndex
+CREATE INDEX "ImportRun_shop_startedAt_idx" ON "ImportRun"("shop", "startedAt");
+
+-- CreateIndex
+CREATE INDEX "ImportRun_status_idx" ON "ImportRun"("status");
+
+-- CreateIndex
+CREATE INDEX "SyncLagSample_shop_recordedAt_idx" ON "SyncLagSample"("shop", "recordedAt");
