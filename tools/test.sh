@@ -7,6 +7,9 @@ reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
 
 bash tools/ensure-chromium.sh
+TEST_POSTGRES_URL="$(bash tools/ensure-postgres.sh)"
+export TEST_POSTGRES_URL
+[ -n "$TEST_POSTGRES_URL" ] || echo "No Postgres available: the Postgres tests will be skipped (see tools/ensure-postgres.sh)."
 echo "▶ lint" && npm run --silent lint
 echo "▶ typecheck" && npm run --silent typecheck
 echo "▶ build" && npm run --silent build > "$reports/build.log" 2>&1 || { cat "$reports/build.log"; exit 1; }
