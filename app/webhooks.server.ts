@@ -6,8 +6,17 @@ import { authenticate } from "./shopify.server";
 
 export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 
-export function webhookAction(expectedTopic: string, handle: (webhook: WebhookContext) => Promise<void>) {
+/** The body exactly as Shopify sent it: ids beyond 2^53 must be read from the text, not from `payload`. */
+export interface WebhookDelivery {
+  rawBody: string;
+}
+
+export function webhookAction(
+  expectedTopic: string,
+  handle: (webhook: WebhookContext, delivery: WebhookDelivery) => Promise<void>,
+) {
   return async ({ request }: ActionFunctionArgs) => {
+    const rawBody = request.clone().text();
     const webhook = await authenticate.webhook(request);
     const log = logger.child({ shop: webhook.shop, topic: webhook.topic, webhookId: webhook.webhookId });
     if (webhook.topic !== expectedTopic) {
@@ -15,7 +24,7 @@ export function webhookAction(expectedTopic: string, handle: (webhook: WebhookCo
       log.error({ expectedTopic }, "webhook delivered to the route of another topic");
       return new Response(null, { status: 200 });
     }
-    await handle(webhook);
+    await handle(webhook, { rawBody: await rawBody });
     log.info("webhook accepted");
     return new Response(null, { status: 200 });
   };
