@@ -6,12 +6,16 @@ import { databaseFlavour } from "./lib/db/database-url";
 import type { HealthDependencies } from "./lib/health.server";
 import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
 import { createChromaClient } from "./lib/search/chroma.server";
+import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
 import { createEmbeddings } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
+import { logger } from "./lib/logger.server";
 
 export const chroma = createChromaClient(env);
 export const embeddingsProvider = createEmbeddings(env);
 export const llmProvider = resolveLlmProvider(env);
+/** The shop product index (sync writes, search reads): one per process. */
+export const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings: embeddingsProvider, log: logger });
 
 export function healthDependencies(): HealthDependencies {
   const { descriptor } = embeddingsProvider;
