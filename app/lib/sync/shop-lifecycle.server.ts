@@ -33,3 +33,33 @@ export async function recordScopesUpdate(db: PrismaClient, shop: string, scopes:
     db.shop.updateMany({ where: { domain: shop }, data: { scopes: scope } }),
   ]);
 }
+
+export interface RedactDependencies {
+  db: PrismaClient;
+  log: Logger;
+  /** Drops the shop's collections from the vector store (ProductIndex.dropShop). */
+  dropIndex: (shop: string) => Promise<void>;
+  /** Customers, conversations, exports… (app/lib/customers deleteShopData). */
+  deleteCustomerData?: (shop: string) => Promise<unknown>;
+}
+
+/**
+ * shop/redact (48 hours after uninstall): every trace of the shop goes — vector store first (so a
+ * failure there leaves the rows that say what to delete, and Shopify's retry finishes the job), then
+ * customer data, then sync state, deliveries, sessions and the shop record.
+ */
+export async function redactShop(deps: RedactDependencies, shop: string) {
+  const { db, log } = deps;
+  await deps.dropIndex(shop);
+  await deps.deleteCustomerData?.(shop);
+  const counts = await db.$transaction([
+    db.productSync.deleteMany({ where: { shop } }),
+    db.webhookDelivery.deleteMany({ where: { shop } }),
+    db.importRun.deleteMany({ where: { shop } }),
+    db.syncLagSample.deleteMany({ where: { shop } }),
+    db.syncShopStats.deleteMany({ where: { shop } }),
+    db.session.deleteMany({ where: { shop } }),
+    db.shop.deleteMany({ where: { domain: shop } }),
+  ]);
+  log.info({ shop, products: counts[0].count, deliveries: counts[1].count }, "shop redacted");
+}

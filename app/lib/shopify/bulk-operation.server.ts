@@ -1,0 +1,72 @@
+// Bulk operations: start the product export, read its status, stream its JSONL result.
+import { Readable } from "node:stream";
+import { createInterface } from "node:readline";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { ShopifyUserError, type AdminGraphql, type UserError } from "./admin-graphql";
+import { BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS } from "./product-queries";
+
+export type BulkOperationStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+
+export interface BulkOperationState {
+  id: string;
+  status: BulkOperationStatus;
+  errorCode: string | null;
+  /** Shopify sends the counts as strings (UnsignedInt64). */
+  objectCount: number;
+  rootObjectCount: number;
+  url: string | null;
+  partialDataUrl: string | null;
+}
+
+export async function startBulkQuery(admin: AdminGraphql, query: string): Promise<string> {
+  const data = await admin.query<{
+    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: UserError[] };
+  }>(BULK_OPERATION_RUN_QUERY, { query });
+  const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+  if (userErrors.length || !bulkOperation) throw new ShopifyUserError(userErrors, "bulkOperationRunQuery");
+  return bulkOperation.id;
+}
+
+export async function getBulkOperation(admin: AdminGraphql, id: string): Promise<BulkOperationState | null> {
+  const data = await admin.query<{
+    bulkOperation: {
+      id: string;
+      status: BulkOperationStatus;
+      errorCode: string | null;
+      objectCount: string | number;
+      rootObjectCount: string | number;
+      url: string | null;
+      partialDataUrl: string | null;
+    } | null;
+  }>(BULK_OPERATION_STATUS, { id });
+  const op = data.bulkOperation;
+  if (!op) return null;
+  return {
+    id: op.id,
+    status: op.status,
+    errorCode: op.errorCode,
+    objectCount: Number(op.objectCount),
+    rootObjectCount: Number(op.rootObjectCount),
+    url: op.url,
+    partialDataUrl: op.partialDataUrl,
+  };
+}
+
+export type FetchFunction = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** The result file as lines, streamed (never held whole in memory). An empty export has no URL. */
+export async function* downloadJsonlLines(url: string, fetchFn: FetchFunction = fetch): AsyncGenerator<string> {
+  const response = await fetchFn(url);
+  if (!response.ok || !response.body) {
+    throw new Error(`bulk operation result download failed: HTTP ${response.status} ${response.statusText}`);
+  }
+  const lines = createInterface({
+    input: Readable.fromWeb(response.body as NodeReadableStream),
+    crlfDelay: Infinity,
+  });
+  try {
+    for await (const line of lines) yield line;
+  } finally {
+    lines.close();
+  }
+}

@@ -1,0 +1,236 @@
+// Initial (and on-demand) import as a resumable state machine on the ImportRun row:
+// requested → exporting (bulk operation running) → downloading (JSONL streamed into sync state,
+// checkpointed at product boundaries) → indexing (the worker drains) → completed | failed.
+// Every step can be interrupted at any point (crash, deploy) and is taken up again by whichever
+// process next holds the run's lease; re-applying a product is a no-op, so nothing is duplicated.
+import type { ImportRun, PrismaClient } from "@prisma/client";
+import type { Logger } from "../logger.server";
+import type { AdminGraphql } from "../shopify/admin-graphql";
+import { assembleBulkProducts } from "../shopify/bulk-jsonl";
+import {
+  downloadJsonlLines,
+  getBulkOperation,
+  startBulkQuery,
+  type FetchFunction,
+} from "../shopify/bulk-operation.server";
+import { productFromGraphql } from "../shopify/product-from-graphql";
+import { productsBulkQuery, productsByIdQuery, type MetafieldKey } from "../shopify/product-queries";
+import { applyProductChange } from "./product-state.server";
+
+export const ACTIVE_IMPORT_STATUSES = ["requested", "exporting", "downloading", "indexing"] as const;
+const MALFORMED_SAMPLE_LIMIT = 1000;
+const CHECKPOINT_EVERY = 100;
+
+export interface ImportDependencies {
+  db: PrismaClient;
+  log: Logger;
+  adminFor: (shop: string) => Promise<AdminGraphql>;
+  fetchResult?: FetchFunction;
+  metafieldKeys?: readonly MetafieldKey[];
+  leaseMs?: number;
+}
+
+interface MalformedEntry {
+  line: number;
+  reason: string;
+  productId?: string;
+}
+
+/** Starts an import unless one is already under way for the shop (then that one is returned). */
+export async function requestImport(db: PrismaClient, shop: string): Promise<ImportRun> {
+  const active = await db.importRun.findFirst({
+    where: { shop, status: { in: [...ACTIVE_IMPORT_STATUSES] } },
+    orderBy: { startedAt: "desc" },
+  });
+  return active ?? db.importRun.create({ data: { shop, status: "requested" } });
+}
+
+/** Takes the run's lease (conditional update), or returns null when another worker holds it. */
+async function leaseRun(db: PrismaClient, runId: string, owner: string, leaseMs: number): Promise<ImportRun | null> {
+  const now = new Date();
+  const taken = await db.importRun.updateMany({
+    where: {
+      id: runId,
+      status: { in: [...ACTIVE_IMPORT_STATUSES] },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: owner }],
+    },
+    data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
+  });
+  return taken.count ? db.importRun.findUnique({ where: { id: runId } }) : null;
+}
+
+const releaseRun = (db: PrismaClient, runId: string, owner: string) =>
+  db.importRun.updateMany({ where: { id: runId, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
+
+/**
+ * Moves one run forward as far as it can go now. Returns the run's status afterwards.
+ * `owner` identifies the caller's lease; the lease is renewed at every checkpoint.
+ */
+export async function advanceImport(deps: ImportDependencies, runId: string, owner: string): Promise<string> {
+  const { db } = deps;
+  const leaseMs = deps.leaseMs ?? 120_000;
+  let run = await leaseRun(db, runId, owner, leaseMs);
+  if (!run) return (await db.importRun.findUnique({ where: { id: runId } }))?.status ?? "missing";
+  const log = deps.log.child({ shop: run.shop, importId: run.id });
+  try {
+    if (run.status === "requested") run = await startExport(deps, run);
+    if (run.status === "exporting") run = await checkExport(deps, run);
+    if (run.status === "downloading") run = await download(deps, run, owner, leaseMs, log);
+    if (run.status === "indexing") run = await checkIndexed(db, run);
+    return run.status;
+  } catch (error) {
+    log.warn({ err: error, status: run.status }, "import step failed; it will be retried");
+    await db.importRun.update({
+      where: { id: run.id },
+      data: { error: (error instanceof Error ? error.message : String(error)).slice(0, 500) },
+    });
+    throw error;
+  } finally {
+    await releaseRun(db, runId, owner);
+  }
+}
+
+async function startExport(deps: ImportDependencies, run: ImportRun): Promise<ImportRun> {
+  const admin = await deps.adminFor(run.shop);
+  const bulkOperationId = await startBulkQuery(admin, productsBulkQuery(deps.metafieldKeys));
+  deps.log.info({ shop: run.shop, bulkOperationId }, "bulk export started");
+  return deps.db.importRun.update({
+    where: { id: run.id },
+    data: { status: "exporting", bulkOperationId, error: null },
+  });
+}
+
+async function checkExport(deps: ImportDependencies, run: ImportRun): Promise<ImportRun> {
+  const admin = await deps.adminFor(run.shop);
+  const op = await getBulkOperation(admin, run.bulkOperationId!);
+  if (!op) return fail(deps.db, run, `bulk operation ${run.bulkOperationId} not found`);
+  if (op.status === "COMPLETED") {
+    return deps.db.importRun.update({
+      where: { id: run.id },
+      data: {
+        status: "downloading",
+        resultUrl: op.url,
+        total: op.rootObjectCount,
+        objectCount: op.objectCount,
+        exportFinishedAt: new Date(),
+        error: null,
+      },
+    });
+  }
+  if (op.status === "FAILED" || op.status === "CANCELED" || op.status === "EXPIRED") {
+    return fail(deps.db, run, `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`);
+  }
+  return deps.db.importRun.update({ where: { id: run.id }, data: { objectCount: op.objectCount } });
+}
+
+function fail(db: PrismaClient, run: ImportRun, error: string) {
+  return db.importRun.update({ where: { id: run.id }, data: { status: "failed", error, finishedAt: new Date() } });
+}
+
+async function download(
+  deps: ImportDependencies,
+  run: ImportRun,
+  owner: string,
+  leaseMs: number,
+  log: Logger,
+): Promise<ImportRun> {
+  const { db } = deps;
+  const malformed: MalformedEntry[] = run.malformedSample ? JSON.parse(run.malformedSample) : [];
+  let { linesDone, productsDone, malformedLines } = run;
+  let sinceCheckpoint = 0;
+  const checkpoint = async () => {
+    sinceCheckpoint = 0;
+    const saved = await db.importRun.updateMany({
+      where: { id: run.id, leaseOwner: owner },
+      data: {
+        linesDone,
+        productsDone,
+        malformedLines,
+        malformedSample: JSON.stringify(malformed),
+        leaseUntil: new Date(Date.now() + leaseMs),
+      },
+    });
+    if (!saved.count) throw new Error("import lease lost to another worker");
+  };
+  // An empty catalog has no result file.
+  if (run.resultUrl) {
+    for await (const event of assembleBulkProducts(downloadJsonlLines(run.resultUrl, deps.fetchResult), linesDone)) {
+      if (event.type === "malformed") {
+        malformedLines++;
+        if (malformed.length < MALFORMED_SAMPLE_LIMIT)
+          malformed.push({ line: event.line, reason: event.reason, productId: event.productId });
+        log.warn({ line: event.line, reason: event.reason }, "malformed bulk export line skipped");
+        continue;
+      }
+      await applyProductChange(db, run.shop, {
+        kind: "upsert",
+        product: event.product,
+        partial: false,
+        source: "import",
+        importId: run.id,
+      });
+      linesDone = event.linesThrough;
+      productsDone++;
+      if (++sinceCheckpoint >= CHECKPOINT_EVERY) await checkpoint();
+    }
+  }
+  await checkpoint();
+  await refetchIncomplete(deps, run, malformed);
+  // Products the store no longer has (deleted while the app was away): out of the index. Ones
+  // created or changed after the export started may be missing from it legitimately: kept.
+  const extras = await db.productSync.findMany({
+    where: {
+      shop: run.shop,
+      deleted: false,
+      shopifyUpdatedAt: { lt: run.startedAt },
+      OR: [{ seenInImportId: null }, { seenInImportId: { not: run.id } }],
+    },
+    select: { productId: true },
+  });
+  for (const { productId } of extras) {
+    await applyProductChange(db, run.shop, { kind: "delete", productId, source: "import" });
+  }
+  log.info({ products: productsDone, malformedLines, removedExtras: extras.length }, "bulk export applied");
+  return db.importRun.update({
+    where: { id: run.id },
+    data: { status: "indexing", downloadedAt: new Date(), removedExtras: extras.length, productsDone },
+  });
+}
+
+/** Products with an unreadable line inside (or orphaned children) are fetched again by id. */
+async function refetchIncomplete(deps: ImportDependencies, run: ImportRun, malformed: MalformedEntry[]) {
+  const ids = [...new Set(malformed.flatMap((m) => (m.productId ? [m.productId] : [])))];
+  if (!ids.length) return;
+  const admin = await deps.adminFor(run.shop);
+  for (let start = 0; start < ids.length; start += 50) {
+    const data = await admin.query<{ nodes: (unknown | null)[] }>(productsByIdQuery(deps.metafieldKeys), {
+      ids: ids.slice(start, start + 50),
+    });
+    for (const node of data.nodes) {
+      if (!node) continue;
+      await applyProductChange(deps.db, run.shop, {
+        kind: "upsert",
+        product: productFromGraphql(node),
+        partial: false,
+        source: "import",
+        importId: run.id,
+      });
+    }
+  }
+}
+
+async function checkIndexed(db: PrismaClient, run: ImportRun): Promise<ImportRun> {
+  const pending = await db.productSync.count({ where: { shop: run.shop, seenInImportId: run.id, pending: true } });
+  if (pending) return run;
+  await db.syncShopStats.upsert({
+    where: { shop: run.shop },
+    create: { shop: run.shop, productsInShopify: run.productsDone },
+    update: { productsInShopify: run.productsDone },
+  });
+  return db.importRun.update({ where: { id: run.id }, data: { status: "completed", finishedAt: new Date() } });
+}
+
+/** bulk_operations/finish: the run whose export it is gets looked at now rather than at the next poll. */
+export async function findRunForBulkOperation(db: PrismaClient, shop: string, bulkOperationId: string) {
+  return db.importRun.findFirst({ where: { shop, bulkOperationId, status: "exporting" } });
+}

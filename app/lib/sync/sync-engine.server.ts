@@ -1,0 +1,250 @@
+// The sync engine of one app process: workers draining product sync state, the import driver,
+// the reconciliation schedule, and the entry points routes and the dashboard call. Everything it
+// coordinates lives in the database, so any number of processes can run one each.
+import { randomUUID } from "node:crypto";
+import type { ImportRun, PrismaClient } from "@prisma/client";
+import type { DocumentOptions } from "../catalog/product-document";
+import type { Logger } from "../logger.server";
+import type { ProductIndex } from "../search/product-index";
+import type { AdminGraphql, GraphqlTransport } from "../shopify/admin-graphql";
+import type { FetchFunction } from "../shopify/bulk-operation.server";
+import type { MetafieldKey } from "../shopify/product-queries";
+import { createThrottledAdmin, ShopBuckets, type Clock } from "../shopify/throttled-admin";
+import {
+  ACTIVE_IMPORT_STATUSES,
+  advanceImport,
+  findRunForBulkOperation,
+  requestImport,
+  type ImportDependencies,
+} from "./catalog-import.server";
+import { reconcileShop, type DriftReport } from "./reconcile.server";
+import { recordUninstall, redactShop } from "./shop-lifecycle.server";
+import { getImportProgress, getSyncStatus, type ImportProgress, type SyncStatus } from "./sync-stats.server";
+import { SyncWorker, type DrainResult } from "./sync-worker.server";
+import { intakeProductWebhook, type IntakeResult, type ProductWebhook } from "./webhook-intake.server";
+
+export interface SyncSettings {
+  /** Workers draining product sync state in this process. */
+  workerConcurrency: number;
+  /** Products per worker batch (one embedding call per batch). */
+  batchSize: number;
+  leaseMs: number;
+  maxBackoffMs: number;
+  /** How often idle workers and the import driver look for work. */
+  pollIntervalMs: number;
+  /** Periodic reconciliation per shop; 0 = only on demand. */
+  reconcileIntervalMs: number;
+  metafieldKeys: MetafieldKey[];
+}
+
+export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
+  workerConcurrency: 1,
+  batchSize: 64,
+  leaseMs: 120_000,
+  maxBackoffMs: 300_000,
+  pollIntervalMs: 1000,
+  reconcileIntervalMs: 6 * 3600_000,
+  metafieldKeys: [],
+};
+
+export interface SyncEngineDependencies {
+  db: PrismaClient;
+  log: Logger;
+  index: ProductIndex;
+  /** How this process reaches a shop's Admin GraphQL API (the app's offline session in production). */
+  transportFor: (shop: string) => Promise<GraphqlTransport>;
+  /** Downloads bulk operation results (plain fetch by default: the URL is a signed storage URL). */
+  fetchResult?: FetchFunction;
+  deleteCustomerData?: (shop: string) => Promise<unknown>;
+  documentOptions?: (shop: string) => Promise<DocumentOptions> | DocumentOptions;
+  settings?: Partial<SyncSettings>;
+  clock?: Clock;
+}
+
+export class SyncEngine {
+  readonly settings: SyncSettings;
+  readonly workers: SyncWorker[];
+  private readonly owner = `engine-${randomUUID()}`;
+  private readonly buckets: ShopBuckets;
+  private timers: NodeJS.Timeout[] = [];
+  private importPass: Promise<void> | undefined;
+  private reconcilePass: Promise<void> | undefined;
+
+  constructor(private readonly deps: SyncEngineDependencies) {
+    this.settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
+    this.buckets = new ShopBuckets(deps.clock);
+    this.workers = Array.from(
+      { length: this.settings.workerConcurrency },
+      () =>
+        new SyncWorker({
+          db: deps.db,
+          index: deps.index,
+          log: deps.log.child({ component: "sync-worker" }),
+          batchSize: this.settings.batchSize,
+          leaseMs: this.settings.leaseMs,
+          maxBackoffMs: this.settings.maxBackoffMs,
+          documentOptions: deps.documentOptions,
+        }),
+    );
+  }
+
+  /** Throttled Admin GraphQL for a shop: every caller in this process shares the shop's cost bucket. */
+  async adminFor(shop: string): Promise<AdminGraphql> {
+    return createThrottledAdmin(await this.deps.transportFor(shop), this.buckets.for(shop));
+  }
+
+  bucketFor(shop: string) {
+    return this.buckets.for(shop);
+  }
+
+  private importDependencies(): ImportDependencies {
+    return {
+      db: this.deps.db,
+      log: this.deps.log.child({ component: "sync-import" }),
+      adminFor: (shop) => this.adminFor(shop),
+      fetchResult: this.deps.fetchResult,
+      metafieldKeys: this.settings.metafieldKeys,
+      leaseMs: this.settings.leaseMs,
+    };
+  }
+
+  // ---- entry points ------------------------------------------------------------------------
+
+  /** Webhook route: record and return at once; the workers are woken up. */
+  async intakeProductWebhook(webhook: ProductWebhook): Promise<IntakeResult> {
+    const result = await intakeProductWebhook(this.deps.db, this.deps.log, webhook);
+    if (result === "accepted") for (const worker of this.workers) worker.nudge();
+    return result;
+  }
+
+  /** Install (afterAuth) or the dashboard: starts an import unless one is running. */
+  async requestImport(shop: string): Promise<ImportRun> {
+    const run = await requestImport(this.deps.db, shop);
+    this.kickImports();
+    return run;
+  }
+
+  /** bulk_operations/finish: look at the run now instead of at the next poll. */
+  async onBulkOperationFinished(shop: string, bulkOperationId: string): Promise<boolean> {
+    const run = await findRunForBulkOperation(this.deps.db, shop, bulkOperationId);
+    if (run) this.kickImports();
+    return Boolean(run);
+  }
+
+  /** Moves every active import forward once (the driver's tick; also callable directly). */
+  async advanceImports(): Promise<void> {
+    const runs = await this.deps.db.importRun.findMany({
+      where: { status: { in: [...ACTIVE_IMPORT_STATUSES] } },
+      select: { id: true },
+    });
+    for (const run of runs) {
+      try {
+        await advanceImport(this.importDependencies(), run.id, this.owner);
+      } catch {
+        // Logged by advanceImport; the next tick retries.
+      }
+    }
+  }
+
+  private kickImports() {
+    if (!this.timers.length) return;
+    this.importPass ??= this.advanceImports().finally(() => (this.importPass = undefined));
+  }
+
+  reconcile(shop: string): Promise<DriftReport> {
+    return reconcileShop(
+      {
+        db: this.deps.db,
+        log: this.deps.log.child({ component: "sync-reconcile" }),
+        index: this.deps.index,
+        adminFor: (s) => this.adminFor(s),
+        metafieldKeys: this.settings.metafieldKeys,
+      },
+      shop,
+      this.settings.reconcileIntervalMs || undefined,
+    );
+  }
+
+  /** Reconciles installed shops whose turn has come (and that have finished their first import). */
+  async reconcileDueShops(): Promise<void> {
+    const { db } = this.deps;
+    const now = new Date();
+    const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+    for (const { domain } of shops) {
+      const [stats, imported, active] = await Promise.all([
+        db.syncShopStats.findUnique({
+          where: { shop: domain },
+          select: { nextReconcileAt: true, lastReconcileAt: true },
+        }),
+        db.importRun.count({ where: { shop: domain, status: "completed" } }),
+        db.importRun.count({ where: { shop: domain, status: { in: [...ACTIVE_IMPORT_STATUSES] } } }),
+      ]);
+      if (!imported || active) continue;
+      const due =
+        stats?.nextReconcileAt ??
+        new Date((stats?.lastReconcileAt ?? new Date(0)).getTime() + this.settings.reconcileIntervalMs);
+      if (due > now) continue;
+      try {
+        await this.reconcile(domain);
+      } catch (error) {
+        this.deps.log.warn({ shop: domain, err: error }, "scheduled reconciliation failed");
+      }
+    }
+  }
+
+  drain(maxBatches?: number): Promise<DrainResult> {
+    return this.workers[0].drain(maxBatches);
+  }
+
+  status(shop: string): Promise<SyncStatus> {
+    return getSyncStatus(this.deps.db, shop);
+  }
+
+  importProgress(shop: string, importId?: string): Promise<ImportProgress | null> {
+    return getImportProgress(this.deps.db, shop, importId);
+  }
+
+  /** app/uninstalled: sessions go, sync stops for the shop (workers skip uninstalled shops); data stays. */
+  uninstall(shop: string) {
+    return recordUninstall(this.deps.db, this.deps.log, shop);
+  }
+
+  redact(shop: string) {
+    return redactShop(
+      {
+        db: this.deps.db,
+        log: this.deps.log,
+        dropIndex: (s) => this.deps.index.dropShop(s),
+        deleteCustomerData: this.deps.deleteCustomerData,
+      },
+      shop,
+    );
+  }
+
+  // ---- background ----------------------------------------------------------------------------
+
+  start() {
+    if (this.timers.length) return;
+    const { pollIntervalMs, reconcileIntervalMs } = this.settings;
+    for (const worker of this.workers) worker.start(pollIntervalMs);
+    this.timers.push(setInterval(() => this.kickImports(), pollIntervalMs));
+    if (reconcileIntervalMs > 0) {
+      this.timers.push(
+        setInterval(
+          () => {
+            this.reconcilePass ??= this.reconcileDueShops().finally(() => (this.reconcilePass = undefined));
+          },
+          Math.min(60_000, reconcileIntervalMs),
+        ),
+      );
+    }
+    for (const timer of this.timers) timer.unref();
+    this.kickImports();
+  }
+
+  async stop() {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await Promise.all([...this.workers.map((w) => w.stop()), this.importPass, this.reconcilePass]);
+  }
+}
