@@ -2,6 +2,8 @@
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { resolveLlmProvider } from "./lib/config/env-schema";
+import { createCustomerStore } from "./lib/customers/create-store.server";
+import { createCustomerService } from "./lib/customers/service.server";
 import { databaseFlavour } from "./lib/db/database-url";
 import type { HealthDependencies } from "./lib/health.server";
 import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
@@ -14,6 +16,11 @@ import { logger } from "./lib/logger.server";
 export const chroma = createChromaClient(env);
 export const embeddingsProvider = createEmbeddings(env);
 export const llmProvider = resolveLlmProvider(env);
+/** Customers, conversations and privacy (app/lib/customers/README.md): Prisma or Appwrite per CUSTOMER_STORE. */
+export const customers = createCustomerService(createCustomerStore(env, prisma), {
+  retentionDays: env.CHAT_RETENTION_DAYS,
+  logger: logger.child({ component: "customers" }),
+});
 /** The shop product index (sync writes, search reads): one per process. */
 export const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings: embeddingsProvider, log: logger });
 

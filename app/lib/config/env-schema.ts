@@ -63,6 +63,18 @@ export const envSchema = z
     LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
     LLM_TIMEOUT_MS: positiveInt(20_000),
     LLM_MAX_TOKENS: positiveInt(600),
+
+    // Customers & chat history (app/lib/customers).
+    CUSTOMER_STORE: z.enum(["prisma", "appwrite"]).default("prisma"),
+    APPWRITE_ENDPOINT: url("the Appwrite API, e.g. https://cloud.appwrite.io/v1").optional(),
+    APPWRITE_PROJECT_ID: optionalString,
+    APPWRITE_API_KEY: optionalString,
+    APPWRITE_DATABASE_ID: z
+      .string()
+      .trim()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/, "must be an Appwrite id (≤ 36 of a-z A-Z 0-9 . _ -)")
+      .default("aisle"),
+    CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   })
   .superRefine((env, ctx) => {
     if (
@@ -83,6 +95,11 @@ export const envSchema = z
         path: ["LLM_PROVIDER"],
         message: 'is "openai" but neither OPENAI_API_KEY, LLM_API_KEY nor LLM_BASE_URL is set',
       });
+    }
+    if (env.CUSTOMER_STORE === "appwrite") {
+      for (const name of ["APPWRITE_ENDPOINT", "APPWRITE_PROJECT_ID", "APPWRITE_API_KEY"] as const) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: 'is required when CUSTOMER_STORE is "appwrite"' });
+      }
     }
   });
 

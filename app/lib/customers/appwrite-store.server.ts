@@ -1,0 +1,717 @@
+// CustomerStore on Appwrite (node-appwrite's Databases service: databases, collections, attributes,
+// indexes, documents). On first use it creates its database, collections, attributes and indexes
+// if missing (idempotent, safe on several instances at once) and waits until Appwrite has built
+// them. docs/decisions/081-appwrite-customer-store.md explains the choices (legacy Databases API,
+// deterministic ids for upserts, no cross-document transactions).
+import { createHash, randomUUID } from "node:crypto";
+import {
+  AppwriteException,
+  Databases,
+  DatabasesIndexType,
+  OrderBy,
+  Query,
+  type Client,
+  type Models,
+} from "node-appwrite";
+import { parseFulfillments, parseJsonArray } from "./store-codec";
+import type {
+  CartEvent,
+  ChatMessage,
+  Conversation,
+  CustomerProfile,
+  CustomerStore,
+  DataExportRecord,
+  MarketingConsent,
+  MessageRole,
+  NewCartEvent,
+  NewConversation,
+  NewMessage,
+  OrderSummary,
+  Page,
+  RecordCounts,
+  RecordScope,
+} from "./types";
+import { CustomerStoreError } from "./types";
+
+type AttributeSpec =
+  | { key: string; type: "string"; size: number; required?: boolean; array?: boolean }
+  | { key: string; type: "integer" | "datetime"; required?: boolean };
+interface CollectionSpec {
+  id: string;
+  name: string;
+  attributes: AttributeSpec[];
+  indexes: { key: string; attributes: string[]; orders?: OrderBy[] }[];
+}
+
+const SHOP = { key: "shop", type: "string", size: 255, required: true } as const;
+const CUSTOMER_ID = { key: "customerId", type: "string", size: 32 } as const;
+const ID = (key: string, required = true) => ({ key, type: "string", size: 64, required }) as const;
+const DATE = (key: string, required = true) => ({ key, type: "datetime", required }) as const;
+
+/** The collections this store owns, by their Appwrite ids. */
+export const APPWRITE_COLLECTIONS: CollectionSpec[] = [
+  {
+    id: "customers",
+    name: "Customer profiles",
+    attributes: [
+      SHOP,
+      { ...CUSTOMER_ID, required: true },
+      { key: "firstName", type: "string", size: 255 },
+      { key: "tags", type: "string", size: 255, array: true },
+      { key: "orderCount", type: "integer" },
+      { key: "marketingConsent", type: "string", size: 32, required: true },
+      DATE("sourceUpdatedAt"),
+    ],
+    indexes: [{ key: "shop_customer", attributes: ["shop", "customerId"] }],
+  },
+  {
+    id: "orders",
+    name: "Customer order summaries",
+    attributes: [
+      SHOP,
+      ID("orderId"),
+      { ...CUSTOMER_ID, required: true },
+      { key: "name", type: "string", size: 255, required: true },
+      DATE("placedAt"),
+      { key: "financialStatus", type: "string", size: 64 },
+      { key: "fulfillmentStatus", type: "string", size: 64 },
+      DATE("cancelledAt", false),
+      DATE("closedAt", false),
+      { key: "itemsJson", type: "string", size: 65_535, required: true },
+      { key: "fulfillmentsJson", type: "string", size: 65_535, required: true },
+      DATE("sourceUpdatedAt"),
+    ],
+    indexes: [{ key: "shop_customer_placed", attributes: ["shop", "customerId", "placedAt"] }],
+  },
+  {
+    id: "conversations",
+    name: "Chat conversations",
+    attributes: [
+      SHOP,
+      { key: "visitorId", type: "string", size: 255, required: true },
+      CUSTOMER_ID,
+      DATE("startedAt"),
+      DATE("lastMessageAt"),
+      { key: "messageCount", type: "integer", required: true },
+    ],
+    indexes: [
+      { key: "shop_last", attributes: ["shop", "lastMessageAt"], orders: [OrderBy.Asc, OrderBy.Desc] },
+      { key: "shop_customer", attributes: ["shop", "customerId"] },
+      { key: "last", attributes: ["lastMessageAt"] },
+    ],
+  },
+  {
+    id: "messages",
+    name: "Chat messages",
+    attributes: [
+      ID("conversationId"),
+      SHOP,
+      CUSTOMER_ID,
+      { key: "position", type: "integer", required: true },
+      { key: "role", type: "string", size: 16, required: true },
+      { key: "text", type: "string", size: 16_384, required: true },
+      { key: "productIds", type: "string", size: 64, array: true },
+      DATE("createdAt"),
+    ],
+    indexes: [
+      { key: "conversation_position", attributes: ["conversationId", "position"] },
+      { key: "shop_customer", attributes: ["shop", "customerId"] },
+    ],
+  },
+  {
+    id: "cart_events",
+    name: "Chat add-to-cart events",
+    attributes: [ID("conversationId"), SHOP, CUSTOMER_ID, ID("productId"), ID("variantId", false), DATE("createdAt")],
+    indexes: [
+      { key: "conversation_created", attributes: ["conversationId", "createdAt"] },
+      { key: "shop_customer", attributes: ["shop", "customerId"] },
+    ],
+  },
+  {
+    id: "data_exports",
+    name: "Customer data exports",
+    attributes: [
+      SHOP,
+      { ...CUSTOMER_ID, required: true },
+      { key: "requestId", type: "string", size: 128, required: true },
+      DATE("createdAt"),
+      { key: "json", type: "string", size: 10_000_000, required: true },
+    ],
+    indexes: [
+      { key: "shop_created", attributes: ["shop", "createdAt"], orders: [OrderBy.Asc, OrderBy.Desc] },
+      { key: "shop_customer", attributes: ["shop", "customerId"] },
+    ],
+  },
+];
+
+const PAGE = 100;
+const BUILD_TIMEOUT_MS = 120_000;
+
+/** A deterministic document id (≤ 36 chars, Appwrite's id alphabet) for records keyed by natural ids. */
+function documentId(prefix: string, ...parts: string[]): string {
+  return prefix + createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 35);
+}
+
+const isCode = (error: unknown, code: number) => error instanceof AppwriteException && error.code === code;
+const date = (value: unknown) => new Date(String(value));
+const optionalDate = (value: unknown) => (value ? new Date(String(value)) : null);
+const optionalString = (value: unknown) => (typeof value === "string" ? value : null);
+
+type Doc = Models.DefaultDocument;
+
+export interface AppwriteStoreOptions {
+  databaseId: string;
+  /** Polling interval while Appwrite builds attributes and indexes. */
+  pollMs?: number;
+}
+
+export class AppwriteCustomerStore implements CustomerStore {
+  readonly kind = "appwrite" as const;
+  private readonly databases: Databases;
+  private readying: Promise<void> | null = null;
+
+  constructor(
+    client: Client,
+    private readonly options: AppwriteStoreOptions,
+  ) {
+    this.databases = new Databases(client);
+  }
+
+  ready(): Promise<void> {
+    // Memoised; a failure is not cached, so the next call retries (e.g. Appwrite was still starting).
+    this.readying ??= this.ensureSchema().catch((error: unknown) => {
+      this.readying = null;
+      throw error;
+    });
+    return this.readying;
+  }
+
+  private get db() {
+    return this.options.databaseId;
+  }
+
+  private async ensureSchema(): Promise<void> {
+    try {
+      await this.databases.get({ databaseId: this.db });
+    } catch (error) {
+      if (!isCode(error, 404)) throw error;
+      await this.tolerateConflict(() => this.databases.create({ databaseId: this.db, name: "Aisle customers" }));
+    }
+    for (const spec of APPWRITE_COLLECTIONS) {
+      try {
+        await this.databases.getCollection({ databaseId: this.db, collectionId: spec.id });
+      } catch (error) {
+        if (!isCode(error, 404)) throw error;
+        await this.tolerateConflict(() =>
+          this.databases.createCollection({ databaseId: this.db, collectionId: spec.id, name: spec.name }),
+        );
+      }
+      const existing = new Set(
+        (await this.databases.listAttributes({ databaseId: this.db, collectionId: spec.id })).attributes.map(
+          (attribute) => (attribute as { key: string }).key,
+        ),
+      );
+      for (const attribute of spec.attributes.filter((a) => !existing.has(a.key))) {
+        await this.tolerateConflict(() => this.createAttribute(spec.id, attribute));
+      }
+    }
+    // Indexes can only be built on available attributes.
+    await this.waitUntilBuilt("attributes");
+    for (const spec of APPWRITE_COLLECTIONS) {
+      const existing = new Set(
+        (await this.databases.listIndexes({ databaseId: this.db, collectionId: spec.id })).indexes.map((i) => i.key),
+      );
+      for (const index of spec.indexes.filter((i) => !existing.has(i.key))) {
+        await this.tolerateConflict(() =>
+          this.databases.createIndex({
+            databaseId: this.db,
+            collectionId: spec.id,
+            key: index.key,
+            type: DatabasesIndexType.Key,
+            attributes: index.attributes,
+            ...(index.orders ? { orders: index.orders } : {}),
+          }),
+        );
+      }
+    }
+    await this.waitUntilBuilt("indexes");
+  }
+
+  private createAttribute(collectionId: string, spec: AttributeSpec) {
+    const base = { databaseId: this.db, collectionId, key: spec.key, required: spec.required ?? false };
+    switch (spec.type) {
+      case "string":
+        return this.databases.createStringAttribute({ ...base, size: spec.size, array: spec.array ?? false });
+      case "integer":
+        return this.databases.createIntegerAttribute(base);
+      case "datetime":
+        return this.databases.createDatetimeAttribute(base);
+    }
+  }
+
+  private async tolerateConflict(create: () => Promise<unknown>) {
+    // Another instance created it between our check and our create: that is the outcome we wanted.
+    try {
+      await create();
+    } catch (error) {
+      if (!isCode(error, 409)) throw error;
+    }
+  }
+
+  private async waitUntilBuilt(what: "attributes" | "indexes") {
+    const deadline = Date.now() + BUILD_TIMEOUT_MS;
+    for (;;) {
+      const pending: string[] = [];
+      for (const spec of APPWRITE_COLLECTIONS) {
+        const items =
+          what === "attributes"
+            ? (await this.databases.listAttributes({ databaseId: this.db, collectionId: spec.id })).attributes
+            : (await this.databases.listIndexes({ databaseId: this.db, collectionId: spec.id })).indexes;
+        for (const item of items as { key: string; status: string; error?: string }[]) {
+          if (item.status === "failed" || item.status === "stuck") {
+            throw new CustomerStoreError(
+              `Appwrite could not build ${spec.id}.${item.key}: ${item.error ?? item.status}`,
+            );
+          }
+          if (item.status !== "available") pending.push(`${spec.id}.${item.key}`);
+        }
+      }
+      if (!pending.length) return;
+      if (Date.now() > deadline) {
+        throw new CustomerStoreError(`Appwrite is still building ${what}: ${pending.join(", ")}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 50));
+    }
+  }
+
+  // ---- document helpers -----------------------------------------------------------------
+
+  private async get(collectionId: string, id: string): Promise<Doc | null> {
+    await this.ready();
+    try {
+      return await this.databases.getDocument<Doc>({ databaseId: this.db, collectionId, documentId: id });
+    } catch (error) {
+      if (isCode(error, 404)) return null;
+      throw error;
+    }
+  }
+
+  private async create(collectionId: string, id: string, data: Record<string, unknown>): Promise<Doc> {
+    await this.ready();
+    return this.databases.createDocument({ databaseId: this.db, collectionId, documentId: id, data });
+  }
+
+  private async update(collectionId: string, id: string, data: Record<string, unknown>): Promise<Doc> {
+    await this.ready();
+    return this.databases.updateDocument({ databaseId: this.db, collectionId, documentId: id, data });
+  }
+
+  private async list(collectionId: string, queries: string[]): Promise<Models.DocumentList<Doc>> {
+    await this.ready();
+    return this.databases.listDocuments({ databaseId: this.db, collectionId, queries });
+  }
+
+  /** Up to `limit` documents matching `filters` in `order`, following Appwrite's cursor paging. */
+  private async listUpTo(collectionId: string, filters: string[], order: string[], limit: number): Promise<Doc[]> {
+    const all: Doc[] = [];
+    let cursor: string | null = null;
+    while (all.length < limit) {
+      const size = Math.min(PAGE, limit - all.length);
+      const page: Models.DocumentList<Doc> = await this.list(collectionId, [
+        ...filters,
+        ...order,
+        Query.limit(size),
+        ...(cursor ? [Query.cursorAfter(cursor)] : []),
+      ]);
+      all.push(...page.documents);
+      if (page.documents.length < size) break;
+      cursor = page.documents[page.documents.length - 1].$id;
+    }
+    return all;
+  }
+
+  private async count(collectionId: string, filters: string[]): Promise<number> {
+    return (await this.list(collectionId, [...filters, Query.limit(1)])).total;
+  }
+
+  /** Deletes every document matching `filters`, a page at a time, and says how many. */
+  private async deleteWhere(collectionId: string, filters: string[]): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const page = await this.list(collectionId, [...filters, Query.limit(PAGE)]);
+      if (!page.documents.length) return deleted;
+      for (const doc of page.documents) {
+        try {
+          await this.databases.deleteDocument({ databaseId: this.db, collectionId, documentId: doc.$id });
+          deleted++;
+        } catch (error) {
+          if (!isCode(error, 404)) throw error; // deleted concurrently: fine
+        }
+      }
+    }
+  }
+
+  private async upsertNewer(
+    collectionId: string,
+    id: string,
+    data: Record<string, unknown>,
+    sourceUpdatedAt: Date,
+  ): Promise<"written" | "stale"> {
+    const existing = await this.get(collectionId, id);
+    if (existing && date(existing.sourceUpdatedAt) > sourceUpdatedAt) return "stale";
+    if (existing) {
+      await this.update(collectionId, id, data);
+      return "written";
+    }
+    try {
+      await this.create(collectionId, id, data);
+    } catch (error) {
+      if (!isCode(error, 409)) throw error;
+      return this.upsertNewer(collectionId, id, data, sourceUpdatedAt);
+    }
+    return "written";
+  }
+
+  // ---- profiles and orders ------------------------------------------------------------------
+
+  upsertCustomer(profile: CustomerProfile): Promise<"written" | "stale"> {
+    return this.upsertNewer(
+      "customers",
+      documentId("c", profile.shop, profile.customerId),
+      {
+        shop: profile.shop,
+        customerId: profile.customerId,
+        firstName: profile.firstName,
+        tags: profile.tags,
+        orderCount: profile.orderCount,
+        marketingConsent: profile.marketingConsent,
+        sourceUpdatedAt: profile.sourceUpdatedAt.toISOString(),
+      },
+      profile.sourceUpdatedAt,
+    );
+  }
+
+  async getCustomer(shop: string, customerId: string): Promise<CustomerProfile | null> {
+    const doc = await this.get("customers", documentId("c", shop, customerId));
+    if (!doc || doc.shop !== shop || doc.customerId !== customerId) return null;
+    return {
+      shop,
+      customerId,
+      firstName: optionalString(doc.firstName),
+      tags: (doc.tags as string[] | null) ?? [],
+      orderCount: typeof doc.orderCount === "number" ? doc.orderCount : null,
+      marketingConsent: doc.marketingConsent as MarketingConsent,
+      sourceUpdatedAt: date(doc.sourceUpdatedAt),
+    };
+  }
+
+  deleteCustomer(shop: string, customerId: string): Promise<number> {
+    return this.deleteWhere("customers", [Query.equal("shop", shop), Query.equal("customerId", customerId)]);
+  }
+
+  upsertOrder(order: OrderSummary): Promise<"written" | "stale"> {
+    return this.upsertNewer(
+      "orders",
+      documentId("o", order.shop, order.orderId),
+      {
+        shop: order.shop,
+        orderId: order.orderId,
+        customerId: order.customerId,
+        name: order.name,
+        placedAt: order.placedAt.toISOString(),
+        financialStatus: order.financialStatus,
+        fulfillmentStatus: order.fulfillmentStatus,
+        cancelledAt: order.cancelledAt?.toISOString() ?? null,
+        closedAt: order.closedAt?.toISOString() ?? null,
+        itemsJson: JSON.stringify(order.items),
+        fulfillmentsJson: JSON.stringify(order.fulfillments),
+        sourceUpdatedAt: order.sourceUpdatedAt.toISOString(),
+      },
+      order.sourceUpdatedAt,
+    );
+  }
+
+  async listOrders(shop: string, customerId: string, limit: number): Promise<OrderSummary[]> {
+    const docs = await this.listUpTo(
+      "orders",
+      [Query.equal("shop", shop), Query.equal("customerId", customerId)],
+      [Query.orderDesc("placedAt"), Query.orderDesc("orderId")],
+      limit,
+    );
+    return docs.map((doc) => ({
+      shop,
+      orderId: String(doc.orderId),
+      customerId,
+      name: String(doc.name),
+      placedAt: date(doc.placedAt),
+      financialStatus: optionalString(doc.financialStatus),
+      fulfillmentStatus: optionalString(doc.fulfillmentStatus),
+      cancelledAt: optionalDate(doc.cancelledAt),
+      closedAt: optionalDate(doc.closedAt),
+      items: parseJsonArray(String(doc.itemsJson)),
+      fulfillments: parseFulfillments(String(doc.fulfillmentsJson)),
+      sourceUpdatedAt: date(doc.sourceUpdatedAt),
+    }));
+  }
+
+  countOrders(shop: string, customerId: string): Promise<number> {
+    return this.count("orders", [Query.equal("shop", shop), Query.equal("customerId", customerId)]);
+  }
+
+  deleteCustomerOrders(shop: string, customerId: string): Promise<number> {
+    return this.deleteWhere("orders", [Query.equal("shop", shop), Query.equal("customerId", customerId)]);
+  }
+
+  // ---- conversations --------------------------------------------------------------------------
+
+  private toConversation(doc: Doc): Conversation {
+    return {
+      id: doc.$id,
+      shop: String(doc.shop),
+      visitorId: String(doc.visitorId),
+      customerId: optionalString(doc.customerId),
+      startedAt: date(doc.startedAt),
+      lastMessageAt: date(doc.lastMessageAt),
+      messageCount: Number(doc.messageCount),
+    };
+  }
+
+  async createConversation(input: NewConversation): Promise<Conversation> {
+    const doc = await this.create("conversations", randomUUID(), {
+      shop: input.shop,
+      visitorId: input.visitorId,
+      customerId: input.customerId,
+      startedAt: input.at.toISOString(),
+      lastMessageAt: input.at.toISOString(),
+      messageCount: 0,
+    });
+    return this.toConversation(doc);
+  }
+
+  async getConversation(shop: string, conversationId: string): Promise<Conversation | null> {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/.test(conversationId)) return null;
+    const doc = await this.get("conversations", conversationId);
+    return doc && doc.shop === shop ? this.toConversation(doc) : null;
+  }
+
+  private async page<T>(
+    collectionId: string,
+    shop: string,
+    filters: string[],
+    order: string[],
+    options: { limit: number; cursor?: string | null },
+    map: (doc: Doc) => T,
+  ): Promise<Page<T>> {
+    if (options.cursor) {
+      // The cursor is a document id of this shop's collection; anything else is bad input.
+      const valid = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/.test(options.cursor);
+      const anchor = valid ? await this.get(collectionId, options.cursor) : null;
+      if (!anchor || anchor.shop !== shop) throw new CustomerStoreError("invalid paging cursor");
+    }
+    const result = await this.list(collectionId, [
+      Query.equal("shop", shop),
+      ...filters,
+      ...order,
+      Query.limit(options.limit + 1),
+      ...(options.cursor ? [Query.cursorAfter(options.cursor)] : []),
+    ]);
+    const docs = result.documents.slice(0, options.limit);
+    return {
+      items: docs.map(map),
+      nextCursor: result.documents.length > options.limit ? docs[docs.length - 1].$id : null,
+    };
+  }
+
+  listConversations(
+    shop: string,
+    options: { limit: number; cursor?: string | null; customerId?: string },
+  ): Promise<Page<Conversation>> {
+    return this.page(
+      "conversations",
+      shop,
+      options.customerId !== undefined ? [Query.equal("customerId", options.customerId)] : [],
+      [Query.orderDesc("lastMessageAt"), Query.orderDesc("$id")],
+      options,
+      (doc) => this.toConversation(doc),
+    );
+  }
+
+  async appendMessage(input: NewMessage): Promise<ChatMessage> {
+    const conversation = await this.getConversation(input.shop, input.conversationId);
+    if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
+    // Appwrite has no cross-document transaction here: one shopper's turns are sequential, and the
+    // message id is fresh, so a lost race could only produce two messages with the same position.
+    const position = conversation.messageCount + 1;
+    await this.update("conversations", conversation.id, {
+      messageCount: position,
+      lastMessageAt: (input.at > conversation.lastMessageAt ? input.at : conversation.lastMessageAt).toISOString(),
+    });
+    const doc = await this.create("messages", randomUUID(), {
+      conversationId: conversation.id,
+      shop: input.shop,
+      customerId: conversation.customerId,
+      position,
+      role: input.role,
+      text: input.text,
+      productIds: input.productIds,
+      createdAt: input.at.toISOString(),
+    });
+    return this.toMessage(doc);
+  }
+
+  private toMessage(doc: Doc): ChatMessage {
+    return {
+      id: doc.$id,
+      conversationId: String(doc.conversationId),
+      shop: String(doc.shop),
+      position: Number(doc.position),
+      role: doc.role as MessageRole,
+      text: String(doc.text),
+      productIds: (doc.productIds as string[] | null) ?? [],
+      createdAt: date(doc.createdAt),
+    };
+  }
+
+  async listMessages(shop: string, conversationId: string, limit: number): Promise<ChatMessage[]> {
+    const docs = await this.listUpTo(
+      "messages",
+      [Query.equal("conversationId", conversationId), Query.equal("shop", shop)],
+      [Query.orderDesc("position")],
+      limit,
+    );
+    return docs.reverse().map((doc) => this.toMessage(doc));
+  }
+
+  async recordCartEvent(input: NewCartEvent): Promise<CartEvent> {
+    const conversation = await this.getConversation(input.shop, input.conversationId);
+    if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
+    const doc = await this.create("cart_events", randomUUID(), {
+      conversationId: conversation.id,
+      shop: input.shop,
+      customerId: conversation.customerId,
+      productId: input.productId,
+      variantId: input.variantId,
+      createdAt: input.at.toISOString(),
+    });
+    return this.toCartEvent(doc);
+  }
+
+  private toCartEvent(doc: Doc): CartEvent {
+    return {
+      id: doc.$id,
+      conversationId: String(doc.conversationId),
+      shop: String(doc.shop),
+      productId: String(doc.productId),
+      variantId: optionalString(doc.variantId),
+      createdAt: date(doc.createdAt),
+    };
+  }
+
+  async listCartEvents(shop: string, conversationId: string): Promise<CartEvent[]> {
+    const docs = await this.listUpTo(
+      "cart_events",
+      [Query.equal("conversationId", conversationId), Query.equal("shop", shop)],
+      [Query.orderAsc("createdAt"), Query.orderAsc("$id")],
+      Number.MAX_SAFE_INTEGER,
+    );
+    return docs.map((doc) => this.toCartEvent(doc));
+  }
+
+  private async deleteConversation(doc: Doc): Promise<void> {
+    // Children first: if this stops halfway, the conversation is still there for the next run.
+    await this.deleteWhere("messages", [Query.equal("conversationId", doc.$id)]);
+    await this.deleteWhere("cart_events", [Query.equal("conversationId", doc.$id)]);
+    try {
+      await this.databases.deleteDocument({ databaseId: this.db, collectionId: "conversations", documentId: doc.$id });
+    } catch (error) {
+      if (!isCode(error, 404)) throw error;
+    }
+  }
+
+  async deleteConversationsBefore(cutoff: Date): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const page = await this.list("conversations", [
+        Query.lessThan("lastMessageAt", cutoff.toISOString()),
+        Query.limit(PAGE),
+      ]);
+      if (!page.documents.length) return deleted;
+      for (const doc of page.documents) {
+        await this.deleteConversation(doc);
+        deleted++;
+      }
+    }
+  }
+
+  // ---- data exports -------------------------------------------------------------------------
+
+  private toExport(doc: Doc): DataExportRecord {
+    return {
+      id: doc.$id,
+      shop: String(doc.shop),
+      customerId: String(doc.customerId),
+      requestId: String(doc.requestId),
+      createdAt: date(doc.createdAt),
+      json: String(doc.json),
+    };
+  }
+
+  async saveDataExport(record: Omit<DataExportRecord, "id">): Promise<DataExportRecord> {
+    const id = documentId("e", record.shop, record.requestId);
+    const data = { ...record, createdAt: record.createdAt.toISOString() };
+    const existing = await this.get("data_exports", id);
+    if (existing) return this.toExport(await this.update("data_exports", id, data));
+    try {
+      return this.toExport(await this.create("data_exports", id, data));
+    } catch (error) {
+      if (!isCode(error, 409)) throw error;
+      return this.toExport(await this.update("data_exports", id, data));
+    }
+  }
+
+  listDataExports(shop: string, options: { limit: number; cursor?: string | null }): Promise<Page<DataExportRecord>> {
+    return this.page("data_exports", shop, [], [Query.orderDesc("createdAt"), Query.orderDesc("$id")], options, (doc) =>
+      this.toExport(doc),
+    );
+  }
+
+  async getDataExport(shop: string, id: string): Promise<DataExportRecord | null> {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/.test(id)) return null;
+    const doc = await this.get("data_exports", id);
+    return doc && doc.shop === shop ? this.toExport(doc) : null;
+  }
+
+  // ---- privacy --------------------------------------------------------------------------------
+
+  private async deleteScope(filters: string[]): Promise<RecordCounts> {
+    // Children before parents, so an interrupted run leaves parents that a retry finds again.
+    const messages = await this.deleteWhere("messages", filters);
+    const cartEvents = await this.deleteWhere("cart_events", filters);
+    const conversations = await this.deleteWhere("conversations", filters);
+    const orders = await this.deleteWhere("orders", filters);
+    const customers = await this.deleteWhere("customers", filters);
+    const dataExports = await this.deleteWhere("data_exports", filters);
+    return { customers, orders, conversations, messages, cartEvents, dataExports };
+  }
+
+  deleteCustomerData(shop: string, customerId: string): Promise<RecordCounts> {
+    return this.deleteScope([Query.equal("shop", shop), Query.equal("customerId", customerId)]);
+  }
+
+  deleteShopData(shop: string): Promise<RecordCounts> {
+    return this.deleteScope([Query.equal("shop", shop)]);
+  }
+
+  async countRecords(scope: RecordScope): Promise<RecordCounts> {
+    const filters = [
+      Query.equal("shop", scope.shop),
+      ...(scope.customerId !== undefined ? [Query.equal("customerId", scope.customerId)] : []),
+    ];
+    const [customers, orders, conversations, messages, cartEvents, dataExports] = await Promise.all(
+      ["customers", "orders", "conversations", "messages", "cart_events", "data_exports"].map((id) =>
+        this.count(id, filters),
+      ),
+    );
+    return { customers, orders, conversations, messages, cartEvents, dataExports };
+  }
+}
