@@ -98,7 +98,8 @@ export const envSchema = z
     }
     if (env.CUSTOMER_STORE === "appwrite") {
       for (const name of ["APPWRITE_ENDPOINT", "APPWRITE_PROJECT_ID", "APPWRITE_API_KEY"] as const) {
-        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: 'is required when CUSTOMER_STORE is "appwrite"' });
+        if (!env[name])
+          ctx.addIssue({ code: "custom", path: [name], message: 'is required when CUSTOMER_STORE is "appwrite"' });
       }
     }
   });
