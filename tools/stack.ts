@@ -19,6 +19,8 @@ export interface StackOptions {
   chromaPort: number;
   env?: Record<string, string>;
   echo?: boolean;
+  /** Modules the app process preloads with `node --import` (the store emulator's fetch seam). */
+  imports?: string[];
 }
 
 export interface RunningStack {
@@ -53,7 +55,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       CHROMA_URL: chroma.url,
       ...options.env,
     };
-    const app = await startApp({ port: options.appPort, env, echo: options.echo });
+    const app = await startApp({ port: options.appPort, env, echo: options.echo, imports: options.imports });
     return {
       app,
       chroma,

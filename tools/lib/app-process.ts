@@ -13,8 +13,11 @@ export async function startApp(options: {
   port: number;
   env: Record<string, string>;
   echo?: boolean;
+  /** Modules preloaded with `node --import` (e.g. the store emulator's fetch seam). */
+  imports?: string[];
 }): Promise<RunningApp> {
-  const child = spawn(process.execPath, ["server.mjs"], {
+  const preload = (options.imports ?? []).flatMap((module) => ["--import", module]);
+  const child = spawn(process.execPath, [...preload, "server.mjs"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

@@ -1,0 +1,405 @@
+// The local Shopify store emulator: shops with catalogs, the Admin GraphQL API (through the app's fetch
+// seam), token exchange, bulk operations with JSONL results, webhooks, storefronts with the app proxy,
+// and an embedded admin frame. Tests and `npm run demo` start it with `startStoreEmulator()`.
+import { randomBytes } from "node:crypto";
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import express, { type Request, type Response } from "express";
+import { readAppConfig, type AppConfig } from "./app-config";
+import { BulkOperations, type BulkOperationRecord } from "./admin/bulk-operations";
+import { executeAdminGraphql, executeBulkWindow, adminSchema } from "./admin/graphql-api";
+import type { AdminContext } from "./admin/resolvers";
+import { CostBucket } from "./admin/throttle";
+import { signSessionToken, verifySessionToken } from "./auth/session-token";
+import type { ProductInput } from "./store/model";
+import { IdSequence, ShopStore, type CatalogEvent } from "./store/shop-store";
+import {
+  bulkOperationFinishPayload,
+  customerPayload,
+  productDeletePayload,
+  productPayload,
+  shopPayload,
+  shopRedactPayload,
+} from "./webhooks/payloads";
+import { WebhookDelivery, type WebhookFaults } from "./webhooks/delivery";
+
+export const EMULATED_API_VERSIONS = ["2026-07"];
+
+export interface StoreEmulatorOptions {
+  app: { apiKey: string; apiSecret: string; appUrl: string };
+  /** The app's shopify.app.toml (scopes, webhooks, app proxy). Default: ./shopify.app.toml. */
+  appConfigFile?: string;
+  port?: number;
+  /** Where bulk results are written (default: a fresh temp dir, removed on stop). */
+  dataDir?: string;
+  webhooks?: { timeoutMs?: number; maxAttempts?: number; retryBaseMs?: number; seed?: number };
+  /** Keep bulk operations RUNNING this long before they start (tests of OPERATION_IN_PROGRESS). */
+  bulkStartDelayMs?: number;
+  /** expires_in of expiring offline access tokens, seconds (Shopify: 3600). */
+  accessTokenLifetimeSeconds?: number;
+  /** Directory of the theme app extension the storefront renders (default extensions/chat-widget). */
+  themeExtensionDir?: string;
+}
+
+interface Installation {
+  scopes: string[];
+  accessTokens: Map<string, number>;
+  refreshTokens: Map<string, number>;
+}
+
+export interface EmulatedShop {
+  store: ShopStore;
+  bucket: CostBucket;
+  bulk: BulkOperations;
+  installation: Installation | null;
+}
+
+export const BROWSER_USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+export class StoreEmulator {
+  readonly shops = new Map<string, EmulatedShop>();
+  readonly ids = new IdSequence();
+  readonly webhooks: WebhookDelivery;
+  readonly app: AppConfig;
+  url = "";
+  bulkStartDelayMs: number;
+  private server?: Server;
+  private readonly dataDir: string;
+  private readonly ownsDataDir: boolean;
+
+  constructor(readonly options: StoreEmulatorOptions) {
+    this.app = readAppConfig(options.appConfigFile ?? "shopify.app.toml", options.app);
+    this.webhooks = new WebhookDelivery({
+      apiSecret: options.app.apiSecret,
+      apiVersion: this.app.webhookApiVersion,
+      ...options.webhooks,
+    });
+    this.ownsDataDir = !options.dataDir;
+    this.dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "store-emulator-"));
+    this.bulkStartDelayMs = options.bulkStartDelayMs ?? 0;
+  }
+
+  async listen(): Promise<void> {
+    const app = express();
+    app.disable("x-powered-by");
+    app.post(
+      "/shops/:shop/admin/oauth/access_token",
+      express.json(),
+      express.urlencoded({ extended: false }),
+      (req, res) => this.handleAccessToken(req, res).catch((error) => this.internalError(res, error)),
+    );
+    app.post("/shops/:shop/admin/api/:version/graphql.json", express.json({ limit: "5mb" }), (req, res) =>
+      this.handleGraphql(req, res).catch((error) => this.internalError(res, error)),
+    );
+    app.get("/bulk-results/:id.jsonl", (req, res) => this.serveBulkResult(req, res));
+    app.use((req, res) => res.status(404).json({ errors: "Not Found" }));
+    await new Promise<void>((resolve) => {
+      this.server = app.listen(this.options.port ?? 0, "127.0.0.1", () => resolve());
+    });
+    const address = this.server!.address();
+    this.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  }
+
+  async stop(): Promise<void> {
+    this.webhooks.close();
+    await Promise.all(
+      [...this.shops.values()].map(async (shop) => {
+        await shop.bulk.dispose();
+      }),
+    );
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections?.();
+      this.server.close(() => resolve());
+    });
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  // ---- shops ---------------------------------------------------------------------------------
+
+  createShop(domain: string, options: { name?: string; currency?: string } = {}): ShopStore {
+    if (!SHOP_DOMAIN.test(domain))
+      throw new Error(`Invalid shop domain ${JSON.stringify(domain)}: use <name>.myshopify.com`);
+    if (this.shops.has(domain)) throw new Error(`Shop ${domain} already exists`);
+    const store = new ShopStore(
+      domain,
+      options.name ?? domain.replace(".myshopify.com", ""),
+      options.currency ?? "USD",
+      this.ids,
+    );
+    const shop: EmulatedShop = { store, bucket: new CostBucket(), installation: null } as EmulatedShop;
+    shop.bulk = new BulkOperations(adminSchema(), this.dataDir, () => this.ids.take(), {
+      executeWindow: (document, start, end) => executeBulkWindow(document, bulkContext, start, end),
+      finished: (op) => this.deliver(shop, "bulk_operations/finish", bulkOperationFinishPayload(op)),
+      resultUrl: (op) => `${this.url}/bulk-results/${op.id}.jsonl`,
+      startDelayMs: () => this.bulkStartDelayMs,
+    });
+    // Bulk execution reads with the app's scopes; one context per shop (its root cache is per operation).
+    const bulkContext: AdminContext = this.adminContext(
+      shop,
+      new Set(["read_products", "read_customers", "read_orders"]),
+    );
+    const resetCache = shop.bulk.run.bind(shop.bulk);
+    shop.bulk.run = (query, groupObjects) => {
+      bulkContext.bulkRootCache = new Map();
+      return resetCache(query, groupObjects);
+    };
+    store.on("change", (event: CatalogEvent) => this.onCatalogEvent(shop, event));
+    this.shops.set(domain, shop);
+    return store;
+  }
+
+  shop(domain: string): EmulatedShop {
+    const shop = this.shops.get(domain);
+    if (!shop) throw new Error(`No emulated shop ${domain} (create it with createShop)`);
+    return shop;
+  }
+
+  /** Loads products without webhooks (the catalog the shop had before the app was installed). */
+  seed(domain: string, products: Iterable<ProductInput>): number {
+    const { store } = this.shop(domain);
+    let count = 0;
+    for (const input of products) {
+      store.createProduct(input, { silent: true });
+      count++;
+    }
+    return count;
+  }
+
+  // ---- installation --------------------------------------------------------------------------
+
+  signSessionToken(domain: string, options: { userId?: string; ttlSeconds?: number; issuedAt?: number } = {}) {
+    return signSessionToken({ apiKey: this.app.apiKey, apiSecret: this.app.apiSecret, shop: domain, ...options });
+  }
+
+  /** Shopify admin's `host` parameter: base64 of admin.shopify.com/store/<handle>. */
+  hostParam(domain: string): string {
+    return Buffer.from(`admin.shopify.com/store/${domain.replace(".myshopify.com", "")}`)
+      .toString("base64")
+      .replace(/=+$/, "");
+  }
+
+  /**
+   * Installs the app the way Shopify's managed install does: the admin opens the app's embedded URL
+   * with a session token, and the app's own auth code exchanges it for an access token here.
+   */
+  async installApp(domain: string): Promise<{ status: number; body: string }> {
+    this.shop(domain);
+    const params = new URLSearchParams({
+      embedded: "1",
+      shop: domain,
+      host: this.hostParam(domain),
+      id_token: await this.signSessionToken(domain),
+    });
+    // The request comes from a merchant's browser (the library answers bots with 410).
+    const response = await fetch(`${this.app.appUrl}/app?${params}`, {
+      redirect: "manual",
+      headers: { "User-Agent": BROWSER_USER_AGENT, Accept: "text/html" },
+    });
+    const body = await response.text();
+    if (!this.shop(domain).installation) {
+      throw new Error(
+        `Installing the app into ${domain} failed: the app answered ${response.status} without exchanging a token.\n${body.slice(0, 500)}`,
+      );
+    }
+    return { status: response.status, body };
+  }
+
+  /** Removes the app: revokes its tokens and sends app/uninstalled, like Shopify. */
+  uninstallApp(domain: string): void {
+    const shop = this.shop(domain);
+    if (!shop.installation) throw new Error(`The app is not installed in ${domain}`);
+    this.deliver(shop, "app/uninstalled", shopPayload(shop.store));
+    shop.installation = null;
+  }
+
+  /** Sends shop/redact (Shopify does 48 hours after uninstall). */
+  redactShop(domain: string): void {
+    const shop = this.shop(domain);
+    const url = this.app.webhooks.get("shop/redact");
+    if (url)
+      this.webhooks.send({
+        topic: "shop/redact",
+        shop: domain,
+        url: `${this.app.appUrl}${url}`,
+        payload: shopRedactPayload(shop.store),
+      });
+  }
+
+  /** Issues an access token directly (for tests that call the Admin API themselves). */
+  accessTokenFor(domain: string): string {
+    const shop = this.shop(domain);
+    if (!shop.installation) throw new Error(`The app is not installed in ${domain}`);
+    return this.issueTokens(shop).access_token;
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------
+
+  setWebhookFaults(faults: WebhookFaults, seed?: number): void {
+    this.webhooks.setFaults(faults, seed);
+  }
+
+  private onCatalogEvent(shop: EmulatedShop, event: CatalogEvent): void {
+    if (event.topic === "products/delete") this.deliver(shop, event.topic, productDeletePayload(event.productId));
+    else if ("customer" in event) this.deliver(shop, event.topic, customerPayload(event.customer, shop.store.currency));
+    else this.deliver(shop, event.topic, productPayload(event.product));
+  }
+
+  /** Sends `topic` to the app if it is installed and subscribed (shopify.app.toml), as Shopify would. */
+  private deliver(shop: EmulatedShop, topic: string, payload: unknown): void {
+    const uri = this.app.webhooks.get(topic);
+    if (!uri || !shop.installation) return;
+    this.webhooks.send({ topic, shop: shop.store.domain, url: `${this.app.appUrl}${uri}`, payload });
+  }
+
+  adminUrl(domain: string): string {
+    return `${this.url}/store/${domain.replace(".myshopify.com", "")}/apps/${this.app.apiKey}`;
+  }
+
+  // ---- HTTP handlers ---------------------------------------------------------------------------
+
+  adminContext(shop: EmulatedShop, scopes: ReadonlySet<string>): AdminContext {
+    return {
+      shop: shop.store,
+      scopes,
+      bulkOperations: {
+        find: (id) => shop.bulk.find(id),
+        list: () => shop.bulk.list(),
+        run: (query, groupObjects) => shop.bulk.run(query, groupObjects),
+        cancel: (id) => shop.bulk.cancel(id),
+      },
+    };
+  }
+
+  private issueTokens(shop: EmulatedShop) {
+    const lifetime = this.options.accessTokenLifetimeSeconds ?? 3600;
+    const accessToken = `shpat_${randomBytes(16).toString("hex")}`;
+    const refreshToken = `shprt_${randomBytes(16).toString("hex")}`;
+    shop.installation!.accessTokens.set(accessToken, Date.now() + lifetime * 1000);
+    shop.installation!.refreshTokens.set(refreshToken, Date.now() + 90 * 24 * 3600 * 1000);
+    return {
+      access_token: accessToken,
+      expires_in: lifetime,
+      refresh_token: refreshToken,
+      refresh_token_expires_in: 90 * 24 * 3600,
+      scope: shop.installation!.scopes.join(","),
+    };
+  }
+
+  private async handleAccessToken(req: Request, res: Response): Promise<void> {
+    const shop = this.shops.get(String(req.params.shop));
+    if (!shop) {
+      res.status(404).send("Not Found");
+      return;
+    }
+    const body = (req.body ?? {}) as Record<string, string>;
+    if (body.client_id !== this.app.apiKey || body.client_secret !== this.app.apiSecret) {
+      res.status(401).json({ error: "invalid_client", error_description: "Client authentication failed" });
+      return;
+    }
+    if (body.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") {
+      let tokenShop: string;
+      try {
+        tokenShop = await verifySessionToken(body.subject_token ?? "", this.app.apiKey, this.app.apiSecret);
+      } catch (error) {
+        res.status(400).json({ error: "invalid_subject_token", error_description: (error as Error).message });
+        return;
+      }
+      if (tokenShop !== shop.store.domain || body.subject_token_type !== "urn:ietf:params:oauth:token-type:id_token") {
+        res
+          .status(400)
+          .json({ error: "invalid_subject_token", error_description: "The session token is for another shop" });
+        return;
+      }
+      // Managed install: the first exchange installs the app with the scopes of its configuration.
+      shop.installation ??= { scopes: [...this.app.scopes], accessTokens: new Map(), refreshTokens: new Map() };
+      if (body.requested_token_type === "urn:shopify:params:oauth:token-type:online-access-token") {
+        const tokens = this.issueTokens(shop);
+        res.json({
+          access_token: tokens.access_token,
+          scope: tokens.scope,
+          expires_in: 86399,
+          associated_user_scope: tokens.scope,
+          associated_user: {
+            id: 1,
+            first_name: "Demo",
+            last_name: "Owner",
+            email: `owner@${shop.store.domain}`,
+            account_owner: true,
+            locale: "en",
+            collaborator: false,
+            email_verified: true,
+          },
+        });
+        return;
+      }
+      if (body.requested_token_type !== "urn:shopify:params:oauth:token-type:offline-access-token") {
+        res.status(400).json({ error: "invalid_request", error_description: "Unsupported requested_token_type" });
+        return;
+      }
+      const tokens = this.issueTokens(shop);
+      if (body.expiring === "1") res.json(tokens);
+      else {
+        shop.installation.accessTokens.set(tokens.access_token, Number.POSITIVE_INFINITY);
+        res.json({ access_token: tokens.access_token, scope: tokens.scope });
+      }
+      return;
+    }
+    if (body.grant_type === "refresh_token") {
+      const expires = shop.installation?.refreshTokens.get(body.refresh_token ?? "");
+      if (!shop.installation || !expires || expires < Date.now()) {
+        res.status(400).json({ error: "invalid_grant", error_description: "The refresh token is invalid or expired" });
+        return;
+      }
+      shop.installation.refreshTokens.delete(body.refresh_token);
+      res.json(this.issueTokens(shop));
+      return;
+    }
+    res
+      .status(400)
+      .json({ error: "unsupported_grant_type", error_description: `Unsupported grant_type ${body.grant_type}` });
+  }
+
+  private async handleGraphql(req: Request, res: Response): Promise<void> {
+    const shop = this.shops.get(String(req.params.shop));
+    if (!shop) {
+      res.status(404).json({ errors: "Not Found" });
+      return;
+    }
+    if (!EMULATED_API_VERSIONS.includes(String(req.params.version))) {
+      res.status(404).json({ errors: "Not Found" });
+      return;
+    }
+    const token = req.get("x-shopify-access-token") ?? "";
+    const expires = shop.installation?.accessTokens.get(token);
+    if (!shop.installation || !expires || expires < Date.now()) {
+      res.status(401).json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+      return;
+    }
+    const context = this.adminContext(shop, new Set(shop.installation.scopes));
+    const reply = await executeAdminGraphql(req.body ?? {}, context, shop.bucket);
+    res.status(reply.status).set("X-Shopify-API-Version", String(req.params.version)).json(reply.body);
+  }
+
+  private serveBulkResult(req: Request, res: Response): void {
+    const id = Number(req.params.id);
+    const op: BulkOperationRecord | undefined = [...this.shops.values()]
+      .map((shop) => shop.bulk.find(id))
+      .find(Boolean);
+    if (!op || op.status !== "COMPLETED" || !op.url) {
+      res.status(404).type("application/xml").send("<Error><Code>NoSuchKey</Code></Error>");
+      return;
+    }
+    res.status(200).set({ "Content-Type": "application/jsonl", "Content-Length": String(op.fileSize) });
+    createReadStream(op.filePath).pipe(res);
+  }
+
+  private internalError(res: Response, error: unknown): void {
+    console.error("[store-emulator]", error);
+    if (!res.headersSent) res.status(500).json({ errors: "Internal Server Error" });
+  }
+}
