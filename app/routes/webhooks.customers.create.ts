@@ -1,3 +1,6 @@
-import { acknowledgeOnly, webhookAction } from "../webhooks.server";
+import { customers } from "../services.server";
+import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("CUSTOMERS_CREATE", acknowledgeOnly);
+export const action = webhookAction("CUSTOMERS_CREATE", (webhook, { rawBody }) =>
+  customers.webhooks.customerUpsert(webhook.shop, rawBody),
+);

@@ -1,3 +1,7 @@
-import { acknowledgeOnly, webhookAction } from "../webhooks.server";
+import { customers } from "../services.server";
+import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("CUSTOMERS_DATA_REQUEST", acknowledgeOnly);
+// Builds and stores the export (listed in the dashboard); a replay of the same request replaces it.
+export const action = webhookAction("CUSTOMERS_DATA_REQUEST", (webhook, { rawBody }) =>
+  customers.webhooks.dataRequest(webhook.shop, rawBody, webhook.webhookId),
+);

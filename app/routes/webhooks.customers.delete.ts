@@ -1,3 +1,6 @@
-import { acknowledgeOnly, webhookAction } from "../webhooks.server";
+import { customers } from "../services.server";
+import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("CUSTOMERS_DELETE", acknowledgeOnly);
+export const action = webhookAction("CUSTOMERS_DELETE", (webhook, { rawBody }) =>
+  customers.webhooks.customerDeleted(webhook.shop, rawBody),
+);

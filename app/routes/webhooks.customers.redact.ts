@@ -1,3 +1,7 @@
-import { acknowledgeOnly, webhookAction } from "../webhooks.server";
+import { customers } from "../services.server";
+import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("CUSTOMERS_REDACT", acknowledgeOnly);
+// Deletes everything stored about the customer (idempotent: a replay deletes nothing more).
+export const action = webhookAction("CUSTOMERS_REDACT", (webhook, { rawBody }) =>
+  customers.webhooks.redact(webhook.shop, rawBody),
+);

@@ -1,3 +1,6 @@
-import { acknowledgeOnly, webhookAction } from "../webhooks.server";
+import { customers } from "../services.server";
+import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("ORDERS_UPDATED", acknowledgeOnly);
+export const action = webhookAction("ORDERS_UPDATED", (webhook, { rawBody }) =>
+  customers.webhooks.orderUpsert(webhook.shop, rawBody),
+);

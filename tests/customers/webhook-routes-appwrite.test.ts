@@ -1,0 +1,29 @@
+// Customer webhook routes with CUSTOMER_STORE=appwrite, against the local Appwrite emulator.
+import { Client } from "node-appwrite";
+import { afterAll, inject } from "vitest";
+import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
+import { createTestDatabase } from "../helpers/database";
+import { CUSTOMER_TABLES, scanAppwrite, scanSqlite } from "./residue";
+import { APP_ENV, webhookRouteSuite } from "./webhook-routes";
+
+const emulator = await startAppwriteEmulator({ projectId: "aisle-routes", apiKey: "routes-key" });
+afterAll(() => emulator.stop());
+const { url, prisma } = createTestDatabase();
+await prisma.$disconnect();
+Object.assign(process.env, APP_ENV, {
+  DATABASE_URL: url,
+  CHROMA_URL: inject("chromaUrl"),
+  CUSTOMER_STORE: "appwrite",
+  APPWRITE_ENDPOINT: emulator.endpoint,
+  APPWRITE_PROJECT_ID: "aisle-routes",
+  APPWRITE_API_KEY: "routes-key",
+});
+
+const appwrite = new Client().setEndpoint(emulator.endpoint).setProject("aisle-routes").setKey("routes-key");
+// Every store: the whole Appwrite database, and the app database (which must hold nothing either).
+webhookRouteSuite("Appwrite store", () => ({
+  scan: async (needle, scope) => [
+    ...(await scanAppwrite(appwrite, "aisle", needle)),
+    ...scanSqlite(url, needle, scope === "shop" ? CUSTOMER_TABLES : undefined),
+  ],
+}));

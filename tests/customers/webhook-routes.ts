@@ -1,0 +1,244 @@
+// The customer and compliance webhook routes, driven in-process with deliveries signed exactly as
+// Shopify signs them (base64 HMAC-SHA256 of the raw body with the app secret) and verified by
+// @shopify/shopify-app-remix's real `authenticate.webhook`. The app's modules read their settings
+// at import, so each test file configures the environment, then imports the routes.
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CustomerService } from "../../app/lib/customers/service.server";
+import type { RecordCounts } from "../../app/lib/customers/types";
+
+const FIXTURES = path.resolve("../shared/data/shopify-fixtures/shopify-dev-docs/webhooks-2026-07");
+export const fixturesPresent = existsSync(FIXTURES);
+if (!fixturesPresent) console.info(`Customer webhook route tests skipped: ${FIXTURES} is absent.`);
+
+export const APP_SECRET = "customers-webhook-test-secret";
+export const APP_ENV = {
+  SHOPIFY_API_KEY: "customers-webhook-test-key",
+  SHOPIFY_API_SECRET: APP_SECRET,
+  SHOPIFY_APP_URL: "http://127.0.0.1:9",
+  LOG_LEVEL: "silent",
+  NODE_ENV: "test",
+};
+
+const ZERO: RecordCounts = { customers: 0, orders: 0, conversations: 0, messages: 0, cartEvents: 0, dataExports: 0 };
+const SHOP = "webhook-shop.myshopify.com";
+const OTHER_SHOP = "other-shop.myshopify.com";
+// The fixtures' ids, as text: JSON.parse would turn them into 706405506930370000 and friends.
+const BOB = "706405506930370084";
+const JOHN = "115310627314723954";
+
+type Action = (args: ActionFunctionArgs) => Promise<Response>;
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, `${name}.json`), "utf8");
+const sign = (body: string, secret = APP_SECRET) => createHmac("sha256", secret).update(body, "utf8").digest("base64");
+
+function delivery(topic: string, body: string, options: { shop?: string; hmac?: string; webhookId?: string } = {}) {
+  return new Request(`http://127.0.0.1:9/webhooks/${topic.replace("/", "/")}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": topic,
+      "x-shopify-hmac-sha256": options.hmac ?? sign(body),
+      "x-shopify-shop-domain": options.shop ?? SHOP,
+      "x-shopify-api-version": "2026-07",
+      "x-shopify-webhook-id": options.webhookId ?? randomUUID(),
+      "x-shopify-triggered-at": new Date().toISOString(),
+    },
+    body,
+  });
+}
+
+async function post(action: Action, topic: string, body: string, options?: Parameters<typeof delivery>[2]) {
+  return action({ request: delivery(topic, body, options), params: {}, context: {} });
+}
+
+/** The payload with a customer's numeric id replaced in the raw text (precision intact). */
+const withCustomer = (raw: string, from: string, to: string) => raw.replaceAll(from, to);
+
+export interface ResidueScanner {
+  /** Everything in every store that still contains `needle` (customer id, shop domain…). */
+  scan(needle: string, scope: "customer" | "shop"): Promise<{ where: string; row: string }[]>;
+}
+
+export function webhookRouteSuite(label: string, residue: () => ResidueScanner) {
+  describe.skipIf(!fixturesPresent)(`customer webhook routes (${label})`, () => {
+    let customers: CustomerService;
+    const routes: Record<string, Action> = {};
+
+    beforeAll(async () => {
+      ({ customers } = await import("../../app/services.server"));
+      for (const name of [
+        "customers.create",
+        "customers.update",
+        "customers.delete",
+        "customers.data_request",
+        "customers.redact",
+        "orders.create",
+        "orders.updated",
+      ]) {
+        routes[name] = (await import(`../../app/routes/webhooks.${name}.ts`)).action;
+      }
+      await customers.store.ready();
+    });
+
+    it("refuses a forged or unsigned delivery with 401 and writes nothing", async () => {
+      const body = fixture("customers-create");
+      const forged = await post(routes["customers.create"], "customers/create", body, {
+        hmac: sign(body, "not-the-secret"),
+      }).catch((thrown: unknown) => thrown as Response);
+      expect(forged.status).toBe(401);
+      const tampered = await post(routes["customers.create"], "customers/create", body.replace("Bob", "Eve"), {
+        hmac: sign(body),
+      }).catch((thrown: unknown) => thrown as Response);
+      expect(tampered.status).toBe(401);
+      expect(await customers.store.countRecords({ shop: SHOP })).toEqual(ZERO);
+    });
+
+    it("keeps a minimal profile with the exact id from customers/create, and nothing personal beyond it", async () => {
+      const response = await post(routes["customers.create"], "customers/create", fixture("customers-create"));
+      expect(response.status).toBe(200);
+      const profile = await customers.store.getCustomer(SHOP, BOB);
+      expect(profile).toMatchObject({ customerId: BOB, firstName: "Bob", tags: [], marketingConsent: "unknown" });
+      expect(await customers.store.getCustomer(SHOP, "706405506930370000")).toBeNull();
+      const exported = JSON.stringify(await customers.collectCustomerData(SHOP, BOB));
+      for (const personal of ["bob@biller.com", "Biller", "O'Connor", "K2P 2L8", "555-555-5555", "ice cream"]) {
+        expect(exported).not.toContain(personal);
+      }
+    });
+
+    it("applies customers/update, ignores a replay and an older version", async () => {
+      const update = JSON.stringify({
+        ...JSON.parse(fixture("customers-update")),
+        first_name: "Robert",
+        tags: "vip, snow",
+        email_marketing_consent: { state: "subscribed", opt_in_level: "single_opt_in" },
+        updated_at: "2022-02-01T00:00:00-05:00",
+      }).replace(/706405506930370000/g, BOB); // re-serialising rounded the id; put the real one back
+      expect((await post(routes["customers.update"], "customers/update", update)).status).toBe(200);
+      expect((await post(routes["customers.update"], "customers/update", update)).status).toBe(200);
+      // The original (older updated_at) arriving late must not roll the profile back.
+      expect((await post(routes["customers.update"], "customers/update", fixture("customers-update"))).status).toBe(
+        200,
+      );
+      expect(await customers.store.getCustomer(SHOP, BOB)).toMatchObject({
+        firstName: "Robert",
+        tags: ["vip", "snow"],
+        marketingConsent: "subscribed",
+      });
+      expect((await customers.store.countRecords({ shop: SHOP })).customers).toBe(1);
+    });
+
+    it("records orders/create as a purchase summary and answers 'where is my order' for its customer only", async () => {
+      const response = await post(routes["orders.create"], "orders/create", fixture("orders-create"));
+      expect(response.status).toBe(200);
+      const latest = await customers.getLatestOrder(SHOP, JOHN);
+      expect(latest).toMatchObject({ orderName: "#9999", status: "cancelled", financialStatus: "voided" });
+      expect(latest?.items[0]).toEqual({ productId: "788032119674292922", title: "Aviator sunglasses", quantity: 1 });
+      expect(await customers.getLatestOrder(SHOP, BOB)).toBeNull();
+      expect(await customers.getLatestOrder(OTHER_SHOP, JOHN)).toBeNull();
+      const stored = JSON.stringify(await customers.collectCustomerData(SHOP, JOHN));
+      for (const personal of ["john@example.com", "123 Elm St.", "K2H7A8", "bogus", "Smith"]) {
+        expect(stored).not.toContain(personal);
+      }
+
+      const updated = fixture("orders-create")
+        .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null')
+        .replace('"fulfillment_status": null', '"fulfillment_status": "fulfilled"')
+        .replace(/"updated_at": "2021-12-31T19:00:00-05:00"/, '"updated_at": "2022-01-02T10:00:00-05:00"');
+      expect((await post(routes["orders.updated"], "orders/updated", updated)).status).toBe(200);
+      expect((await customers.getLatestOrder(SHOP, JOHN))?.status).toBe("shipped");
+      expect((await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).orders).toBe(1);
+    });
+
+    it("ignores a guest order (no customer) and acknowledges it", async () => {
+      const guest = fixture("orders-create").replace(
+        /"customer": \{[\s\S]*?"default": true\s*\}\s*\}/,
+        '"customer": null',
+      );
+      expect(guest).toContain('"customer": null');
+      const before = await customers.store.countRecords({ shop: SHOP });
+      expect(
+        (
+          await post(
+            routes["orders.create"],
+            "orders/create",
+            guest.replace("820982911946154508", "820982911946154509"),
+          )
+        ).status,
+      ).toBe(200);
+      expect(await customers.store.countRecords({ shop: SHOP })).toEqual(before);
+    });
+
+    it("exports a customer's data on customers/data_request, once per request even when replayed", async () => {
+      const chat = await customers.openConversation({ shop: SHOP, visitorId: "v1", customerId: JOHN });
+      await customers.appendMessage({ shop: SHOP, conversationId: chat.id, role: "user", text: "where is my order?" });
+      const body = withCustomer(fixture("customers-data_request"), "191167", JOHN).replace(
+        "{shop}.myshopify.com",
+        SHOP,
+      );
+      const webhookId = randomUUID();
+      expect((await post(routes["customers.data_request"], "customers/data_request", body, { webhookId })).status).toBe(
+        200,
+      );
+      expect((await post(routes["customers.data_request"], "customers/data_request", body, { webhookId })).status).toBe(
+        200,
+      );
+      const exports = await customers.listDataExports(SHOP);
+      expect(exports.items).toHaveLength(1);
+      expect(exports.items[0]).toMatchObject({ customerId: JOHN, requestId: "9999" });
+      const document = JSON.parse(exports.items[0].json);
+      expect(document.orders[0].name).toBe("#9999");
+      expect(document.conversations[0].messages[0].text).toBe("where is my order?");
+    });
+
+    it("refuses a compliance body for another shop than the delivering one, changing nothing", async () => {
+      const body = withCustomer(fixture("customers-redact"), "191167", JOHN).replace(
+        "{shop}.myshopify.com",
+        OTHER_SHOP,
+      );
+      const before = await customers.store.countRecords({ shop: SHOP, customerId: JOHN });
+      await expect(post(routes["customers.redact"], "customers/redact", body)).rejects.toThrow(/does not match/);
+      expect(await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).toEqual(before);
+    });
+
+    it("redacts everything about a customer on customers/redact: residue scan zero, replay harmless", async () => {
+      const body = withCustomer(fixture("customers-redact"), "191167", JOHN).replace("{shop}.myshopify.com", SHOP);
+      const before = await customers.store.countRecords({ shop: SHOP, customerId: JOHN });
+      expect(before.orders + before.conversations + before.messages + before.dataExports).toBeGreaterThanOrEqual(4);
+      expect((await residue().scan(JOHN, "customer")).length).toBeGreaterThanOrEqual(4); // the scan does see them
+      expect((await post(routes["customers.redact"], "customers/redact", body)).status).toBe(200);
+      expect(await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).toEqual(ZERO);
+      expect((await post(routes["customers.redact"], "customers/redact", body)).status).toBe(200);
+      expect(await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).toEqual(ZERO);
+      expect(await customers.store.getCustomer(SHOP, BOB)).not.toBeNull(); // others untouched
+      // Not just where the code looks: no row anywhere still mentions the customer.
+      expect(await residue().scan(JOHN, "customer")).toEqual([]);
+    });
+
+    it("drops the profile and orders on customers/delete", async () => {
+      await post(routes["orders.create"], "orders/create", withCustomer(fixture("orders-create"), JOHN, BOB));
+      expect((await customers.store.countRecords({ shop: SHOP, customerId: BOB })).orders).toBe(1);
+      expect((await post(routes["customers.delete"], "customers/delete", fixture("customers-delete"))).status).toBe(
+        200,
+      );
+      const after = await customers.store.countRecords({ shop: SHOP, customerId: BOB });
+      expect([after.customers, after.orders]).toEqual([0, 0]);
+    });
+
+    it("deletes everything of a shop for shop/redact (deleteShopData) and nothing of other shops", async () => {
+      await post(routes["customers.create"], "customers/create", fixture("customers-create"));
+      await post(routes["customers.create"], "customers/create", fixture("customers-create"), { shop: OTHER_SHOP });
+      const anonymous = await customers.openConversation({ shop: SHOP, visitorId: "v9", customerId: null });
+      await customers.appendMessage({ shop: SHOP, conversationId: anonymous.id, role: "user", text: "hello" });
+      expect(await customers.store.countRecords({ shop: SHOP })).not.toEqual(ZERO);
+      expect((await residue().scan(SHOP, "shop")).length).toBeGreaterThanOrEqual(3);
+      await customers.deleteShopData(SHOP);
+      await customers.deleteShopData(SHOP);
+      expect(await customers.store.countRecords({ shop: SHOP })).toEqual(ZERO);
+      expect(await residue().scan(SHOP, "shop")).toEqual([]);
+      expect((await customers.store.countRecords({ shop: OTHER_SHOP })).customers).toBe(1);
+    });
+  });
+}
