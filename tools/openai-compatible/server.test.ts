@@ -1,6 +1,6 @@
 // The local OpenAI-compatible server, driven by the real clients the app uses (LangChain's
 // ChatOpenAI and OpenAIEmbeddings over the official openai SDK) plus raw HTTP for exact shapes.
-import { AIMessageChunk } from "@langchain/core/messages";
+import { type AIMessageChunk } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { ChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
