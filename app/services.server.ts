@@ -12,6 +12,9 @@ import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
 import { createEmbeddings } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { logger } from "./lib/logger.server";
+import { shopifyAppTransport } from "./lib/shopify/admin-transport.server";
+import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
+import { unauthenticated } from "./shopify.server";
 
 export const chroma = createChromaClient(env);
 export const embeddingsProvider = createEmbeddings(env);
@@ -23,6 +26,22 @@ export const customers = createCustomerService(createCustomerStore(env, prisma),
 });
 /** The shop product index (sync writes, search reads): one per process. */
 export const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings: embeddingsProvider, log: logger });
+/** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. Started once per process. */
+export const syncEngine = new SyncEngine({
+  db: prisma,
+  log: logger.child({ component: "sync" }),
+  index: productIndex,
+  transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
+  deleteCustomerData: (shop) => customers.deleteShopData(shop),
+  settings: syncSettingsFromEnv(env),
+});
+// Vite reloads this module in development: the previous engine's loops stop before the new one starts.
+declare global {
+  var aisleSyncEngine: SyncEngine | undefined;
+}
+void globalThis.aisleSyncEngine?.stop();
+globalThis.aisleSyncEngine = syncEngine;
+syncEngine.start();
 
 export function healthDependencies(): HealthDependencies {
   const { descriptor } = embeddingsProvider;

@@ -1,3 +1,5 @@
-import { acknowledgeOnly, webhookAction } from "../webhooks.server";
+import { productWebhookHandler } from "../lib/sync/webhook-handlers.server";
+import { syncEngine } from "../services.server";
+import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("PRODUCTS_CREATE", acknowledgeOnly);
+export const action = webhookAction("PRODUCTS_CREATE", productWebhookHandler(syncEngine, "PRODUCTS_CREATE"));

@@ -64,6 +64,18 @@ export const envSchema = z
     LLM_TIMEOUT_MS: positiveInt(20_000),
     LLM_MAX_TOKENS: positiveInt(600),
 
+    // Catalog sync (app/lib/sync).
+    // 0 = this process only records webhooks (web-only instances beside dedicated sync processes).
+    SYNC_WORKER_CONCURRENCY: z.coerce.number().int().min(0).default(1),
+    SYNC_BATCH_SIZE: positiveInt(64),
+    SYNC_LEASE_SECONDS: positiveInt(120),
+    SYNC_POLL_INTERVAL_MS: positiveInt(1000),
+    SYNC_MAX_BACKOFF_SECONDS: positiveInt(300),
+    SYNC_RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(360),
+    SYNC_METAFIELDS: csv
+      .default([])
+      .refine((keys) => keys.every((key) => /^[\w-]+\.[\w-]+$/.test(key)), 'must be "namespace.key" entries'),
+
     // Customers & chat history (app/lib/customers).
     CUSTOMER_STORE: z.enum(["prisma", "appwrite"]).default("prisma"),
     APPWRITE_ENDPOINT: url("the Appwrite API, e.g. https://cloud.appwrite.io/v1").optional(),
@@ -75,6 +87,22 @@ export const envSchema = z
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/, "must be an Appwrite id (≤ 36 of a-z A-Z 0-9 . _ -)")
       .default("aisle"),
     CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+
+    // Storefront chat endpoint (app/lib/chat/chat-endpoint*.server.ts, abuse-limits.server.ts).
+    CHAT_MAX_BODY_BYTES: positiveInt(16_384),
+    CHAT_MAX_MESSAGE_CHARS: positiveInt(1_000),
+    CHAT_RATE_WINDOW_SECONDS: positiveInt(60),
+    CHAT_VISITOR_MESSAGES_PER_WINDOW: positiveInt(12),
+    CHAT_SHOP_MESSAGES_PER_WINDOW: positiveInt(600),
+    // 0 = never call the language model (retrieval-only answers).
+    CHAT_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
+    CHAT_TOKEN_TTL_SECONDS: positiveInt(900),
+    CHAT_STOREFRONT_ORIGINS: csv
+      .default([])
+      .refine(
+        (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
+        "must be origins like https://shop.example.com (scheme and host, no path)",
+      ),
   })
   .superRefine((env, ctx) => {
     if (

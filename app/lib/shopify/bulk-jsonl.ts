@@ -23,8 +23,7 @@ export type BulkGroup = {
 };
 
 export type BulkEvent =
-  | { type: "product"; product: Product; linesThrough: number; incomplete: boolean }
-  | MalformedLine;
+  { type: "product"; product: Product; linesThrough: number; incomplete: boolean } | MalformedLine;
 
 const gidType = (id: unknown) => (typeof id === "string" ? /^gid:\/\/shopify\/(\w+)\//.exec(id)?.[1] : undefined);
 
@@ -78,7 +77,11 @@ export async function* groupBulkLines(
       const done = flush();
       if (done) yield done;
       if (gidType(record.id) !== rootType) {
-        yield { type: "malformed", line: lineNumber, reason: `top-level object is not a ${rootType}: ${String(record.id)}` };
+        yield {
+          type: "malformed",
+          line: lineNumber,
+          reason: `top-level object is not a ${rootType}: ${String(record.id)}`,
+        };
         continue;
       }
       current = {

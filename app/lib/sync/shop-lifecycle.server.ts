@@ -1,15 +1,20 @@
-// Install / uninstall bookkeeping for the Shop record. Full cleanup (shop/redact) and
-// import-on-install live beside it as the sync engine grows.
+// Shop lifecycle: install (records the shop, requests the initial import, which the sync engine
+// of any app process picks up), uninstall (sessions go, sync stops, data stays), scopes, redact.
 import type { PrismaClient } from "@prisma/client";
 import type { Logger } from "../logger.server";
+import { ACTIVE_IMPORT_STATUSES, requestImport } from "./catalog-import.server";
 
 export async function recordInstall(db: PrismaClient, log: Logger, shop: string, scopes: string | undefined) {
+  const before = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
   const record = await db.shop.upsert({
     where: { domain: shop },
     create: { domain: shop, scopes },
     update: { scopes, uninstalledAt: null, installedAt: new Date() },
   });
   log.info({ shop }, "shop installed");
+  // First install, or a reinstall (webhooks were ignored meanwhile): import the catalog.
+  const imported = await db.importRun.count({ where: { shop, status: { not: "failed" } } });
+  if (!before || before.uninstalledAt || !imported) await requestImport(db, shop);
   return record;
 }
 
@@ -21,6 +26,11 @@ export async function recordUninstall(db: PrismaClient, log: Logger, shop: strin
   const [sessions] = await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.shop.updateMany({ where: { domain: shop }, data: { uninstalledAt: new Date() } }),
+    // Without a token an import cannot go on; a reinstall starts a fresh one.
+    db.importRun.updateMany({
+      where: { shop, status: { in: [...ACTIVE_IMPORT_STATUSES] } },
+      data: { status: "cancelled", finishedAt: new Date(), error: "app uninstalled" },
+    }),
   ]);
   log.info({ shop, sessionsDeleted: sessions.count }, "shop uninstalled");
 }

@@ -8,7 +8,7 @@ import type { Logger } from "../logger.server";
 import type { ProductIndex } from "../search/product-index";
 import type { AdminGraphql, GraphqlTransport } from "../shopify/admin-graphql";
 import type { FetchFunction } from "../shopify/bulk-operation.server";
-import type { MetafieldKey } from "../shopify/product-queries";
+import { parseMetafieldKeys, type MetafieldKey } from "../shopify/product-queries";
 import { createThrottledAdmin, ShopBuckets, type Clock } from "../shopify/throttled-admin";
 import {
   ACTIVE_IMPORT_STATUSES,
@@ -73,8 +73,9 @@ export class SyncEngine {
   constructor(private readonly deps: SyncEngineDependencies) {
     this.settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
     this.buckets = new ShopBuckets(deps.clock);
+    // At least one, so `drain()` works in intake-only processes too (it is then never started).
     this.workers = Array.from(
-      { length: this.settings.workerConcurrency },
+      { length: Math.max(1, this.settings.workerConcurrency) },
       () =>
         new SyncWorker({
           db: deps.db,
@@ -223,8 +224,9 @@ export class SyncEngine {
 
   // ---- background ----------------------------------------------------------------------------
 
+  /** Background work of this process; with workerConcurrency 0 the process only records webhooks. */
   start() {
-    if (this.timers.length) return;
+    if (this.timers.length || this.settings.workerConcurrency === 0) return;
     const { pollIntervalMs, reconcileIntervalMs } = this.settings;
     for (const worker of this.workers) worker.start(pollIntervalMs);
     this.timers.push(setInterval(() => this.kickImports(), pollIntervalMs));
@@ -247,4 +249,25 @@ export class SyncEngine {
     this.timers = [];
     await Promise.all([...this.workers.map((w) => w.stop()), this.importPass, this.reconcilePass]);
   }
+}
+
+/** SYNC_* settings (app/lib/config/env-schema.ts) → engine settings. */
+export function syncSettingsFromEnv(env: {
+  SYNC_WORKER_CONCURRENCY: number;
+  SYNC_BATCH_SIZE: number;
+  SYNC_LEASE_SECONDS: number;
+  SYNC_POLL_INTERVAL_MS: number;
+  SYNC_MAX_BACKOFF_SECONDS: number;
+  SYNC_RECONCILE_INTERVAL_MINUTES: number;
+  SYNC_METAFIELDS: string[];
+}): SyncSettings {
+  return {
+    workerConcurrency: env.SYNC_WORKER_CONCURRENCY,
+    batchSize: env.SYNC_BATCH_SIZE,
+    leaseMs: env.SYNC_LEASE_SECONDS * 1000,
+    pollIntervalMs: env.SYNC_POLL_INTERVAL_MS,
+    maxBackoffMs: env.SYNC_MAX_BACKOFF_SECONDS * 1000,
+    reconcileIntervalMs: env.SYNC_RECONCILE_INTERVAL_MINUTES * 60_000,
+    metafieldKeys: parseMetafieldKeys(env.SYNC_METAFIELDS),
+  };
 }

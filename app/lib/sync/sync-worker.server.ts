@@ -261,6 +261,7 @@ export class SyncWorker {
         if (!claimed && !this.stopping) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, idleMs);
+            timer.unref();
             this.wake = () => {
               clearTimeout(timer);
               resolve();

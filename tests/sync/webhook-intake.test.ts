@@ -1,0 +1,144 @@
+// Webhook intake through the real routes and the library's real HMAC verification, real SQLite,
+// the suite's real Chroma and the real local embedder.
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countEmbeddings, loadApp, TEST_SECRET, type LoadedApp } from "./helpers/app";
+import { deletePayload, graphqlProduct, restPayload } from "./helpers/catalog";
+
+let app: LoadedApp;
+let embedCalls: { calls: number; texts: number };
+const SHOP = "intake-shop.myshopify.com";
+
+beforeAll(async () => {
+  app = await loadApp();
+  embedCalls = countEmbeddings(app.services.embeddingsProvider.embeddings);
+  await app.install(SHOP);
+});
+
+afterAll(async () => {
+  await app.services.productIndex.dropShop(SHOP).catch(() => {});
+});
+
+/** What the index holds for a product (text + metadata), read back from Chroma. */
+async function indexed(productId: string) {
+  const state = await app.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
+  const all = await app.services.productIndex.readAll(state!.activeCollection);
+  return all.find((p) => p.id === productId);
+}
+
+const syncRow = (productId: string) =>
+  app.prisma.productSync.findUnique({ where: { shop_productId: { shop: SHOP, productId } } });
+
+describe("webhook intake", () => {
+  it("refuses forged and unsigned deliveries and writes nothing", async () => {
+    const body = restPayload(graphqlProduct(900));
+    expect(await app.deliver(SHOP, "products/update", body, { hmac: "Zm9yZ2VkIHNpZ25hdHVyZQ==" })).toBe(401);
+    // No signature header at all: the library answers 400 (missing required headers), before any handler.
+    expect(await app.deliver(SHOP, "products/update", body, { hmac: null })).toBe(400);
+    const tampered = body.replace("Trail jacket", "Free jacket");
+    expect(
+      await app.deliver(SHOP, "products/update", tampered, {
+        hmac: createHmac("sha256", TEST_SECRET).update(body).digest("base64"),
+      }),
+    ).toBe(401);
+    expect(await app.prisma.webhookDelivery.count()).toBe(0);
+    expect(await app.prisma.productSync.count()).toBe(0);
+  });
+
+  it("records one delivery replayed 10× concurrently as one change", async () => {
+    const body = restPayload(graphqlProduct(1));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        app.deliver(SHOP, "products/create", body, { webhookId: "replayed-delivery-1" }),
+      ),
+    );
+    expect(statuses).toEqual(Array(10).fill(200));
+    expect(await app.prisma.webhookDelivery.count({ where: { webhookId: "replayed-delivery-1" } })).toBe(1);
+    const row = await syncRow("gid://shopify/Product/1");
+    expect(row).toMatchObject({ version: 1, pending: true, changeSource: "webhook" });
+    const drained = await app.services.syncEngine.drain();
+    expect(drained).toMatchObject({ claimed: 1, embedded: 1 });
+    expect(await app.services.productIndex.listProductIds(SHOP)).toEqual(["gid://shopify/Product/1"]);
+  });
+
+  it("keeps the exact id of a deleted product beyond 2^53 and takes it out of the index", async () => {
+    const big = "9007199254740993123"; // > 2^53: JSON.parse would round it
+    const product = graphqlProduct(1);
+    const bigProduct = { ...product, id: `gid://shopify/Product/${big}` };
+    expect(await app.deliver(SHOP, "products/create", restPayload(bigProduct))).toBe(200);
+    await app.services.syncEngine.drain();
+    expect(await app.services.productIndex.listProductIds(SHOP)).toContain(`gid://shopify/Product/${big}`);
+    expect(await app.deliver(SHOP, "products/delete", deletePayload(big))).toBe(200);
+    expect(await syncRow(`gid://shopify/Product/${big}`)).toMatchObject({ deleted: true, pending: true });
+    await app.services.syncEngine.drain();
+    expect(await app.services.productIndex.listProductIds(SHOP)).not.toContain(`gid://shopify/Product/${big}`);
+    // A late (stale) update of the deleted product changes nothing.
+    expect(await app.deliver(SHOP, "products/update", restPayload(bigProduct))).toBe(200);
+    expect(await syncRow(`gid://shopify/Product/${big}`)).toMatchObject({ deleted: true, pending: false });
+  });
+
+  it("answers a verified but unreadable body with 400 and writes nothing", async () => {
+    const before = await app.prisma.productSync.count();
+    expect(await app.deliver(SHOP, "products/update", JSON.stringify({ id: 5, title: "no variants or gid" }))).toBe(
+      400,
+    );
+    expect(await app.prisma.productSync.count()).toBe(before);
+  });
+
+  it("embeds nothing for 1,000 price and inventory updates, yet the index carries the new prices", async () => {
+    const base = Array.from({ length: 20 }, (_, i) => graphqlProduct(100 + i, { variants: 2 }));
+    for (const product of base) expect(await app.deliver(SHOP, "products/create", restPayload(product))).toBe(200);
+    await app.services.syncEngine.drain();
+    const before = { ...embedCalls };
+    const started = Date.parse("2025-06-01T00:00:00Z");
+    for (let i = 0; i < 1000; i++) {
+      const n = 100 + (i % 20);
+      const updated = graphqlProduct(n, {
+        variants: 2,
+        price: `${(20 + (i % 50)).toFixed(2)}`,
+        inventory: i % 9,
+        updatedAt: new Date(started + (i + 1) * 1000).toISOString(),
+      });
+      expect(await app.deliver(SHOP, "products/update", restPayload(updated))).toBe(200);
+      if (i % 250 === 249) await app.services.syncEngine.drain();
+    }
+    const drained = await app.services.syncEngine.drain();
+    expect(drained.embedded).toBe(0);
+    expect(embedCalls.calls - before.calls).toBe(0);
+    const status = await app.services.syncEngine.status(SHOP);
+    expect(status.embedding.metadataUpdates).toBeGreaterThanOrEqual(20);
+    expect(status.pending).toBe(0);
+    // The last update of product 119 was i = 999: price 20 + (999 % 50) = 69.00.
+    expect((await indexed("gid://shopify/Product/119"))?.metadata).toMatchObject({ minPrice: 69, maxPrice: 69 });
+  });
+
+  it("ends on the newest of five versions delivered in random order with stale retries", async () => {
+    const id = "gid://shopify/Product/500";
+    const versions = [1, 2, 3, 4, 5].map((v) =>
+      graphqlProduct(500, { title: `Version ${v} parka`, updatedAt: `2025-07-0${v}T10:00:00Z` }),
+    );
+    const deliveries = versions.map((p, i) => ({ body: restPayload(p), webhookId: `v-${i + 1}` }));
+    // Random order, then Shopify-style retries of a few (same webhook id), worker passes in between.
+    const order = [...deliveries].sort(() => Math.random() - 0.5);
+    const retries = [...deliveries].sort(() => Math.random() - 0.5).slice(0, 3);
+    for (const [i, d] of [...order, ...retries].entries()) {
+      expect(await app.deliver(SHOP, "products/update", d.body, { webhookId: d.webhookId })).toBe(200);
+      if (Math.random() < 0.5 || i === 2) await app.services.syncEngine.drain();
+    }
+    await app.services.syncEngine.drain();
+    const row = await syncRow(id);
+    expect(JSON.parse(row!.snapshot!).title).toBe("Version 5 parka");
+    expect(row!.pending).toBe(false);
+    expect((await indexed(id))?.text).toMatch(/^Version 5 parka/);
+  });
+
+  it("acknowledges and ignores product webhooks of an uninstalled shop; app/uninstalled keeps the data", async () => {
+    const before = await app.prisma.productSync.count({ where: { shop: SHOP } });
+    expect(await app.deliver(SHOP, "app/uninstalled", JSON.stringify({ id: 1, domain: SHOP }))).toBe(200);
+    expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await app.deliver(SHOP, "products/create", restPayload(graphqlProduct(777)))).toBe(200);
+    expect(await syncRow("gid://shopify/Product/777")).toBeNull();
+    expect(await app.prisma.productSync.count({ where: { shop: SHOP } })).toBe(before);
+    expect(await app.services.productIndex.count(SHOP)).toBeGreaterThan(0);
+  });
+});
