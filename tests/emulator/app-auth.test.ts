@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulatedStack, type EmulatedStack } from "../../tools/emulator/emulated-stack";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
+import { WebhookDelivery } from "../../tools/emulator/webhooks/delivery";
+import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
 
 const SHOP = "auth-check.myshopify.com";
 let running: EmulatedStack;
@@ -64,5 +66,81 @@ describe("install through token exchange", () => {
     });
     expect(response.status).not.toBe(200);
     expect(running.emulator.shop(other).installation).toBeNull();
+  });
+});
+
+describe("the app's Admin API client", () => {
+  it("queries the shop through unauthenticated.admin with the session the install stored", async () => {
+    process.env.SHOPIFY_EMULATOR_URL = running.emulator.url;
+    await import("../../tools/emulator/fetch-seam.mjs");
+    const { shopifyApp, ApiVersion } = await import("@shopify/shopify-app-remix/server");
+    const { PrismaSessionStorage } = await import("@shopify/shopify-app-session-storage-prisma");
+    const prisma = createPrismaClient(running.stack.databaseUrl);
+    try {
+      const app = shopifyApp({
+        apiKey: DEMO_APP_CREDENTIALS.apiKey,
+        apiSecretKey: DEMO_APP_CREDENTIALS.apiSecret,
+        apiVersion: ApiVersion.July26,
+        appUrl: running.stack.env.SHOPIFY_APP_URL,
+        scopes: ["read_products", "read_customers", "read_orders"],
+        sessionStorage: new PrismaSessionStorage(prisma),
+        future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
+      });
+      const { admin } = await app.unauthenticated.admin(SHOP);
+      const response = await admin.graphql(`#graphql
+        { products(first: 5) { nodes { title variants(first: 1) { nodes { sku price } } } } }`);
+      const body = await response.json();
+      expect(body.data.products.nodes).toEqual([
+        { title: "Trail Runner 2", variants: { nodes: [{ sku: "TR2-42", price: "129.00" }] } },
+      ]);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+});
+
+describe("webhooks into the app", () => {
+  it("delivers products/update on a price change, accepted by authenticate.webhook", async () => {
+    const { store } = running.emulator.shop(SHOP);
+    const variant = [...store.allVariants()][0];
+    const before = running.emulator.webhooks.log.length;
+    store.updateVariant(variant.id, { price: "119.00" });
+    await running.emulator.webhooks.idle();
+    const [delivery] = running.emulator.webhooks.log.slice(before);
+    expect(delivery).toMatchObject({ topic: "products/update", shop: SHOP, state: "delivered" });
+    expect(delivery.attempts.map((attempt) => attempt.status)).toEqual([200]);
+    expect(JSON.parse(delivery.body).variants[0].price).toBe("119.00");
+  });
+
+  it("has a delivery signed with another secret rejected with 401, then retried and given up", async () => {
+    const forged = new WebhookDelivery({
+      apiSecret: "not-the-secret",
+      apiVersion: "2026-07",
+      maxAttempts: 2,
+      retryBaseMs: 20,
+    });
+    const record = forged.send({
+      topic: "products/delete",
+      shop: SHOP,
+      url: `${running.stack.app.url}/webhooks/products/delete`,
+      payload: { id: 1 },
+    });
+    await forged.idle();
+    expect(record.attempts.map((attempt) => attempt.status)).toEqual([401, 401]);
+    expect(record.state).toBe("failed");
+  });
+
+  it("uninstalls: app/uninstalled reaches the app, which deletes the shop's sessions", async () => {
+    running.emulator.uninstallApp(SHOP);
+    await running.emulator.webhooks.idle();
+    const delivery = running.emulator.webhooks.log.at(-1)!;
+    expect(delivery).toMatchObject({ topic: "app/uninstalled", state: "delivered" });
+    const prisma = createPrismaClient(running.stack.databaseUrl);
+    try {
+      expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+      expect((await prisma.shop.findUnique({ where: { domain: SHOP } }))?.uninstalledAt).toBeInstanceOf(Date);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });

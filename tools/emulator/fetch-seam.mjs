@@ -8,15 +8,18 @@
 import "@shopify/shopify-api/adapters/web-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
-const emulatorUrl = process.env.SHOPIFY_EMULATOR_URL;
-if (!emulatorUrl) throw new Error("fetch-seam.mjs needs SHOPIFY_EMULATOR_URL (the store emulator's address)");
-const emulator = new URL(emulatorUrl);
+// Read per call, so a test process can load the seam before its emulator has a port.
+function emulatorOrigin() {
+  const emulatorUrl = process.env.SHOPIFY_EMULATOR_URL;
+  if (!emulatorUrl) throw new Error("fetch-seam.mjs needs SHOPIFY_EMULATOR_URL (the store emulator's address)");
+  return new URL(emulatorUrl);
+}
 
 /** https://<shop>.myshopify.com/<path> → <emulator>/shops/<shop>/<path>; anything else unchanged. */
 export function routeToEmulator(input) {
   const url = new URL(input instanceof Request ? input.url : String(input));
   if (url.protocol !== "https:" || !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(url.hostname)) return null;
-  return new URL(`/shops/${url.hostname}${url.pathname}${url.search}`, emulator);
+  return new URL(`/shops/${url.hostname}${url.pathname}${url.search}`, emulatorOrigin());
 }
 
 const originalFetch = globalThis.fetch;

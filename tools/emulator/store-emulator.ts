@@ -394,7 +394,10 @@ export class StoreEmulator {
       res.status(404).type("application/xml").send("<Error><Code>NoSuchKey</Code></Error>");
       return;
     }
-    res.status(200).set({ "Content-Type": "application/jsonl", "Content-Length": String(op.fileSize) });
+    // setHeader, not res.set: express would append "; charset=utf-8", which the real result URL does not send.
+    res.status(200);
+    res.setHeader("Content-Type", "application/jsonl");
+    res.setHeader("Content-Length", String(op.fileSize));
     createReadStream(op.filePath).pipe(res);
   }
 

@@ -1,12 +1,11 @@
 // Shopify's calculated query cost, reverse-engineered from the captured `extensions.cost` of real
 // responses (see query-cost.test.ts, which checks it against every captured query it can validate):
-// scalars and enums 0; objects 1; edges and pageInfo 0; a connection 2 + bitLength(first|last) ×
+// scalars and enums 0; objects 1; edges and pageInfo 0; a connection 2 + pageMultiplier(first|last) ×
 // (cost of one node); root `*Count` fields 10; a mutation field 10 plus the nested cost of its
 // payload's fields, whose own objects are free.
 import {
   getArgumentValues,
   getNamedType,
-  isAbstractType,
   isLeafType,
   Kind,
   type FragmentDefinitionNode,
@@ -17,7 +16,8 @@ import {
   type SelectionSetNode,
 } from "graphql";
 
-const bitLength = (n: number) => (n <= 0 ? 0 : Math.floor(Math.log2(n)) + 1);
+/** How many node costs a page of `n` is charged for (fits every captured cost: 1→1, 3→2, 5→3, 10→4, 50→7, 250→11). */
+export const pageMultiplier = (n: number) => (n <= 0 ? 0 : Math.max(1, Math.floor(2 * Math.log(n))));
 
 interface CostInput {
   schema: GraphQLSchema;
@@ -50,19 +50,25 @@ function selectionCost(
   level: Level,
 ): number {
   let total = 0;
+  // Fragments on other concrete types are alternatives: only the dearest one is charged.
+  let dearestBranch = 0;
+  const branch = (typeName: string | undefined, cost: number) => {
+    if (typeName && typeName !== parent.name) dearestBranch = Math.max(dearestBranch, cost);
+    else total += cost;
+  };
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const type = selection.typeCondition
-        ? (input.schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType)
-        : parent;
-      total += selectionCost(input, type ?? parent, selection.selectionSet, level);
+      const typeName = selection.typeCondition?.name.value;
+      const type = typeName ? (input.schema.getType(typeName) as GraphQLCompositeType) : parent;
+      branch(typeName, selectionCost(input, type ?? parent, selection.selectionSet, level));
       continue;
     }
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
       const fragment = input.fragments[selection.name.value];
       if (!fragment) continue;
-      const type = input.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
-      total += selectionCost(input, type ?? parent, fragment.selectionSet, level);
+      const typeName = fragment.typeCondition.name.value;
+      const type = input.schema.getType(typeName) as GraphQLCompositeType;
+      branch(typeName, selectionCost(input, type ?? parent, fragment.selectionSet, level));
       continue;
     }
     const field = fieldsOf(parent)[selection.name.value];
@@ -78,7 +84,7 @@ function selectionCost(
       total += 10;
       continue;
     }
-    const child = isAbstractType(composite) ? composite : composite;
+    const child = composite;
     if (type.name.endsWith("Connection")) {
       let args: Record<string, unknown> = {};
       try {
@@ -87,12 +93,12 @@ function selectionCost(
         // invalid arguments are reported by execution; cost them as a page of one
       }
       const size = (args.first as number | undefined) ?? (args.last as number | undefined) ?? 0;
-      total += 2 + bitLength(size) * selectionCost(input, child, selection.selectionSet, "nested");
+      total += 2 + pageMultiplier(size) * selectionCost(input, child, selection.selectionSet, "nested");
     } else if (type.name.endsWith("Edge") || type.name === "PageInfo" || level === "payload") {
       total += selectionCost(input, child, selection.selectionSet, "nested");
     } else {
       total += 1 + selectionCost(input, child, selection.selectionSet, "nested");
     }
   }
-  return total;
+  return total + dearestBranch;
 }

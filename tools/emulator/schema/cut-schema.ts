@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
+  assertValidSchema,
   buildSchema,
   getNamedType,
   isEnumType,
@@ -56,7 +57,11 @@ export function cutSchema(real: GraphQLSchema, kept: Record<string, readonly str
     const type = pending.pop()!;
     const ast = stripDescriptions(type.astNode!) as unknown as Record<string, unknown> & DefinitionNode;
     if (isObjectType(type) || isInterfaceType(type)) {
-      const fieldNames = new Set(kept[type.name]);
+      // An implementer must keep every field of the kept interfaces it implements.
+      const fieldNames = new Set([
+        ...kept[type.name],
+        ...type.getInterfaces().flatMap((iface) => (kept[iface.name] ? kept[iface.name] : [])),
+      ]);
       const realFields = type.getFields();
       for (const name of fieldNames) if (!realFields[name]) problems.push(`${type.name}.${name} does not exist`);
       const fields = (ast.fields as { name: { value: string } }[]).filter((field) => fieldNames.has(field.name.value));
@@ -87,7 +92,7 @@ export function cutSchema(real: GraphQLSchema, kept: Record<string, readonly str
     .sort()
     .map((name) => print(out.get(name)!))
     .join("\n\n");
-  return `# Subset of Shopify's Admin GraphQL API 2026-07, cut by tools/emulator/schema/cut-schema.ts from the SDL
+  const text = `# Subset of Shopify's Admin GraphQL API 2026-07, cut by tools/emulator/schema/cut-schema.ts from the SDL
 # printed from a live introspection (descriptions dropped). Do not hand-edit: change kept-fields.ts and re-run.
 
 schema {
@@ -97,6 +102,8 @@ schema {
 
 ${body}
 `;
+  assertValidSchema(buildSchema(text));
+  return text;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
