@@ -24,6 +24,11 @@ export const customers = createCustomerService(createCustomerStore(env, prisma),
   retentionDays: env.CHAT_RETENTION_DAYS,
   logger: logger.child({ component: "customers" }),
 });
+// Prepare the store at boot (Appwrite: create database, collections, attributes, indexes if missing)
+// rather than on a shopper's first request; a failure here is retried on first use.
+customers.store
+  .ready()
+  .catch((error: unknown) => logger.error({ err: error }, "customer store not ready yet; will retry on first use"));
 /** The shop product index (sync writes, search reads): one per process. */
 export const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings: embeddingsProvider, log: logger });
 /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. Started once per process. */
