@@ -1,0 +1,111 @@
+// Chat sessions for streaming from the app's origin: the token minted through the App Proxy, its
+// check on /proxy/stream, and CORS answered for the shop's storefront origins only.
+import { z } from "zod";
+import { ChatRequestError, jsonError, readCappedJson } from "./chat-endpoint.server";
+import {
+  ChatTokenError,
+  isAllowedStorefrontOrigin,
+  mintChatToken,
+  verifyChatToken,
+  type ChatTokenClaims,
+} from "./chat-endpoint-token.server";
+
+export interface ChatTokenSettings {
+  secret: string;
+  ttlSeconds: number;
+  storefrontOrigins: readonly string[];
+  streamUrl: string;
+}
+
+const sessionBodySchema = z.object({
+  visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "visitorId must be 8–64 letters, digits, '-' or '_'"),
+  origin: z.string().max(512),
+});
+
+export interface ChatSession {
+  /** Null when the storefront's origin may not stream from the app: the widget then uses the proxy. */
+  stream: { url: string; token: string; expiresAt: number } | null;
+  customerLoggedIn: boolean;
+}
+
+/** For a verified proxy request: a token bound to shop, visitor, customer and the storefront origin. */
+export async function startChatSession(
+  settings: ChatTokenSettings,
+  caps: { maxBodyBytes: number },
+  shopper: { shop: string; customerId: string | null },
+  request: Request,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<ChatSession> {
+  const parsed = sessionBodySchema.safeParse(await readCappedJson(request, caps.maxBodyBytes));
+  if (!parsed.success) throw new ChatRequestError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid");
+  const { visitorId, origin } = parsed.data;
+  const customerLoggedIn = shopper.customerId !== null;
+  if (!isAllowedStorefrontOrigin(shopper.shop, origin, settings.storefrontOrigins)) {
+    return { stream: null, customerLoggedIn };
+  }
+  const claims: ChatTokenClaims = {
+    shop: shopper.shop,
+    visitorId,
+    customerId: shopper.customerId,
+    origin,
+    exp: nowSeconds + settings.ttlSeconds,
+  };
+  const url = new URL(settings.streamUrl);
+  url.searchParams.set("shop", shopper.shop);
+  return {
+    stream: { url: url.href, token: mintChatToken(settings.secret, claims), expiresAt: claims.exp },
+    customerLoggedIn,
+  };
+}
+
+const corsFor = (origin: string) => ({
+  "Access-Control-Allow-Origin": origin,
+  Vary: "Origin",
+  // No Allow-Credentials: the token travels in a header, never in cookies.
+});
+
+/** Answers the CORS preflight of /proxy/stream: only for an allowed storefront origin of the shop. */
+export function preflight(settings: ChatTokenSettings, request: Request): Response {
+  const origin = request.headers.get("origin") ?? "";
+  const shop = new URL(request.url).searchParams.get("shop") ?? "";
+  if (!shop || !isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins)) {
+    return new Response(null, { status: 403, headers: { Vary: "Origin" } });
+  }
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...corsFor(origin),
+      "Access-Control-Allow-Methods": "POST",
+      "Access-Control-Allow-Headers": "Authorization, Content-Type",
+      "Access-Control-Max-Age": "600",
+    },
+  });
+}
+
+/** The token's claims and the CORS headers to answer with, or the refusal. */
+export function authorizeStream(
+  settings: ChatTokenSettings,
+  request: Request,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): { claims: ChatTokenClaims; cors: Record<string, string> } | Response {
+  const origin = request.headers.get("origin") ?? "";
+  const shop = new URL(request.url).searchParams.get("shop") ?? "";
+  const token = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (!token) return jsonError(401, "missing_token", "A chat token is required.", { Vary: "Origin" });
+  let claims: ChatTokenClaims;
+  try {
+    claims = verifyChatToken(settings.secret, token, nowSeconds);
+  } catch (error) {
+    if (error instanceof ChatTokenError) return jsonError(401, "invalid_token", error.message, { Vary: "Origin" });
+    throw error;
+  }
+  // The token is used from the origin it was minted for, for its shop, and that origin is still allowed.
+  if (
+    claims.shop !== shop ||
+    claims.origin !== origin ||
+    !isAllowedStorefrontOrigin(claims.shop, origin, settings.storefrontOrigins)
+  ) {
+    return jsonError(403, "origin_not_allowed", "This chat token is not valid from this origin.", { Vary: "Origin" });
+  }
+  return { claims, cors: corsFor(origin) };
+}

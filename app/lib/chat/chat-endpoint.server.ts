@@ -1,0 +1,374 @@
+// The storefront chat endpoint behind the App Proxy routes: size caps, rate limits, the daily
+// token budget, the conversation record, and the answer engine's events put on the wire as
+// server-sent events. Routes authenticate first and hand over only verified identities.
+import { z } from "zod";
+import type { ProductMetadata, VariantSummary } from "../catalog/product-document";
+import type { Logger } from "../logger.server";
+import type { CustomerContext } from "../customers/service.server";
+import type { AbuseLimits } from "./abuse-limits.server";
+
+// ---- what the endpoint needs from the answer engine (app/lib/chat, search/answer engine) ----------
+
+export type AnswerMode = "llm" | "retrieval-only";
+
+export interface AnswerRequest {
+  shop: string;
+  question: string;
+  /** Earlier turns of this conversation, oldest first (without the question). */
+  history: { role: "user" | "assistant"; text: string }[];
+  /** Only for a verified logged-in customer. */
+  customer: CustomerContext | null;
+  /** retrieval-only once the shop's daily token budget is spent. */
+  mode: AnswerMode;
+  signal: AbortSignal;
+}
+
+export type AnswerEvent =
+  | { type: "products"; products: ProductMetadata[] }
+  | { type: "text"; delta: string }
+  | { type: "done"; usage?: { totalTokens: number } }
+  | { type: "error"; message: string };
+
+export interface AnswerEngine {
+  answer(request: AnswerRequest): AsyncIterable<AnswerEvent>;
+}
+
+/** The customer-store features the endpoint uses (app/lib/customers CustomerService). */
+export interface ChatConversations {
+  openConversation(input: {
+    shop: string;
+    visitorId: string;
+    customerId: string | null;
+    conversationId?: string | null;
+  }): Promise<{ id: string }>;
+  appendMessage(input: {
+    shop: string;
+    conversationId: string;
+    role: "user" | "assistant";
+    text: string;
+    productIds?: string[];
+  }): Promise<unknown>;
+  lastTurns(shop: string, conversationId: string, limit?: number): Promise<{ role: string; text: string }[]>;
+  getCustomerContext(shop: string, customerId: string | null): Promise<CustomerContext | null>;
+  getConversation(shop: string, conversationId: string): Promise<{ conversation: { visitorId: string } } | null>;
+  recordAddToCart(input: {
+    shop: string;
+    conversationId: string;
+    productId: string;
+    variantId?: string | null;
+  }): Promise<unknown>;
+}
+
+export interface ChatEndpointDeps {
+  engine: AnswerEngine;
+  conversations: ChatConversations;
+  limits: AbuseLimits;
+  caps: { maxBodyBytes: number; maxMessageChars: number };
+  log: Logger;
+}
+
+// ---- wire types (what assets/aisle-chat.js reads) --------------------------------------------------
+
+export interface WidgetVariant {
+  /** Numeric variant id, as /cart/add.js wants it. */
+  id: string;
+  title: string;
+  price: string;
+  compareAtPrice: string | null;
+  available: boolean;
+}
+
+export interface WidgetProductCard {
+  /** Numeric product id. */
+  id: string;
+  title: string;
+  /** The storefront's own product path: /products/<handle>. Never a URL from model text. */
+  path: string;
+  imageUrl: string | null;
+  imageAlt: string;
+  available: boolean;
+  variants: WidgetVariant[];
+}
+
+export class ChatRequestError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 413,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ChatRequestError";
+  }
+}
+
+const visitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "visitorId must be 8–64 letters, digits, '-' or '_'");
+const conversationIdSchema = z.string().min(1).max(128).nullish();
+
+const chatBodySchema = z.object({
+  message: z.string(),
+  visitorId: visitorIdSchema,
+  conversationId: conversationIdSchema,
+});
+
+const cartEventSchema = z.object({
+  visitorId: visitorIdSchema,
+  conversationId: z.string().min(1).max(128),
+  productId: z.string().regex(/^\d{1,20}$/),
+  variantId: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .nullish(),
+});
+
+/**
+ * Reads a JSON body no larger than `maxBytes`: the declared length is checked before reading, and
+ * the stream is cut off as soon as it passes the cap (a missing or lying Content-Length gains nothing).
+ */
+export async function readCappedJson(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ChatRequestError(400, "invalid_json", "The request body must be JSON.");
+  }
+}
+
+export interface ChatTurnInput {
+  message: string;
+  visitorId: string;
+  conversationId: string | null;
+}
+
+export function parseChatTurn(body: unknown, maxMessageChars: number): ChatTurnInput {
+  const parsed = chatBodySchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ChatRequestError(400, "invalid_request", parsed.error.issues.map((issue) => issue.message).join("; "));
+  }
+  const message = parsed.data.message.trim();
+  if (!message) throw new ChatRequestError(400, "empty_message", "The message is empty.");
+  // Characters as the shopper sees them (code points), not UTF-16 units.
+  if ([...message].length > maxMessageChars) {
+    throw new ChatRequestError(413, "message_too_long", `Messages are limited to ${maxMessageChars} characters.`);
+  }
+  return { message, visitorId: parsed.data.visitorId, conversationId: parsed.data.conversationId ?? null };
+}
+
+const numericId = (gidOrId: string) => gidOrId.slice(gidOrId.lastIndexOf("/") + 1);
+// Shopify handles are lowercase words joined by hyphens (letters of any script allowed).
+const SAFE_HANDLE = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}-]*$/u;
+const safeImageUrl = (value: string | null | undefined) => {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+};
+
+/** A search result's metadata → the card the widget renders, or null when it cannot be linked safely. */
+export function toWidgetCard(product: ProductMetadata): WidgetProductCard | null {
+  if (!SAFE_HANDLE.test(product.handle)) return null;
+  let variants: VariantSummary[] = [];
+  try {
+    variants = JSON.parse(product.variantsJson) as VariantSummary[];
+  } catch {
+    variants = [];
+  }
+  return {
+    id: numericId(product.productId),
+    title: product.title,
+    path: `/products/${encodeURIComponent(product.handle)}`,
+    imageUrl: safeImageUrl(product.imageUrl),
+    imageAlt: product.title,
+    available: product.available,
+    variants: variants.map((variant) => ({
+      id: numericId(variant.id),
+      title: variant.title,
+      price: variant.price,
+      compareAtPrice: variant.compareAtPrice,
+      available: variant.available,
+    })),
+  };
+}
+
+const sseFrame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  // no-transform: intermediaries must not compress (and so buffer) the stream.
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+} as const;
+
+export function jsonError(status: number, code: string, message: string, headers: HeadersInit = {}): Response {
+  return Response.json({ error: { code, message } }, { status, headers });
+}
+
+/** The response for a refused request (ChatRequestError) or rethrows anything else. */
+export function errorResponse(error: unknown, headers: HeadersInit = {}): Response {
+  if (error instanceof ChatRequestError) return jsonError(error.status, error.code, error.message, headers);
+  throw error;
+}
+
+/**
+ * One chat turn, after authentication: size caps → rate limits → budget → conversation → the engine's
+ * events as SSE. Nothing reaches the model when a cap or a limit refuses the request.
+ */
+export async function handleChatTurn(
+  deps: ChatEndpointDeps,
+  input: { shop: string; customerId: string | null; request: Request; fixedVisitorId?: string; headers?: HeadersInit },
+): Promise<Response> {
+  const extraHeaders = input.headers ?? {};
+  let turn: ChatTurnInput;
+  try {
+    turn = parseChatTurn(await readCappedJson(input.request, deps.caps.maxBodyBytes), deps.caps.maxMessageChars);
+    // A token-bound visitor cannot be swapped for another in the body.
+    if (input.fixedVisitorId && turn.visitorId !== input.fixedVisitorId) {
+      throw new ChatRequestError(403, "visitor_mismatch", "This chat token belongs to another visitor.");
+    }
+  } catch (error) {
+    return errorResponse(error, extraHeaders);
+  }
+  const { shop, customerId } = input;
+  const log = deps.log.child({ shop, component: "chat-endpoint" });
+
+  // A logged-in customer is limited as one visitor across devices.
+  const decision = await deps.limits.admitMessage(shop, customerId ? `customer-${customerId}` : turn.visitorId);
+  if (!decision.allowed) {
+    log.info({ scope: decision.scope, limit: decision.limit }, "chat rate limit reached");
+    return jsonError(
+      429,
+      decision.scope === "visitor" ? "visitor_rate_limited" : "shop_rate_limited",
+      `Too many messages; try again in ${decision.retryAfterSeconds} seconds.`,
+      { ...Object.fromEntries(new Headers(extraHeaders)), "Retry-After": String(decision.retryAfterSeconds) },
+    );
+  }
+
+  const mode: AnswerMode = (await deps.limits.modelAllowed(shop)) ? "llm" : "retrieval-only";
+  const conversation = await deps.conversations.openConversation({
+    shop,
+    visitorId: turn.visitorId,
+    customerId,
+    conversationId: turn.conversationId,
+  });
+  const [history, customer] = await Promise.all([
+    deps.conversations.lastTurns(shop, conversation.id, 12),
+    deps.conversations.getCustomerContext(shop, customerId),
+  ]);
+  await deps.conversations.appendMessage({ shop, conversationId: conversation.id, role: "user", text: turn.message });
+
+  const abort = new AbortController();
+  input.request.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const encoder = new TextEncoder();
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (event: string, data: unknown) => {
+        if (!abort.signal.aborted) controller.enqueue(encoder.encode(sseFrame(event, data)));
+      };
+      send("conversation", { id: conversation.id, mode });
+      let text = "";
+      const productIds: string[] = [];
+      let tokens = 0;
+      try {
+        const events = deps.engine.answer({
+          shop,
+          question: turn.message,
+          history: history
+            .filter((message) => message.role === "user" || message.role === "assistant")
+            .map((message) => ({ role: message.role as "user" | "assistant", text: message.text })),
+          customer,
+          mode,
+          signal: abort.signal,
+        });
+        for await (const event of events) {
+          if (abort.signal.aborted) break;
+          if (event.type === "products") {
+            const cards = event.products.map(toWidgetCard).filter((card): card is WidgetProductCard => card !== null);
+            productIds.push(...cards.map((card) => card.id));
+            send("products", { products: cards });
+          } else if (event.type === "text") {
+            text += event.delta;
+            send("text", { delta: event.delta });
+          } else if (event.type === "done") {
+            tokens = event.usage?.totalTokens ?? 0;
+          } else if (event.type === "error") {
+            log.warn({ message: event.message }, "answer engine reported an error");
+            send("error", { code: "answer_failed", retryable: true });
+          }
+        }
+        send("done", { mode });
+      } catch (error) {
+        log.error({ err: error }, "chat turn failed");
+        send("error", { code: "answer_failed", retryable: true });
+      } finally {
+        try {
+          if (text.trim()) {
+            await deps.conversations.appendMessage({
+              shop,
+              conversationId: conversation.id,
+              role: "assistant",
+              text,
+              productIds: [...new Set(productIds)],
+            });
+          }
+          if (tokens > 0) await deps.limits.recordTokens(shop, tokens);
+        } catch (error) {
+          log.error({ err: error }, "could not record the assistant's answer");
+        }
+        if (!abort.signal.aborted) controller.close();
+      }
+    },
+    cancel() {
+      abort.abort();
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { ...SSE_HEADERS, ...Object.fromEntries(new Headers(extraHeaders)) },
+  });
+}
+
+/** Records an Add to cart pressed on a card, in the visitor's own conversation only. */
+export async function handleCartEvent(
+  deps: Pick<ChatEndpointDeps, "conversations" | "caps">,
+  input: { shop: string; request: Request; fixedVisitorId?: string },
+): Promise<Response> {
+  try {
+    const parsed = cartEventSchema.safeParse(await readCappedJson(input.request, deps.caps.maxBodyBytes));
+    if (!parsed.success)
+      throw new ChatRequestError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid");
+    const { visitorId, conversationId, productId, variantId } = parsed.data;
+    if (input.fixedVisitorId && visitorId !== input.fixedVisitorId) {
+      throw new ChatRequestError(403, "visitor_mismatch", "This chat token belongs to another visitor.");
+    }
+    const found = await deps.conversations.getConversation(input.shop, conversationId);
+    if (!found || found.conversation.visitorId !== visitorId) {
+      throw new ChatRequestError(404, "unknown_conversation", "No such conversation for this visitor.");
+    }
+    await deps.conversations.recordAddToCart({ shop: input.shop, conversationId, productId, variantId });
+    return new Response(null, { status: 204 });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,18 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { chatEndpointDeps } from "../lib/chat/chat-endpoint-services.server";
+import { handleChatTurn, jsonError } from "../lib/chat/chat-endpoint.server";
+import { verifiedProxyShopper } from "../lib/chat/chat-endpoint-proxy.server";
+
+// Storefront → POST /apps/aisle/chat → here, signed by Shopify. Answers one chat turn as
+// server-sent events (the fallback transport when the widget cannot stream from the app's origin).
+export async function action({ request }: ActionFunctionArgs) {
+  const shopper = await verifiedProxyShopper(request);
+  if (shopper instanceof Response) return shopper;
+  const deps = chatEndpointDeps();
+  if (!deps) return jsonError(503, "assistant_unavailable", "The assistant is not available right now.");
+  return handleChatTurn(deps, { shop: shopper.shop, customerId: shopper.customerId, request });
+}
+
+export function loader() {
+  return jsonError(405, "method_not_allowed", "POST a chat message.", { Allow: "POST" });
+}
