@@ -403,25 +403,29 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
           throw new ApiError(400, "general_query_invalid", `Invalid query: Invalid query method: ${query.method}`);
       }
     }
-    const matching = [...col.documents.values()].filter((doc) => filters.every((filter) => filter(doc)));
-    matching.sort((a, b) => {
-      for (const order of orders) {
-        const difference = compare(systemValue(a, order.attribute), systemValue(b, order.attribute));
-        if (difference) return difference * order.direction;
+    const order = (a: StoredDocument, b: StoredDocument) => {
+      for (const { attribute, direction } of orders) {
+        const difference = compare(systemValue(a, attribute), systemValue(b, attribute));
+        if (difference) return difference * direction;
       }
       return a.$sequence - b.$sequence;
-    });
+    };
+    const matching = [...col.documents.values()].filter((doc) => filters.every((filter) => filter(doc)));
+    matching.sort(order);
     let start = offset;
     if (cursorAfter !== null) {
-      const at = matching.findIndex((doc) => doc.$id === cursorAfter);
-      if (at < 0 && !col.documents.has(cursorAfter)) {
+      // Keyset paging like Appwrite's: the cursor document's sort values mark the position, so it
+      // works even when that document no longer matches the filters.
+      const anchor = col.documents.get(cursorAfter);
+      if (!anchor) {
         throw new ApiError(
           400,
           "general_cursor_not_found",
           `Document '${cursorAfter}' for the 'cursor' value not found.`,
         );
       }
-      start = at + 1 + offset;
+      const after = matching.findIndex((doc) => order(doc, anchor) > 0);
+      start = (after < 0 ? matching.length : after) + offset;
     }
     return { total: matching.length, documents: matching.slice(start, start + limit) };
   }

@@ -1,0 +1,224 @@
+// The emulator through the real node-appwrite client: the behaviours the customer store relies on
+// and the errors Appwrite gives for mistakes (codes and types from Appwrite's error catalogue).
+import { AppwriteException, Client, Databases, DatabasesIndexType, Query } from "node-appwrite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppwriteEmulator, type RunningAppwriteEmulator } from "./server";
+
+let emulator: RunningAppwriteEmulator;
+let databases: Databases;
+const db = "emulator-test";
+
+async function failure(promise: Promise<unknown>): Promise<AppwriteException> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppwriteException) return error;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+async function available() {
+  // Attributes and indexes are built asynchronously, as on a real server.
+  for (;;) {
+    const { attributes } = await databases.listAttributes({ databaseId: db, collectionId: "items" });
+    if (attributes.every((a) => (a as { status: string }).status === "available")) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+beforeAll(async () => {
+  emulator = await startAppwriteEmulator({ projectId: "p", apiKey: "k", buildDelayMs: 20 });
+  databases = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("p").setKey("k"));
+  await databases.create({ databaseId: db, name: "Test" });
+  await databases.createCollection({ databaseId: db, collectionId: "items", name: "Items" });
+  await databases.createStringAttribute({
+    databaseId: db,
+    collectionId: "items",
+    key: "name",
+    size: 8,
+    required: true,
+  });
+  await databases.createIntegerAttribute({ databaseId: db, collectionId: "items", key: "rank", required: false });
+  await databases.createDatetimeAttribute({ databaseId: db, collectionId: "items", key: "at", required: false });
+  await databases.createStringAttribute({
+    databaseId: db,
+    collectionId: "items",
+    key: "tags",
+    size: 16,
+    required: false,
+    array: true,
+  });
+});
+afterAll(() => emulator.stop());
+
+describe("Appwrite emulator", () => {
+  it("authenticates the project and the API key", async () => {
+    const noKey = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("p"));
+    expect(await failure(noKey.list())).toMatchObject({ code: 401, type: "general_unauthorized_scope" });
+    const wrongProject = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("x").setKey("k"));
+    expect(await failure(wrongProject.list())).toMatchObject({ code: 404, type: "project_not_found" });
+  });
+
+  it("reports attributes as processing first and refuses documents that use them until available", async () => {
+    await available();
+    const fresh = await databases.createBooleanAttribute({
+      databaseId: db,
+      collectionId: "items",
+      key: "late",
+      required: false,
+    });
+    expect(fresh.status).toBe("processing");
+    const early = await failure(
+      databases.createDocument({
+        databaseId: db,
+        collectionId: "items",
+        documentId: "early",
+        data: { name: "a", late: true },
+      }),
+    );
+    expect(early).toMatchObject({ code: 400, type: "document_invalid_structure" });
+    expect(early.message).toContain('Unknown attribute: "late"');
+    await available();
+    const created = await databases.createDocument({
+      databaseId: db,
+      collectionId: "items",
+      documentId: "early",
+      data: { name: "a", late: true },
+    });
+    expect(created).toMatchObject({
+      $id: "early",
+      $collectionId: "items",
+      $databaseId: db,
+      name: "a",
+      late: true,
+      rank: null,
+    });
+    expect(created.$createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+  });
+
+  it("validates documents like Appwrite: required, sizes, types, ids, duplicates", async () => {
+    await available();
+    const create = (documentId: string, data: Record<string, unknown>) =>
+      databases.createDocument({ databaseId: db, collectionId: "items", documentId, data });
+    expect(await failure(create("r1", { rank: 1 }))).toMatchObject({ code: 400, type: "document_invalid_structure" });
+    expect(await failure(create("r2", { name: "way too long" }))).toMatchObject({
+      code: 400,
+      type: "document_invalid_structure",
+    });
+    expect(await failure(create("r3", { name: "a", rank: 1.5 }))).toMatchObject({
+      code: 400,
+      type: "document_invalid_structure",
+    });
+    expect(await failure(create("r4", { name: "a", at: "not a date" }))).toMatchObject({ code: 400 });
+    expect(await failure(create("_bad", { name: "a" }))).toMatchObject({ code: 400, type: "general_argument_invalid" });
+    await create("dup", { name: "a" });
+    expect(await failure(create("dup", { name: "b" }))).toMatchObject({ code: 409, type: "document_already_exists" });
+    expect(
+      await failure(databases.getDocument({ databaseId: db, collectionId: "items", documentId: "missing" })),
+    ).toMatchObject({ code: 404, type: "document_not_found" });
+    expect(await failure(databases.get({ databaseId: "nope" }))).toMatchObject({
+      code: 404,
+      type: "database_not_found",
+    });
+    expect(
+      await failure(
+        databases.createStringAttribute({
+          databaseId: db,
+          collectionId: "items",
+          key: "name",
+          size: 8,
+          required: true,
+        }),
+      ),
+    ).toMatchObject({ code: 409, type: "attribute_already_exists" });
+  });
+
+  it("filters, orders and pages with the SDK's Query syntax", async () => {
+    await available();
+    await databases.createCollection({ databaseId: db, collectionId: "q", name: "Q" });
+    await databases.createStringAttribute({ databaseId: db, collectionId: "q", key: "group", size: 8, required: true });
+    await databases.createIntegerAttribute({ databaseId: db, collectionId: "q", key: "n", required: true });
+    await databases.createDatetimeAttribute({ databaseId: db, collectionId: "q", key: "at", required: true });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    for (let n = 0; n < 7; n++) {
+      await databases.createDocument({
+        databaseId: db,
+        collectionId: "q",
+        documentId: `d${n}`,
+        data: { group: n % 2 ? "odd" : "even", n, at: new Date(Date.UTC(2026, 0, n + 1)).toISOString() },
+      });
+    }
+    const list = (queries: string[]) => databases.listDocuments({ databaseId: db, collectionId: "q", queries });
+    const ids = async (queries: string[]) => (await list(queries)).documents.map((d) => d.$id);
+
+    expect(await ids([Query.equal("group", "odd"), Query.orderDesc("n")])).toEqual(["d5", "d3", "d1"]);
+    expect(await ids([Query.equal("n", [0, 6])])).toEqual(["d0", "d6"]);
+    expect(await ids([Query.lessThan("at", "2026-01-03T00:00:00.000Z")])).toEqual(["d0", "d1"]);
+    const page = await list([Query.orderAsc("n"), Query.limit(2)]);
+    expect([page.total, page.documents.map((d) => d.$id)]).toEqual([7, ["d0", "d1"]]);
+    expect(await ids([Query.orderAsc("n"), Query.limit(2), Query.cursorAfter("d1")])).toEqual(["d2", "d3"]);
+    // Keyset paging: the cursor document need not match the filter.
+    expect(await ids([Query.equal("group", "odd"), Query.orderAsc("n"), Query.cursorAfter("d2")])).toEqual([
+      "d3",
+      "d5",
+    ]);
+
+    expect(await failure(list([Query.equal("missing", "x")]))).toMatchObject({
+      code: 400,
+      type: "general_query_invalid",
+    });
+    expect(await failure(list([Query.limit(5001)]))).toMatchObject({ code: 400, type: "general_query_invalid" });
+    expect(await failure(list([Query.search("group", "odd")]))).toMatchObject({
+      code: 400,
+      type: "general_query_invalid",
+    });
+    expect(await failure(list([Query.cursorAfter("gone")]))).toMatchObject({
+      code: 400,
+      type: "general_cursor_not_found",
+    });
+  });
+
+  it("updates and deletes documents, and builds indexes only on available attributes", async () => {
+    await available();
+    await databases.createDocument({
+      databaseId: db,
+      collectionId: "items",
+      documentId: "u1",
+      data: { name: "a", tags: ["x"] },
+    });
+    const updated = await databases.updateDocument({
+      databaseId: db,
+      collectionId: "items",
+      documentId: "u1",
+      data: { rank: 3 },
+    });
+    expect(updated).toMatchObject({ name: "a", rank: 3, tags: ["x"] });
+    await databases.deleteDocument({ databaseId: db, collectionId: "items", documentId: "u1" });
+    expect(
+      await failure(databases.getDocument({ databaseId: db, collectionId: "items", documentId: "u1" })),
+    ).toMatchObject({ code: 404 });
+
+    await databases.createIntegerAttribute({ databaseId: db, collectionId: "items", key: "fresh", required: false });
+    expect(
+      await failure(
+        databases.createIndex({
+          databaseId: db,
+          collectionId: "items",
+          key: "by_fresh",
+          type: DatabasesIndexType.Key,
+          attributes: ["fresh"],
+        }),
+      ),
+    ).toMatchObject({ code: 400, type: "attribute_not_available" });
+    await available();
+    const index = await databases.createIndex({
+      databaseId: db,
+      collectionId: "items",
+      key: "by_fresh",
+      type: DatabasesIndexType.Key,
+      attributes: ["fresh"],
+    });
+    expect(index).toMatchObject({ key: "by_fresh", status: "processing", attributes: ["fresh"] });
+  });
+});
