@@ -22,6 +22,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from "graphql";
+import { format } from "prettier";
 import { KEPT_FIELDS } from "./kept-fields";
 
 export const REAL_SDL_PATH =
@@ -32,7 +33,7 @@ function stripDescriptions<T>(node: T): T {
   return JSON.parse(JSON.stringify(node, (key, value) => (key === "description" || key === "loc" ? undefined : value)));
 }
 
-export function cutSchema(real: GraphQLSchema, kept: Record<string, readonly string[]>): string {
+export async function cutSchema(real: GraphQLSchema, kept: Record<string, readonly string[]>): Promise<string> {
   const out = new Map<string, DefinitionNode>();
   const pending: GraphQLNamedType[] = [];
   const problems: string[] = [];
@@ -103,12 +104,13 @@ schema {
 ${body}
 `;
   assertValidSchema(buildSchema(text));
-  return text;
+  // Formatted as the repository's Prettier check expects, so the committed file and a fresh cut compare equal.
+  return format(text, { parser: "graphql", printWidth: 120 });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const source = process.argv[2] ?? REAL_SDL_PATH;
   const real = buildSchema(readFileSync(source, "utf8"), { assumeValidSDL: true });
-  writeFileSync(SUBSET_SDL_PATH, cutSchema(real, KEPT_FIELDS));
+  writeFileSync(SUBSET_SDL_PATH, await cutSchema(real, KEPT_FIELDS));
   console.log(`Wrote ${SUBSET_SDL_PATH}`);
 }

@@ -1,0 +1,287 @@
+// Webhooks as Shopify sends them: documented payload keys, HMAC accepted by @shopify/shopify-api's own
+// validator (and a tampered body rejected), retries with backoff, and the switchable faults.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+// The web-api adapter, like the app (the node adapter would replace the fetch seam other files load).
+import "@shopify/shopify-api/adapters/web-api";
+import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startStoreEmulator, type StoreEmulator } from "../../tools/emulator";
+import {
+  productPayload,
+  customerPayload,
+  bulkOperationFinishPayload,
+  shopPayload,
+  shopRedactPayload,
+} from "../../tools/emulator/webhooks/payloads";
+import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
+import { fixturesPresent, WEBHOOK_SAMPLES } from "./fixtures";
+
+interface Received {
+  headers: IncomingMessage["headers"];
+  body: string;
+  valid: boolean;
+}
+
+const SHOP = "hooks.myshopify.com";
+let emulator: StoreEmulator;
+let receiver: Server;
+let received: Received[] = [];
+/** Status the receiver answers with, per call (default 200). */
+let answer: () => number = () => 200;
+
+const api = shopifyApi({
+  apiKey: DEMO_APP_CREDENTIALS.apiKey,
+  apiSecretKey: DEMO_APP_CREDENTIALS.apiSecret,
+  apiVersion: ApiVersion.July26,
+  hostName: "127.0.0.1",
+  isEmbeddedApp: true,
+  logger: { level: 0 },
+});
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", async () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const request = new Request(`http://127.0.0.1${req.url}`, {
+        method: "POST",
+        headers: Object.entries(req.headers).map(([key, value]) => [key, String(value)] as [string, string]),
+        body,
+      });
+      const check = await api.webhooks.validate({ rawBody: body, rawRequest: request });
+      received.push({ headers: req.headers, body, valid: check.valid });
+      res.statusCode = check.valid ? answer() : 401;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const address = receiver.address() as { port: number };
+  emulator = await startStoreEmulator({
+    app: { ...DEMO_APP_CREDENTIALS, appUrl: `http://127.0.0.1:${address.port}` },
+    webhooks: { retryBaseMs: 20, maxAttempts: 3, timeoutMs: 500 },
+  });
+  emulator.createShop(SHOP);
+  // Installed (the exchange needs only a session token; the app is not involved here).
+  await fetch(`${emulator.url}/shops/${SHOP}/admin/oauth/access_token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      client_id: DEMO_APP_CREDENTIALS.apiKey,
+      client_secret: DEMO_APP_CREDENTIALS.apiSecret,
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token: await emulator.signSessionToken(SHOP),
+      subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+      requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+      expiring: "1",
+    }),
+  });
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+  receiver?.close();
+});
+
+beforeEach(() => {
+  received = [];
+  answer = () => 200;
+  emulator.setWebhookFaults({});
+});
+
+const store = () => emulator.shop(SHOP).store;
+const newProduct = (title: string) =>
+  store().createProduct({
+    title,
+    options: ["Size"],
+    variants: [{ optionValues: ["M"], price: "5.00", inventoryQuantity: 4 }],
+  });
+
+describe("delivery", () => {
+  it("sends products/create with Shopify's headers and an HMAC the library accepts", async () => {
+    const product = newProduct("Canvas Tote");
+    await emulator.webhooks.idle();
+    expect(received).toHaveLength(1);
+    const [{ headers, body, valid }] = received;
+    expect(valid).toBe(true);
+    expect(headers).toMatchObject({
+      "content-type": "application/json",
+      "x-shopify-topic": "products/create",
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-api-version": "2026-07",
+    });
+    expect(headers["x-shopify-webhook-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(headers["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(headers["x-shopify-triggered-at"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(JSON.parse(body)).toMatchObject({
+      id: product.id,
+      admin_graphql_api_id: `gid://shopify/Product/${product.id}`,
+    });
+  });
+
+  it("has a tampered body rejected by the library's validator", async () => {
+    const record = emulator.webhooks.send({
+      topic: "products/delete",
+      shop: SHOP,
+      url: `${emulator.app.appUrl}/x`,
+      payload: { id: 1 },
+    });
+    await emulator.webhooks.idle();
+    const forged = await fetch(record.url, {
+      method: "POST",
+      body: record.body.replace("1", "2"),
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": record.topic,
+        "X-Shopify-Hmac-Sha256": received[0].headers["x-shopify-hmac-sha256"] as string,
+        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-API-Version": "2026-07",
+        "X-Shopify-Webhook-Id": record.webhookId,
+      },
+    });
+    expect(forged.status).toBe(401);
+    expect(received.map((r) => r.valid)).toEqual([true, false]);
+  });
+
+  it("sends inventory and price changes as products/update, and a sale decrements inventory", async () => {
+    const product = newProduct("Wool Beanie");
+    const variant = product.variants[0];
+    store().updateVariant(variant.id, { price: "6.50" });
+    store().sell(variant.id, 3);
+    expect(() => store().sell(variant.id, 5)).toThrow(/only 1 in stock/);
+    await emulator.webhooks.idle();
+    const updates = received
+      .filter((r) => r.headers["x-shopify-topic"] === "products/update")
+      .map((r) => JSON.parse(r.body));
+    expect(
+      updates.map((u) => [u.variants[0].price, u.variants[0].inventory_quantity, u.variants[0].old_inventory_quantity]),
+    ).toEqual([
+      ["6.50", 4, 4],
+      ["6.50", 1, 4],
+    ]);
+  });
+
+  it("retries a failed delivery with backoff, keeping the webhook id", async () => {
+    let calls = 0;
+    answer = () => (++calls < 3 ? 500 : 200);
+    const record = emulator.webhooks.send({
+      topic: "products/delete",
+      shop: SHOP,
+      url: `${emulator.app.appUrl}/w`,
+      payload: { id: 7 },
+    });
+    await emulator.webhooks.idle();
+    expect(record.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
+    expect(record.state).toBe("delivered");
+    expect(new Set(received.map((r) => r.headers["x-shopify-webhook-id"]))).toEqual(new Set([record.webhookId]));
+  });
+
+  it("gives up after maxAttempts when the app never answers within the timeout", async () => {
+    const slow = createServer(() => undefined);
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const record = emulator.webhooks.send({
+      topic: "products/delete",
+      shop: SHOP,
+      url: `http://127.0.0.1:${(slow.address() as { port: number }).port}/w`,
+      payload: { id: 8 },
+    });
+    await emulator.webhooks.idle();
+    slow.closeAllConnections();
+    slow.close();
+    expect(record.attempts).toHaveLength(3);
+    expect(record.attempts.every((a) => a.status === null && /timeout|abort/i.test(a.error ?? ""))).toBe(true);
+    expect(record.state).toBe("failed");
+  });
+});
+
+describe("faults", () => {
+  it("duplicates deliveries (same webhook id) when asked", async () => {
+    emulator.setWebhookFaults({ duplicateRate: 1 });
+    newProduct("Duplicate Me");
+    await emulator.webhooks.idle();
+    expect(received).toHaveLength(2);
+    expect(received[0].headers["x-shopify-webhook-id"]).toBe(received[1].headers["x-shopify-webhook-id"]);
+    expect(received[0].body).toBe(received[1].body);
+  });
+
+  it("drops deliveries silently when asked", async () => {
+    emulator.setWebhookFaults({ dropRate: 1 });
+    newProduct("Lost Forever");
+    await emulator.webhooks.idle();
+    expect(received).toHaveLength(0);
+    expect(emulator.webhooks.log.at(-1)!.state).toBe("dropped");
+  });
+
+  it("reorders a window of deliveries (seeded, so replayable)", async () => {
+    emulator.setWebhookFaults({ reorderWindow: 6 }, 42);
+    const titles = ["A1", "A2", "A3", "A4", "A5", "A6"];
+    for (const title of titles) newProduct(title);
+    await emulator.webhooks.idle();
+    const order = received.map((r) => JSON.parse(r.body).title);
+    expect([...order].sort()).toEqual(titles);
+    expect(order).not.toEqual(titles);
+  });
+
+  it("holds a burst and releases it at once on flush", async () => {
+    emulator.setWebhookFaults({ burst: true });
+    for (let i = 0; i < 20; i++) newProduct(`Burst ${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received).toHaveLength(0);
+    emulator.webhooks.flush();
+    await emulator.webhooks.idle();
+    expect(received).toHaveLength(20);
+  });
+
+  it("delays deliveries", async () => {
+    emulator.setWebhookFaults({ delayMs: 150 });
+    const started = Date.now();
+    newProduct("Slow Coach");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(received).toHaveLength(0);
+    await emulator.webhooks.idle();
+    expect(received).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe.skipIf(!fixturesPresent("documented webhook samples", WEBHOOK_SAMPLES))("payload keys", () => {
+  const sample = (name: string) => JSON.parse(readFileSync(path.join(WEBHOOK_SAMPLES, name), "utf8"));
+  const keys = (value: Record<string, unknown>) => Object.keys(value);
+
+  it("products/create|update: the documented keys, in order, for the product and its variants", () => {
+    const product = newProduct("Key Check");
+    const payload = productPayload(product);
+    for (const name of ["products-create.json", "products-update.json"]) {
+      const documented = sample(name);
+      expect(keys(payload)).toEqual(keys(documented));
+      expect(keys((payload.variants as Record<string, unknown>[])[0])).toEqual(keys(documented.variants[0]));
+      expect(keys((payload.variant_gids as Record<string, unknown>[])[0])).toEqual(keys(documented.variant_gids[0]));
+    }
+    expect(keys({ id: 1 })).toEqual(keys(sample("products-delete.json")));
+  });
+
+  it("customers, bulk_operations/finish, app/uninstalled, shop/redact: the documented keys", () => {
+    const customer = store().createCustomer({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.test" });
+    expect(keys(customerPayload(customer, "USD"))).toEqual(keys(sample("customers-create.json")));
+    const op = {
+      id: 1,
+      type: "QUERY" as const,
+      status: "COMPLETED" as const,
+      errorCode: null,
+      createdAt: "2026-01-01T00:00:00Z",
+      completedAt: "2026-01-01T00:00:01Z",
+      objectCount: 1,
+      rootObjectCount: 1,
+      fileSize: 10,
+      url: null,
+      query: "",
+      filePath: "",
+    };
+    expect(bulkOperationFinishPayload(op)).toMatchObject({ status: "completed", type: "query", error_code: null });
+    expect(keys(bulkOperationFinishPayload(op))).toEqual(keys(sample("bulk_operations-finish.json")));
+    expect(keys(shopPayload(store()))).toEqual(keys(sample("app-uninstalled.json")));
+    expect(keys(shopRedactPayload(store()))).toEqual(keys(sample("shop-redact.json")));
+  });
+});
