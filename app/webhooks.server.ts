@@ -1,8 +1,12 @@
 // Shared shape of every webhook route: verify with the library (HMAC over the raw body — a
 // forged or unsigned delivery gets 401 before anything runs), check the topic, hand off, 200.
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { BodyTooLargeError, payloadTooLarge, readLimitedBody } from "./lib/http/read-limited-body.server";
 import { logger } from "./lib/logger.server";
 import { authenticate } from "./shopify.server";
+
+/** Far above any real product/order payload (Shopify caps REST payloads well below this). */
+export const WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 
@@ -16,15 +20,27 @@ export function webhookAction(
   handle: (webhook: WebhookContext, delivery: WebhookDelivery) => Promise<void>,
 ) {
   return async ({ request }: ActionFunctionArgs) => {
-    const rawBody = request.clone().text();
-    const webhook = await authenticate.webhook(request);
+    let rawBody: string;
+    try {
+      rawBody = await readLimitedBody(request, WEBHOOK_BODY_LIMIT_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        logger.warn({ path: new URL(request.url).pathname, limit: error.limitBytes }, "oversized webhook refused");
+        return payloadTooLarge(error);
+      }
+      throw error;
+    }
+    // The library verifies the HMAC over exactly these bytes.
+    const webhook = await authenticate.webhook(
+      new Request(request.url, { method: request.method, headers: request.headers, body: rawBody }),
+    );
     const log = logger.child({ shop: webhook.shop, topic: webhook.topic, webhookId: webhook.webhookId });
     if (webhook.topic !== expectedTopic) {
       // A subscription pointing at the wrong route: acknowledge (a retry would not help) but say so loudly.
       log.error({ expectedTopic }, "webhook delivered to the route of another topic");
       return new Response(null, { status: 200 });
     }
-    await handle(webhook, { rawBody: await rawBody });
+    await handle(webhook, { rawBody });
     log.info("webhook accepted");
     return new Response(null, { status: 200 });
   };
