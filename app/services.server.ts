@@ -9,6 +9,7 @@ import type { HealthDependencies } from "./lib/health.server";
 import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
 import { createChromaClient } from "./lib/search/chroma.server";
 import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
+import { ProductSearch } from "./lib/search/product-search.server";
 import { createEmbeddings } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { logger } from "./lib/logger.server";
@@ -31,6 +32,8 @@ customers.store
   .catch((error: unknown) => logger.error({ err: error }, "customer store not ready yet; will retry on first use"));
 /** The shop product index (sync writes, search reads): one per process. */
 export const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings: embeddingsProvider, log: logger });
+/** Hybrid search over productIndex (per-shop snapshots and caches keyed on the index version). */
+export const productSearch = new ProductSearch({ index: productIndex, log: logger });
 /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. Started once per process. */
 export const syncEngine = new SyncEngine({
   db: prisma,

@@ -1,0 +1,86 @@
+// Lexical (BM25-class) retrieval over a shop's indexed products with MiniSearch: titles, brands,
+// types, tags, options and SKUs/barcodes/handles weigh more than body text, so exact words,
+// model numbers and rare terms match even when embeddings miss them. Built in memory from the
+// documents Chroma holds (see product-search.server.ts for when it is rebuilt).
+import MiniSearch from "minisearch";
+import type { IndexedProduct } from "./chroma-product-index.server";
+import { singular } from "./query-parser";
+
+interface LexicalDocument {
+  id: string;
+  title: string;
+  vendor: string;
+  productType: string;
+  tags: string;
+  options: string;
+  codes: string;
+  text: string;
+}
+
+export interface LexicalHit {
+  id: string;
+  score: number;
+}
+
+const STOP_WORDS = new Set(
+  "a an and are as at be by for from has have i in is it its me my of on or our that the this to was we with you your do does any some want need looking show find".split(
+    " ",
+  ),
+);
+
+const FIELDS = ["title", "vendor", "productType", "tags", "options", "codes", "text"] as const;
+const BOOST = { title: 3, vendor: 2, productType: 2, tags: 1.5, options: 1.2, codes: 3, text: 1 };
+
+function processTerm(term: string): string | null {
+  const lower = term
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
+  if (!lower || STOP_WORDS.has(lower)) return null;
+  return singular(lower);
+}
+
+/** Splits on whitespace and punctuation, so "NP-STORM-M" also matches "storm". */
+const tokenize = (text: string) => text.split(/[\s\-_/.,;:!?()[\]{}"'|+&*#]+/u).filter(Boolean);
+
+export class LexicalIndex {
+  private readonly search: MiniSearch<LexicalDocument>;
+
+  constructor(products: Iterable<IndexedProduct>) {
+    this.search = new MiniSearch<LexicalDocument>({
+      fields: [...FIELDS],
+      storeFields: [],
+      tokenize,
+      processTerm,
+    });
+    this.search.addAll(
+      [...products].map((product) => ({
+        id: product.id,
+        title: product.metadata.title,
+        vendor: product.metadata.vendor,
+        productType: product.metadata.productType,
+        tags: product.metadata.tags.replaceAll("|", " "),
+        options: product.metadata.optionValues.replace(/\|[^|:]*:/g, " "),
+        codes: [...product.keywords, product.metadata.skus, product.metadata.barcodes].join(" ").replaceAll("|", " "),
+        text: product.text,
+      })),
+    );
+  }
+
+  get size(): number {
+    return this.search.documentCount;
+  }
+
+  /** BM25 ranking; prefix matching for longer terms and light fuzziness for long words. */
+  query(text: string, limit: number, accept?: (id: string) => boolean): LexicalHit[] {
+    if (!text.trim()) return [];
+    const hits = this.search.search(text, {
+      boost: BOOST,
+      combineWith: "OR",
+      prefix: (term) => term.length >= 4,
+      fuzzy: (term) => (term.length >= 6 && !/\d/.test(term) ? 0.15 : false),
+      filter: accept ? (result) => accept(String(result.id)) : undefined,
+    });
+    return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
+  }
+}

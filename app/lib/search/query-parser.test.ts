@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { buildVocabulary, matchesFilters, normalizePhrase, parseQuery } from "./query-parser";
+
+const vocabulary = buildVocabulary([
+  { productType: "Jacket", vendor: "Northpeak", optionValues: "|Size:M|Color:Blue|Size:L|Color:Navy Blue|" },
+  { productType: "Running Shoes", vendor: "Stride Well", optionValues: "|Size:42|Color:Green|" },
+  { productType: "Bottle", vendor: "Ridgeway", optionValues: "|Title:Default Title|" },
+]);
+
+describe("parseQuery", () => {
+  it.each([
+    ["jacket under $50", { maxPrice: 50 }],
+    ["jacket below 49.99 dollars", { maxPrice: 49.99 }],
+    ["shoes less than £80", { maxPrice: 80 }],
+    ["bottle over 20", { minPrice: 20 }],
+    ["at least $100 tent", { minPrice: 100 }],
+    ["between 20 and 40", { minPrice: 20, maxPrice: 40 }],
+    ["from $40 to $20 socks", { minPrice: 20, maxPrice: 40 }],
+    ["$20-$40 socks", { minPrice: 20, maxPrice: 40 }],
+    ["around $100", { minPrice: 80, maxPrice: 120 }],
+  ])("reads the price in %j", (query, expected) => {
+    expect(parseQuery(query).filters).toMatchObject(expected);
+  });
+
+  it("reads sort and stock words and strips them from the text", () => {
+    expect(parseQuery("cheapest waterproof jacket in stock")).toEqual({
+      original: "cheapest waterproof jacket in stock",
+      text: "waterproof jacket",
+      filters: { sort: "price_asc", inStock: true },
+    });
+    expect(parseQuery("most expensive tent").filters.sort).toBe("price_desc");
+    expect(parseQuery("model 2000 tent").filters).toEqual({});
+  });
+
+  it("maps the catalog's own types, vendors and option values to filters", () => {
+    const parsed = parseQuery("blue northpeak jackets size M", vocabulary);
+    expect(parsed.filters.productTypes).toEqual(["Jacket"]);
+    expect(parsed.filters.vendors).toEqual(["Northpeak"]);
+    expect(parsed.filters.options).toEqual([
+      { name: "Color", value: "Blue" },
+      { name: "Size", value: "M" },
+    ]);
+    expect(parseQuery("navy blue running shoes by stride well", vocabulary).filters).toMatchObject({
+      productTypes: ["Running Shoes"],
+      vendors: ["Stride Well"],
+      options: [{ name: "Color", value: "Navy Blue" }],
+    });
+  });
+
+  it("ignores short or numeric option values without their option name", () => {
+    expect(parseQuery("I'm a jacket m 42", vocabulary).filters.options).toBeUndefined();
+    expect(parseQuery("shoes size 42", vocabulary).filters.options).toEqual([{ name: "Size", value: "42" }]);
+    expect(parseQuery("default title", vocabulary).filters.options).toBeUndefined();
+  });
+
+  it("normalises phrases (case, accents, plurals)", () => {
+    expect(normalizePhrase("Café Batteries, BOXES & Jackets")).toBe("cafe battery box jacket");
+  });
+});
+
+describe("matchesFilters", () => {
+  const product = {
+    minPrice: 20,
+    maxPrice: 60,
+    available: true,
+    productType: "Jacket",
+    vendor: "Northpeak",
+    optionValues: "|Size:M|Color:Blue|",
+  };
+  it("applies price overlap, stock, type, vendor and options (alternatives within one option)", () => {
+    expect(matchesFilters(product, { maxPrice: 25 })).toBe(true);
+    expect(matchesFilters(product, { maxPrice: 19 })).toBe(false);
+    expect(matchesFilters(product, { minPrice: 61 })).toBe(false);
+    expect(matchesFilters({ ...product, available: false }, { inStock: true })).toBe(false);
+    expect(matchesFilters(product, { productTypes: ["Tent"] })).toBe(false);
+    expect(matchesFilters(product, { vendors: ["Northpeak"] })).toBe(true);
+    expect(
+      matchesFilters(product, {
+        options: [
+          { name: "Color", value: "Red" },
+          { name: "Color", value: "Blue" },
+        ],
+      }),
+    ).toBe(true);
+    expect(
+      matchesFilters(product, {
+        options: [
+          { name: "Color", value: "Blue" },
+          { name: "Size", value: "L" },
+        ],
+      }),
+    ).toBe(false);
+  });
+});

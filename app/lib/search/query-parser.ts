@@ -1,0 +1,234 @@
+// Query understanding without an LLM: prices ("under $50", "between 20 and 40", "cheapest"),
+// stock ("in stock") and words from the catalog's own vocabulary (product types, vendors,
+// option values such as colours and sizes) become filters; what remains is the text to search.
+// Pure: the vocabulary is built from the indexed products.
+import type { ProductMetadata } from "../catalog/product-document";
+
+export interface OptionFilter {
+  name: string;
+  value: string;
+}
+
+export interface SearchFilters {
+  minPrice?: number;
+  maxPrice?: number;
+  inStock?: boolean;
+  productTypes?: string[];
+  vendors?: string[];
+  options?: OptionFilter[];
+  sort?: "price_asc" | "price_desc";
+}
+
+export interface ParsedQuery {
+  original: string;
+  /** The query without price and stock phrases: what lexical and vector retrieval see. */
+  text: string;
+  filters: SearchFilters;
+}
+
+export interface CatalogVocabulary {
+  /** normalised phrase → original value */
+  productTypes: Map<string, string>;
+  vendors: Map<string, string>;
+  /** normalised value → the option(s) carrying it, e.g. "blue" → [{name:"Color", value:"Blue"}] */
+  optionValues: Map<string, OptionFilter[]>;
+}
+
+/** Lower case, accents and punctuation folded, simple plural → singular per word. */
+export function normalizePhrase(value: string): string {
+  return value
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter(Boolean)
+    .map(singular)
+    .join(" ");
+}
+
+export function singular(word: string): string {
+  if (word.length > 4 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.length > 4 && /(ches|shes|sses|xes)$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith("s") && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+const OPTION_NAMES_THAT_NEED_A_CUE = /^(size|length|width|waist|inseam|eu|us|uk)$/i;
+
+export function buildVocabulary(products: Iterable<Pick<ProductMetadata, "productType" | "vendor" | "optionValues">>) {
+  const vocabulary: CatalogVocabulary = { productTypes: new Map(), vendors: new Map(), optionValues: new Map() };
+  for (const product of products) {
+    if (product.productType) vocabulary.productTypes.set(normalizePhrase(product.productType), product.productType);
+    if (product.vendor) vocabulary.vendors.set(normalizePhrase(product.vendor), product.vendor);
+    for (const pair of product.optionValues.split("|").filter(Boolean)) {
+      const colon = pair.indexOf(":");
+      if (colon <= 0) continue;
+      const option = { name: pair.slice(0, colon), value: pair.slice(colon + 1) };
+      const key = normalizePhrase(option.value);
+      if (!key || option.value === "Default Title") continue;
+      const list = vocabulary.optionValues.get(key) ?? [];
+      if (!list.some((o) => o.name === option.name && o.value === option.value)) list.push(option);
+      vocabulary.optionValues.set(key, list);
+    }
+  }
+  return vocabulary;
+}
+
+const NUMBER = String.raw`(?:[$£€]\s*)?(\d+(?:[.,]\d{1,2})?)\s*(?:k\b)?(?:\s*(?:dollars?|usd|eur|euros?|gbp|pounds?|bucks))?`;
+const PRICE_PATTERNS: { pattern: RegExp; apply: (filters: SearchFilters, a: number, b?: number) => void }[] = [
+  {
+    pattern: new RegExp(String.raw`\b(?:between|from)\s+${NUMBER}\s*(?:and|to|-|–)\s*${NUMBER}`, "gi"),
+    apply: (f, a, b) => {
+      f.minPrice = Math.min(a, b!);
+      f.maxPrice = Math.max(a, b!);
+    },
+  },
+  {
+    pattern: new RegExp(String.raw`(?:[$£€]\s*)(\d+(?:[.,]\d{1,2})?)\s*(?:-|–|to)\s*${NUMBER}`, "gi"),
+    apply: (f, a, b) => {
+      f.minPrice = Math.min(a, b!);
+      f.maxPrice = Math.max(a, b!);
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`(?:\b(?:under|below|less\s+than|cheaper\s+than|at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than|within)\s+|<\s*=?\s*)${NUMBER}`,
+      "gi",
+    ),
+    apply: (f, a) => {
+      f.maxPrice = a;
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`(?:\b(?:over|above|more\s+than|at\s+least|min(?:imum)?|starting\s+at)\s+|>\s*=?\s*)${NUMBER}`,
+      "gi",
+    ),
+    apply: (f, a) => {
+      f.minPrice = a;
+    },
+  },
+  {
+    pattern: new RegExp(String.raw`\b(?:around|about|roughly|approximately|~)\s*${NUMBER}`, "gi"),
+    apply: (f, a) => {
+      f.minPrice = Math.floor(a * 0.8);
+      f.maxPrice = Math.ceil(a * 1.2);
+    },
+  },
+];
+
+const CHEAP = /\b(cheapest|least\s+expensive|lowest\s+price[ds]?|cheap|inexpensive|budget|affordable)\b/gi;
+const EXPENSIVE = /\b(most\s+expensive|priciest|highest\s+price[ds]?|premium|luxury|high[\s-]end)\b/gi;
+const IN_STOCK = /\b(in[\s-]stock|available(?:\s+now)?|ready\s+to\s+ship|not\s+sold\s+out)\b/gi;
+
+const toNumber = (value: string | undefined, whole: string) => {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(",", "."));
+  return /\d\s*k\b/i.test(whole) ? n * 1000 : n;
+};
+
+/** Longest-first phrase matches of the vocabulary in the query's words (1–3 word phrases). */
+function vocabularyMatches<T>(words: string[], table: Map<string, T>): { value: T; start: number; end: number }[] {
+  const found: { value: T; start: number; end: number }[] = [];
+  const used = new Set<number>();
+  for (let size = 3; size >= 1; size--) {
+    for (let start = 0; start + size <= words.length; start++) {
+      const range = Array.from({ length: size }, (_, i) => start + i);
+      if (range.some((i) => used.has(i))) continue;
+      const value = table.get(words.slice(start, start + size).join(" "));
+      if (value !== undefined) {
+        found.push({ value, start, end: start + size });
+        range.forEach((i) => used.add(i));
+      }
+    }
+  }
+  return found;
+}
+
+export function parseQuery(query: string, vocabulary?: CatalogVocabulary): ParsedQuery {
+  const original = query.trim();
+  const filters: SearchFilters = {};
+  let text = ` ${original} `;
+  for (const { pattern, apply } of PRICE_PATTERNS) {
+    text = text.replace(pattern, (whole: string, ...rest: unknown[]) => {
+      const [a, b] = rest.slice(0, -2) as (string | undefined)[];
+      const first = toNumber(a, whole);
+      if (first === undefined || !Number.isFinite(first)) return whole;
+      apply(filters, first, toNumber(b, whole));
+      return " ";
+    });
+  }
+  if (CHEAP.test(text)) filters.sort = "price_asc";
+  else if (EXPENSIVE.test(text)) filters.sort = "price_desc";
+  text = text.replace(CHEAP, " ").replace(EXPENSIVE, " ");
+  if (IN_STOCK.test(text)) filters.inStock = true;
+  text = text.replace(IN_STOCK, " ");
+  text = text.replace(/\s+/g, " ").trim();
+
+  if (vocabulary) {
+    const rawWords = normalizePhrase(text).split(" ").filter(Boolean);
+    const types = vocabularyMatches(rawWords, vocabulary.productTypes).map((m) => m.value);
+    const vendors = vocabularyMatches(rawWords, vocabulary.vendors).map((m) => m.value);
+    if (types.length) filters.productTypes = [...new Set(types)];
+    if (vendors.length) filters.vendors = [...new Set(vendors)];
+    const options: OptionFilter[] = [];
+    for (const match of vocabularyMatches(rawWords, vocabulary.optionValues)) {
+      const cue = rawWords[match.start - 1];
+      for (const option of match.value) {
+        const phrase = normalizePhrase(option.value);
+        // Short or numeric values ("M", "42") only count after their option's name ("size M").
+        const needsCue = phrase.length < 3 || /^\d/.test(phrase) || OPTION_NAMES_THAT_NEED_A_CUE.test(option.name);
+        if (needsCue && cue !== normalizePhrase(option.name)) continue;
+        if (!options.some((o) => o.name === option.name && o.value === option.value)) options.push(option);
+      }
+    }
+    if (options.length) filters.options = options;
+  }
+  return { original, text, filters };
+}
+
+/** Whether a product's metadata satisfies the filters (options: some variant has the value). */
+export function matchesFilters(
+  metadata: Pick<ProductMetadata, "minPrice" | "maxPrice" | "available" | "productType" | "vendor" | "optionValues">,
+  filters: SearchFilters,
+): boolean {
+  if (filters.maxPrice !== undefined && metadata.minPrice > filters.maxPrice) return false;
+  if (filters.minPrice !== undefined && metadata.maxPrice < filters.minPrice) return false;
+  if (filters.inStock && !metadata.available) return false;
+  if (filters.productTypes?.length && !filters.productTypes.includes(metadata.productType)) return false;
+  if (filters.vendors?.length && !filters.vendors.includes(metadata.vendor)) return false;
+  if (filters.options?.length) {
+    // Values of the same option are alternatives ("blue or green"); different options must all hold.
+    const byName = new Map<string, string[]>();
+    for (const option of filters.options) byName.set(option.name, [...(byName.get(option.name) ?? []), option.value]);
+    for (const [name, values] of byName) {
+      if (!values.some((value) => metadata.optionValues.includes(`|${name}:${value}|`))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The filter names in the order they are dropped when they leave nothing to show: constraints
+ * (option, stock, price) before the "what" (brand, product type), so "tent in stock" shows the
+ * out-of-stock tent rather than something that is not a tent.
+ */
+export const RELAXATION_ORDER = ["options", "inStock", "price", "vendors", "productTypes"] as const;
+export type RelaxableFilter = (typeof RELAXATION_ORDER)[number];
+
+export function withoutFilter(filters: SearchFilters, name: RelaxableFilter): SearchFilters {
+  const next = { ...filters };
+  if (name === "price") {
+    delete next.minPrice;
+    delete next.maxPrice;
+  } else delete next[name];
+  return next;
+}
+
+export function hasFilter(filters: SearchFilters, name: RelaxableFilter): boolean {
+  if (name === "price") return filters.minPrice !== undefined || filters.maxPrice !== undefined;
+  const value = filters[name];
+  return Array.isArray(value) ? value.length > 0 : Boolean(value);
+}

@@ -1,0 +1,175 @@
+// Hybrid retrieval end to end: real Chroma, the local embedder, the SQLite registry.
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildProductDocument } from "../../app/lib/catalog/product-document";
+import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import { ProductSearch } from "../../app/lib/search/product-search.server";
+import { makeProduct, outdoorCatalog } from "./products";
+import { createSearchTestContext } from "./search-test-context";
+
+const context = createSearchTestContext();
+const catalog = outdoorCatalog();
+const byTitle = (title: string) => catalog.find((p) => p.title === title)!;
+const shop = context.shop("hybrid");
+const search = new ProductSearch({ index: context.index });
+const titles = async (query: string, extra: Partial<Parameters<ProductSearch["search"]>[0]> = {}) =>
+  (await search.search({ shop, query, ...extra })).hits.map((h) => h.product.title);
+
+beforeAll(async () => {
+  await context.index.upsert(
+    shop,
+    catalog.map((p) => buildProductDocument(p)),
+  );
+});
+
+describe("hybrid product search", () => {
+  it("puts an exact SKU hit first and chooses that variant", async () => {
+    const result = await search.search({ shop, query: "np-storm-l-red" });
+    expect(result.hits[0].matchedBy).toEqual(["exact"]);
+    expect(result.hits[0].product).toMatchObject({
+      title: "Stormline Waterproof Hiking Jacket",
+      price: "129.00",
+      variant: { sku: "NP-STORM-L-RED", options: { Size: "L", Color: "Red" } },
+    });
+    const inSentence = await search.search({ shop, query: "do you still have SW-TR3-44?" });
+    expect(inSentence.hits[0].product.variant?.sku).toBe("SW-TR3-44");
+  });
+
+  it("finds products by barcode and by handle", async () => {
+    expect((await titles("4006381333931"))[0]).toBe("Trailrunner 3 Running Shoes");
+    expect((await titles("summit-45l-backpack"))[0]).toBe("Summit 45L Backpack");
+  });
+
+  it("matches brands and rare words lexically", async () => {
+    const result = await search.search({ shop, query: "lumo" });
+    expect(result.hits[0].product.title).toBe("Headlamp 400");
+    expect(result.hits[0].matchedBy).toContain("lexical");
+    expect((await titles("merino"))[0]).toBe("Merino Wool Hiking Socks");
+  });
+
+  it("understands vague intent through the vectors", async () => {
+    expect((await titles("something to keep my drinks cold", { mode: "vector" })).slice(0, 3)).toContain(
+      "Insulated Steel Water Bottle",
+    );
+    expect((await titles("light for walking in the dark")).slice(0, 3)).toContain("Headlamp 400");
+  });
+
+  it("returns one result per product", async () => {
+    const result = await search.search({ shop, query: "blue", limit: 20 });
+    const ids = result.hits.map((h) => h.product.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("applies price filters to every result", async () => {
+    const result = await search.search({ shop, query: "jacket under $150" });
+    expect(result.filters).toMatchObject({ maxPrice: 150, productTypes: ["Jacket"] });
+    expect(result.hits.map((h) => h.product.title)).toEqual(["Stormline Waterproof Hiking Jacket"]);
+    const range = await search.search({ shop, query: "gear between 20 and 40", limit: 20 });
+    expect(range.hits.length).toBeGreaterThan(0);
+    for (const hit of range.hits) expect(hit.product.minPrice <= 40 && hit.product.maxPrice >= 20).toBe(true);
+  });
+
+  it("sorts by price for 'cheapest'", async () => {
+    const result = await search.search({ shop, query: "cheapest jacket" });
+    expect(result.hits.map((h) => h.product.title)).toEqual([
+      "Stormline Waterproof Hiking Jacket",
+      "Featherlite Down Jacket",
+    ]);
+  });
+
+  it("applies option values from the catalog and picks the matching variant", async () => {
+    const result = await search.search({ shop, query: "green water bottle" });
+    expect(result.filters.options).toEqual([{ name: "Color", value: "Green" }]);
+    expect(result.hits[0].product.variant?.sku).toBe("RW-BOTTLE-750-GRN");
+    for (const hit of result.hits) expect(hit.product.variant?.options.Color).toBe("Green");
+  });
+
+  it("filters stock, and relaxes filters that leave nothing", async () => {
+    const inStock = await search.search({ shop, query: "camping in stock", limit: 20 });
+    expect(inStock.hits.map((h) => h.product.title)).not.toContain("Two-Person Dome Tent");
+    for (const hit of inStock.hits) expect(hit.product.available).toBe(true);
+
+    const tent = await search.search({ shop, query: "tent in stock" });
+    expect(tent.relaxed).toEqual(["inStock"]);
+    expect(tent.hits[0].product.title).toBe("Two-Person Dome Tent");
+
+    const impossible = await search.search({ shop, query: "jacket under $10" });
+    expect(impossible.relaxed).toEqual(["price"]);
+    expect(impossible.hits.map((h) => h.product.productType)).toEqual(["Jacket", "Jacket"]);
+  });
+
+  it("lists products for filter-only queries", async () => {
+    const result = await search.search({ shop, query: "under $30", limit: 20 });
+    expect(result.hits.map((h) => h.product.title).sort()).toEqual([
+      "Insulated Steel Water Bottle",
+      "Merino Wool Hiking Socks",
+    ]);
+  });
+
+  it("caches identical queries until the shop's index changes", async () => {
+    const query = "warm winter jacket";
+    const first = await search.search({ shop, query });
+    const second = await search.search({ shop, query });
+    expect(first.cached).toBe(false);
+    expect(second.cached).toBe(true);
+    expect(second.hits).toEqual(first.hits);
+    const parka = makeProduct({
+      title: "Polar Expedition Parka",
+      description: "Our warmest winter jacket.",
+      productType: "Jacket",
+    });
+    await context.index.upsert(shop, [buildProductDocument(parka)]);
+    const third = await search.search({ shop, query });
+    expect(third.cached).toBe(false);
+    expect(third.indexVersion).toBeGreaterThan(first.indexVersion!);
+    expect(third.hits.map((h) => h.product.title)).toContain("Polar Expedition Parka");
+    await context.index.remove(shop, [parka.id]);
+    expect(await titles(query)).not.toContain("Polar Expedition Parka");
+  });
+
+  it("stays consistent across app instances: a write through one is seen by another's search", async () => {
+    const otherInstanceIndex = new ChromaProductIndex({
+      db: context.prisma,
+      chroma: context.chroma,
+      embeddings: context.embeddings,
+    });
+    const otherInstance = new ProductSearch({ index: otherInstanceIndex });
+    expect((await otherInstance.search({ shop, query: "ZX-9000 kayak paddle" })).hits[0]?.product.title).not.toBe(
+      "Carbon Kayak Paddle",
+    );
+    const paddle = makeProduct({
+      title: "Carbon Kayak Paddle",
+      productType: "Paddle",
+      variants: [{ price: "199.00", sku: "ZX-9000" }],
+    });
+    await context.index.upsert(shop, [buildProductDocument(paddle)]); // written by "this" instance
+    const seen = await otherInstance.search({ shop, query: "ZX-9000" });
+    expect(seen.hits[0].product.title).toBe("Carbon Kayak Paddle");
+    await context.index.updateMetadata(shop, [
+      buildProductDocument({ ...paddle, variants: paddle.variants.map((v) => ({ ...v, price: "149.00" })) }),
+    ]);
+    expect((await otherInstance.search({ shop, query: "ZX-9000" })).hits[0].product.price).toBe("149.00");
+    await context.index.remove(shop, [paddle.id]);
+    expect((await otherInstance.search({ shop, query: "ZX-9000" })).hits.map((h) => h.product.title)).not.toContain(
+      "Carbon Kayak Paddle",
+    );
+  });
+
+  it("answers lexically when the collection was embedded by another model", async () => {
+    const stale = context.shop("stale-model");
+    await context.index.upsert(
+      stale,
+      catalog.slice(0, 3).map((p) => buildProductDocument(p)),
+    );
+    await context.prisma.searchIndex.update({ where: { shop: stale }, data: { model: "some-older-model" } });
+    const result = await search.search({ shop: stale, query: "trail running shoes" });
+    expect(result.vectorAvailable).toBe(false);
+    expect(result.hits[0].product.title).toBe(byTitle("Trailrunner 3 Running Shoes").title);
+    expect(result.hits.every((h) => !h.matchedBy.includes("vector"))).toBe(true);
+  });
+
+  it("returns nothing for a shop with no index", async () => {
+    const result = await search.search({ shop: context.shop("empty"), query: "jacket" });
+    expect(result.hits).toEqual([]);
+    expect(result.indexVersion).toBeNull();
+  });
+});
