@@ -34,7 +34,7 @@ const variantFields = (paged: boolean) => `
     availableForSale
     inventoryQuantity
     selectedOptions { name value }
-    ${paged ? "media(first: 1) { nodes" : "media { edges { node"} { ... on MediaImage { id image { url } } }${paged ? "" : " }"} }`;
+    ${paged ? "media(first: 1) { nodes { ... on MediaImage { id image { url } } } }" : ""}`;
 
 const metafieldsSelection = (keys: readonly MetafieldKey[], paged: boolean) =>
   keys.length
@@ -43,7 +43,9 @@ const metafieldsSelection = (keys: readonly MetafieldKey[], paged: boolean) =>
 
 /**
  * The initial import's bulk query. Bulk operations flatten nested connections into JSONL lines
- * carrying `__parentId`; app/lib/shopify/bulk-jsonl.ts puts products back together.
+ * carrying `__parentId`; app/lib/shopify/bulk-jsonl.ts puts products back together. Shopify refuses
+ * connections nested deeper than two in bulk queries, so variant images (products → variants →
+ * media) are not exported; webhooks and by-id fetches carry them.
  */
 export function productsBulkQuery(metafieldKeys: readonly MetafieldKey[] = []): string {
   return `{

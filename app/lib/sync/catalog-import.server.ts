@@ -5,7 +5,7 @@
 // process next holds the run's lease; re-applying a product is a no-op, so nothing is duplicated.
 import type { ImportRun, PrismaClient } from "@prisma/client";
 import type { Logger } from "../logger.server";
-import type { AdminGraphql } from "../shopify/admin-graphql";
+import { ShopifyUserError, type AdminGraphql } from "../shopify/admin-graphql";
 import { assembleBulkProducts } from "../shopify/bulk-jsonl";
 import {
   downloadJsonlLines,
@@ -92,7 +92,16 @@ export async function advanceImport(deps: ImportDependencies, runId: string, own
 
 async function startExport(deps: ImportDependencies, run: ImportRun): Promise<ImportRun> {
   const admin = await deps.adminFor(run.shop);
-  const bulkOperationId = await startBulkQuery(admin, productsBulkQuery(deps.metafieldKeys));
+  let bulkOperationId: string;
+  try {
+    bulkOperationId = await startBulkQuery(admin, productsBulkQuery(deps.metafieldKeys));
+  } catch (error) {
+    // Another bulk query of the app still runs (Shopify allows one): try again later. Anything
+    // else Shopify refuses will not get better by retrying.
+    const busy = error instanceof ShopifyUserError && error.userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS");
+    if (error instanceof ShopifyUserError && !busy) return fail(deps.db, run, error.message);
+    throw error;
+  }
   deps.log.info({ shop: run.shop, bulkOperationId }, "bulk export started");
   return deps.db.importRun.update({
     where: { id: run.id },

@@ -73,7 +73,7 @@ export async function loadApp(extraEnv: Record<string, string> = {}) {
     await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: { uninstalledAt: null } });
   }
 
-  return { services, prisma, deliver, install, databaseUrl: database.url };
+  return { services, prisma, routes, deliver, install, databaseUrl: database.url };
 }
 
 export type LoadedApp = Awaited<ReturnType<typeof loadApp>>;

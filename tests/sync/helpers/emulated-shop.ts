@@ -1,0 +1,107 @@
+// The app's real modules (in this process) wired to the local store emulator: the app's Shopify
+// client reaches the emulator through @shopify/shopify-api's fetch seam, and the emulator's signed
+// webhooks reach the app's routes over HTTP (a small server turning them into Remix action calls).
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { freePort } from "../../../tools/lib/ports";
+import {
+  FETCH_SEAM_MODULE,
+  startStoreEmulator,
+  type ProductInput,
+  type StoreEmulator,
+} from "../../../tools/emulator/index";
+import { loadApp, TEST_SECRET, type LoadedApp } from "./app";
+
+export interface EmulatedShopHarness extends LoadedApp {
+  emulator: StoreEmulator;
+  /** Webhook statuses the app answered, in arrival order. */
+  answered: { topic: string; status: number }[];
+  stop(): Promise<void>;
+}
+
+/** Products like a small outdoor store's: varied text, 1–3 variants each. */
+export function sampleCatalog(count: number, offset = 0): ProductInput[] {
+  const kinds = ["rain jacket", "hiking boot", "fleece", "tent", "backpack", "headlamp", "water bottle", "trail shoe"];
+  const colors = ["red", "blue", "black", "olive", "orange", "grey"];
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + offset;
+    const kind = kinds[n % kinds.length];
+    const variants = 1 + (n % 3);
+    return {
+      title: `${colors[n % colors.length]} ${kind} ${n}`,
+      bodyHtml: `<p>A ${kind} for ${n % 2 ? "wet" : "cold"} days. Model ${n}, ${colors[(n + 1) % colors.length]} trim.</p>`,
+      vendor: ["Northpeak", "Riverline", "Summit & Co"][n % 3],
+      productType: kind,
+      tags: [kind.split(" ")[0], n % 2 ? "waterproof" : "warm"],
+      options: variants > 1 ? ["Size"] : undefined,
+      variants: Array.from({ length: variants }, (_, v) => ({
+        optionValues: variants > 1 ? [["S", "M", "L"][v]] : undefined,
+        sku: `SKU-${n}-${v}`,
+        price: `${(20 + (n % 80)).toFixed(2)}`,
+        inventoryQuantity: 3 + (n % 5),
+      })),
+      images: [{ src: `https://cdn.example/${n}.jpg`, alt: null }],
+    };
+  });
+}
+
+export async function startEmulatedShop(extraEnv: Record<string, string> = {}): Promise<EmulatedShopHarness> {
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const emulator = await startStoreEmulator({
+    app: { apiKey: "sync-tests-app", apiSecret: TEST_SECRET, appUrl },
+    webhooks: { retryBaseMs: 50 },
+  });
+  const app = await loadApp({ SHOPIFY_APP_URL: appUrl, SHOPIFY_EMULATOR_URL: emulator.url, ...extraEnv });
+  // After the app's modules: the seam replaces the fetch function their Shopify adapter installed.
+  await import(/* @vite-ignore */ FETCH_SEAM_MODULE);
+
+  const answered: { topic: string; status: number }[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const topic = (req.url ?? "").replace(/^\/webhooks\//, "");
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    const request = new Request(new URL(req.url ?? "/", appUrl), {
+      method: req.method,
+      headers,
+      body: Buffer.concat(chunks),
+    });
+    let status = 404;
+    try {
+      if (topic in app.routes) status = (await app.routes[topic]({ request, params: {}, context: {} })).status;
+    } catch (thrown) {
+      status = thrown instanceof Response ? thrown.status : 500;
+    }
+    answered.push({ topic, status });
+    res.writeHead(status).end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  void (server.address() as AddressInfo);
+
+  return {
+    ...app,
+    emulator,
+    answered,
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await emulator.stop();
+    },
+  };
+}
+
+/**
+ * Makes the app installed in `domain` without the admin UI: the emulator records the installation
+ * (as its token exchange does) and the app stores the offline session that exchange would have.
+ */
+export async function installShop(harness: EmulatedShopHarness, domain: string) {
+  const shop = harness.emulator.shop(domain);
+  shop.installation = {
+    scopes: ["read_products", "read_customers", "read_orders"],
+    accessTokens: new Map(),
+    refreshTokens: new Map(),
+  };
+  const token = harness.emulator.accessTokenFor(domain);
+  await harness.install(domain, token);
+}
