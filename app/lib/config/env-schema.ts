@@ -32,6 +32,8 @@ export const envSchema = z
     SHOPIFY_APP_URL: url("the public https URL Shopify reaches the app at"),
     SCOPES: csv.default(["read_products", "read_customers", "read_orders"]),
     SHOP_CUSTOM_DOMAIN: optionalString,
+    // Where the embedded admin loads App Bridge from; unset = Shopify's CDN (the store emulator serves a stand-in).
+    APP_BRIDGE_URL: url("the App Bridge script").optional(),
 
     DATABASE_URL: z
       .string()
