@@ -1,0 +1,256 @@
+// The App Proxy routes of the chat, driven in-process with requests signed the way Shopify signs
+// proxied requests, verified by @shopify/shopify-app-remix's real `authenticate.public.appProxy`.
+// The app's modules read their settings at import: the environment is set first, then they load.
+import { createHmac } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, it, inject } from "vitest";
+import { createTestDatabase } from "../helpers/database";
+
+const SECRET = "widget-proxy-test-secret-8c1f";
+const APP_URL = "http://127.0.0.1:39931";
+const SHOP = "widget-shop.myshopify.com";
+const STOREFRONT = `https://${SHOP}`;
+const LOCAL_STOREFRONT = "http://127.0.0.1:39932";
+
+type Handler = (args: ActionFunctionArgs | LoaderFunctionArgs) => Promise<Response> | Response;
+let routes: Record<"chat" | "session" | "stream" | "streamLoader" | "cartEvent", Handler>;
+let customers: typeof import("../../app/services.server").customers;
+
+/** Shopify's App Proxy signature: sorted "key=value" pairs (repeats joined by ","), no separators. */
+export function signProxyQuery(params: [string, string][], secret: string): string {
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of params) grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  const message = [...grouped.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, values]) => `${key}=${values.join(",")}`)
+    .join("");
+  return createHmac("sha256", secret).update(message).digest("hex");
+}
+
+function proxied(
+  route: string,
+  options: {
+    body?: unknown;
+    customerId?: string;
+    timestamp?: number;
+    secret?: string;
+    tamper?: (query: URLSearchParams) => void;
+    shop?: string;
+    unsigned?: boolean;
+  } = {},
+) {
+  const params: [string, string][] = [
+    ["shop", options.shop ?? SHOP],
+    ["logged_in_customer_id", options.customerId ?? ""],
+    ["path_prefix", "/apps/aisle"],
+    ["timestamp", String(options.timestamp ?? Math.floor(Date.now() / 1000))],
+  ];
+  const query = new URLSearchParams(params);
+  if (!options.unsigned) query.set("signature", signProxyQuery(params, options.secret ?? SECRET));
+  options.tamper?.(query);
+  return new Request(`${APP_URL}/proxy/${route}?${query}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(options.body ?? {}),
+  });
+}
+
+/** Runs a route; a Response thrown by the authentication (as Remix would return it) is returned. */
+async function call(handler: Handler, request: Request): Promise<Response> {
+  try {
+    return await handler({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+beforeAll(async () => {
+  const database = createTestDatabase();
+  await database.prisma.session.create({
+    data: {
+      id: `offline_${SHOP}`,
+      shop: SHOP,
+      state: "",
+      isOnline: false,
+      scope: "read_products",
+      accessToken: "shpat_test",
+    },
+  });
+  await database.prisma.$disconnect();
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    SHOPIFY_API_KEY: "widget-proxy-test-app",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: APP_URL,
+    DATABASE_URL: database.url,
+    CHROMA_URL: inject("chromaUrl"),
+    EMBEDDINGS_PROVIDER: "local",
+    LLM_PROVIDER: "none",
+    SYNC_WORKER_CONCURRENCY: "0",
+    CHAT_STOREFRONT_ORIGINS: LOCAL_STOREFRONT,
+  });
+  const stream = await import("../../app/routes/proxy.stream");
+  routes = {
+    chat: (await import("../../app/routes/proxy.chat")).action,
+    session: (await import("../../app/routes/proxy.session")).action,
+    cartEvent: (await import("../../app/routes/proxy.cart-event")).action,
+    stream: stream.action,
+    streamLoader: stream.loader,
+  };
+  customers = (await import("../../app/services.server")).customers;
+});
+
+const VECTORS = path.resolve(
+  "../shared/data/shopify-fixtures/shopify-dev-docs/signatures/app-proxy-signature-vectors.json",
+);
+describe.skipIf(!existsSync(VECTORS))("the test signer", () => {
+  it("reproduces Shopify's documented App Proxy signatures", () => {
+    const { vectors } = JSON.parse(readFileSync(VECTORS, "utf8")) as {
+      vectors: { query_string: string; secret: string; expected_signature: string }[];
+    };
+    for (const vector of vectors) {
+      const params = [...new URLSearchParams(vector.query_string)].filter(([key]) => key !== "signature");
+      expect(signProxyQuery(params, vector.secret)).toBe(vector.expected_signature);
+    }
+  });
+});
+if (!existsSync(VECTORS)) console.info(`Signer vector check skipped: ${VECTORS} is absent.`);
+
+describe("App Proxy signature: checked before any work", () => {
+  const visitor = { visitorId: "visitor-proxy-1", origin: STOREFRONT };
+
+  it.each([
+    ["missing", { unsigned: true }],
+    ["signed with another secret", { secret: "not-the-app-secret" }],
+    ["stale (two minutes old)", { timestamp: Math.floor(Date.now() / 1000) - 120 }],
+    [
+      "valid but with a customer id added afterwards",
+      { tamper: (q: URLSearchParams) => q.set("logged_in_customer_id", "5") },
+    ],
+    ["valid but for another shop", { tamper: (q: URLSearchParams) => q.set("shop", "other.myshopify.com") }],
+  ])("refuses a %s signature with 400", async (_name, options) => {
+    for (const handler of [routes.session, routes.chat, routes.cartEvent]) {
+      const response = await call(handler, proxied("session", { body: visitor, ...options }));
+      expect(response.status).toBe(400);
+    }
+  });
+
+  it("answers 404 for a shop that has not installed the app", async () => {
+    const response = await call(routes.session, proxied("session", { body: visitor, shop: "stranger.myshopify.com" }));
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.code).toBe("not_installed");
+  });
+
+  it("answers a verified chat request (503 until an answer engine is wired in chat-endpoint-services)", async () => {
+    const response = await call(
+      routes.chat,
+      proxied("chat", { body: { message: "hi", visitorId: "visitor-proxy-1" } }),
+    );
+    expect(response.status).toBe(503);
+    expect((await response.json()).error.code).toBe("assistant_unavailable");
+  });
+});
+
+describe("chat sessions and the app-origin stream", () => {
+  async function session(origin: string, customerId?: string) {
+    const response = await call(
+      routes.session,
+      proxied("session", { body: { visitorId: "visitor-stream-1", origin }, customerId }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    return (await response.json()) as {
+      stream: { url: string; token: string; expiresAt: number } | null;
+      customerLoggedIn: boolean;
+    };
+  }
+
+  const streamPost = (url: string, token: string, origin: string, visitorId = "visitor-stream-1") =>
+    new Request(url, {
+      method: "POST",
+      headers: { origin, authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ message: "hello", visitorId }),
+    });
+
+  it("mints a token for the shop's own storefront and for configured origins, never for others", async () => {
+    const own = await session(STOREFRONT);
+    expect(own.stream?.url).toBe(`${APP_URL}/proxy/stream?shop=${SHOP}`);
+    expect((await session(LOCAL_STOREFRONT)).stream).not.toBeNull();
+    expect((await session("https://evil.example")).stream).toBeNull();
+    expect((await session(`${STOREFRONT}/path`)).stream).toBeNull();
+  });
+
+  it("carries the verified customer only", async () => {
+    expect((await session(STOREFRONT, "820982911946154508")).customerLoggedIn).toBe(true);
+    expect((await session(STOREFRONT)).customerLoggedIn).toBe(false);
+  });
+
+  it("answers the CORS preflight for the shop's storefront origins only, echoing nothing else", async () => {
+    const preflight = (origin: string) =>
+      call(
+        routes.streamLoader,
+        new Request(`${APP_URL}/proxy/stream?shop=${SHOP}`, {
+          method: "OPTIONS",
+          headers: { origin, "access-control-request-method": "POST" },
+        }),
+      );
+    const allowed = await preflight(STOREFRONT);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(STOREFRONT);
+    expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
+    const refused = await preflight("https://evil.example");
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("accepts the token only from the origin it was minted for, for its shop, for its visitor", async () => {
+    const { stream } = await session(STOREFRONT);
+    if (!stream) throw new Error("expected a stream");
+    const fromOwnOrigin = await call(routes.stream, streamPost(stream.url, stream.token, STOREFRONT));
+    expect(fromOwnOrigin.status).toBe(503); // verified; no answer engine wired yet
+    expect(fromOwnOrigin.headers.get("access-control-allow-origin")).toBe(STOREFRONT);
+
+    const fromElsewhere = await call(routes.stream, streamPost(stream.url, stream.token, "https://evil.example"));
+    expect(fromElsewhere.status).toBe(403);
+    expect(fromElsewhere.headers.get("access-control-allow-origin")).toBeNull();
+    const otherShop = await call(
+      routes.stream,
+      streamPost(`${APP_URL}/proxy/stream?shop=other.myshopify.com`, stream.token, STOREFRONT),
+    );
+    expect(otherShop.status).toBe(403);
+    const forged = await call(routes.stream, streamPost(stream.url, `${stream.token.split(".")[0]}.AAAA`, STOREFRONT));
+    expect(forged.status).toBe(401);
+    const none = await call(
+      routes.stream,
+      new Request(stream.url, { method: "POST", headers: { origin: STOREFRONT } }),
+    );
+    expect(none.status).toBe(401);
+  });
+});
+
+describe("cart events through the proxy", () => {
+  it("records an Add to cart in the visitor's conversation", async () => {
+    const conversation = await customers.openConversation({
+      shop: SHOP,
+      visitorId: "visitor-cart-1",
+      customerId: null,
+    });
+    const body = {
+      visitorId: "visitor-cart-1",
+      conversationId: conversation.id,
+      productId: "9001",
+      variantId: "90011",
+    };
+    expect((await call(routes.cartEvent, proxied("cart-event", { body }))).status).toBe(204);
+    const stranger = await call(
+      routes.cartEvent,
+      proxied("cart-event", { body: { ...body, visitorId: "visitor-cart-2" } }),
+    );
+    expect(stranger.status).toBe(404);
+    expect((await customers.getConversation(SHOP, conversation.id))?.cartEvents).toHaveLength(1);
+  });
+});
