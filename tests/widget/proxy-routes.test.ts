@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it, inject } from "vitest";
+import type { CustomerService } from "../../app/lib/customers/service.server";
 import { createTestDatabase } from "../helpers/database";
 
 const SECRET = "widget-proxy-test-secret-8c1f";
@@ -16,7 +17,7 @@ const LOCAL_STOREFRONT = "http://127.0.0.1:39932";
 
 type Handler = (args: ActionFunctionArgs | LoaderFunctionArgs) => Promise<Response> | Response;
 let routes: Record<"chat" | "session" | "stream" | "streamLoader" | "cartEvent", Handler>;
-let customers: typeof import("../../app/services.server").customers;
+let customers: CustomerService;
 
 /** Shopify's App Proxy signature: sorted "key=value" pairs (repeats joined by ","), no separators. */
 export function signProxyQuery(params: [string, string][], secret: string): string {
