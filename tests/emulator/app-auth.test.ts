@@ -99,6 +99,48 @@ describe("the app's Admin API client", () => {
   });
 });
 
+describe("app proxy into the app", () => {
+  it("reaches the app's proxy route through the storefront, verified by authenticate.public.appProxy", async () => {
+    const storefront = await running.emulator.storefront(SHOP);
+    const anonymous = await fetch(`${storefront.url}/apps/aisle/status`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ shop: SHOP, installed: true, loggedInCustomerId: null });
+
+    const customer = running.emulator
+      .shop(SHOP)
+      .store.createCustomer({ firstName: "Grace", lastName: "Hopper", email: "grace@example.test" });
+    const login = await fetch(`${storefront.url}/account/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `customer_id=${customer.id}`,
+    });
+    const cookie = login.headers.getSetCookie()[0].split(";")[0];
+    const loggedIn = await fetch(`${storefront.url}/apps/aisle/status`, { headers: { cookie } });
+    expect(await loggedIn.json()).toMatchObject({ loggedInCustomerId: String(customer.id) });
+  });
+
+  it("has a request with a tampered signature refused by the app", async () => {
+    const params = new URLSearchParams({
+      shop: SHOP,
+      logged_in_customer_id: "",
+      path_prefix: "/apps/aisle",
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    });
+    params.set("signature", "0".repeat(64));
+    const response = await fetch(`${running.stack.app.url}/proxy/status?${params}`);
+    expect(response.status).toBe(400);
+  });
+
+  it("renders the real chat-widget embed block on the storefront with its config", async () => {
+    const storefront = await running.emulator.storefront(SHOP);
+    const html = await (await fetch(`${storefront.url}/`)).text();
+    const config = /<script type="application\/json" id="aisle-chat-config">([\s\S]*?)<\/script>/.exec(html);
+    expect(config, "the chat-widget block did not render").not.toBeNull();
+    expect(JSON.parse(config![1])).toMatchObject({ proxyPath: "/apps/aisle", shop: SHOP, locale: "en" });
+  });
+});
+
 describe("webhooks into the app", () => {
   it("delivers products/update on a price change, accepted by authenticate.webhook", async () => {
     const { store } = running.emulator.shop(SHOP);

@@ -24,6 +24,7 @@ import {
   shopRedactPayload,
 } from "./webhooks/payloads";
 import { WebhookDelivery, type WebhookFaults } from "./webhooks/delivery";
+import { startStorefront, type RunningStorefront, type StorefrontOptions } from "./storefront/storefront-server";
 
 export const EMULATED_API_VERSIONS = ["2026-07"];
 
@@ -54,6 +55,7 @@ export interface EmulatedShop {
   bucket: CostBucket;
   bulk: BulkOperations;
   installation: Installation | null;
+  storefront?: Promise<RunningStorefront>;
 }
 
 export const BROWSER_USER_AGENT =
@@ -109,6 +111,7 @@ export class StoreEmulator {
     await Promise.all(
       [...this.shops.values()].map(async (shop) => {
         await shop.bulk.dispose();
+        if (shop.storefront) await (await shop.storefront).stop();
       }),
     );
     await new Promise<void>((resolve) => {
@@ -254,6 +257,18 @@ export class StoreEmulator {
     const uri = this.app.webhooks.get(topic);
     if (!uri || !shop.installation) return;
     this.webhooks.send({ topic, shop: shop.store.domain, url: `${this.app.appUrl}${uri}`, payload });
+  }
+
+  // ---- storefront ----------------------------------------------------------------------------
+
+  /** Starts (once) the shop's storefront on its own origin and returns it. */
+  storefront(
+    domain: string,
+    options: Omit<Partial<StorefrontOptions>, "emulator" | "shop"> = {},
+  ): Promise<RunningStorefront> {
+    const shop = this.shop(domain);
+    shop.storefront ??= startStorefront({ emulator: this, shop, ...options });
+    return shop.storefront;
   }
 
   adminUrl(domain: string): string {

@@ -8,9 +8,10 @@ export function appProxySignature(params: URLSearchParams, secret: string): stri
     if (key === "signature") continue;
     grouped.set(key, [...(grouped.get(key) ?? []), value]);
   }
+  // Sorted by key (code points), as Shopify signs them.
   const message = [...grouped.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, values]) => `${key}=${values.join(",")}`)
-    .sort()
     .join("");
   return createHmac("sha256", secret).update(message).digest("hex");
 }
