@@ -313,6 +313,7 @@ export function customerStoreContract(name: string, open: () => Promise<StoreHar
       const context = await service.getCustomerContext(shop, ALICE);
       expect(context).toMatchObject({ firstName: null, orderCount: 2, marketingConsent: "unknown" });
       expect(context?.purchases.map((p) => p.status)).toEqual(["out_for_delivery", "processing"]);
+      expect(context?.latestOrder).toEqual(latest);
     });
 
     it("exports everything about a customer once per request, replays included, and lists it for the merchant", async () => {

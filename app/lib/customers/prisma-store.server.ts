@@ -39,6 +39,26 @@ export class PrismaCustomerStore implements CustomerStore {
 
   constructor(private readonly db: PrismaClient) {}
 
+  /**
+   * Newest-wins upsert without a read-then-write race: a conditional update (only when the stored
+   * version is not newer), else an insert; an insert that collides means another writer got there
+   * first, so the conditional update decides again.
+   */
+  private async writeIfNewer(
+    updateIfNotNewer: () => Promise<{ count: number }>,
+    insert: () => Promise<unknown>,
+  ): Promise<"written" | "stale"> {
+    if ((await updateIfNotNewer()).count) return "written";
+    try {
+      await insert();
+      return "written";
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      // The row exists after all: written concurrently (decide again) or newer than ours (stale).
+      return (await updateIfNotNewer()).count ? "written" : "stale";
+    }
+  }
+
   async ready(): Promise<void> {
     // The tables come from the migrations; a cheap query proves they exist.
     await this.db.customerProfile.count({ where: { shop: "" } });
@@ -52,17 +72,15 @@ export class PrismaCustomerStore implements CustomerStore {
       marketingConsent: profile.marketingConsent,
       sourceUpdatedAt: profile.sourceUpdatedAt,
     };
-    return this.db.$transaction(async (tx) => {
-      const key = { shop_customerId: { shop: profile.shop, customerId: profile.customerId } };
-      const existing = await tx.customerProfile.findUnique({ where: key, select: { sourceUpdatedAt: true } });
-      if (existing && existing.sourceUpdatedAt > profile.sourceUpdatedAt) return "stale";
-      await tx.customerProfile.upsert({
-        where: key,
-        create: { shop: profile.shop, customerId: profile.customerId, ...data },
-        update: data,
-      });
-      return "written";
-    });
+    const key = { shop: profile.shop, customerId: profile.customerId };
+    return this.writeIfNewer(
+      () =>
+        this.db.customerProfile.updateMany({
+          where: { ...key, sourceUpdatedAt: { lte: profile.sourceUpdatedAt } },
+          data,
+        }),
+      () => this.db.customerProfile.create({ data: { ...key, ...data } }),
+    );
   }
 
   async getCustomer(shop: string, customerId: string): Promise<CustomerProfile | null> {
@@ -96,17 +114,12 @@ export class PrismaCustomerStore implements CustomerStore {
       fulfillmentsJson: JSON.stringify(order.fulfillments),
       sourceUpdatedAt: order.sourceUpdatedAt,
     };
-    return this.db.$transaction(async (tx) => {
-      const key = { shop_orderId: { shop: order.shop, orderId: order.orderId } };
-      const existing = await tx.customerOrder.findUnique({ where: key, select: { sourceUpdatedAt: true } });
-      if (existing && existing.sourceUpdatedAt > order.sourceUpdatedAt) return "stale";
-      await tx.customerOrder.upsert({
-        where: key,
-        create: { shop: order.shop, orderId: order.orderId, ...data },
-        update: data,
-      });
-      return "written";
-    });
+    const key = { shop: order.shop, orderId: order.orderId };
+    return this.writeIfNewer(
+      () =>
+        this.db.customerOrder.updateMany({ where: { ...key, sourceUpdatedAt: { lte: order.sourceUpdatedAt } }, data }),
+      () => this.db.customerOrder.create({ data: { ...key, ...data } }),
+    );
   }
 
   async listOrders(shop: string, customerId: string, limit: number): Promise<OrderSummary[]> {

@@ -37,6 +37,8 @@ export interface CustomerContext {
   tags: string[];
   orderCount: number;
   marketingConsent: MarketingConsent;
+  /** The latest order with its shipping state ("where is my order?"), or null. */
+  latestOrder: OrderStatus | null;
   /** Newest first, at most CONTEXT_ORDER_LIMIT orders. */
   purchases: {
     orderName: string;
@@ -100,6 +102,20 @@ export function orderStatusOf(order: OrderSummary): string {
   return "processing";
 }
 
+function toOrderStatus(order: OrderSummary): OrderStatus {
+  return {
+    orderName: order.name,
+    placedAt: order.placedAt.toISOString(),
+    status: orderStatusOf(order),
+    financialStatus: order.financialStatus,
+    fulfillmentStatus: order.fulfillmentStatus,
+    tracking: order.fulfillments
+      .filter((f) => f.trackingCompany || f.trackingUrl || f.shipmentStatus)
+      .map((f) => ({ company: f.trackingCompany, url: f.trackingUrl, shipmentStatus: f.shipmentStatus })),
+    items: order.items,
+  };
+}
+
 export function createCustomerService(store: CustomerStore, options: CustomerServiceOptions) {
   const now = options.now ?? (() => new Date());
   const log = options.logger;
@@ -154,6 +170,7 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
     ]);
     if (!profile && !orders.length) return null;
     return {
+      latestOrder: orders[0] ? toOrderStatus(orders[0]) : null,
       customerId,
       firstName: profile?.firstName ?? null,
       tags: profile?.tags ?? [],
@@ -172,18 +189,7 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
     if (!customerId) return null;
     requireCustomerId(customerId);
     const [order] = await store.listOrders(shop, customerId, 1);
-    if (!order) return null;
-    return {
-      orderName: order.name,
-      placedAt: order.placedAt.toISOString(),
-      status: orderStatusOf(order),
-      financialStatus: order.financialStatus,
-      fulfillmentStatus: order.fulfillmentStatus,
-      tracking: order.fulfillments
-        .filter((f) => f.trackingCompany || f.trackingUrl || f.shipmentStatus)
-        .map((f) => ({ company: f.trackingCompany, url: f.trackingUrl, shipmentStatus: f.shipmentStatus })),
-      items: order.items,
-    };
+    return order ? toOrderStatus(order) : null;
   }
 
   async function conversationsOf(shop: string, customerId: string): Promise<Conversation[]> {
