@@ -10,6 +10,8 @@ import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
 import { createChromaClient } from "./lib/search/chroma.server";
 import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
 import { ProductSearch } from "./lib/search/product-search.server";
+import { AnswerEngine } from "./lib/chat/answer-engine.server";
+import { createChatModel } from "./lib/chat/chat-model.server";
 import { createEmbeddings } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { logger } from "./lib/logger.server";
@@ -33,7 +35,17 @@ customers.store
 /** The shop product index (sync writes, search reads): one per process. */
 export const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings: embeddingsProvider, log: logger });
 /** Hybrid search over productIndex (per-shop snapshots and caches keyed on the index version). */
-export const productSearch = new ProductSearch({ index: productIndex, log: logger });
+export const productSearch = new ProductSearch({ index: productIndex, log: logger, cacheSize: env.SEARCH_CACHE_SIZE });
+/** Grounded, streamed answers (app/lib/chat/README.md): `answerEngine.answer({ shop, message, … })`. */
+export const answerEngine = new AnswerEngine({
+  search: productSearch,
+  chatModel: createChatModel(env),
+  log: logger,
+  maxInputChars: env.CHAT_MAX_INPUT_CHARS,
+  contextProducts: env.CHAT_CONTEXT_PRODUCTS,
+  historyTurns: env.CHAT_HISTORY_TURNS,
+  timeoutMs: env.LLM_TIMEOUT_MS,
+});
 /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. Started once per process. */
 export const syncEngine = new SyncEngine({
   db: prisma,

@@ -90,8 +90,8 @@ export interface OpenAiCompatibleServer {
   url: string;
   port: number;
   requests: RecordedRequest[];
-  /** Queues replies for the next chat completions, in order. */
-  script(...replies: ChatReply[]): void;
+  /** Queues replies for the next chat completions, in order (a function sees the request). */
+  script(...replies: (ChatReply | ChatResponder)[]): void;
   /** Queues faults for the next matching requests, in order. */
   fail(...faults: Fault[]): void;
   /** Clears scripted replies, faults and recorded requests. */
@@ -233,7 +233,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startOpenAiCompatibleServer(
   options: OpenAiCompatibleServerOptions = {},
 ): Promise<OpenAiCompatibleServer> {
-  const scripted: ChatReply[] = [];
+  const scripted: (ChatReply | ChatResponder)[] = [];
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
   const hanging = new Set<ServerResponse>();
@@ -245,7 +245,8 @@ export async function startOpenAiCompatibleServer(
   };
 
   async function chatReply(request: ChatCompletionRequest): Promise<ChatReply> {
-    if (scripted.length) return scripted.shift()!;
+    const next = scripted.shift();
+    if (next !== undefined) return typeof next === "function" ? next(request) : next;
     if (options.responder) return options.responder(request);
     const format = request.response_format;
     if (format?.type === "json_schema") return { json: exampleForSchema(format.json_schema?.schema) };

@@ -66,6 +66,12 @@ export const envSchema = z
     LLM_TIMEOUT_MS: positiveInt(20_000),
     LLM_MAX_TOKENS: positiveInt(600),
 
+    // Search and answers (app/lib/search, app/lib/chat).
+    CHAT_MAX_INPUT_CHARS: positiveInt(1000),
+    CHAT_CONTEXT_PRODUCTS: z.coerce.number().int().min(1).max(20).default(6),
+    CHAT_HISTORY_TURNS: z.coerce.number().int().min(0).max(20).default(6),
+    SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).default(200),
+
     // Catalog sync (app/lib/sync).
     // 0 = this process only records webhooks (web-only instances beside dedicated sync processes).
     SYNC_WORKER_CONCURRENCY: z.coerce.number().int().min(0).default(1),

@@ -1,0 +1,226 @@
+// The answer engine: message (+ last turns, + optional customer facts) → hybrid retrieval →
+// grounded, streamed answer as typed events (types.ts, README.md). The chat never breaks: with no
+// model, or when it errors, times out or trips a guardrail, the answer is the templated
+// retrieval-only one built from the same products.
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import type { Logger } from "../logger.server";
+import type { ProductSearch } from "../search/product-search.server";
+import { resolveFollowUp } from "./follow-up";
+import { createCanary, OutputGuard, type Violation } from "./guardrails";
+import { buildPrompt, type PromptMessage } from "./prompt";
+import { describeRelaxed, retrievalAnswer } from "./retrieval-answer";
+import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, ProductReference } from "./types";
+
+export interface AnswerEngineOptions {
+  search: ProductSearch;
+  /** null: retrieval-only answers (LLM_PROVIDER=none). */
+  chatModel: BaseChatModel | null;
+  log?: Logger;
+  /** Longest accepted shopper message, in characters. */
+  maxInputChars?: number;
+  /** Products given to the model as context (and shown as cards). */
+  contextProducts?: number;
+  /** Earlier messages (user + assistant) given to the model. */
+  historyTurns?: number;
+  /** Whole-answer deadline for the model, in ms. */
+  timeoutMs?: number;
+}
+
+function toLangChain(messages: PromptMessage[]): BaseMessage[] {
+  return messages.map((m) =>
+    m.role === "system"
+      ? new SystemMessage(m.content)
+      : m.role === "assistant"
+        ? new AIMessage(m.content)
+        : new HumanMessage(m.content),
+  );
+}
+
+function chunkText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (typeof part === "object" && part && "text" in part ? String(part.text) : ""))
+      .join("");
+  }
+  return "";
+}
+
+const VIOLATION_LOG: Record<Violation, string> = {
+  canary: "model output contained the canary",
+  prompt_leak: "model output quoted the system prompt",
+  ungrounded_price: "model output named a price no product has",
+  link: "model output contained a link",
+};
+
+export class AnswerEngine {
+  private readonly search: ProductSearch;
+  private readonly chatModel: BaseChatModel | null;
+  private readonly log: Logger | undefined;
+  readonly maxInputChars: number;
+  private readonly contextProducts: number;
+  private readonly historyTurns: number;
+  private readonly timeoutMs: number;
+
+  constructor(options: AnswerEngineOptions) {
+    this.search = options.search;
+    this.chatModel = options.chatModel;
+    this.log = options.log;
+    this.maxInputChars = options.maxInputChars ?? 1000;
+    this.contextProducts = options.contextProducts ?? 6;
+    this.historyTurns = options.historyTurns ?? 6;
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+  }
+
+  async *answer(request: AnswerRequest): AsyncGenerator<ChatEvent> {
+    const message = (request.message ?? "").trim();
+    if (!message) {
+      yield { type: "error", code: "empty_message", message: "The message is empty." };
+      return;
+    }
+    if (message.length > this.maxInputChars) {
+      yield {
+        type: "error",
+        code: "message_too_long",
+        message: `The message is ${message.length} characters long; the limit is ${this.maxInputChars}.`,
+      };
+      return;
+    }
+    const history = (request.history ?? [])
+      .filter(
+        (turn): turn is ChatTurn =>
+          (turn?.role === "user" || turn?.role === "assistant") && typeof turn.content === "string",
+      )
+      .slice(-this.historyTurns);
+
+    const resolved = resolveFollowUp(message, history);
+    let products: ProductReference[];
+    let relaxed: Parameters<typeof describeRelaxed>[0];
+    try {
+      const result = await this.search.search({
+        shop: request.shop,
+        query: resolved.query,
+        filters: resolved.filters,
+        limit: this.contextProducts,
+      });
+      products = result.hits.map((hit, i) => ({ ...hit.product, ref: i + 1 }));
+      relaxed = result.relaxed;
+      yield { type: "products", items: products, query: resolved.query, filters: result.filters, relaxed };
+    } catch (error) {
+      this.log?.error({ err: error, shop: request.shop }, "search failed while answering");
+      yield { type: "error", code: "search_failed", message: "Search is unavailable right now. Please try again." };
+      return;
+    }
+
+    const fallback = () => retrievalAnswer(products, relaxed, request.currency);
+    const retrievalOnly = function* (reason: FallbackReason): Generator<ChatEvent> {
+      const text = fallback();
+      yield { type: "text", delta: text };
+      yield {
+        type: "done",
+        source: "retrieval",
+        fallbackReason: reason,
+        citations: products.map((p) => p.ref).slice(0, 5),
+        text,
+      };
+    };
+    if (!this.chatModel) {
+      yield* retrievalOnly("no_llm");
+      return;
+    }
+    if (!products.length) {
+      // Nothing to ground an answer in: the model could only invent.
+      yield* retrievalOnly("no_products");
+      return;
+    }
+
+    const canary = createCanary();
+    const documents = new Map(
+      (
+        await this.search.products(
+          request.shop,
+          products.map((p) => p.id),
+        )
+      ).map((doc) => [doc.id, doc]),
+    );
+    const prompt = buildPrompt({
+      canary,
+      storeName: request.storeName,
+      products,
+      documents,
+      history,
+      message,
+      customer: request.customer,
+      currency: request.currency,
+      relaxedNote: describeRelaxed(relaxed),
+    });
+    const prices = products.flatMap((p) => [p.minPrice, p.maxPrice, Number(p.price)]);
+    for (const doc of documents.values()) {
+      for (const variant of JSON.parse(doc.metadata.variantsJson || "[]") as { price: string }[])
+        prices.push(Number(variant.price));
+    }
+    const guard = new OutputGuard({ canary, productCount: products.length, prices });
+
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    let usage: { inputTokens: number; outputTokens: number } | undefined;
+    let failure: FallbackReason | undefined;
+    try {
+      const stream = await this.chatModel.stream(toLangChain(prompt), { signal });
+      for await (const chunk of stream) {
+        if (chunk.usage_metadata) {
+          usage = { inputTokens: chunk.usage_metadata.input_tokens, outputTokens: chunk.usage_metadata.output_tokens };
+        }
+        const delta = guard.push(chunkText(chunk.content));
+        if (guard.violation) break;
+        if (delta) yield { type: "text", delta };
+      }
+      if (!guard.violation) {
+        const rest = guard.flush();
+        if (rest) yield { type: "text", delta: rest };
+      }
+    } catch (error) {
+      if (request.signal?.aborted) return; // the shopper went away: nothing to answer
+      failure = timeout.aborted ? "llm_timeout" : "llm_error";
+      this.log?.warn(
+        { err: error, shop: request.shop, reason: failure },
+        "language model failed; retrieval-only answer",
+      );
+    }
+    if (guard.violation) {
+      this.log?.warn({ shop: request.shop, violation: guard.violation }, VIOLATION_LOG[guard.violation]);
+      failure = "guardrail";
+    }
+    if (!failure && !guard.text.trim()) failure = "llm_error";
+    if (failure) {
+      const text = fallback();
+      if (guard.text) yield { type: "replace", text };
+      else yield { type: "text", delta: text };
+      yield {
+        type: "done",
+        source: "retrieval",
+        fallbackReason: failure,
+        citations: products.map((p) => p.ref).slice(0, 5),
+        text,
+      };
+      return;
+    }
+    yield { type: "done", source: "llm", citations: guard.citations, text: guard.text, usage };
+  }
+}
+
+/** Collects an answer's events (tests, non-streaming callers). */
+export async function collectAnswer(events: AsyncIterable<ChatEvent>) {
+  const all: ChatEvent[] = [];
+  for await (const event of events) all.push(event);
+  const done = all.find((e): e is Extract<ChatEvent, { type: "done" }> => e.type === "done");
+  const products = all.find((e): e is Extract<ChatEvent, { type: "products" }> => e.type === "products");
+  const error = all.find((e): e is Extract<ChatEvent, { type: "error" }> => e.type === "error");
+  let shown = "";
+  for (const event of all) {
+    if (event.type === "text") shown += event.delta;
+    if (event.type === "replace") shown = event.text;
+  }
+  return { events: all, done, products: products?.items ?? [], error, shown };
+}

@@ -1,0 +1,32 @@
+// The one place the chat model is created from configuration: LangChain's ChatOpenAI against
+// OpenAI or any OpenAI-compatible base URL (Ollama, vLLM, the local test server); null = none.
+import { ChatOpenAI } from "@langchain/openai";
+import { resolveLlmProvider, type Env } from "../config/env-schema";
+
+export function createChatModel(
+  env: Pick<
+    Env,
+    | "LLM_PROVIDER"
+    | "LLM_MODEL"
+    | "LLM_BASE_URL"
+    | "LLM_API_KEY"
+    | "OPENAI_API_KEY"
+    | "LLM_TEMPERATURE"
+    | "LLM_TIMEOUT_MS"
+    | "LLM_MAX_TOKENS"
+  >,
+): ChatOpenAI | null {
+  if (resolveLlmProvider(env as Env) === "none") return null;
+  return new ChatOpenAI({
+    model: env.LLM_MODEL,
+    temperature: env.LLM_TEMPERATURE,
+    maxTokens: env.LLM_MAX_TOKENS,
+    timeout: env.LLM_TIMEOUT_MS,
+    // One quick retry (e.g. a 429 or a dropped connection); the answer deadline bounds the total.
+    maxRetries: 1,
+    streaming: true,
+    streamUsage: true,
+    apiKey: env.LLM_API_KEY ?? env.OPENAI_API_KEY ?? "not-needed",
+    configuration: env.LLM_BASE_URL ? { baseURL: env.LLM_BASE_URL } : undefined,
+  });
+}

@@ -1,0 +1,59 @@
+// The answer engine's public shapes: what a caller (the chat route) sends in, and the typed
+// events it streams out (see README.md for the protocol).
+import type { ProductCard } from "../search/fusion";
+import type { RelaxableFilter, SearchFilters } from "../search/query-parser";
+
+export interface ChatTurn {
+  role: "user" | "assistant";
+  content: string;
+  /** For assistant turns: the products that answer showed (ids, prices), so "cheaper ones?" works. */
+  products?: { id: string; price?: string | number }[];
+}
+
+/**
+ * Facts about a logged-in shopper (from app/lib/customers), rendered into the prompt as data.
+ * Plain values only; keep it small (first name, tags, recent purchases, preferences).
+ */
+export type CustomerContext = Record<string, string | number | boolean | string[] | null | undefined>;
+
+export interface AnswerRequest {
+  shop: string;
+  message: string;
+  /** Earlier turns, oldest first (only the last few are used). */
+  history?: ChatTurn[];
+  customer?: CustomerContext | null;
+  /** ISO 4217 code of the shop's currency, for prices in text ("USD"); plain numbers without it. */
+  currency?: string;
+  storeName?: string;
+  locale?: string;
+  signal?: AbortSignal;
+}
+
+/** A product shown with the answer; `ref` is the number the answer cites as [ref]. */
+export interface ProductReference extends ProductCard {
+  ref: number;
+}
+
+export type AnswerSource = "llm" | "retrieval";
+export type FallbackReason = "no_llm" | "llm_error" | "llm_timeout" | "guardrail" | "no_products";
+
+export type ChatEvent =
+  /** First event of every answer: the products the answer may cite, numbered from 1. */
+  | { type: "products"; items: ProductReference[]; query: string; filters: SearchFilters; relaxed: RelaxableFilter[] }
+  /** Append `delta` to the answer text. */
+  | { type: "text"; delta: string }
+  /** Discard the text shown so far and show `text` instead (a guardrail tripped mid-stream or the model failed). */
+  | { type: "replace"; text: string }
+  | {
+      type: "done";
+      source: AnswerSource;
+      /** Why the retrieval-only answer was used, when it was. */
+      fallbackReason?: FallbackReason;
+      /** Product refs the final text cites. */
+      citations: number[];
+      /** The full final answer text (what the widget should show and store). */
+      text: string;
+      usage?: { inputTokens: number; outputTokens: number };
+    }
+  /** The request itself was refused (nothing else follows). */
+  | { type: "error"; code: "empty_message" | "message_too_long" | "search_failed"; message: string };

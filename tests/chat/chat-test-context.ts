@@ -1,0 +1,45 @@
+// An indexed shop + the local OpenAI-compatible server + the answer engine wired like the app
+// (real Chroma, local embedder, SQLite registry, LangChain ChatOpenAI over HTTP).
+import { buildProductDocument } from "../../app/lib/catalog/product-document";
+import type { Product } from "../../app/lib/catalog/product";
+import { AnswerEngine, type AnswerEngineOptions } from "../../app/lib/chat/answer-engine.server";
+import { createChatModel } from "../../app/lib/chat/chat-model.server";
+import { ProductSearch } from "../../app/lib/search/product-search.server";
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServerOptions } from "../../tools/openai-compatible/server";
+import { createSearchTestContext, testEnv } from "../search/search-test-context";
+
+export async function createChatTestContext(
+  catalog: Product[],
+  serverOptions: OpenAiCompatibleServerOptions = {},
+  engineOptions: Partial<AnswerEngineOptions> = {},
+) {
+  const context = createSearchTestContext();
+  const shop = context.shop("chat");
+  await context.index.upsert(
+    shop,
+    catalog.map((p) => buildProductDocument(p)),
+  );
+  const llm = await startOpenAiCompatibleServer({ apiKey: "sk-chat-test", ...serverOptions });
+  const env = testEnv({
+    LLM_PROVIDER: "openai",
+    LLM_BASE_URL: llm.url,
+    LLM_API_KEY: "sk-chat-test",
+    LLM_TIMEOUT_MS: "3000",
+  });
+  const search = new ProductSearch({ index: context.index });
+  const engine = new AnswerEngine({
+    search,
+    chatModel: createChatModel(env),
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    ...engineOptions,
+  });
+  const retrievalOnly = new AnswerEngine({ search, chatModel: createChatModel(testEnv({ LLM_PROVIDER: "none" })) });
+  return { ...context, shop, llm, search, engine, retrievalOnly };
+}
+
+/** The canary of the n-th (default: last) chat request the model server received. */
+export function canaryOf(body: unknown): string {
+  const match = /AISLE-CANARY-[0-9a-f]{16}/.exec(JSON.stringify(body));
+  if (!match) throw new Error("no canary in the prompt");
+  return match[0];
+}
