@@ -1,7 +1,7 @@
 // The customer features over any CustomerStore: conversations for the chat endpoint, customer
 // context for the answer engine, webhook intake, privacy (export / redact / shop deletion) and
 // retention. The rules live here once, so both backends behave the same by construction.
-import type { Logger } from "pino";
+import { logger as appLogger, type Logger } from "../logger.server";
 import {
   compliancePayloadFromWebhook,
   customerProfileFromWebhook,
@@ -26,6 +26,7 @@ import { CustomerStoreError } from "./types";
 export interface CustomerServiceOptions {
   /** Conversations whose last activity is older than this many days are deleted; 0 keeps them. */
   retentionDays: number;
+  /** Defaults to the app logger. */
   logger?: Logger;
   now?: () => Date;
 }
@@ -118,7 +119,7 @@ function toOrderStatus(order: OrderSummary): OrderStatus {
 
 export function createCustomerService(store: CustomerStore, options: CustomerServiceOptions) {
   const now = options.now ?? (() => new Date());
-  const log = options.logger;
+  const log = options.logger ?? appLogger.child({ component: "customers" });
 
   async function openConversation(input: {
     shop: string;
@@ -258,7 +259,7 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
   async function redactCustomer(shop: string, customerId: string): Promise<RecordCounts> {
     requireCustomerId(customerId);
     const counts = await store.deleteCustomerData(shop, customerId);
-    log?.info({ shop, counts }, "customer data redacted");
+    log.info({ shop, counts }, "customer data redacted");
     return counts;
   }
 
@@ -266,7 +267,7 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
   async function deleteShopData(shop: string): Promise<RecordCounts> {
     requireText("shop", shop);
     const counts = await store.deleteShopData(shop);
-    log?.info({ shop, counts }, "shop customer data deleted");
+    log.info({ shop, counts }, "shop customer data deleted");
     return counts;
   }
 
@@ -274,7 +275,7 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
     if (options.retentionDays <= 0) return 0;
     const cutoff = new Date(now().getTime() - options.retentionDays * 86_400_000);
     const deleted = await store.deleteConversationsBefore(cutoff);
-    if (deleted) log?.info({ deleted, cutoff }, "expired conversations deleted");
+    if (deleted) log.info({ deleted, cutoff }, "expired conversations deleted");
     return deleted;
   }
 
@@ -284,7 +285,7 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
    */
   function startRetentionJob(intervalMs = 3_600_000): () => void {
     const run = () =>
-      purgeExpiredConversations().catch((error: unknown) => log?.error({ err: error }, "retention purge failed"));
+      purgeExpiredConversations().catch((error: unknown) => log.error({ err: error }, "retention purge failed"));
     void run();
     const timer = setInterval(run, intervalMs);
     timer.unref();
@@ -300,34 +301,53 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
   }
 
   /** Handlers for the verified webhook deliveries (routes pass the raw body; see webhook-action.server.ts). */
+  /**
+   * A verified delivery whose body cannot be used (malformed, or naming another shop) is logged as
+   * an error and acknowledged: Shopify would resend the same bytes, which can never succeed. Store
+   * failures still throw, so the delivery fails and Shopify retries it.
+   */
+  const acknowledgingBadPayloads =
+    <A extends unknown[]>(topic: string, handle: (shop: string, ...args: A) => Promise<void>) =>
+    async (shop: string, ...args: A) => {
+      try {
+        await handle(shop, ...args);
+      } catch (error) {
+        if (!(error instanceof WebhookPayloadError)) throw error;
+        log.error({ shop, topic, reason: error.message }, "webhook payload rejected; nothing changed");
+      }
+    };
+
   const webhooks = {
-    async customerUpsert(shop: string, rawBody: string) {
+    customerUpsert: acknowledgingBadPayloads("customers/create|update", async (shop, rawBody: string) => {
       const result = await store.upsertCustomer(customerProfileFromWebhook(shop, rawBody, now()));
-      if (result === "stale") log?.info({ shop }, "older customer version ignored");
-    },
-    async customerDeleted(shop: string, rawBody: string) {
+      if (result === "stale") log.info({ shop }, "older customer version ignored");
+    }),
+    customerDeleted: acknowledgingBadPayloads("customers/delete", async (shop, rawBody: string) => {
       // The customer no longer exists in the shop: drop what came from Shopify about them. Their
       // conversations follow retention or customers/redact, which Shopify sends for erasure.
       const customerId = deletedCustomerIdFromWebhook(rawBody);
       await store.deleteCustomer(shop, customerId);
       await store.deleteCustomerOrders(shop, customerId);
-    },
-    async orderUpsert(shop: string, rawBody: string) {
+    }),
+    orderUpsert: acknowledgingBadPayloads("orders/create|updated", async (shop, rawBody: string) => {
       const order = orderSummaryFromWebhook(shop, rawBody);
       if (!order) return; // guest checkout: nothing to attach it to
       const result = await store.upsertOrder(order);
-      if (result === "stale") log?.info({ shop }, "older order version ignored");
-    },
-    async dataRequest(shop: string, rawBody: string, webhookId: string) {
-      const payload = compliancePayloadFromWebhook("customers/data_request", rawBody);
-      assertSameShop("customers/data_request", shop, payload.shopDomain);
-      await exportCustomerData(shop, payload.customerId, payload.dataRequestId ?? `webhook:${webhookId}`);
-    },
-    async redact(shop: string, rawBody: string) {
+      if (result === "stale") log.info({ shop }, "older order version ignored");
+    }),
+    dataRequest: acknowledgingBadPayloads(
+      "customers/data_request",
+      async (shop, rawBody: string, webhookId: string) => {
+        const payload = compliancePayloadFromWebhook("customers/data_request", rawBody);
+        assertSameShop("customers/data_request", shop, payload.shopDomain);
+        await exportCustomerData(shop, payload.customerId, payload.dataRequestId ?? `webhook:${webhookId}`);
+      },
+    ),
+    redact: acknowledgingBadPayloads("customers/redact", async (shop, rawBody: string) => {
       const payload = compliancePayloadFromWebhook("customers/redact", rawBody);
       assertSameShop("customers/redact", shop, payload.shopDomain);
       await redactCustomer(shop, payload.customerId);
-    },
+    }),
   };
 
   return {
