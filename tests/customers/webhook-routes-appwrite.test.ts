@@ -1,10 +1,10 @@
 // Customer webhook routes with CUSTOMER_STORE=appwrite, against the local Appwrite emulator.
 import { Client } from "node-appwrite";
-import { afterAll, inject } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { createTestDatabase } from "../helpers/database";
 import { CUSTOMER_TABLES, scanAppwrite, scanSqlite } from "./residue";
-import { APP_ENV, webhookRouteSuite } from "./webhook-routes";
+import { APP_ENV, post, webhookRouteSuite, type Action } from "./webhook-routes";
 
 const emulator = await startAppwriteEmulator({ projectId: "aisle-routes", apiKey: "routes-key" });
 afterAll(() => emulator.stop());
@@ -27,3 +27,12 @@ webhookRouteSuite("Appwrite store", () => ({
     ...scanSqlite(url, needle, scope === "shop" ? CUSTOMER_TABLES : undefined),
   ],
 }));
+
+describe("when Appwrite is unreachable", () => {
+  it("fails the delivery (so Shopify retries it) instead of dropping it", async () => {
+    const { action } = (await import("../../app/routes/webhooks.customers.create")) as { action: Action };
+    await emulator.stop();
+    const body = '{"admin_graphql_api_id": "gid://shopify/Customer/42", "updated_at": "2026-11-01T00:00:00Z"}';
+    await expect(post(action, "customers/create", body)).rejects.toThrow();
+  });
+});

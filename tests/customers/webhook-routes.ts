@@ -30,7 +30,7 @@ const OTHER_SHOP = "other-shop.myshopify.com";
 const BOB = "706405506930370084";
 const JOHN = "115310627314723954";
 
-type Action = (args: ActionFunctionArgs) => Promise<Response>;
+export type Action = (args: ActionFunctionArgs) => Promise<Response>;
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, `${name}.json`), "utf8");
 const sign = (body: string, secret = APP_SECRET) => createHmac("sha256", secret).update(body, "utf8").digest("base64");
 
@@ -50,7 +50,7 @@ function delivery(topic: string, body: string, options: { shop?: string; hmac?: 
   });
 }
 
-async function post(action: Action, topic: string, body: string, options?: Parameters<typeof delivery>[2]) {
+export async function post(action: Action, topic: string, body: string, options?: Parameters<typeof delivery>[2]) {
   return action({ request: delivery(topic, body, options), params: {}, context: {} });
 }
 
