@@ -57,7 +57,7 @@ export const syncEngine = new SyncEngine({
 });
 // Vite reloads this module in development: the previous engine's loops stop before the new one starts.
 declare global {
-  var aisleSyncEngine: SyncEngine | undefined;
+  var aisleSyncEngine: { stop(): Promise<void> } | undefined;
 }
 void globalThis.aisleSyncEngine?.stop();
 globalThis.aisleSyncEngine = syncEngine;

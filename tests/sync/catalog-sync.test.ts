@@ -25,7 +25,7 @@ const searchableGids = (shop: string) =>
     .map((p) => `gid://shopify/Product/${p.id}`)
     .sort();
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -77,5 +77,233 @@ describe("initial import", () => {
     await h.services.syncEngine.requestImport(SHOP);
     expect((await runImport(SHOP)).status).toBe("completed");
     expect(embedCalls.calls - before.calls).toBe(0);
+  });
+});
+
+/** Installs a shop with `count` products and imports it (through the app's own engine). */
+async function importedShop(shop: string, count: number) {
+  h.emulator.createShop(shop);
+  h.emulator.seed(shop, sampleCatalog(count));
+  await installShop(h, shop);
+  await h.services.syncEngine.requestImport(shop);
+  expect((await runImport(shop)).status).toBe("completed");
+  return h.emulator.shop(shop).store;
+}
+
+describe("webhooks from the store", () => {
+  it("drops 5 % of webhooks, then reconciliation repairs every difference (drift 0 afterwards)", async () => {
+    const SHOP = "drift-shop.myshopify.com";
+    const store = await importedShop(SHOP, 120);
+    h.emulator.setWebhookFaults({ dropRate: 0.05, duplicateRate: 0.05 }, 7);
+    const ids = [...store.products.keys()];
+    // Each product changes at most once (Shopify's updatedAt has one-second resolution).
+    ids.slice(0, 60).forEach((id, i) => store.updateProduct(id, { title: `Renamed product ${i}` }));
+    for (const id of ids.slice(60, 100)) {
+      const variant = store.products.get(id)!.variants[0];
+      store.updateVariant(variant.id, { price: "99.00", inventoryQuantity: 1 });
+    }
+    for (const id of ids.slice(100, 106)) store.deleteProduct(id);
+    for (const input of sampleCatalog(8, 500)) store.createProduct(input);
+    await h.emulator.webhooks.idle();
+    h.emulator.setWebhookFaults({});
+    expect(h.answered.every((a) => a.status === 200)).toBe(true);
+    await h.services.syncEngine.drain();
+
+    const drift = await h.services.syncEngine.reconcile(SHOP);
+    expect(drift.total).toBeGreaterThan(0); // the dropped deliveries were noticed…
+    await h.services.syncEngine.drain();
+    expect(await indexedIds(SHOP)).toEqual(searchableGids(SHOP)); // …and repaired
+    const again = await h.services.syncEngine.reconcile(SHOP);
+    expect(again).toMatchObject({ missing: 0, extra: 0, stale: 0, index: 0, total: 0 });
+    const status = await h.services.syncEngine.status(SHOP);
+    expect(status.drift).toMatchObject({ missing: 0, extra: 0, stale: 0, index: 0 });
+    // Renamed titles made it into the embedded text.
+    const state = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
+    const texts = (await h.services.productIndex.readAll(state!.activeCollection)).map((p) => p.text);
+    expect(texts.filter((t) => t.startsWith("Renamed product"))).toHaveLength(60);
+  });
+
+  it("answers every webhook 2xx while Chroma is down, loses nothing, and drains when it is back", async () => {
+    const { startChroma } = await import("../../tools/chroma/chroma-process");
+    const { freePort } = await import("../../tools/lib/ports");
+    const { ChromaProductIndex } = await import("../../app/lib/search/chroma-product-index.server");
+    const { createChromaClient } = await import("../../app/lib/search/chroma.server");
+    const { SyncEngine } = await import("../../app/lib/sync/sync-engine.server");
+    const { shopifyAppTransport } = await import("../../app/lib/shopify/admin-transport.server");
+    const { unauthenticated } = await import("../../app/shopify.server");
+    const { mkdtempSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-chroma-outage-"));
+    const port = await freePort();
+    let chroma = await startChroma({ dataDir, port, quiet: true });
+    const index = new ChromaProductIndex({
+      db: h.prisma,
+      chroma: createChromaClient({ CHROMA_URL: chroma.url }),
+      embeddings: h.services.embeddingsProvider,
+    });
+    const engine = new SyncEngine({
+      db: h.prisma,
+      log: h.services.syncEngine["deps"].log,
+      index,
+      transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
+      settings: { workerConcurrency: 0, maxBackoffMs: 500 },
+    });
+    const SHOP = "outage-shop.myshopify.com";
+    h.emulator.createShop(SHOP);
+    h.emulator.seed(SHOP, sampleCatalog(40));
+    await installShop(h, SHOP);
+    await engine.requestImport(SHOP);
+    await waitFor("import", async () => {
+      await engine.advanceImports();
+      await engine.drain();
+      return (await engine.importProgress(SHOP))?.status === "completed";
+    });
+
+    try {
+      const store = h.emulator.shop(SHOP).store;
+      const answeredBefore = h.answered.length;
+      h.emulator.setWebhookFaults({ burst: true });
+      const ids = [...store.products.keys()];
+      ids.slice(0, 30).forEach((id, i) => store.updateProduct(id, { title: `Storm shell ${i}` }));
+      for (const id of ids.slice(30, 35)) store.deleteProduct(id);
+      for (const input of sampleCatalog(10, 700)) store.createProduct(input);
+      await chroma.stop();
+      h.emulator.webhooks.flush();
+      await h.emulator.webhooks.idle();
+      h.emulator.setWebhookFaults({});
+      const burst = h.answered.slice(answeredBefore);
+      expect(burst).toHaveLength(45);
+      expect(burst.every((a) => a.status === 200)).toBe(true);
+
+      const down = await engine.drain(3);
+      expect(down.failed).toBeGreaterThan(0);
+      const stuck = await engine.status(SHOP);
+      expect(stuck.pending).toBe(45);
+
+      chroma = await startChroma({ dataDir, port, quiet: true });
+      await waitFor("backlog drained", async () => {
+        await engine.drain();
+        return (await engine.status(SHOP)).pending === 0;
+      });
+      const expected = [...store.products.values()]
+        .filter((p) => p.status === "active" && p.publishedAt)
+        .map((p) => `gid://shopify/Product/${p.id}`)
+        .sort();
+      expect((await index.listProductIds(SHOP)).sort()).toEqual(expected);
+      const state = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
+      const texts = (await index.readAll(state!.activeCollection)).map((p) => p.text);
+      expect(texts.filter((t) => t.startsWith("Storm shell"))).toHaveLength(30);
+    } finally {
+      await chroma.stop();
+    }
+  });
+});
+
+describe("malformed export", () => {
+  it("reports a malformed JSONL line, keeps the rest and refetches the product it belonged to", async () => {
+    const { SyncEngine } = await import("../../app/lib/sync/sync-engine.server");
+    const { shopifyAppTransport } = await import("../../app/lib/shopify/admin-transport.server");
+    const { unauthenticated } = await import("../../app/shopify.server");
+    const SHOP = "malformed-shop.myshopify.com";
+    h.emulator.createShop(SHOP);
+    h.emulator.seed(SHOP, sampleCatalog(30));
+    await installShop(h, SHOP);
+    // The download arrives with one record cut short (a truncated line inside the 10th product).
+    const engine = new SyncEngine({
+      db: h.prisma,
+      log: h.services.syncEngine["deps"].log,
+      index: h.services.productIndex,
+      transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
+      fetchResult: async (url) => {
+        const lines = (await (await fetch(url)).text()).split("\n");
+        const target = lines.findIndex((line, i) => i > 20 && line.includes("__parentId"));
+        lines[target] = lines[target].slice(0, 30);
+        return new Response(lines.join("\n"));
+      },
+      settings: { workerConcurrency: 0 },
+    });
+    await engine.requestImport(SHOP);
+    const progress = await waitFor("import", async () => {
+      await engine.advanceImports();
+      await engine.drain();
+      const p = await engine.importProgress(SHOP);
+      return p?.status === "completed" ? p : undefined;
+    });
+    expect(progress.malformedLines).toBe(1);
+    expect(progress.malformedSample[0].reason).toMatch(/unreadable line/);
+    expect(await indexedIds(SHOP)).toEqual(searchableGids(SHOP));
+    // The product whose line was cut was fetched again by id: its SKUs are all there.
+    const rows = await h.prisma.productSync.findMany({ where: { shop: SHOP } });
+    for (const row of rows) {
+      const product = h.emulator.shop(SHOP).store.products.get(Number(row.productId.split("/").pop()))!;
+      expect(JSON.parse(row.snapshot!).variants).toHaveLength(product.variants.length);
+    }
+  });
+});
+
+describe("rate limits", () => {
+  it("never overruns the cost bucket with many concurrent requests, and backs off when another client drains it", async () => {
+    const { productsByIdQuery } = await import("../../app/lib/shopify/product-queries");
+    const SHOP = "busy-shop.myshopify.com";
+    h.emulator.createShop(SHOP);
+    h.emulator.seed(SHOP, sampleCatalog(50));
+    await installShop(h, SHOP);
+    const ids = [...h.emulator.shop(SHOP).store.products.keys()].map((id) => `gid://shopify/Product/${id}`);
+    const admin = await h.services.syncEngine.adminFor(SHOP);
+    const bucket = h.services.syncEngine.bucketFor(SHOP);
+    // 30 × ~81 points ≈ 2,400 > the 2,000-point bucket: sent blindly, the tail would be THROTTLED.
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => admin.query<{ nodes: unknown[] }>(productsByIdQuery(), { ids })),
+    );
+    expect(results.every((r) => r.nodes.length === 50)).toBe(true);
+    expect(bucket.throttledResponses).toBe(0);
+    expect(bucket.lowestAvailable).toBeGreaterThanOrEqual(0);
+    // Another app process used the shop's bucket up: Shopify answers THROTTLED, we wait and retry.
+    h.emulator.shop(SHOP).bucket.drain();
+    const after = await Promise.all(
+      Array.from({ length: 3 }, () => admin.query<{ nodes: unknown[] }>(productsByIdQuery(), { ids })),
+    );
+    expect(after.every((r) => r.nodes.length === 50)).toBe(true);
+    expect(bucket.throttledResponses).toBeGreaterThan(0);
+  });
+});
+
+describe("lifecycle", () => {
+  it("uninstall stops sync and keeps data; shop/redact removes every trace; reinstall imports again", async () => {
+    const SHOP = "lifecycle-shop.myshopify.com";
+    const store = await importedShop(SHOP, 20);
+    expect(await h.services.productIndex.count(SHOP)).toBe(20);
+
+    h.emulator.uninstallApp(SHOP);
+    await h.emulator.webhooks.idle();
+    expect(await h.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await h.prisma.productSync.count({ where: { shop: SHOP } })).toBe(20);
+    expect(await h.services.productIndex.count(SHOP)).toBe(20);
+
+    h.emulator.redactShop(SHOP);
+    await h.emulator.webhooks.idle();
+    expect(h.answered.filter((a) => a.topic === "shop/redact").at(-1)?.status).toBe(200);
+    for (const count of [
+      h.prisma.productSync.count({ where: { shop: SHOP } }),
+      h.prisma.webhookDelivery.count({ where: { shop: SHOP } }),
+      h.prisma.importRun.count({ where: { shop: SHOP } }),
+      h.prisma.syncShopStats.count({ where: { shop: SHOP } }),
+      h.prisma.syncLagSample.count({ where: { shop: SHOP } }),
+      h.prisma.searchIndex.count({ where: { shop: SHOP } }),
+      h.prisma.shop.count({ where: { domain: SHOP } }),
+      h.prisma.session.count({ where: { shop: SHOP } }),
+    ])
+      expect(await count).toBe(0);
+    const collections = await h.services.chroma.listCollections({ limit: 1000 });
+    expect(collections.filter((c) => c.name.includes("lifecycle-shop"))).toEqual([]);
+
+    store.createProduct(sampleCatalog(1, 900)[0], { silent: true });
+    await installShop(h, SHOP);
+    await recordInstall(h.prisma, h.services.syncEngine["deps"].log, SHOP, "read_products");
+    expect((await runImport(SHOP)).status).toBe("completed");
+    expect(await indexedIds(SHOP)).toEqual(searchableGids(SHOP));
+    expect(await h.services.productIndex.count(SHOP)).toBe(21);
   });
 });

@@ -35,6 +35,10 @@ export class CostBucket {
   /** Seen by tests and benchmarks: the lowest estimate ever reached (never below zero by design). */
   lowestAvailable: number;
   throttledResponses = 0;
+  /** requestedQueryCost per document, learnt from Shopify's answers. */
+  readonly knownCost = new Map<string, number>();
+  /** A document's first call while its cost is unknown: its other calls wait for it (no burst on a guess). */
+  readonly learning = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly clock: Clock = systemClock,
@@ -106,33 +110,45 @@ export function createThrottledAdmin(
   options: ThrottledAdminOptions = {},
 ): AdminGraphql {
   const maxRetries = options.maxThrottledRetries ?? 20;
-  const knownCost = new Map<string, number>();
+  const { knownCost, learning } = bucket;
   return {
     async query<T>(document: string, variables?: Record<string, unknown>): Promise<T> {
-      for (let attempt = 0; ; attempt++) {
-        const cost = knownCost.get(document) ?? options.defaultCost ?? 50;
-        await bucket.reserve(cost);
-        let body: GraphqlResponse;
-        try {
-          body = await transport(document, variables);
-        } catch (error) {
-          bucket.settle(cost, undefined);
-          throw error;
-        }
-        const reported = body.extensions?.cost;
-        bucket.settle(cost, reported?.throttleStatus);
-        if (reported) knownCost.set(document, reported.requestedQueryCost);
-        if (isThrottled(body)) {
-          if (attempt >= maxRetries) throw new ShopifyGraphqlError(body.errors ?? [], operationName(document));
-          await bucket.waitFor(reported?.requestedQueryCost ?? cost);
-          continue;
-        }
-        if (body.errors?.length) throw new ShopifyGraphqlError(body.errors, operationName(document));
-        if (body.data == null) throw new ShopifyGraphqlError([{ message: "no data" }], operationName(document));
-        return body.data as T;
+      while (!knownCost.has(document) && learning.has(document)) await learning.get(document)!.catch(() => {});
+      if (knownCost.has(document)) return send<T>(document, variables);
+      const first = send<T>(document, variables);
+      learning.set(document, first);
+      try {
+        return await first;
+      } finally {
+        learning.delete(document);
       }
     },
   };
+
+  async function send<T>(document: string, variables?: Record<string, unknown>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const cost = knownCost.get(document) ?? options.defaultCost ?? 50;
+      await bucket.reserve(cost);
+      let body: GraphqlResponse;
+      try {
+        body = await transport(document, variables);
+      } catch (error) {
+        bucket.settle(cost, undefined);
+        throw error;
+      }
+      const reported = body.extensions?.cost;
+      bucket.settle(cost, reported?.throttleStatus);
+      if (reported) knownCost.set(document, reported.requestedQueryCost);
+      if (isThrottled(body)) {
+        if (attempt >= maxRetries) throw new ShopifyGraphqlError(body.errors ?? [], operationName(document));
+        await bucket.waitFor(reported?.requestedQueryCost ?? cost);
+        continue;
+      }
+      if (body.errors?.length) throw new ShopifyGraphqlError(body.errors, operationName(document));
+      if (body.data == null) throw new ShopifyGraphqlError([{ message: "no data" }], operationName(document));
+      return body.data as T;
+    }
+  }
 }
 
 /** One bucket per shop for the whole process. */
