@@ -24,6 +24,8 @@ import {
   shopRedactPayload,
 } from "./webhooks/payloads";
 import { WebhookDelivery, type WebhookFaults } from "./webhooks/delivery";
+import { mountDemoImages } from "./catalog/demo-images";
+import { mountEmbeddedAdmin } from "./embedded-admin/admin-routes";
 import { startStorefront, type RunningStorefront, type StorefrontOptions } from "./storefront/storefront-server";
 
 export const EMULATED_API_VERSIONS = ["2026-07"];
@@ -98,6 +100,8 @@ export class StoreEmulator {
       this.handleGraphql(req, res).catch((error) => this.internalError(res, error)),
     );
     app.get("/bulk-results/:id.jsonl", (req, res) => this.serveBulkResult(req, res));
+    mountEmbeddedAdmin(app, this);
+    mountDemoImages(app);
     app.use((req, res) => res.status(404).json({ errors: "Not Found" }));
     await new Promise<void>((resolve) => {
       this.server = app.listen(this.options.port ?? 0, "127.0.0.1", () => resolve());
