@@ -34,6 +34,17 @@ const toConversation = (row: ConversationRow): Conversation => ({
   messageCount: row.messageCount,
 });
 
+const toMessage = (row: Prisma.ConversationMessageGetPayload<object>): ChatMessage => ({
+  id: row.id,
+  conversationId: row.conversationId,
+  shop: row.shop,
+  position: row.position,
+  role: row.role as MessageRole,
+  text: row.text,
+  productIds: parseJsonArray<string>(row.productIdsJson),
+  createdAt: row.createdAt,
+});
+
 export class PrismaCustomerStore implements CustomerStore {
   readonly kind = "prisma" as const;
 
@@ -222,16 +233,7 @@ export class PrismaCustomerStore implements CustomerStore {
           createdAt: input.at,
         },
       });
-      return {
-        id: row.id,
-        conversationId: row.conversationId,
-        shop: row.shop,
-        position: row.position,
-        role: row.role as MessageRole,
-        text: row.text,
-        productIds: input.productIds,
-        createdAt: row.createdAt,
-      };
+      return toMessage(row);
     });
   }
 
@@ -241,16 +243,7 @@ export class PrismaCustomerStore implements CustomerStore {
       orderBy: { position: "desc" },
       take: limit,
     });
-    return rows.reverse().map((row) => ({
-      id: row.id,
-      conversationId: row.conversationId,
-      shop: row.shop,
-      position: row.position,
-      role: row.role as MessageRole,
-      text: row.text,
-      productIds: parseJsonArray<string>(row.productIdsJson),
-      createdAt: row.createdAt,
-    }));
+    return rows.reverse().map(toMessage);
   }
 
   async recordCartEvent(input: NewCartEvent): Promise<CartEvent> {
