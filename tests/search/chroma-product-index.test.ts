@@ -7,8 +7,12 @@ import {
   shopCollectionPrefix,
 } from "../../app/lib/search/collection-name";
 import { ProductIndexError } from "../../app/lib/search/chroma-product-index.server";
+import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import { ProductSearch } from "../../app/lib/search/product-search.server";
+import { startOpenAiCompatibleServer } from "../../tools/openai-compatible/server";
 import { makeProduct, outdoorCatalog } from "./products";
-import { createSearchTestContext } from "./search-test-context";
+import { createSearchTestContext, testEnv } from "./search-test-context";
 
 const context = createSearchTestContext();
 const { index, prisma, chroma } = context;
@@ -140,5 +144,45 @@ describe("ChromaProductIndex", () => {
     await expect(chroma.getCollection({ name })).rejects.toThrow();
     expect(await index.count(shop)).toBe(documents.length);
     expect(await prisma.searchIndex.count({ where: { shop } })).toBe(1);
+  });
+
+  it("changing the embedding model rebuilds into a new collection before the next write, with no mixed dimensions", async () => {
+    const other = context.shop("model-change");
+    await index.upsert(other, documents.slice(0, 3));
+    const before = (await index.state(other))!;
+    const server = await startOpenAiCompatibleServer({ embeddingDimensions: 64 });
+    try {
+      // A redeploy with EMBEDDINGS_BASE_URL set: OpenAI-compatible embeddings of another dimension.
+      const openai = createEmbeddings(testEnv({ EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_BASE_URL: server.url }));
+      const upgraded = new ChromaProductIndex({ db: prisma, chroma, embeddings: openai });
+      const staleSearch = new ProductSearch({ index: upgraded });
+      expect((await staleSearch.search({ shop: other, query: "jacket" })).vectorAvailable).toBe(false);
+
+      await upgraded.upsert(other, [documents[3]]);
+      const after = (await upgraded.state(other))!;
+      expect(after).toMatchObject({
+        provider: "openai",
+        model: "text-embedding-3-small",
+        dimensions: 64,
+        generation: 2,
+      });
+      expect(after.activeCollection).not.toBe(before.activeCollection);
+      expect((await upgraded.listProductIds(other)).sort()).toEqual(
+        documents
+          .slice(0, 4)
+          .map((d) => d.id)
+          .sort(),
+      );
+      const collection = await chroma.getCollection({ name: after.activeCollection });
+      const stored = await collection.get({ include: ["embeddings"] });
+      expect(stored.embeddings.every((e) => e.length === 64)).toBe(true);
+      await expect(chroma.getCollection({ name: before.activeCollection })).rejects.toThrow();
+      const result = await new ProductSearch({ index: upgraded }).search({ shop: other, query: "summit backpack" });
+      expect(result.vectorAvailable).toBe(true);
+      expect(result.hits[0].product.title).toBe("Summit 45L Backpack");
+      expect(server.requests.filter((r) => r.path === "/v1/embeddings").length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
   });
 });
