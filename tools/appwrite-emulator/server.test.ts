@@ -61,40 +61,34 @@ describe("Appwrite emulator", () => {
   });
 
   it("reports attributes as processing first and refuses documents that use them until available", async () => {
-    await available();
-    const fresh = await databases.createBooleanAttribute({
-      databaseId: db,
-      collectionId: "items",
-      key: "late",
-      required: false,
-    });
-    expect(fresh.status).toBe("processing");
-    const early = await failure(
-      databases.createDocument({
+    // Its own server with a slow build, so "still processing" does not depend on machine load.
+    const slow = await startAppwriteEmulator({ projectId: "p", apiKey: "k", buildDelayMs: 1500 });
+    try {
+      const api = new Databases(new Client().setEndpoint(slow.endpoint).setProject("p").setKey("k"));
+      await api.create({ databaseId: db, name: "Slow" });
+      await api.createCollection({ databaseId: db, collectionId: "items", name: "Items" });
+      const fresh = await api.createBooleanAttribute({
         databaseId: db,
         collectionId: "items",
-        documentId: "early",
-        data: { name: "a", late: true },
-      }),
-    );
-    expect(early).toMatchObject({ code: 400, type: "document_invalid_structure" });
-    expect(early.message).toContain('Unknown attribute: "late"');
-    await available();
-    const created = await databases.createDocument({
-      databaseId: db,
-      collectionId: "items",
-      documentId: "early",
-      data: { name: "a", late: true },
-    });
-    expect(created).toMatchObject({
-      $id: "early",
-      $collectionId: "items",
-      $databaseId: db,
-      name: "a",
-      late: true,
-      rank: null,
-    });
-    expect(created.$createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+        key: "late",
+        required: false,
+      });
+      expect(fresh.status).toBe("processing");
+      const document = { databaseId: db, collectionId: "items", documentId: "early", data: { late: true } };
+      const early = await failure(api.createDocument(document));
+      expect(early).toMatchObject({ code: 400, type: "document_invalid_structure" });
+      expect(early.message).toContain('Unknown attribute: "late"');
+      for (;;) {
+        const { attributes } = await api.listAttributes({ databaseId: db, collectionId: "items" });
+        if ((attributes[0] as { status: string }).status === "available") break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const created = await api.createDocument(document);
+      expect(created).toMatchObject({ $id: "early", $collectionId: "items", $databaseId: db, late: true });
+      expect(created.$createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+    } finally {
+      await slow.stop();
+    }
   });
 
   it("validates documents like Appwrite: required, sizes, types, ids, duplicates", async () => {
