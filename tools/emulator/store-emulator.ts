@@ -25,6 +25,9 @@ import {
 } from "./webhooks/payloads";
 import { WebhookDelivery, type WebhookFaults } from "./webhooks/delivery";
 import { mountDemoImages } from "./catalog/demo-images";
+import { mountControlApi, type bulkEditInput } from "./control-api";
+import type { z } from "zod";
+import { selectProducts } from "./admin/resolvers";
 import { mountEmbeddedAdmin } from "./embedded-admin/admin-routes";
 import { startStorefront, type RunningStorefront, type StorefrontOptions } from "./storefront/storefront-server";
 
@@ -102,6 +105,7 @@ export class StoreEmulator {
     app.get("/bulk-results/:id.jsonl", (req, res) => this.serveBulkResult(req, res));
     mountEmbeddedAdmin(app, this);
     mountDemoImages(app);
+    mountControlApi(app, this);
     app.use((req, res) => res.status(404).json({ errors: "Not Found" }));
     await new Promise<void>((resolve) => {
       this.server = app.listen(this.options.port ?? 0, "127.0.0.1", () => resolve());
@@ -175,6 +179,34 @@ export class StoreEmulator {
       count++;
     }
     return count;
+  }
+
+  /**
+   * A merchant's bulk edit: changes every product matching `query` (Shopify search syntax), one
+   * products/update each. Every change is computed before the first is applied.
+   */
+  bulkEdit(domain: string, edit: z.infer<typeof bulkEditInput>): number {
+    const { store } = this.shop(domain);
+    const products = selectProducts(store, edit.query);
+    const changes = products.map((product) => {
+      const input = store.toInput(product);
+      const tags = new Set([...(input.tags ?? []), ...(edit.addTags ?? [])]);
+      for (const tag of edit.removeTags ?? []) tags.delete(tag);
+      const factor = 1 + (edit.pricePercent ?? 0) / 100;
+      return {
+        id: product.id,
+        change: {
+          tags: [...tags],
+          status: edit.status ?? input.status,
+          variants: input.variants!.map((variant) => ({
+            ...variant,
+            price: (Number(variant.price) * factor).toFixed(2),
+          })),
+        },
+      };
+    });
+    for (const { id, change } of changes) store.updateProduct(id, change);
+    return changes.length;
   }
 
   // ---- installation --------------------------------------------------------------------------

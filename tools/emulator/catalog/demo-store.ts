@@ -12,8 +12,13 @@ export const DEMO_CUSTOMERS = [
   { firstName: "Priya", lastName: "Raman", email: "priya.raman@example.com", tags: ["newsletter"] },
 ];
 
-export function seedDemoStore(emulator: StoreEmulator, domain: string, csvFile = DEMO_CATALOG_CSV): number {
-  const products = readShopifyCsv(readFileSync(csvFile, "utf8")).map((product) => ({
+export function seedDemoStore(
+  emulator: StoreEmulator,
+  domain: string,
+  options: { csvFile?: string; limit?: number } = {},
+): number {
+  const all = readShopifyCsv(readFileSync(options.csvFile ?? DEMO_CATALOG_CSV, "utf8"));
+  const products = all.slice(0, options.limit ?? all.length).map((product) => ({
     ...product,
     images: product.images?.map((image) => ({
       ...image,

@@ -1,0 +1,171 @@
+// The emulator's HTTP control API (/_emulator/*): what the TypeScript API does, for the CLI and for
+// browser tests that run in another process. Bad input answers 400 with the reason and changes nothing.
+import express, { type Express, type Request, type Response } from "express";
+import { z } from "zod";
+import type { StoreEmulator } from "./store-emulator";
+
+const money = z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'a decimal string like "19.99"');
+const variantInput = z.object({
+  optionValues: z.array(z.string()).optional(),
+  sku: z.string().nullable().optional(),
+  barcode: z.string().nullable().optional(),
+  price: money,
+  compareAtPrice: money.nullable().optional(),
+  inventoryQuantity: z.number().int().optional(),
+  inventoryPolicy: z.enum(["deny", "continue"]).optional(),
+  inventoryTracked: z.boolean().optional(),
+  taxable: z.boolean().optional(),
+  grams: z.number().int().nonnegative().optional(),
+  imageIndex: z.number().int().nonnegative().optional(),
+});
+const productInput = z.object({
+  title: z.string().min(1),
+  handle: z.string().optional(),
+  bodyHtml: z.string().optional(),
+  vendor: z.string().optional(),
+  productType: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  status: z.enum(["active", "draft", "archived"]).optional(),
+  published: z.boolean().optional(),
+  seoTitle: z.string().nullable().optional(),
+  seoDescription: z.string().nullable().optional(),
+  options: z.array(z.string()).max(3).optional(),
+  variants: z.array(variantInput).optional(),
+  images: z.array(z.object({ src: z.string().url(), alt: z.string().nullable().optional() })).optional(),
+  metafields: z
+    .array(z.object({ namespace: z.string(), key: z.string(), type: z.string(), value: z.string() }))
+    .optional(),
+});
+const variantChange = z.object({
+  price: money.optional(),
+  compareAtPrice: money.nullable().optional(),
+  inventoryQuantity: z.number().int().optional(),
+  sku: z.string().nullable().optional(),
+});
+export const bulkEditInput = z.object({
+  /** Shopify search syntax selecting the products, e.g. "vendor:Northpeak". */
+  query: z.string().optional(),
+  /** Multiply every variant price by (1 + percent/100). */
+  pricePercent: z.number().gt(-100).optional(),
+  addTags: z.array(z.string()).optional(),
+  removeTags: z.array(z.string()).optional(),
+  status: z.enum(["active", "draft", "archived"]).optional(),
+});
+const faults = z.object({
+  duplicateRate: z.number().min(0).max(1).optional(),
+  dropRate: z.number().min(0).max(1).optional(),
+  reorderWindow: z.number().int().positive().optional(),
+  delayMs: z
+    .union([z.number().nonnegative(), z.tuple([z.number().nonnegative(), z.number().nonnegative()])])
+    .optional(),
+  burst: z.boolean().optional(),
+  seed: z.number().int().optional(),
+});
+
+function handle(run: (req: Request) => unknown | Promise<unknown>) {
+  return async (req: Request, res: Response) => {
+    try {
+      const result = await run(req);
+      res.status(result === undefined ? 204 : 200);
+      if (result === undefined) res.end();
+      else res.json(result);
+    } catch (error) {
+      const message =
+        error instanceof z.ZodError
+          ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")
+          : (error as Error).message;
+      res.status(400).json({ error: message });
+    }
+  };
+}
+
+export function mountControlApi(app: Express, emulator: StoreEmulator): void {
+  const api = express.Router();
+  api.use(express.json({ limit: "50mb" }));
+  const shopOf = (req: Request) => emulator.shop(String(req.params.shop));
+  const id = (req: Request) => {
+    const value = Number(req.params.id);
+    if (!Number.isSafeInteger(value)) throw new Error(`Invalid id ${req.params.id}`);
+    return value;
+  };
+
+  api.get(
+    "/shops",
+    handle(() => [...emulator.shops.keys()]),
+  );
+  api.post(
+    "/shops",
+    handle((req) => {
+      const body = z
+        .object({ domain: z.string(), name: z.string().optional(), currency: z.string().length(3).optional() })
+        .parse(req.body);
+      emulator.createShop(body.domain, body);
+      return { domain: body.domain, adminUrl: emulator.adminUrl(body.domain) };
+    }),
+  );
+  api.post(
+    "/shops/:shop/seed",
+    handle((req) => ({ seeded: emulator.seed(String(req.params.shop), z.array(productInput).parse(req.body)) })),
+  );
+  api.post(
+    "/shops/:shop/install",
+    handle(async (req) => ({ status: (await emulator.installApp(String(req.params.shop))).status })),
+  );
+  api.post(
+    "/shops/:shop/uninstall",
+    handle((req) => void emulator.uninstallApp(String(req.params.shop))),
+  );
+  api.get(
+    "/shops/:shop/session-token",
+    handle(async (req) => ({ token: await emulator.signSessionToken(String(req.params.shop)) })),
+  );
+  api.post(
+    "/shops/:shop/storefront",
+    handle(async (req) => ({ url: (await emulator.storefront(String(req.params.shop))).url })),
+  );
+  api.post(
+    "/shops/:shop/products",
+    handle((req) => shopOf(req).store.createProduct(productInput.parse(req.body))),
+  );
+  api.patch(
+    "/shops/:shop/products/:id",
+    handle((req) => shopOf(req).store.updateProduct(id(req), productInput.partial().parse(req.body))),
+  );
+  api.delete(
+    "/shops/:shop/products/:id",
+    handle((req) => void shopOf(req).store.deleteProduct(id(req))),
+  );
+  api.patch(
+    "/shops/:shop/variants/:id",
+    handle((req) => shopOf(req).store.updateVariant(id(req), variantChange.parse(req.body))),
+  );
+  api.post(
+    "/shops/:shop/variants/:id/sell",
+    handle((req) =>
+      shopOf(req).store.sell(
+        id(req),
+        z.object({ quantity: z.number().int().positive().default(1) }).parse(req.body ?? {}).quantity,
+      ),
+    ),
+  );
+  api.post(
+    "/shops/:shop/bulk-edit",
+    handle((req) => ({ updated: emulator.bulkEdit(String(req.params.shop), bulkEditInput.parse(req.body)) })),
+  );
+  api.put(
+    "/webhook-faults",
+    handle((req) => {
+      const { seed, ...rest } = faults.parse(req.body);
+      emulator.setWebhookFaults(rest, seed);
+    }),
+  );
+  api.post(
+    "/webhooks/flush",
+    handle(() => void emulator.webhooks.flush()),
+  );
+  api.get(
+    "/webhooks",
+    handle(() => emulator.webhooks.log.map(({ body, ...record }) => ({ ...record, bytes: body.length }))),
+  );
+  app.use("/_emulator", api);
+}
