@@ -286,7 +286,16 @@ export function customerStoreContract(name: string, open: () => Promise<StoreHar
       const shop = newShop();
       expect(await service.getCustomerContext(shop, null)).toBeNull();
       expect(await service.getLatestOrder(shop, undefined)).toBeNull();
-      expect(await service.getCustomerContext(shop, ALICE)).toBeNull(); // nothing known yet
+      // Logged in but nothing known yet: a blank context, not "anonymous".
+      expect(await service.getCustomerContext(shop, ALICE)).toEqual({
+        customerId: ALICE,
+        firstName: null,
+        tags: [],
+        orderCount: 0,
+        marketingConsent: "unknown",
+        latestOrder: null,
+        purchases: [],
+      });
       await store.upsertOrder(order(shop, ALICE, "200000000000000001", { placedAt: new Date("2026-09-01T00:00:00Z") }));
       await store.upsertOrder(
         order(shop, ALICE, "200000000000000002", {
@@ -375,7 +384,7 @@ export function customerStoreContract(name: string, open: () => Promise<StoreHar
       expect(await store.countRecords({ shop, customerId: ALICE })).toEqual(ZERO);
       expect(await service.redactCustomer(shop, ALICE)).toEqual(ZERO);
       expect(await store.countRecords({ shop, customerId: BOB })).toEqual(before);
-      expect(await service.getCustomerContext(shop, ALICE)).toBeNull();
+      expect(await service.getCustomerContext(shop, ALICE)).toMatchObject({ firstName: null, purchases: [] });
     });
 
     it("deletes all of a shop's data and nothing of other shops", async () => {

@@ -31,7 +31,7 @@ export interface CustomerServiceOptions {
   now?: () => Date;
 }
 
-/** What the answer engine may tell the model about a verified logged-in customer. */
+/** What the answer engine may tell the model about a verified logged-in customer (null = anonymous). */
 export interface CustomerContext {
   customerId: string;
   firstName: string | null;
@@ -169,14 +169,14 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
       store.listOrders(shop, customerId, CONTEXT_ORDER_LIMIT),
       store.countOrders(shop, customerId),
     ]);
-    if (!profile && !orders.length) return null;
+    // A verified customer we hold nothing about yet still gets a (blank) context: null means anonymous.
     return {
-      latestOrder: orders[0] ? toOrderStatus(orders[0]) : null,
       customerId,
       firstName: profile?.firstName ?? null,
       tags: profile?.tags ?? [],
       orderCount: Math.max(profile?.orderCount ?? 0, orderCount),
       marketingConsent: profile?.marketingConsent ?? "unknown",
+      latestOrder: orders[0] ? toOrderStatus(orders[0]) : null,
       purchases: orders.map((order) => ({
         orderName: order.name,
         placedAt: order.placedAt.toISOString(),
