@@ -15,6 +15,8 @@ export class KeywordAnswerEngine implements AnswerEngine {
   reply: ((products: ProductMetadata[], request: AnswerRequest) => string) | null = null;
   failAfterText = false;
   tokensPerAnswer = 120;
+  /** Pause between text pieces, so a browser can watch the answer arrive. */
+  chunkDelayMs = 0;
 
   constructor(products: Product[]) {
     this.catalog = products.map((product) => buildProductDocument(product).metadata);
@@ -37,7 +39,9 @@ export class KeywordAnswerEngine implements AnswerEngine {
       this.reply?.(found, request) ??
       (found.length ? `You might like ${found.map((p) => p.title).join(" and ")}.` : "I found nothing matching that.");
     for (let i = 0; i < text.length; i += 8) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) =>
+        this.chunkDelayMs ? setTimeout(resolve, this.chunkDelayMs) : setImmediate(resolve),
+      );
       if (request.signal.aborted) return;
       yield { type: "text", delta: text.slice(i, i + 8) };
     }

@@ -290,6 +290,7 @@ export async function handleChatTurn(
       let text = "";
       const productIds: string[] = [];
       let tokens = 0;
+      let failed = false;
       try {
         const events = deps.engine.answer({
           shop,
@@ -317,27 +318,28 @@ export async function handleChatTurn(
             send("error", { code: "answer_failed", retryable: true });
           }
         }
-        send("done", { mode });
       } catch (error) {
+        failed = true;
         log.error({ err: error }, "chat turn failed");
         send("error", { code: "answer_failed", retryable: true });
-      } finally {
-        try {
-          if (text.trim()) {
-            await deps.conversations.appendMessage({
-              shop,
-              conversationId: conversation.id,
-              role: "assistant",
-              text,
-              productIds: [...new Set(productIds)],
-            });
-          }
-          if (tokens > 0) await deps.limits.recordTokens(shop, tokens);
-        } catch (error) {
-          log.error({ err: error }, "could not record the assistant's answer");
-        }
-        if (!abort.signal.aborted) controller.close();
       }
+      // The answer is stored before "done" goes out: a shopper's next question then sees it as history.
+      try {
+        if (text.trim()) {
+          await deps.conversations.appendMessage({
+            shop,
+            conversationId: conversation.id,
+            role: "assistant",
+            text,
+            productIds: [...new Set(productIds)],
+          });
+        }
+        if (tokens > 0) await deps.limits.recordTokens(shop, tokens);
+      } catch (error) {
+        log.error({ err: error }, "could not record the assistant's answer");
+      }
+      if (!failed) send("done", { mode });
+      if (!abort.signal.aborted) controller.close();
     },
     cancel() {
       abort.abort();

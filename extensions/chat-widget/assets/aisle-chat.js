@@ -133,6 +133,21 @@
     return typeof path === "string" && /^\/products\/[^/?#\\]+$/.test(path) ? path : null;
   }
 
+  function chatIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var bubble = document.createElementNS(ns, "path");
+    bubble.setAttribute("d", "M4 4h16a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H9l-5 4v-4H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z");
+    bubble.setAttribute("fill", "currentColor");
+    svg.appendChild(bubble);
+    return svg;
+  }
+
   // ---- DOM -------------------------------------------------------------------------------------
   var shadow = root.attachShadow({ mode: "open" });
   var accent = /^#[0-9a-f]{6}$/i.test(root.getAttribute("data-accent") || "") ? root.getAttribute("data-accent") : null;
@@ -155,10 +170,7 @@
         setOpen(!state.open);
       },
     },
-    [
-      el("span", { className: "aisle-launcher__icon", "aria-hidden": "true", text: "💬" }),
-      el("span", { text: S.launcher }),
-    ],
+    [chatIcon(), el("span", { text: S.launcher })],
   );
 
   var titleId = "aisle-title";
