@@ -40,6 +40,11 @@ describe("customerProfileFromWebhook", () => {
     });
   });
 
+  it("accepts tags as a list as well as Shopify's comma-separated string", () => {
+    const profile = customerProfileFromWebhook(SHOP, '{"id": 1, "tags": [" a ", "b", "a", ""]}', received);
+    expect(profile.tags).toEqual(["a", "b"]);
+  });
+
   it("falls back to the lossless numeric id and marks unknown consent as unknown", () => {
     const profile = customerProfileFromWebhook(SHOP, '{"id": 9007199254740993, "first_name": null}', received);
     expect(profile).toMatchObject({ customerId: "9007199254740993", firstName: null, tags: [], orderCount: null });

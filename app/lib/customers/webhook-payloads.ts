@@ -67,7 +67,8 @@ const customerSchema = z.object({
   id: numericId.optional(),
   admin_graphql_api_id: gid("Customer").optional(),
   first_name: optionalText,
-  tags: z.string().nullish(),
+  // REST payloads send "a, b"; accept a list too, as GraphQL-shaped payloads do.
+  tags: z.union([z.string(), z.array(z.string())]).nullish(),
   orders_count: z.number().int().nonnegative().nullish(),
   email_marketing_consent: z.object({ state: z.string().nullish() }).nullish(),
   updated_at: timestamp.nullish(),
@@ -78,8 +79,7 @@ const customerSchema = z.object({
 export function customerProfileFromWebhook(shop: string, raw: string, receivedAt: Date): CustomerProfile {
   const topic = "customers/create|update";
   const body = parseWith(topic, customerSchema, raw);
-  const tags = (body.tags ?? "")
-    .split(",")
+  const tags = (Array.isArray(body.tags) ? body.tags : (body.tags ?? "").split(","))
     .map((tag) => tag.trim())
     .filter(Boolean);
   const consentState = body.email_marketing_consent?.state?.toLowerCase() ?? "";
