@@ -1,14 +1,26 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { checkHealth, type ComponentHealth } from "../lib/health.server";
-import { healthDependencies } from "../services.server";
+import { Badge, BlockStack, Card, Grid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { LagChart } from "../components/charts";
+import { DashboardBanners } from "../components/dashboard-banners";
+import { ImportProgress } from "../components/import-progress";
+import { StatTile } from "../components/stat-tile";
+import { usePolling } from "../components/use-polling";
+import { hasValues } from "../lib/dashboard/charts";
+import { lagOverTime } from "../lib/dashboard/charts.server";
+import { overviewDependencies, prisma } from "../lib/dashboard/dashboard-services.server";
+import { formatAgo, formatCount, formatDateTime, formatDuration } from "../lib/dashboard/format";
+import { loadOverview } from "../lib/dashboard/overview.server";
+import type { ComponentHealth } from "../lib/health.server";
 import { authenticate } from "../shopify.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const health = await checkHealth(healthDependencies());
-  return { shop: session.shop, health };
+  const [overview, lag] = await Promise.all([
+    loadOverview(overviewDependencies(), session.shop),
+    lagOverTime(prisma, session.shop),
+  ]);
+  return { overview, lag, now: new Date().toISOString() };
 }
 
 const componentLabels = {
@@ -24,11 +36,132 @@ function StatusBadge({ component }: { component: ComponentHealth }) {
   return <Badge tone={tone}>{label}</Badge>;
 }
 
-export default function Overview() {
-  const { shop, health } = useLoaderData<typeof loader>();
+function Fact({ label, value }: { label: string; value: string }) {
   return (
-    <Page title="Overview" subtitle={shop}>
+    <InlineStack align="space-between" gap="400">
+      <Text as="span" tone="subdued">
+        {label}
+      </Text>
+      <Text as="span" fontWeight="medium">
+        {value}
+      </Text>
+    </InlineStack>
+  );
+}
+
+export default function Overview() {
+  const { overview, lag, now } = useLoaderData<typeof loader>();
+  const { status, health, index } = overview;
+  usePolling(overview.importActive || overview.status.pending > 0, 1500);
+  const at = new Date(now);
+  const drift = status.drift;
+  return (
+    <Page title="Overview" subtitle={overview.shop}>
       <Layout>
+        {overview.banners.length > 0 && (
+          <Layout.Section>
+            <DashboardBanners banners={overview.banners} />
+          </Layout.Section>
+        )}
+        {status.lastImport && (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {overview.importActive ? "Import in progress" : "Last import"}
+                </Text>
+                <ImportProgress progress={status.lastImport} />
+                <Text as="p" variant="bodySm" tone="subdued">
+                  Started {formatDateTime(status.lastImport.startedAt)}
+                  {status.lastImport.finishedAt ? ` · finished ${formatDateTime(status.lastImport.finishedAt)}` : ""}
+                </Text>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Grid columns={{ xs: 2, sm: 2, md: 4, lg: 4, xl: 4 }}>
+            <Grid.Cell>
+              <StatTile label="Products in Shopify" value={formatCount(status.productsInShopify)} />
+            </Grid.Cell>
+            <Grid.Cell>
+              <StatTile label="Indexed" value={formatCount(status.indexed)} />
+            </Grid.Cell>
+            <Grid.Cell>
+              <StatTile
+                label="Pending"
+                value={formatCount(status.pending)}
+                help={
+                  overview.oldestWaitingSince
+                    ? `oldest waiting ${formatAgo(overview.oldestWaitingSince, at)}`
+                    : undefined
+                }
+              />
+            </Grid.Cell>
+            <Grid.Cell>
+              <StatTile label="Failed" value={formatCount(status.failed)} />
+            </Grid.Cell>
+          </Grid>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Sync
+              </Text>
+              <Fact label="Last full import" value={formatAgo(status.lastImport?.finishedAt ?? null, at)} />
+              <Fact label="Last webhook" value={formatAgo(status.lastWebhookAt, at)} />
+              <Fact label="Webhooks received" value={formatCount(status.webhooksReceived)} />
+              <Fact
+                label="Webhook → searchable (p50 / p95)"
+                value={`${formatDuration(status.lagMs.p50)} / ${formatDuration(status.lagMs.p95)}`}
+              />
+              <Fact
+                label="Last reconciliation"
+                value={
+                  drift.lastReconcileAt
+                    ? `${formatAgo(drift.lastReconcileAt, at)} · drift ${drift.missing} missing, ${drift.extra} extra, ${drift.stale} stale, ${drift.index} index`
+                    : "not yet"
+                }
+              />
+              <Fact
+                label="Embedding calls / tokens"
+                value={`${formatCount(status.embedding.calls)} / ~${formatCount(status.embedding.tokens)}`}
+              />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Search index
+              </Text>
+              <Fact label="Embeddings (configured)" value={overview.configured.embeddings} />
+              <Fact label="Language model" value={overview.configured.llm} />
+              {index ? (
+                <>
+                  <Fact label="Index built with" value={`${index.provider} · ${index.model}`} />
+                  <Fact label="Dimensions" value={formatCount(index.dimensions)} />
+                  <Fact label="Vectors in index" value={formatCount(index.size)} />
+                  <Fact label="Collection" value={`${index.collection}${index.rebuilding ? " (rebuilding…)" : ""}`} />
+                </>
+              ) : (
+                <Text as="p" tone="subdued">
+                  Nothing indexed yet.
+                </Text>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <LagChart
+              series={lag}
+              empty={hasValues(lag) ? null : "No product changes arrived by webhook in the last 24 hours."}
+            />
+          </Card>
+        </Layout.Section>
         <Layout.Section>
           <Card>
             <BlockStack gap="300">

@@ -1,7 +1,12 @@
 // Assistant settings: validation names each bad field and writes nothing; saving is per shop; a
 // change of the indexed fields sends every product of that shop (only) back to the sync worker.
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_ASSISTANT_SETTINGS, settingsInputFromForm } from "../../app/lib/settings/assistant-settings";
+import { ALL_INDEXABLE_FIELDS } from "../../app/lib/catalog/product-document";
+import {
+  DEFAULT_ASSISTANT_SETTINGS,
+  INDEXABLE_FIELDS,
+  settingsInputFromForm,
+} from "../../app/lib/settings/assistant-settings";
 import {
   documentOptionsFor,
   getAssistantSettings,
@@ -103,6 +108,10 @@ describe("assistant settings", () => {
     const again = await saveAssistantSettings(db, shop, { ...valid, persona: "Ava, kinder" });
     expect(again).toMatchObject({ ok: true, requeuedProducts: 0 });
     expect(await db.productSync.count({ where: { pending: true } })).toBe(0);
+  });
+
+  it("offer exactly the catalog's indexable fields, in its order", () => {
+    expect([...INDEXABLE_FIELDS]).toEqual([...ALL_INDEXABLE_FIELDS]);
   });
 
   it("reads the dashboard form: repeated checkboxes, no checkbox = no optional field", () => {

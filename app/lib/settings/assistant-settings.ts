@@ -2,7 +2,22 @@
 // submits in the dashboard. Pure (no I/O) so the rules are unit-tested; settings-store.server.ts
 // reads and writes them.
 import { z } from "zod";
-import { ALL_INDEXABLE_FIELDS, type IndexableField } from "../catalog/product-document";
+import type { IndexableField } from "../catalog/product-document";
+
+/**
+ * The catalog's indexable fields in its order. Listed here (a test checks it equals the catalog's
+ * ALL_INDEXABLE_FIELDS) because product-document.ts hashes with node:crypto and this module is also
+ * bundled for the browser.
+ */
+export const INDEXABLE_FIELDS = [
+  "description",
+  "vendor",
+  "productType",
+  "tags",
+  "collections",
+  "options",
+  "metafields",
+] as const satisfies readonly IndexableField[];
 
 export const TONES = ["friendly", "professional", "playful", "concise"] as const;
 export const ANSWER_LENGTHS = ["short", "medium", "detailed"] as const;
@@ -55,7 +70,7 @@ export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
   persona: "A knowledgeable shop assistant who recommends products from this store's catalog only.",
   tone: "friendly",
   answerLength: "medium",
-  indexedFields: [...ALL_INDEXABLE_FIELDS],
+  indexedFields: [...INDEXABLE_FIELDS],
   widgetTitle: "Ask our shop assistant",
   widgetGreeting: "Hi! Tell me what you are looking for and I will find the right products.",
   widgetPlaceholder: "Ask about products, sizes, materials…",
@@ -84,11 +99,11 @@ export const assistantSettingsSchema = z.object({
   answerLength: z.enum(ANSWER_LENGTHS, { message: `Answer length must be one of ${ANSWER_LENGTHS.join(", ")}` }),
   indexedFields: z
     .array(
-      z.enum(ALL_INDEXABLE_FIELDS as [IndexableField, ...IndexableField[]], {
-        message: `Indexed fields must be among ${ALL_INDEXABLE_FIELDS.join(", ")}`,
+      z.enum(INDEXABLE_FIELDS, {
+        message: `Indexed fields must be among ${INDEXABLE_FIELDS.join(", ")}`,
       }),
     )
-    .transform((fields) => ALL_INDEXABLE_FIELDS.filter((field) => fields.includes(field))),
+    .transform((fields) => INDEXABLE_FIELDS.filter((field) => fields.includes(field))),
   widgetTitle: shownText("Widget title", SETTINGS_LIMITS.widgetTitle, true),
   widgetGreeting: shownText("Greeting", SETTINGS_LIMITS.widgetGreeting, true),
   widgetPlaceholder: shownText("Input placeholder", SETTINGS_LIMITS.widgetPlaceholder, false),

@@ -1,0 +1,302 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Page,
+  Pagination,
+  Text,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { ConversationsChart } from "../components/charts";
+import { conversationsPerDay, hasValues } from "../lib/dashboard/charts";
+import { INSIGHT_CONVERSATIONS, summariseConversations } from "../lib/dashboard/conversation-insights";
+import { loadRecentThreads, productTitles } from "../lib/dashboard/conversations.server";
+import { customers, prisma } from "../lib/dashboard/dashboard-services.server";
+import { formatDateTime } from "../lib/dashboard/format";
+import { authenticate } from "../shopify.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const shop = session.shop;
+  const params = new URL(request.url).searchParams;
+  const cursor = params.get("cursor");
+  const selectedId = params.get("conversation");
+  const [page, threads, exports, selected] = await Promise.all([
+    customers.listConversations(shop, { limit: 20, cursor }),
+    loadRecentThreads(customers, shop),
+    customers.listDataExports(shop, { limit: 20 }),
+    selectedId ? customers.getConversation(shop, selectedId) : Promise.resolve(null),
+  ]);
+  const ids = [
+    ...threads.flatMap((t) => [...t.messages.flatMap((m) => m.productIds), ...t.cartEvents.map((e) => e.productId)]),
+    ...(selected ? selected.messages.flatMap((m) => m.productIds) : []),
+  ];
+  const titles = await productTitles(prisma, shop, ids);
+  const insights = summariseConversations(threads, (id) => titles.get(id) ?? null);
+  return {
+    page,
+    insights: { ...insights, startedAt: undefined },
+    perDay: conversationsPerDay(insights.startedAt.map((startedAt) => ({ startedAt }))),
+    exports: exports.items.map(({ json: _json, ...record }) => record),
+    selected,
+    selectedMissing: Boolean(selectedId && !selected),
+    titles: Object.fromEntries(titles),
+    firstPage: !cursor,
+  };
+}
+
+function GroupList({ groups, empty }: { groups: { key: string; example: string; count: number }[]; empty: string }) {
+  if (!groups.length)
+    return (
+      <Text as="p" tone="subdued">
+        {empty}
+      </Text>
+    );
+  return (
+    <BlockStack gap="150">
+      {groups.map((group) => (
+        <InlineStack key={group.key} align="space-between" gap="300" wrap={false}>
+          <Text as="span">{group.example}</Text>
+          <Badge>{`${group.count}×`}</Badge>
+        </InlineStack>
+      ))}
+    </BlockStack>
+  );
+}
+
+async function downloadExport(id: string, customerId: string) {
+  // fetch (not a link): inside the admin iframe App Bridge adds the session token to fetch requests.
+  const response = await fetch(`/app/data-exports/${encodeURIComponent(id)}`);
+  if (!response.ok) throw new Error(`Download failed (${response.status})`);
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `customer-${customerId}-data-export.json`;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+export default function Conversations() {
+  const { page, insights, perDay, exports, selected, selectedMissing, titles, firstPage } =
+    useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const cursor = params.get("cursor");
+  const withParams = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams();
+    for (const key of ["cursor", "conversation"]) {
+      const value = key in changes ? changes[key] : params.get(key);
+      if (value) next.set(key, value);
+    }
+    return `?${next}`;
+  };
+  const title = (id: string) => titles[id] ?? `Product ${id}`;
+
+  return (
+    <Page title="Conversations" backAction={{ content: "Overview", url: "/app" }}>
+      <Layout>
+        {selectedMissing && (
+          <Layout.Section>
+            <Card>
+              <Text as="p" tone="critical">
+                That conversation does not exist in this shop (it may have expired under the retention period).
+              </Text>
+            </Card>
+          </Layout.Section>
+        )}
+        {selected && (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Conversation of {formatDateTime(selected.conversation.startedAt)}
+                  </Text>
+                  <Button variant="plain" url={withParams({ conversation: null })}>
+                    Close
+                  </Button>
+                </InlineStack>
+                <Text as="p" tone="subdued">
+                  {selected.conversation.customerId
+                    ? `Logged-in customer ${selected.conversation.customerId}`
+                    : "Anonymous visitor"}{" "}
+                  · {selected.conversation.messageCount} messages · {selected.cartEvents.length} added to cart
+                </Text>
+                <BlockStack gap="200">
+                  {selected.messages.map((message) => (
+                    <Box
+                      key={message.id}
+                      padding="300"
+                      borderRadius="200"
+                      background={message.role === "user" ? "bg-surface-secondary" : "bg-surface-info"}
+                    >
+                      <BlockStack gap="100">
+                        <Text as="span" variant="bodySm" tone="subdued">
+                          {message.role === "user" ? "Shopper" : "Assistant"} · {formatDateTime(message.createdAt)}
+                        </Text>
+                        <Text as="p" data-message-role={message.role}>
+                          {message.text}
+                        </Text>
+                        {message.productIds.length > 0 && (
+                          <InlineStack gap="100">
+                            {message.productIds.map((id) => (
+                              <Badge key={id} tone="info">
+                                {title(id)}
+                              </Badge>
+                            ))}
+                          </InlineStack>
+                        )}
+                      </BlockStack>
+                    </Box>
+                  ))}
+                  {selected.cartEvents.map((event) => (
+                    <Text key={event.id} as="p" tone="success">
+                      Added to cart: {title(event.productId)} ({formatDateTime(event.createdAt)})
+                    </Text>
+                  ))}
+                </BlockStack>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        )}
+        {firstPage && page.items.length === 0 ? (
+          <Layout.Section>
+            <Card>
+              <EmptyState heading="No conversations yet" image="">
+                <p>When shoppers chat with the assistant on your storefront, their conversations appear here.</p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        ) : (
+          <Layout.Section>
+            <Card padding="0">
+              <DataTable
+                columnContentTypes={["text", "text", "numeric"]}
+                headings={["Last message", "Shopper", "Messages"]}
+                rows={page.items.map((conversation) => [
+                  <Button key="open" variant="plain" url={withParams({ conversation: conversation.id })}>
+                    {formatDateTime(conversation.lastMessageAt)}
+                  </Button>,
+                  conversation.customerId ? `Customer ${conversation.customerId}` : "Anonymous",
+                  conversation.messageCount,
+                ])}
+              />
+              <Box padding="300">
+                <InlineStack align="center">
+                  <Pagination
+                    hasPrevious={Boolean(cursor)}
+                    previousURL="?"
+                    hasNext={Boolean(page.nextCursor)}
+                    nextURL={page.nextCursor ? withParams({ cursor: page.nextCursor, conversation: null }) : undefined}
+                  />
+                </InlineStack>
+              </Box>
+            </Card>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card>
+            <ConversationsChart
+              series={perDay}
+              empty={hasValues(perDay) ? null : "No conversations in the last 14 days."}
+            />
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Top questions
+              </Text>
+              <GroupList groups={insights.topQueries} empty="No questions yet." />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Unanswered or without matching products
+              </Text>
+              <GroupList groups={insights.unanswered} empty="Every question got an answer with products." />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Products from chat
+              </Text>
+              {insights.products.length ? (
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric"]}
+                  headings={["Product", "Recommended", "Added to cart"]}
+                  rows={insights.products.map((p) => [
+                    p.title ?? `Product ${p.productId}`,
+                    p.recommended,
+                    p.addedToCart,
+                  ])}
+                />
+              ) : (
+                <Text as="p" tone="subdued">
+                  No products recommended yet.
+                </Text>
+              )}
+              <Text as="p" variant="bodySm" tone="subdued">
+                From the latest {Math.min(insights.conversationsAnalysed, INSIGHT_CONVERSATIONS)} conversations:{" "}
+                {insights.questions} questions, {insights.cartAdds} add-to-cart from chat.
+              </Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Customer data requests
+              </Text>
+              {downloadError && (
+                <Text as="p" tone="critical">
+                  {downloadError}
+                </Text>
+              )}
+              {exports.length ? (
+                <DataTable
+                  columnContentTypes={["text", "text", "text"]}
+                  headings={["Requested", "Customer", ""]}
+                  rows={exports.map((record) => [
+                    formatDateTime(record.createdAt),
+                    record.customerId,
+                    <Button
+                      key="download"
+                      onClick={() =>
+                        downloadExport(record.id, record.customerId).catch((error: Error) =>
+                          setDownloadError(error.message),
+                        )
+                      }
+                    >
+                      Download JSON
+                    </Button>,
+                  ])}
+                />
+              ) : (
+                <Text as="p" tone="subdued">
+                  No customers/data_request received. When Shopify forwards one, its export appears here to download.
+                </Text>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
