@@ -171,6 +171,8 @@ describe("Appwrite emulator", () => {
       code: 400,
       type: "general_cursor_not_found",
     });
+    const tooMany = Array.from({ length: 101 }, () => Query.equal("group", "odd"));
+    expect(await failure(list(tooMany))).toMatchObject({ code: 400, type: "general_argument_invalid" });
   });
 
   it("updates and deletes documents, and builds indexes only on available attributes", async () => {

@@ -101,6 +101,9 @@ const RESPONSE_VERSION = "1.8.0";
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/;
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 5000;
+const MAX_QUERIES = 100;
+const MAX_QUERY_CHARS = 4096;
+const COUNT_LIMIT = 5000;
 // Appwrite's 64-bit integer bounds, as close as a JS number gets.
 const INT64_MIN = -(2 ** 63);
 const INT64_MAX = 2 ** 63 - 1;
@@ -314,6 +317,13 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
   }
 
   function listDocuments(col: Collection, rawQueries: string[]) {
+    if (rawQueries.length > MAX_QUERIES || rawQueries.some((query) => query.length > MAX_QUERY_CHARS)) {
+      throw new ApiError(
+        400,
+        "general_argument_invalid",
+        `Invalid \`queries\` param: Value must a valid array no longer than ${MAX_QUERIES} items and Value must be a valid string and at least 1 chars and no longer than ${MAX_QUERY_CHARS} chars`,
+      );
+    }
     const queries = rawQueries.map(parseQuery);
     const known = new Map(col.attributes.map((a) => [a.key, a]));
     const isDate = (attribute: string) =>
@@ -427,7 +437,8 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
       const after = matching.findIndex((doc) => order(doc, anchor) > 0);
       start = (after < 0 ? matching.length : after) + offset;
     }
-    return { total: matching.length, documents: matching.slice(start, start + limit) };
+    // Appwrite stops counting at APP_LIMIT_COUNT.
+    return { total: Math.min(matching.length, COUNT_LIMIT), documents: matching.slice(start, start + limit) };
   }
 
   function route(
