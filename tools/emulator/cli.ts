@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEMO_APP_CREDENTIALS } from "../stack";
-import { demoProducts } from "./catalog/demo-catalog";
+import { demoProductStream } from "./catalog/demo-catalog";
 import { seedDemoStore } from "./catalog/demo-store";
 import { readProductsJson } from "./catalog/products-json";
 import { readShopifyCsv } from "./catalog/shopify-csv";
@@ -41,7 +41,7 @@ const count =
   catalog === "demo"
     ? seedDemoStore(emulator, shop)
     : catalog.startsWith("generated:")
-      ? emulator.seed(shop, demoProducts(Number(catalog.slice("generated:".length))))
+      ? emulator.seed(shop, demoProductStream(Number(catalog.slice("generated:".length))))
       : emulator.seed(
           shop,
           catalog.endsWith(".json")

@@ -285,6 +285,11 @@ export interface DemoProduct extends ProductInput {
 
 /** The demo catalog (deterministic: the same seed gives the same products). */
 export function demoProducts(count = 320, seed = DEMO_SEED): DemoProduct[] {
+  return [...demoProductStream(count, seed)];
+}
+
+/** The same products one at a time (a 100,000-product store never sits in an array twice). */
+export function* demoProductStream(count = 320, seed = DEMO_SEED): Generator<DemoProduct> {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
@@ -296,7 +301,6 @@ export function demoProducts(count = 320, seed = DEMO_SEED): DemoProduct[] {
     }
     return copy.slice(0, n);
   };
-  const products: DemoProduct[] = [];
   const handles = new Set<string>();
   let barcode = 400638100000;
   for (let index = 0; index < count; index++) {
@@ -385,7 +389,7 @@ export function demoProducts(count = 320, seed = DEMO_SEED): DemoProduct[] {
       ...(base < 50 ? ["under-50"] : []),
       ...(random() < 0.15 ? ["new-arrival"] : []),
     ];
-    products.push({
+    yield {
       title,
       handle,
       category: category.taxonomy,
@@ -400,7 +404,6 @@ export function demoProducts(count = 320, seed = DEMO_SEED): DemoProduct[] {
       options: options.length ? options.map((o) => o.name) : undefined,
       variants,
       images,
-    });
+    };
   }
-  return products;
 }
