@@ -62,7 +62,11 @@ describe("hybrid product search", () => {
   it("applies price filters to every result", async () => {
     const result = await search.search({ shop, query: "jacket under $150" });
     expect(result.filters).toMatchObject({ maxPrice: 150, productTypes: ["Jacket"] });
-    expect(result.hits.map((h) => h.product.title)).toEqual(["Stormline Waterproof Hiking Jacket"]);
+    const strict = result.hits.filter((h) => !h.backfill);
+    expect(strict.map((h) => h.product.title)).toEqual(["Stormline Waterproof Hiking Jacket"]);
+    // Closest non-jackets fill the list after it, still within the price.
+    expect(result.hits.length).toBeGreaterThan(1);
+    for (const hit of result.hits) expect(hit.product.minPrice).toBeLessThanOrEqual(150);
     const range = await search.search({ shop, query: "gear between 20 and 40", limit: 20 });
     expect(range.hits.length).toBeGreaterThan(0);
     for (const hit of range.hits) expect(hit.product.minPrice <= 40 && hit.product.maxPrice >= 20).toBe(true);
@@ -70,7 +74,7 @@ describe("hybrid product search", () => {
 
   it("sorts by price for 'cheapest'", async () => {
     const result = await search.search({ shop, query: "cheapest jacket" });
-    expect(result.hits.map((h) => h.product.title)).toEqual([
+    expect(result.hits.filter((h) => !h.backfill).map((h) => h.product.title)).toEqual([
       "Stormline Waterproof Hiking Jacket",
       "Featherlite Down Jacket",
     ]);
@@ -94,7 +98,8 @@ describe("hybrid product search", () => {
 
     const impossible = await search.search({ shop, query: "jacket under $10" });
     expect(impossible.relaxed).toEqual(["price"]);
-    expect(impossible.hits.map((h) => h.product.productType)).toEqual(["Jacket", "Jacket"]);
+    expect(impossible.hits.slice(0, 2).map((h) => h.product.productType)).toEqual(["Jacket", "Jacket"]);
+    expect(impossible.hits.slice(2).every((h) => h.backfill)).toBe(true);
   });
 
   it("lists products for filter-only queries", async () => {

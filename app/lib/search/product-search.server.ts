@@ -45,6 +45,8 @@ export interface SearchHit {
   product: ProductCard;
   score: number;
   matchedBy: MatchSource[];
+  /** Shown to fill the list: it misses a type/brand/option the query named. */
+  backfill?: boolean;
 }
 
 export interface SearchResult {
@@ -155,6 +157,17 @@ export class ProductSearch {
       filters = withoutFilter(filters, name);
       relaxed.push(name);
       hits = await this.retrieve(snapshot, query, filters, mode, limit, vector);
+    }
+
+    // Fewer than asked for under words the catalog vocabulary turned into filters (type, brand,
+    // option): the closest products without them follow, after every product that matches.
+    for (const name of ["options", "vendors", "productTypes"] as const) {
+      if (hits.length >= limit || !hasFilter(filters, name)) continue;
+      const looser = withoutFilter(filters, name);
+      const seen = new Set(hits.map((hit) => hit.product.id));
+      const extra = await this.retrieve(snapshot, query, looser, mode, limit, vector);
+      hits = [...hits, ...extra.filter((hit) => !seen.has(hit.product.id)).map((hit) => ({ ...hit, backfill: true }))];
+      hits = hits.slice(0, limit);
     }
 
     const result: SearchResult = {

@@ -47,6 +47,12 @@ describe("parseQuery", () => {
     });
   });
 
+  it("does not take a product type inside a prepositional phrase as the thing wanted", () => {
+    expect(parseQuery("light to read in the jacket at night", vocabulary).filters.productTypes).toBeUndefined();
+    expect(parseQuery("bottle for running shoes", vocabulary).filters.productTypes).toEqual(["Bottle"]);
+    expect(parseQuery("jacket for hiking", vocabulary).filters.productTypes).toEqual(["Jacket"]);
+  });
+
   it("ignores short or numeric option values without their option name", () => {
     expect(parseQuery("I'm a jacket m 42", vocabulary).filters.options).toBeUndefined();
     expect(parseQuery("shoes size 42", vocabulary).filters.options).toEqual([{ name: "Size", value: "42" }]);

@@ -55,6 +55,11 @@ export function singular(word: string): string {
   return word;
 }
 
+const PREPOSITIONS = new Set(
+  "in into inside on onto at for from with without to of under over near by about around through".split(" "),
+);
+const ARTICLES = new Set(["a", "an", "the", "my", "your", "our", "their", "his", "her", "this", "that"]);
+
 const OPTION_NAMES_THAT_NEED_A_CUE = /^(size|length|width|waist|inseam|eu|us|uk)$/i;
 
 export function buildVocabulary(products: Iterable<Pick<ProductMetadata, "productType" | "vendor" | "optionValues">>) {
@@ -169,7 +174,15 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
 
   if (vocabulary) {
     const rawWords = normalizePhrase(text).split(" ").filter(Boolean);
-    const types = vocabularyMatches(rawWords, vocabulary.productTypes).map((m) => m.value);
+    // A product type inside a prepositional phrase is context, not the thing wanted:
+    // "light to read in the tent" is not a tent, "headlamp for a tent" is a headlamp.
+    const types = vocabularyMatches(rawWords, vocabulary.productTypes)
+      .filter(
+        (m) =>
+          !PREPOSITIONS.has(rawWords[m.start - 1] ?? "") &&
+          !(ARTICLES.has(rawWords[m.start - 1] ?? "") && PREPOSITIONS.has(rawWords[m.start - 2] ?? "")),
+      )
+      .map((m) => m.value);
     const vendors = vocabularyMatches(rawWords, vocabulary.vendors).map((m) => m.value);
     if (types.length) filters.productTypes = [...new Set(types)];
     if (vendors.length) filters.vendors = [...new Set(vendors)];

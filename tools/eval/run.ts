@@ -1,0 +1,133 @@
+// `npm run eval`: retrieval quality of lexical-only, vector-only and hybrid search side by side
+// (recall@10, nDCG@10, MRR) on the demo catalog's labelled queries and on WANDS when present.
+// Uses the real stack: a temporary Chroma server and SQLite registry, the configured embedder
+// (local USE-lite unless EMBEDDINGS_* say otherwise). Results: docs/evaluation.md.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildProductDocument } from "../../app/lib/catalog/product-document";
+import type { Product } from "../../app/lib/catalog/product";
+import { parseEnv } from "../../app/lib/config/env-schema";
+import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
+import { createChromaClient } from "../../app/lib/search/chroma.server";
+import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import { ProductSearch, type RetrievalMode } from "../../app/lib/search/product-search.server";
+import { startChroma } from "../chroma/chroma-process";
+import { migrateDatabase } from "../lib/database";
+import { freePort } from "../lib/ports";
+import { demoCatalog } from "./demo-catalog-products";
+import { demoQuerySet } from "./demo-queries";
+import { meanScores, ndcgAt, recallAt, reciprocalRank, type Judgements, type Scores } from "./metrics";
+import { wandsAvailable, wandsProducts, wandsQuerySet } from "./wands";
+
+const K = 10;
+
+interface Variant {
+  label: string;
+  mode: RetrievalMode;
+  understandQuery: boolean;
+}
+
+const VARIANTS: Variant[] = [
+  { label: "lexical (BM25)", mode: "lexical", understandQuery: true },
+  { label: "vector", mode: "vector", understandQuery: true },
+  { label: "hybrid (RRF)", mode: "hybrid", understandQuery: true },
+  { label: "hybrid, no query understanding", mode: "hybrid", understandQuery: false },
+];
+
+async function evaluate(
+  name: string,
+  search: ProductSearch,
+  index: ChromaProductIndex,
+  products: Product[],
+  queries: { query: string; kind: string; judgements: Judgements }[],
+) {
+  const shop = `eval-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.myshopify.com`;
+  const started = Date.now();
+  for (let i = 0; i < products.length; i += 256) {
+    await index.upsert(
+      shop,
+      products.slice(i, i + 256).map((p) => buildProductDocument(p)),
+    );
+    process.stderr.write(`\r${name}: indexed ${Math.min(i + 256, products.length)}/${products.length}`);
+  }
+  process.stderr.write(` in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+  const rows: { label: string; scores: Scores; byKind: Map<string, Scores[]> }[] = [];
+  for (const variant of VARIANTS) {
+    const perQuery: Scores[] = [];
+    const byKind = new Map<string, Scores[]>();
+    for (const { query, kind, judgements } of queries) {
+      const result = await search.search({
+        shop,
+        query,
+        limit: K,
+        mode: variant.mode,
+        understandQuery: variant.understandQuery,
+      });
+      const ranked = result.hits.map((hit) => hit.product.id);
+      const scores = {
+        recall: recallAt(ranked, judgements, K),
+        ndcg: ndcgAt(ranked, judgements, K),
+        mrr: reciprocalRank(ranked, judgements),
+      };
+      perQuery.push(scores);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), scores]);
+    }
+    rows.push({ label: variant.label, scores: meanScores(perQuery), byKind });
+  }
+
+  const f = (n: number) => n.toFixed(3);
+  console.log(`\n### ${name} — ${products.length} products, ${queries.length} queries\n`);
+  console.log("| retrieval | recall@10 | nDCG@10 | MRR |");
+  console.log("| --- | ---: | ---: | ---: |");
+  for (const row of rows)
+    console.log(`| ${row.label} | ${f(row.scores.recall)} | ${f(row.scores.ndcg)} | ${f(row.scores.mrr)} |`);
+  const kinds = [...rows[0].byKind.keys()];
+  if (kinds.length <= 12) {
+    console.log(`\nnDCG@10 by query kind:\n`);
+    console.log(`| kind (queries) | ${rows.map((r) => r.label).join(" | ")} |`);
+    console.log(`| --- | ${rows.map(() => "---:").join(" | ")} |`);
+    for (const kind of kinds) {
+      const cells = rows.map((row) => f(meanScores(row.byKind.get(kind)!).ndcg));
+      console.log(`| ${kind} (${rows[0].byKind.get(kind)!.length}) | ${cells.join(" | ")} |`);
+    }
+  }
+  await index.dropShop(shop);
+  return rows;
+}
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-eval-"));
+const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
+try {
+  const databaseUrl = `file:${path.join(workDir, "eval.sqlite")}`;
+  await migrateDatabase(databaseUrl);
+  const env = parseEnv({
+    SHOPIFY_API_KEY: "eval",
+    SHOPIFY_API_SECRET: "eval",
+    SHOPIFY_APP_URL: "https://aisle.example.com",
+    ...process.env,
+    CHROMA_URL: chroma.url,
+    DATABASE_URL: databaseUrl,
+  });
+  const embeddings = createEmbeddings(env);
+  console.log(`Embeddings: ${embeddings.descriptor.provider} ${embeddings.descriptor.model}; k = ${K}`);
+  const index = new ChromaProductIndex({
+    db: createPrismaClient(databaseUrl),
+    chroma: createChromaClient(env),
+    embeddings,
+  });
+  const search = new ProductSearch({ index, cacheSize: 0 });
+
+  const demo = demoCatalog();
+  await evaluate("Demo catalog", search, index, demo, demoQuerySet(demo));
+  if (wandsAvailable()) {
+    await evaluate("WANDS (40-query pool)", search, index, wandsProducts(), wandsQuerySet());
+  } else {
+    console.log("\nWANDS skipped: ../shared/data/wands-eval is not present.");
+  }
+} finally {
+  await chroma.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
