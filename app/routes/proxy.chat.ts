@@ -8,9 +8,7 @@ import { verifiedProxyShopper } from "../lib/chat/chat-endpoint-proxy.server";
 export async function action({ request }: ActionFunctionArgs) {
   const shopper = await verifiedProxyShopper(request);
   if (shopper instanceof Response) return shopper;
-  const deps = chatEndpointDeps();
-  if (!deps) return jsonError(503, "assistant_unavailable", "The assistant is not available right now.");
-  return handleChatTurn(deps, { shop: shopper.shop, customerId: shopper.customerId, request });
+  return handleChatTurn(chatEndpointDeps, { shop: shopper.shop, customerId: shopper.customerId, request });
 }
 
 export function loader() {

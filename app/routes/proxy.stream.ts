@@ -8,10 +8,7 @@ import { authorizeStream, preflight } from "../lib/chat/chat-endpoint-session.se
 export async function action({ request }: ActionFunctionArgs) {
   const authorized = authorizeStream(chatTokenSettings, request);
   if (authorized instanceof Response) return authorized;
-  const deps = chatEndpointDeps();
-  if (!deps)
-    return jsonError(503, "assistant_unavailable", "The assistant is not available right now.", authorized.cors);
-  return handleChatTurn(deps, {
+  return handleChatTurn(chatEndpointDeps, {
     shop: authorized.claims.shop,
     customerId: authorized.claims.customerId,
     fixedVisitorId: authorized.claims.visitorId,

@@ -146,13 +146,19 @@ describe("App Proxy signature: checked before any work", () => {
     expect((await response.json()).error.code).toBe("not_installed");
   });
 
-  it("answers a verified chat request (503 until an answer engine is wired in chat-endpoint-services)", async () => {
+  it("answers a verified chat request as server-sent events, with the verified customer only", async () => {
     const response = await call(
       routes.chat,
-      proxied("chat", { body: { message: "hi", visitorId: "visitor-proxy-1" } }),
+      proxied("chat", { body: { message: "hi", visitorId: "visitor-proxy-1" }, customerId: "820982911946154508" }),
     );
-    expect(response.status).toBe(503);
-    expect((await response.json()).error.code).toBe("assistant_unavailable");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const body = await response.text();
+    expect(body).toMatch(/^event: conversation\n/);
+    expect(body).toContain("event: done");
+    const conversationId = /"id":"([^"]+)"/.exec(body)?.[1] ?? "";
+    const stored = await customers.getConversation(SHOP, conversationId);
+    expect(stored?.conversation.customerId).toBe("820982911946154508");
   });
 });
 
@@ -212,7 +218,8 @@ describe("chat sessions and the app-origin stream", () => {
     const { stream } = await session(STOREFRONT);
     if (!stream) throw new Error("expected a stream");
     const fromOwnOrigin = await call(routes.stream, streamPost(stream.url, stream.token, STOREFRONT));
-    expect(fromOwnOrigin.status).toBe(503); // verified; no answer engine wired yet
+    expect(fromOwnOrigin.status).toBe(200);
+    expect(fromOwnOrigin.headers.get("content-type")).toContain("text/event-stream");
     expect(fromOwnOrigin.headers.get("access-control-allow-origin")).toBe(STOREFRONT);
 
     const fromElsewhere = await call(routes.stream, streamPost(stream.url, stream.token, "https://evil.example"));

@@ -1,14 +1,15 @@
 // The chat endpoint's long-lived parts, created once per process from validated configuration.
 import prisma from "../../db.server";
 import { env } from "../../env.server";
-import { customers } from "../../services.server";
+import { answerEngine, customers, productSearch } from "../../services.server";
 import { logger } from "../logger.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./abuse-limits.server";
-import type { AnswerEngine, ChatEndpointDeps } from "./chat-endpoint.server";
+import { AnswerEngine } from "./answer-engine.server";
+import type { ChatEndpointDeps } from "./chat-endpoint.server";
 
 export const chatAbuseLimits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
 
-export const chatCaps = { maxBodyBytes: env.CHAT_MAX_BODY_BYTES, maxMessageChars: env.CHAT_MAX_MESSAGE_CHARS };
+export const chatCaps = { maxBodyBytes: env.CHAT_MAX_BODY_BYTES, maxMessageChars: env.CHAT_MAX_INPUT_CHARS };
 
 export const chatTokenSettings = {
   secret: env.SHOPIFY_API_SECRET,
@@ -18,20 +19,24 @@ export const chatTokenSettings = {
   streamUrl: new URL("/proxy/stream", env.SHOPIFY_APP_URL).href,
 };
 
-// The answer engine (app/lib/chat, search/answer engineer) is wired here once it lands; until then
-// the endpoint answers 503 "assistant unavailable" rather than anything made up.
-const answerEngine: AnswerEngine | null = null;
+/** The same engine without the language model: what a shop gets once its daily token budget is spent. */
+const retrievalOnlyEngine = new AnswerEngine({
+  search: productSearch,
+  chatModel: null,
+  log: logger,
+  maxInputChars: env.CHAT_MAX_INPUT_CHARS,
+  contextProducts: env.CHAT_CONTEXT_PRODUCTS,
+  historyTurns: env.CHAT_HISTORY_TURNS,
+});
 
-export function chatEndpointDeps(): ChatEndpointDeps | null {
-  if (!answerEngine) return null;
-  return {
-    engine: answerEngine,
-    conversations: customers,
-    limits: chatAbuseLimits,
-    caps: chatCaps,
-    log: logger,
-  };
-}
+export const chatEndpointDeps: ChatEndpointDeps = {
+  engines: { llm: answerEngine, "retrieval-only": retrievalOnlyEngine },
+  catalog: productSearch,
+  conversations: customers,
+  limits: chatAbuseLimits,
+  caps: chatCaps,
+  log: logger,
+};
 
 // Old rate windows and budget rows are pruned hourly (unref: never keeps the process alive).
 setInterval(() => {

@@ -6,31 +6,25 @@ import type { ProductMetadata, VariantSummary } from "../catalog/product-documen
 import type { Logger } from "../logger.server";
 import type { CustomerContext } from "../customers/service.server";
 import type { AbuseLimits } from "./abuse-limits.server";
+import type {
+  AnswerRequest,
+  ChatEvent,
+  ChatTurn,
+  CustomerContext as EngineCustomerFacts,
+  ProductReference,
+} from "./types";
 
-// ---- what the endpoint needs from the answer engine (app/lib/chat, search/answer engine) ----------
+// ---- what the endpoint needs from the answer engine (app/lib/chat/answer-engine.server.ts) --------
 
 export type AnswerMode = "llm" | "retrieval-only";
 
-export interface AnswerRequest {
-  shop: string;
-  question: string;
-  /** Earlier turns of this conversation, oldest first (without the question). */
-  history: { role: "user" | "assistant"; text: string }[];
-  /** Only for a verified logged-in customer. */
-  customer: CustomerContext | null;
-  /** retrieval-only once the shop's daily token budget is spent. */
-  mode: AnswerMode;
-  signal: AbortSignal;
+export interface AnswerEngine {
+  answer(request: AnswerRequest): AsyncIterable<ChatEvent>;
 }
 
-export type AnswerEvent =
-  | { type: "products"; products: ProductMetadata[] }
-  | { type: "text"; delta: string }
-  | { type: "done"; usage?: { totalTokens: number } }
-  | { type: "error"; message: string };
-
-export interface AnswerEngine {
-  answer(request: AnswerRequest): AsyncIterable<AnswerEvent>;
+/** The indexed products by id (ProductSearch.products): the cards' full variant lists. */
+export interface ProductLookup {
+  products(shop: string, ids: string[]): Promise<{ id: string; metadata: ProductMetadata }[]>;
 }
 
 /** The customer-store features the endpoint uses (app/lib/customers CustomerService). */
@@ -48,7 +42,11 @@ export interface ChatConversations {
     text: string;
     productIds?: string[];
   }): Promise<unknown>;
-  lastTurns(shop: string, conversationId: string, limit?: number): Promise<{ role: string; text: string }[]>;
+  lastTurns(
+    shop: string,
+    conversationId: string,
+    limit?: number,
+  ): Promise<{ role: string; text: string; productIds?: string[] }[]>;
   getCustomerContext(shop: string, customerId: string | null): Promise<CustomerContext | null>;
   getConversation(shop: string, conversationId: string): Promise<{ conversation: { visitorId: string } } | null>;
   recordAddToCart(input: {
@@ -60,7 +58,9 @@ export interface ChatConversations {
 }
 
 export interface ChatEndpointDeps {
-  engine: AnswerEngine;
+  /** The answer engine with the language model, and the same engine without it (retrieval-only). */
+  engines: Record<AnswerMode, AnswerEngine>;
+  catalog: ProductLookup;
   conversations: ChatConversations;
   limits: AbuseLimits;
   caps: { maxBodyBytes: number; maxMessageChars: number };
@@ -108,6 +108,15 @@ const chatBodySchema = z.object({
   message: z.string(),
   visitorId: visitorIdSchema,
   conversationId: conversationIdSchema,
+  // What the storefront page says it shows (Liquid's cart.currency / request.locale): for wording only.
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .nullish(),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+    .nullish(),
 });
 
 const cartEventSchema = z.object({
@@ -156,6 +165,8 @@ export interface ChatTurnInput {
   message: string;
   visitorId: string;
   conversationId: string | null;
+  currency: string | null;
+  locale: string | null;
 }
 
 export function parseChatTurn(body: unknown, maxMessageChars: number): ChatTurnInput {
@@ -165,11 +176,17 @@ export function parseChatTurn(body: unknown, maxMessageChars: number): ChatTurnI
   }
   const message = parsed.data.message.trim();
   if (!message) throw new ChatRequestError(400, "empty_message", "The message is empty.");
-  // Characters as the shopper sees them (code points), not UTF-16 units.
-  if ([...message].length > maxMessageChars) {
+  // UTF-16 length, as the answer engine counts (CHAT_MAX_INPUT_CHARS).
+  if (message.length > maxMessageChars) {
     throw new ChatRequestError(413, "message_too_long", `Messages are limited to ${maxMessageChars} characters.`);
   }
-  return { message, visitorId: parsed.data.visitorId, conversationId: parsed.data.conversationId ?? null };
+  return {
+    message,
+    visitorId: parsed.data.visitorId,
+    conversationId: parsed.data.conversationId ?? null,
+    currency: parsed.data.currency ?? null,
+    locale: parsed.data.locale ?? null,
+  };
 }
 
 const numericId = (gidOrId: string) => gidOrId.slice(gidOrId.lastIndexOf("/") + 1);
@@ -185,17 +202,26 @@ const safeImageUrl = (value: string | null | undefined) => {
   }
 };
 
-/** A search result's metadata → the card the widget renders, or null when it cannot be linked safely. */
-export function toWidgetCard(product: ProductMetadata): WidgetProductCard | null {
+/**
+ * An answer's product → the card the widget renders (all variants from the index, so the shopper can
+ * choose), or null when it cannot be linked safely. The link is built from the handle alone.
+ */
+export function toWidgetCard(product: ProductReference, metadata?: ProductMetadata): WidgetProductCard | null {
   if (!SAFE_HANDLE.test(product.handle)) return null;
   let variants: VariantSummary[] = [];
   try {
-    variants = JSON.parse(product.variantsJson) as VariantSummary[];
+    variants = metadata ? (JSON.parse(metadata.variantsJson) as VariantSummary[]) : [];
   } catch {
     variants = [];
   }
+  if (!variants.length && product.variant) variants = [product.variant];
+  // The variant the engine chose for the question goes first (preselected in the widget).
+  if (product.variant) {
+    const chosen = product.variant.id;
+    variants = [...variants.filter((v) => v.id === chosen), ...variants.filter((v) => v.id !== chosen)];
+  }
   return {
-    id: numericId(product.productId),
+    id: numericId(product.id),
     title: product.title,
     path: `/products/${encodeURIComponent(product.handle)}`,
     imageUrl: safeImageUrl(product.imageUrl),
@@ -210,6 +236,23 @@ export function toWidgetCard(product: ProductMetadata): WidgetProductCard | null
     })),
   };
 }
+
+/** The customer facts the engine puts into its prompt: flat values only, nothing it does not need. */
+export function customerFacts(context: CustomerContext | null): EngineCustomerFacts | null {
+  if (!context) return null;
+  const latest = context.latestOrder;
+  return {
+    firstName: context.firstName,
+    tags: context.tags,
+    orderCount: context.orderCount,
+    latestOrder: latest
+      ? `${latest.orderName} placed ${latest.placedAt.slice(0, 10)}: ${latest.status.replaceAll("_", " ")}`
+      : null,
+    recentPurchases: context.purchases.flatMap((order) => order.products.map((product) => product.title)).slice(0, 10),
+  };
+}
+
+const productGid = (id: string) => (id.startsWith("gid://") ? id : `gid://shopify/Product/${id}`);
 
 const sseFrame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -292,30 +335,51 @@ export async function handleChatTurn(
       let tokens = 0;
       let failed = false;
       try {
-        const events = deps.engine.answer({
+        const events = deps.engines[mode].answer({
           shop,
-          question: turn.message,
+          message: turn.message,
           history: history
             .filter((message) => message.role === "user" || message.role === "assistant")
-            .map((message) => ({ role: message.role as "user" | "assistant", text: message.text })),
-          customer,
-          mode,
+            .map((message): ChatTurn => ({
+              role: message.role as "user" | "assistant",
+              content: message.text,
+              products: (message.productIds ?? []).map((id) => ({ id: productGid(id) })),
+            })),
+          customer: customerFacts(customer),
+          currency: turn.currency ?? undefined,
+          locale: turn.locale ?? undefined,
           signal: abort.signal,
         });
         for await (const event of events) {
           if (abort.signal.aborted) break;
           if (event.type === "products") {
-            const cards = event.products.map(toWidgetCard).filter((card): card is WidgetProductCard => card !== null);
+            const indexed = await deps.catalog.products(
+              shop,
+              event.items.map((item) => item.id),
+            );
+            const metadata = new Map(indexed.map((product) => [product.id, product.metadata]));
+            const cards = event.items
+              .map((item) => toWidgetCard(item, metadata.get(item.id)))
+              .filter((card): card is WidgetProductCard => card !== null);
             productIds.push(...cards.map((card) => card.id));
             send("products", { products: cards });
           } else if (event.type === "text") {
             text += event.delta;
             send("text", { delta: event.delta });
+          } else if (event.type === "replace") {
+            // A guardrail tripped or the model failed mid-answer: the shown text is swapped, not appended.
+            text = event.text;
+            send("replace", { text: event.text });
           } else if (event.type === "done") {
-            tokens = event.usage?.totalTokens ?? 0;
+            text = event.text;
+            tokens = (event.usage?.inputTokens ?? 0) + (event.usage?.outputTokens ?? 0);
           } else if (event.type === "error") {
-            log.warn({ message: event.message }, "answer engine reported an error");
-            send("error", { code: "answer_failed", retryable: true });
+            failed = true;
+            log.warn({ code: event.code, message: event.message }, "answer engine refused the message");
+            send("error", {
+              code: event.code === "message_too_long" ? "message_too_long" : "answer_failed",
+              retryable: event.code === "search_failed",
+            });
           }
         }
       } catch (error) {

@@ -98,7 +98,6 @@ export const envSchema = z
 
     // Storefront chat endpoint (app/lib/chat/chat-endpoint*.server.ts, abuse-limits.server.ts).
     CHAT_MAX_BODY_BYTES: positiveInt(16_384),
-    CHAT_MAX_MESSAGE_CHARS: positiveInt(1_000),
     CHAT_RATE_WINDOW_SECONDS: positiveInt(60),
     CHAT_VISITOR_MESSAGES_PER_WINDOW: positiveInt(12),
     CHAT_SHOP_MESSAGES_PER_WINDOW: positiveInt(600),

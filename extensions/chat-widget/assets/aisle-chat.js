@@ -463,7 +463,13 @@
   }
 
   function postQuestion(text) {
-    var body = JSON.stringify({ message: text, visitorId: state.visitorId, conversationId: state.conversationId });
+    var body = JSON.stringify({
+      message: text,
+      visitorId: state.visitorId,
+      conversationId: state.conversationId,
+      currency: config.currency || null,
+      locale: config.locale || null,
+    });
     var viaProxy = function () {
       return fetch(PROXY + "/chat", {
         method: "POST",
@@ -588,9 +594,15 @@
             typing.hidden = true;
             answer.text += data.delta || "";
             ensureView().text.textContent = answer.text;
+          } else if (event === "replace") {
+            // The engine withdrew what it streamed (a guardrail tripped): show its safe answer instead.
+            typing.hidden = true;
+            answer.text = data.text || "";
+            ensureView().text.textContent = answer.text;
           } else if (event === "error") {
             failed = true;
-            showNotice(S.answerError, true);
+            if (data.code === "message_too_long") showNotice(S.tooLong, false);
+            else showNotice(S.answerError, data.retryable !== false);
           }
           scrollToEnd();
         });

@@ -1,0 +1,69 @@
+// The chat endpoint's dependencies over real parts: the answer engine (hybrid search on a real
+// Chroma index with the local embedder, LangChain's ChatOpenAI against the local OpenAI-compatible
+// server), its retrieval-only twin, SQLite limits and the customers' conversation store. The engines
+// are wrapped only to record what the endpoint asked of them.
+import type { PrismaClient } from "@prisma/client";
+import { pino } from "pino";
+import type { Product } from "../../app/lib/catalog/product";
+import { AbuseLimits, type AbuseLimitSettings } from "../../app/lib/chat/abuse-limits.server";
+import type { AnswerEngine, AnswerMode, ChatEndpointDeps } from "../../app/lib/chat/chat-endpoint.server";
+import type { AnswerRequest } from "../../app/lib/chat/types";
+import { PrismaCustomerStore } from "../../app/lib/customers/prisma-store.server";
+import { createCustomerService } from "../../app/lib/customers/service.server";
+import { createChatTestContext } from "../chat/chat-test-context";
+
+export async function createChatEndpointContext(
+  prisma: PrismaClient,
+  catalog: Product[],
+  options: { limits?: Partial<AbuseLimitSettings>; chunkDelayMs?: number; now?: () => Date } = {},
+) {
+  const chat = await createChatTestContext(catalog, { chunkDelayMs: options.chunkDelayMs ?? 0 });
+  const calls: { mode: AnswerMode; request: AnswerRequest }[] = [];
+  const recorded = (mode: AnswerMode, engine: AnswerEngine): AnswerEngine => ({
+    answer(request) {
+      calls.push({ mode, request });
+      return engine.answer(request);
+    },
+  });
+  const customers = createCustomerService(new PrismaCustomerStore(prisma), { retentionDays: 90, now: options.now });
+  const makeLimits = (overrides: Partial<AbuseLimitSettings> = {}) =>
+    new AbuseLimits(
+      prisma,
+      {
+        windowSeconds: 60,
+        visitorMessagesPerWindow: 5,
+        shopMessagesPerWindow: 100,
+        dailyTokenBudget: 100_000,
+        ...options.limits,
+        ...overrides,
+      },
+      { now: options.now },
+    );
+  const deps: ChatEndpointDeps = {
+    engines: { llm: recorded("llm", chat.engine), "retrieval-only": recorded("retrieval-only", chat.retrievalOnly) },
+    catalog: chat.search,
+    conversations: customers,
+    limits: makeLimits(),
+    caps: { maxBodyBytes: 2048, maxMessageChars: 200 },
+    log: pino({ level: "silent" }),
+  };
+  return { deps, calls, customers, makeLimits, llm: chat.llm, shop: chat.shop, close: () => chat.llm.close() };
+}
+
+export interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads a text/event-stream body into its events. */
+export async function readSse(response: Response): Promise<SseEvent[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .filter((frame) => frame.trim() && !frame.startsWith(":"))
+    .map((frame) => {
+      const event = /^event: (.*)$/m.exec(frame)?.[1] ?? "message";
+      const data = /^data: (.*)$/m.exec(frame)?.[1] ?? "{}";
+      return { event, data: JSON.parse(data) as Record<string, unknown> };
+    });
+}
