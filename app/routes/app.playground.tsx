@@ -1,0 +1,223 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { answerEngine, productSearch } from "../services.server";
+import { playgroundQuery, runPlayground } from "../lib/dashboard/playground.server";
+import type { SearchFilters } from "../lib/search/query-parser";
+import { authenticate } from "../shopify.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const q = new URL(request.url).searchParams.get("q");
+  if (q === null) return { q: "", result: null, error: null };
+  const parsed = playgroundQuery.safeParse({ q });
+  if (!parsed.success) return { q, result: null, error: parsed.error.issues[0]?.message ?? "Invalid question" };
+  try {
+    const result = await runPlayground(
+      {
+        search: (input) => productSearch.search(input),
+        answer: (input) => answerEngine.answer(input),
+      },
+      session.shop,
+      parsed.data.q,
+    );
+    return { q, result, error: null };
+  } catch (error) {
+    return { q, result: null, error: `Search failed: ${(error as Error).message}` };
+  }
+}
+
+function describeFilters(filters: SearchFilters): string[] {
+  const parts: string[] = [];
+  if (filters.minPrice !== undefined) parts.push(`price ≥ ${filters.minPrice}`);
+  if (filters.maxPrice !== undefined) parts.push(`price ≤ ${filters.maxPrice}`);
+  if (filters.inStock) parts.push("in stock");
+  if (filters.productTypes?.length) parts.push(`type: ${filters.productTypes.join(" or ")}`);
+  if (filters.vendors?.length) parts.push(`brand: ${filters.vendors.join(" or ")}`);
+  for (const option of filters.options ?? []) parts.push(`${option.name}: ${option.value}`);
+  if (filters.sort) parts.push(filters.sort === "price_asc" ? "cheapest first" : "most expensive first");
+  return parts;
+}
+
+const score = (value: number) => value.toFixed(4);
+
+export default function Playground() {
+  const { q, result, error } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const [question, setQuestion] = useState(q);
+  const filters = result ? describeFilters(result.filters) : [];
+
+  return (
+    <Page title="Search playground" backAction={{ content: "Overview", url: "/app" }}>
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <Form method="get">
+              <InlineStack gap="300" blockAlign="end">
+                <div style={{ flex: 1 }}>
+                  <TextField
+                    label="A shopper's question"
+                    name="q"
+                    value={question}
+                    onChange={setQuestion}
+                    autoComplete="off"
+                    placeholder="a waterproof jacket under $150 for hiking"
+                    error={error ?? undefined}
+                  />
+                </div>
+                <Button submit variant="primary" loading={navigation.state === "loading"}>
+                  Ask
+                </Button>
+              </InlineStack>
+            </Form>
+          </Card>
+        </Layout.Section>
+        {!result && !error && (
+          <Layout.Section>
+            <Card>
+              <EmptyState heading="Test what shoppers would get" image="">
+                <p>
+                  Type a question to see how it is understood, how products are ranked and what the widget would answer.
+                </p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        )}
+        {result && (
+          <>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    How the question was understood
+                  </Text>
+                  <InlineStack gap="200">
+                    <Text as="span" tone="subdued">
+                      Searched text:
+                    </Text>
+                    <Text as="span" fontWeight="semibold" data-searched-text>
+                      {result.parsed.text || "(only filters)"}
+                    </Text>
+                  </InlineStack>
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="span" tone="subdued">
+                      Filters:
+                    </Text>
+                    {filters.length ? (
+                      filters.map((filter) => (
+                        <Badge key={filter} tone="info">
+                          {filter}
+                        </Badge>
+                      ))
+                    ) : (
+                      <Text as="span">none</Text>
+                    )}
+                  </InlineStack>
+                  {result.relaxed.length > 0 && (
+                    <Text as="p" tone="caution">
+                      Nothing matched every filter; relaxed: {result.relaxed.join(", ")}.
+                    </Text>
+                  )}
+                  {!result.vectorAvailable && (
+                    <Banner tone="warning" title="Vector search unavailable">
+                      <p>The index was built with another embedding model: lexical matches only until it is rebuilt.</p>
+                    </Banner>
+                  )}
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <Card padding="0">
+                <Box padding="300">
+                  <BlockStack gap="100">
+                    <Text as="h2" variant="headingMd">
+                      Hybrid ranking
+                    </Text>
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      Reciprocal rank fusion: each list adds 1 / (60 + rank). Rank in the lexical (BM25) and vector
+                      lists of up to 50 candidates each.
+                    </Text>
+                  </BlockStack>
+                </Box>
+                {result.ranking.length ? (
+                  <DataTable
+                    columnContentTypes={["numeric", "text", "numeric", "text", "text", "numeric"]}
+                    headings={["#", "Product", "Price", "Lexical rank (score)", "Vector rank (score)", "Hybrid score"]}
+                    rows={result.ranking.map((row) => [
+                      row.rank,
+                      row.title,
+                      row.price,
+                      row.lexical ? `${row.lexical.rank} (${score(row.lexical.contribution)})` : "—",
+                      row.vector ? `${row.vector.rank} (${score(row.vector.contribution)})` : "—",
+                      row.matchedBy.includes("exact") ? "exact match" : score(row.score),
+                    ])}
+                  />
+                ) : (
+                  <Box padding="300">
+                    <Text as="p" tone="subdued">
+                      No product matches this question.
+                    </Text>
+                  </Box>
+                )}
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="200">
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      The widget&apos;s answer
+                    </Text>
+                    {result.answer.source && (
+                      <Badge tone={result.answer.source === "llm" ? "success" : "info"}>
+                        {result.answer.source === "llm" ? "Language model" : "From search results (no language model)"}
+                      </Badge>
+                    )}
+                  </InlineStack>
+                  {result.answer.error ? (
+                    <Text as="p" tone="critical">
+                      {result.answer.error}
+                    </Text>
+                  ) : (
+                    <Box padding="300" background="bg-surface-secondary" borderRadius="200">
+                      <p data-answer-text style={{ whiteSpace: "pre-wrap", margin: 0 }}>
+                        {result.answer.text}
+                      </p>
+                    </Box>
+                  )}
+                  {result.answer.products.length > 0 && (
+                    <InlineStack gap="200">
+                      {result.answer.products.map((product) => (
+                        <Badge
+                          key={product.id}
+                          tone={result.answer.citations.includes(product.ref) ? "success" : undefined}
+                        >
+                          {`[${product.ref}] ${product.title} · ${product.price}`}
+                        </Badge>
+                      ))}
+                    </InlineStack>
+                  )}
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+          </>
+        )}
+      </Layout>
+    </Page>
+  );
+}
