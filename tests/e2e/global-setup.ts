@@ -3,15 +3,24 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../tools/lib/ports";
-import { startStack } from "../../tools/stack";
+import { startEmulatedStack } from "../../tools/emulator/emulated-stack";
+import { seedDemoStore } from "../../tools/emulator/catalog/demo-store";
 
 export default async function globalSetup() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-e2e-"));
-  const stack = await startStack({ dataDir, appPort: await freePort(), chromaPort: await freePort() });
+  // The app runs against the store emulator (fetch seam preloaded), with one installed demo shop.
+  const { stack, emulator, stop } = await startEmulatedStack({ dataDir });
+  const shop = "e2e-shop.myshopify.com";
+  emulator.createShop(shop, { name: "E2E Outfitters" });
+  seedDemoStore(emulator, shop, { limit: 40 });
+  await emulator.installApp(shop);
   process.env.AISLE_E2E_APP_URL = stack.app.url;
+  process.env.AISLE_E2E_EMULATOR_URL = emulator.url;
+  process.env.AISLE_E2E_SHOP = shop;
+  process.env.AISLE_E2E_ADMIN_URL = emulator.adminUrl(shop);
+  process.env.AISLE_E2E_STOREFRONT_URL = (await emulator.storefront(shop)).url;
   return async () => {
-    await stack.stop();
+    await stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -29,6 +29,7 @@ import { mountControlApi, type bulkEditInput } from "./control-api";
 import type { z } from "zod";
 import { selectProducts } from "./admin/resolvers";
 import { mountEmbeddedAdmin } from "./embedded-admin/admin-routes";
+import { startAppFrameProxy, type AppFrameProxy } from "./embedded-admin/app-frame-proxy";
 import { startStorefront, type RunningStorefront, type StorefrontOptions } from "./storefront/storefront-server";
 
 export const EMULATED_API_VERSIONS = ["2026-07"];
@@ -73,6 +74,8 @@ export class StoreEmulator {
   readonly webhooks: WebhookDelivery;
   readonly app: AppConfig;
   url = "";
+  /** Origin the emulated admin frames the app from (a pass-through proxy to the app). */
+  appFrame?: AppFrameProxy;
   bulkStartDelayMs: number;
   private server?: Server;
   private readonly dataDir: string;
@@ -112,10 +115,16 @@ export class StoreEmulator {
     });
     const address = this.server!.address();
     this.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    this.appFrame = await startAppFrameProxy({
+      appUrl: this.app.appUrl,
+      adminOrigin: () => this.url,
+      appBridgeUrl: () => `${this.url}/app-bridge.js`,
+    });
   }
 
   async stop(): Promise<void> {
     this.webhooks.close();
+    await this.appFrame?.stop();
     await Promise.all(
       [...this.shops.values()].map(async (shop) => {
         await shop.bulk.dispose();

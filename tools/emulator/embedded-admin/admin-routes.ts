@@ -11,7 +11,13 @@ import { escapeHtml } from "../storefront/theme-pages";
 
 const STAND_IN = path.join(path.dirname(fileURLToPath(import.meta.url)), "app-bridge-stand-in.js");
 
-export async function embeddedAppUrl(emulator: StoreEmulator, domain: string, appPath = "/app"): Promise<string> {
+/** The URL Shopify admin would frame: the app's path with the admin's signed parameters. */
+export async function embeddedAppUrl(
+  emulator: StoreEmulator,
+  domain: string,
+  appPath = "/app",
+  origin = emulator.app.appUrl,
+): Promise<string> {
   const params = new URLSearchParams({
     embedded: "1",
     host: emulator.hostParam(domain),
@@ -21,7 +27,7 @@ export async function embeddedAppUrl(emulator: StoreEmulator, domain: string, ap
     timestamp: String(Math.floor(Date.now() / 1000)),
   });
   params.set("hmac", oauthHmac(params, emulator.app.apiSecret));
-  return `${emulator.app.appUrl}${appPath}?${params}`;
+  return `${origin}${appPath}?${params}`;
 }
 
 export function mountEmbeddedAdmin(app: Express, emulator: StoreEmulator): void {
@@ -50,7 +56,7 @@ export function mountEmbeddedAdmin(app: Express, emulator: StoreEmulator): void 
       return;
     }
     const rest = (req.params as Record<string, string>)[0];
-    const src = await embeddedAppUrl(emulator, domain, rest ? `/app/${rest}` : "/app");
+    const src = await embeddedAppUrl(emulator, domain, rest ? `/app/${rest}` : "/app", emulator.appFrame!.url);
     const shop = emulator.shop(domain);
     const storefront = shop.storefront ? (await shop.storefront).url : null;
     res.type("html").send(`<!doctype html>

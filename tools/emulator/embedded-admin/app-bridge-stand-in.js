@@ -1,4 +1,4 @@
-/* global window, document, customElements, HTMLElement */
+/* global window, document, customElements, HTMLElement, MutationObserver */
 // App Bridge stand-in served by the store emulator in place of https://cdn.shopify.com/shopifycloud/app-bridge.js
 // (unreachable offline). It gives the embedded app what it uses of App Bridge: `shopify.idToken()`, the
 // session token as `Authorization: Bearer` on the app's own fetches (Remix data requests included), the
@@ -118,12 +118,17 @@
       class extends HTMLElement {
         connectedCallback() {
           this.style.display = "none";
-          if (entry[0] === "ui-nav-menu" && window.parent !== window) {
+          if (entry[0] !== "ui-nav-menu" || window.parent === window) return;
+          var post = () => {
             var links = Array.prototype.map.call(this.querySelectorAll("a"), function (a) {
               return { label: a.textContent, href: a.getAttribute("href"), home: a.getAttribute("rel") === "home" };
             });
             window.parent.postMessage({ type: "emulator:nav-menu", links: links }, emulatorOrigin);
-          }
+          };
+          // Upgraded while the parser is still inside it: the links come later.
+          if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", post);
+          else post();
+          new MutationObserver(post).observe(this, { childList: true, subtree: true, characterData: true });
         }
       },
     );
