@@ -74,13 +74,17 @@ export class LexicalIndex {
   /** BM25 ranking; prefix matching for longer terms and light fuzziness for long words. */
   query(text: string, limit: number, accept?: (id: string) => boolean): LexicalHit[] {
     if (!text.trim()) return [];
-    const hits = this.search.search(text, {
-      boost: BOOST,
-      combineWith: "OR",
-      prefix: (term) => term.length >= 4,
-      fuzzy: (term) => (term.length >= 6 && !/\d/.test(term) ? 0.15 : false),
-      filter: accept ? (result) => accept(String(result.id)) : undefined,
-    });
+    const search = (fuzzy: boolean) =>
+      this.search.search(text, {
+        boost: BOOST,
+        combineWith: "OR",
+        prefix: (term) => term.length >= 4,
+        fuzzy: fuzzy ? (term) => (term.length >= 6 && !/\d/.test(term) ? 0.15 : false) : false,
+        filter: accept ? (result) => accept(String(result.id)) : undefined,
+      });
+    // Fuzzy matching (typos) is costly on large catalogs: only when exact and prefix terms find little.
+    let hits = search(false);
+    if (hits.length < Math.min(limit, 5)) hits = search(true);
     return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
   }
 }

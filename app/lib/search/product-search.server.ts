@@ -74,7 +74,7 @@ export interface ProductSearchOptions {
   cacheSize?: number;
 }
 
-interface ShopSnapshot {
+export interface ShopSnapshot {
   collection: string;
   version: number;
   vectorAvailable: boolean;
@@ -146,17 +146,19 @@ export class ProductSearch {
         : parseQuery(request.query, snapshot.vocabulary);
     let filters: SearchFilters = { ...query.filters, ...request.filters };
     const vectorText = query.text || query.original;
-    const vector =
-      mode !== "lexical" && snapshot.vectorAvailable && vectorText ? await this.index.embedQuery(vectorText) : null;
+    const vectors =
+      mode !== "lexical" && snapshot.vectorAvailable && vectorText
+        ? new VectorCandidates(this, snapshot, await this.index.embedQuery(vectorText), this.candidates)
+        : null;
 
     const relaxed: RelaxableFilter[] = [];
-    let hits = await this.retrieve(snapshot, query, filters, mode, limit, vector);
+    let hits = await this.retrieve(snapshot, query, filters, mode, limit, vectors);
     for (const name of RELAXATION_ORDER) {
       if (hits.length) break;
       if (!hasFilter(filters, name)) continue;
       filters = withoutFilter(filters, name);
       relaxed.push(name);
-      hits = await this.retrieve(snapshot, query, filters, mode, limit, vector);
+      hits = await this.retrieve(snapshot, query, filters, mode, limit, vectors);
     }
 
     // Fewer than asked for under words the catalog vocabulary turned into filters (type, brand,
@@ -165,7 +167,7 @@ export class ProductSearch {
       if (hits.length >= limit || !hasFilter(filters, name)) continue;
       const looser = withoutFilter(filters, name);
       const seen = new Set(hits.map((hit) => hit.product.id));
-      const extra = await this.retrieve(snapshot, query, looser, mode, limit, vector);
+      const extra = await this.retrieve(snapshot, query, looser, mode, limit, vectors);
       hits = [...hits, ...extra.filter((hit) => !seen.has(hit.product.id)).map((hit) => ({ ...hit, backfill: true }))];
       hits = hits.slice(0, limit);
     }
@@ -204,7 +206,7 @@ export class ProductSearch {
     filters: SearchFilters,
     mode: RetrievalMode,
     limit: number,
-    vector: number[] | null,
+    vectors: VectorCandidates | null,
   ): Promise<SearchHit[]> {
     const accept = (id: string) => {
       const product = snapshot.products.get(id);
@@ -212,12 +214,11 @@ export class ProductSearch {
     };
     const exact = this.exactMatches(snapshot, query.original);
     const text = query.text;
-    let lexical: string[] = [];
-    let vectorIds: string[] = [];
-    if (mode !== "vector" && text) lexical = snapshot.lexical.query(text, this.candidates, accept).map((h) => h.id);
-    if (mode !== "lexical" && vector) {
-      vectorIds = (await this.vectorCandidates(snapshot, vector, filters)).filter(accept);
-    }
+    // The vector query runs in Chroma while the lexical index is searched here.
+    const pendingVector = mode !== "lexical" && vectors ? vectors.candidates(filters, accept) : Promise.resolve([]);
+    const lexical =
+      mode !== "vector" && text ? snapshot.lexical.query(text, this.candidates, accept).map((h) => h.id) : [];
+    const vectorIds = await pendingVector;
 
     let ranked: { id: string; score: number }[];
     if (!text && mode !== "vector") {
@@ -281,24 +282,16 @@ export class ProductSearch {
     return matches;
   }
 
-  private async vectorCandidates(snapshot: ShopSnapshot, vector: number[], filters: SearchFilters) {
-    const conditions: Where[] = [];
-    if (filters.maxPrice !== undefined) conditions.push({ minPrice: { $lte: filters.maxPrice } });
-    if (filters.minPrice !== undefined) conditions.push({ maxPrice: { $gte: filters.minPrice } });
-    if (filters.inStock) conditions.push({ available: { $eq: true } });
-    if (filters.productTypes?.length) conditions.push({ productType: { $in: filters.productTypes } });
-    if (filters.vendors?.length) conditions.push({ vendor: { $in: filters.vendors } });
-    const where = conditions.length > 1 ? { $and: conditions } : conditions[0];
-    // Option filters are checked after the query (Chroma cannot match inside "|Size:M|" strings),
-    // so ask for more candidates then.
-    const wanted = Math.min(this.candidates * (filters.options?.length ? 4 : 1), snapshot.products.size);
+  /** A Chroma query of the shop's active collection; failures degrade to lexical-only results. */
+  async queryVectors(snapshot: ShopSnapshot, vector: number[], limit: number, where?: Where): Promise<string[]> {
+    const wanted = Math.min(limit, snapshot.products.size);
     if (wanted < 1) return [];
     try {
       return (await this.index.queryVectors(snapshot.collection, vector, wanted, where)).map((hit) => hit.id);
     } catch (error) {
       // E.g. the collection was switched by a rebuild elsewhere: lexical still answers; next search reloads.
       this.log?.warn({ err: error, collection: snapshot.collection }, "vector query failed; lexical results only");
-      this.snapshots.delete([...this.snapshots.entries()].find(([, s]) => s === snapshot)?.[0] ?? "");
+      for (const [shop, current] of this.snapshots) if (current === snapshot) this.snapshots.delete(shop);
       return [];
     }
   }
@@ -341,6 +334,60 @@ export class ProductSearch {
     if (!cache) this.caches.set(shop, (cache = new Map()));
     cache.set(key, result);
     if (cache.size > this.cacheSize) cache.delete(cache.keys().next().value!);
+  }
+}
+
+/** Chroma-side filters for what Chroma can evaluate (options are checked here afterwards). */
+function chromaWhere(filters: SearchFilters): Where | undefined {
+  const conditions: Where[] = [];
+  if (filters.maxPrice !== undefined) conditions.push({ minPrice: { $lte: filters.maxPrice } });
+  if (filters.minPrice !== undefined) conditions.push({ maxPrice: { $gte: filters.minPrice } });
+  if (filters.inStock) conditions.push({ available: { $eq: true } });
+  if (filters.productTypes?.length) conditions.push({ productType: { $in: filters.productTypes } });
+  if (filters.vendors?.length) conditions.push({ vendor: { $in: filters.vendors } });
+  return conditions.length > 1 ? { $and: conditions } : conditions[0];
+}
+
+/**
+ * Vector candidates for one search: one unfiltered nearest-neighbour query (a pool several times
+ * the candidate count) serves every filter combination tried (strict, relaxed, backfill); only
+ * when filters keep too few of the pool does a filtered Chroma query run.
+ */
+class VectorCandidates {
+  private pool: Promise<string[]> | undefined;
+  private readonly poolSize: number;
+  private readonly filtered = new Map<string, Promise<string[]>>();
+
+  constructor(
+    private readonly search: ProductSearch,
+    private readonly snapshot: ShopSnapshot,
+    private readonly vector: number[],
+    private readonly count: number,
+  ) {
+    this.poolSize = count * 4;
+  }
+
+  async candidates(filters: SearchFilters, accept: (id: string) => boolean): Promise<string[]> {
+    this.pool ??= this.search.queryVectors(this.snapshot, this.vector, this.poolSize);
+    const pool = await this.pool;
+    const kept = pool.filter(accept);
+    const wholeCatalog = pool.length < this.poolSize;
+    if (kept.length >= this.count || wholeCatalog) return kept.slice(0, this.count);
+    const where = chromaWhere(filters);
+    if (!where && !filters.options?.length) return kept;
+    const key = JSON.stringify(where ?? null);
+    let pending = this.filtered.get(key);
+    if (!pending) {
+      // Option filters are checked afterwards (Chroma cannot match inside "|Size:M|"): ask for more.
+      pending = this.search.queryVectors(
+        this.snapshot,
+        this.vector,
+        this.count * (filters.options?.length ? 4 : 1),
+        where,
+      );
+      this.filtered.set(key, pending);
+    }
+    return (await pending).filter(accept).slice(0, this.count);
   }
 }
 

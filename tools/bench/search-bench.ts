@@ -1,0 +1,148 @@
+// `npm run bench:search [-- 10000 100000]`: hybrid retrieval latency (p50/p95/p99, LLM excluded)
+// for shops of N products on the real stack (Chroma server, SQLite registry, MiniSearch, the
+// local embedder for every query). Products come from the demo catalog generator
+// (tools/emulator/catalog) scaled up. Corpus vectors are pseudo-random 512-d unit vectors written
+// through the real ChromaProductIndex: embedding 100k texts with USE-lite takes hours on 2 cores,
+// and HNSW search cost depends on count and dimension, not on what the vectors mean. Queries are
+// embedded by the real local model inside the timed section. Results: docs/benchmarks.md.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Embeddings } from "@langchain/core/embeddings";
+import { buildProductDocument } from "../../app/lib/catalog/product-document";
+import { parseEnv } from "../../app/lib/config/env-schema";
+import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
+import { createChromaClient } from "../../app/lib/search/chroma.server";
+import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import { ProductSearch } from "../../app/lib/search/product-search.server";
+import { startChroma } from "../chroma/chroma-process";
+import { demoProducts } from "../emulator/catalog/demo-catalog";
+import { toProduct } from "../eval/demo-catalog-products";
+import { migrateDatabase } from "../lib/database";
+import { freePort } from "../lib/ports";
+
+const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+const SIZES = sizes.length ? sizes : [10_000, 100_000];
+const QUERY_ROUNDS = 3;
+
+const QUERIES = [
+  "rain jacket",
+  "waterproof hiking boots",
+  "northpeak down jacket",
+  "tent under $300",
+  "cheapest headlamp in stock",
+  "glacier blue rain jacket size M",
+  "something to keep me dry on a rainy commute",
+  "a bag for a weekend trip",
+  "keep my coffee hot on the trail",
+  "sleeping bag between 100 and 200",
+  "trail running shoes under 120",
+  "gift under $30",
+  "merino beanie",
+  "4006381000291",
+  "alder trekking pack",
+  "stay warm during cold belays",
+  "fjordline",
+  "2 person backpacking tent",
+  "camp stove",
+  "trekking poles for steep descents",
+];
+
+/** Deterministic pseudo-random unit vectors for documents; the real model for queries. */
+class BenchEmbeddings extends Embeddings {
+  constructor(private readonly real: Embeddings) {
+    super({});
+  }
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return texts.map((text) => {
+      let seed = [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+      const vector = Array.from({ length: 512 }, () => {
+        seed = (seed * 1664525 + 1013904223) >>> 0;
+        return seed / 2 ** 32 - 0.5;
+      });
+      const norm = Math.hypot(...vector);
+      return vector.map((v) => v / norm);
+    });
+  }
+  embedQuery(text: string): Promise<number[]> {
+    return this.real.embedQuery(text);
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-bench-"));
+const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
+try {
+  const databaseUrl = `file:${path.join(workDir, "bench.sqlite")}`;
+  await migrateDatabase(databaseUrl);
+  const env = parseEnv({
+    SHOPIFY_API_KEY: "bench",
+    SHOPIFY_API_SECRET: "bench",
+    SHOPIFY_APP_URL: "https://aisle.example.com",
+    CHROMA_URL: chroma.url,
+    DATABASE_URL: databaseUrl,
+    EMBEDDINGS_PROVIDER: "local",
+  });
+  const local = createEmbeddings(env);
+  const embeddings = { descriptor: local.descriptor, embeddings: new BenchEmbeddings(local.embeddings) };
+  const db = createPrismaClient(databaseUrl);
+  const index = new ChromaProductIndex({ db, chroma: createChromaClient(env), embeddings, batchSize: 1000 });
+  console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model}), Chroma server 1.0.0`);
+  console.log(
+    "| products | index write (Chroma) | cold snapshot load | heap after load | hybrid p50 | p95 | p99 | cached p50 |",
+  );
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+
+  for (const size of SIZES) {
+    const shop = `bench-${size}.myshopify.com`;
+    let written = 0;
+    const started = Date.now();
+    const generated = demoProducts(size);
+    for (let i = 0; i < generated.length; i += 1000) {
+      const documents = generated.slice(i, i + 1000).map((p, j) => buildProductDocument(toProduct(p, i + j)));
+      await index.upsert(shop, documents);
+      written += documents.length;
+      process.stderr.write(`\r${size}: written ${written}`);
+    }
+    const writeSeconds = (Date.now() - started) / 1000;
+    process.stderr.write("\n");
+
+    const search = new ProductSearch({ index, cacheSize: 0 });
+    const loadStarted = Date.now();
+    await search.search({ shop, query: "warm up", limit: 10 }); // loads the snapshot (lexical index)
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    global.gc?.();
+    const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+    for (const query of QUERIES) await search.search({ shop, query, limit: 10 }); // warm-up
+
+    const timings: number[] = [];
+    for (let round = 0; round < QUERY_ROUNDS; round++) {
+      for (const query of QUERIES) {
+        const t = performance.now();
+        await search.search({ shop, query, limit: 10 });
+        timings.push(performance.now() - t);
+      }
+    }
+    timings.sort((a, b) => a - b);
+    const cached = new ProductSearch({ index, cacheSize: 200 });
+    for (const query of QUERIES) await cached.search({ shop, query, limit: 10 });
+    const cachedTimings: number[] = [];
+    for (const query of QUERIES) {
+      const t = performance.now();
+      await cached.search({ shop, query, limit: 10 });
+      cachedTimings.push(performance.now() - t);
+    }
+    cachedTimings.sort((a, b) => a - b);
+    const ms = (n: number) => `${n.toFixed(1)} ms`;
+    console.log(
+      `| ${size.toLocaleString("en")} | ${writeSeconds.toFixed(0)} s | ${loadSeconds.toFixed(1)} s | ${heapMb.toFixed(0)} MB | ${ms(percentile(timings, 50))} | ${ms(percentile(timings, 95))} | ${ms(percentile(timings, 99))} | ${ms(percentile(cachedTimings, 50))} |`,
+    );
+    await index.dropShop(shop);
+  }
+} finally {
+  await chroma.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
