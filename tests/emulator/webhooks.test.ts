@@ -9,6 +9,9 @@ import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startStoreEmulator, type StoreEmulator } from "../../tools/emulator";
 import {
+  customerDataRequestPayload,
+  customerDeletePayload,
+  customerRedactPayload,
   productPayload,
   customerPayload,
   bulkOperationFinishPayload,
@@ -196,6 +199,27 @@ describe("delivery", () => {
   });
 });
 
+describe("customer compliance topics", () => {
+  it("sends customers/data_request, and customers/delete + customers/redact when a customer is deleted", async () => {
+    const customer = store().createCustomer({ firstName: "Rosa", lastName: "Parks", email: "rosa@example.test" });
+    emulator.requestCustomerData(SHOP, customer.id);
+    emulator.deleteCustomer(SHOP, customer.id);
+    expect(() => emulator.deleteCustomer(SHOP, customer.id)).toThrow(/No customer/);
+    await emulator.webhooks.idle();
+    const topics = received.map((r) => [
+      r.headers["x-shopify-topic"],
+      r.valid,
+      JSON.parse(r.body).customer?.id ?? JSON.parse(r.body).id,
+    ]);
+    expect(topics).toEqual([
+      ["customers/create", true, customer.id],
+      ["customers/data_request", true, customer.id],
+      ["customers/delete", true, customer.id],
+      ["customers/redact", true, customer.id],
+    ]);
+  });
+});
+
 describe("faults", () => {
   it("duplicates deliveries (same webhook id) when asked", async () => {
     emulator.setWebhookFaults({ duplicateRate: 1 });
@@ -283,5 +307,8 @@ describe.skipIf(!fixturesPresent("documented webhook samples", WEBHOOK_SAMPLES))
     expect(keys(bulkOperationFinishPayload(op))).toEqual(keys(sample("bulk_operations-finish.json")));
     expect(keys(shopPayload(store()))).toEqual(keys(sample("app-uninstalled.json")));
     expect(keys(shopRedactPayload(store()))).toEqual(keys(sample("shop-redact.json")));
+    expect(keys(customerDataRequestPayload(store(), customer, 1))).toEqual(keys(sample("customers-data_request.json")));
+    expect(keys(customerRedactPayload(store(), customer))).toEqual(keys(sample("customers-redact.json")));
+    expect(keys(customerDeletePayload(customer))).toEqual(keys(sample("customers-delete.json")));
   });
 });

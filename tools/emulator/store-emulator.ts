@@ -17,7 +17,10 @@ import type { ProductInput } from "./store/model";
 import { IdSequence, ShopStore, type CatalogEvent } from "./store/shop-store";
 import {
   bulkOperationFinishPayload,
+  customerDataRequestPayload,
+  customerDeletePayload,
   customerPayload,
+  customerRedactPayload,
   productDeletePayload,
   productPayload,
   shopPayload,
@@ -276,6 +279,28 @@ export class StoreEmulator {
         url: `${this.app.appUrl}${url}`,
         payload: shopRedactPayload(shop.store),
       });
+  }
+
+  /** A shopper asks the merchant for their data: customers/data_request (compliance topic). */
+  requestCustomerData(domain: string, customerId: number): void {
+    const shop = this.shop(domain);
+    const customer = this.requireCustomer(shop, customerId);
+    this.deliver(shop, "customers/data_request", customerDataRequestPayload(shop.store, customer, this.ids.take()));
+  }
+
+  /** The merchant deletes a customer: customers/delete now, customers/redact (compliance) as Shopify sends later. */
+  deleteCustomer(domain: string, customerId: number): void {
+    const shop = this.shop(domain);
+    const customer = this.requireCustomer(shop, customerId);
+    shop.store.customers.delete(customerId);
+    this.deliver(shop, "customers/delete", customerDeletePayload(customer));
+    this.deliver(shop, "customers/redact", customerRedactPayload(shop.store, customer));
+  }
+
+  private requireCustomer(shop: EmulatedShop, customerId: number) {
+    const customer = shop.store.customers.get(customerId);
+    if (!customer) throw new Error(`No customer ${customerId} in ${shop.store.domain}`);
+    return customer;
   }
 
   /** Issues an access token directly (for tests that call the Admin API themselves). */

@@ -190,3 +190,32 @@ export function shopPayload(shop: ShopStore): Record<string, unknown> {
 export function shopRedactPayload(shop: ShopStore): Record<string, unknown> {
   return { shop_id: 1, shop_domain: shop.domain };
 }
+
+export function customerDataRequestPayload(
+  shop: ShopStore,
+  c: EmulatedCustomer,
+  requestId: number,
+): Record<string, unknown> {
+  return {
+    shop_id: 1,
+    shop_domain: shop.domain,
+    customer: { id: c.id, email: c.email, phone: null },
+    orders_requested: [],
+    data_request: { id: requestId },
+  };
+}
+
+export function customerRedactPayload(shop: ShopStore, c: EmulatedCustomer): Record<string, unknown> {
+  return {
+    shop_id: 1,
+    shop_domain: shop.domain,
+    customer: { id: c.id, email: c.email, phone: null },
+    orders_to_redact: [],
+  };
+}
+
+export const customerDeletePayload = (c: EmulatedCustomer) => ({
+  id: c.id,
+  tax_exemptions: [],
+  admin_graphql_api_id: gid("Customer", c.id),
+});
