@@ -56,11 +56,11 @@ export const syncEngine = new SyncEngine({
   settings: syncSettingsFromEnv(env),
 });
 // Vite reloads this module in development: the previous engine's loops stop before the new one starts.
-declare global {
-  var aisleSyncEngine: { stop(): Promise<void> } | undefined;
-}
-void globalThis.aisleSyncEngine?.stop();
-globalThis.aisleSyncEngine = syncEngine;
+// (A symbol key: a plain global assigned in the server build would leak its type into typechecking.)
+const previousEngine = Symbol.for("aisle.syncEngine");
+const processGlobals = globalThis as unknown as Record<symbol, { stop(): Promise<void> } | undefined>;
+void processGlobals[previousEngine]?.stop();
+processGlobals[previousEngine] = syncEngine;
 syncEngine.start();
 
 export function healthDependencies(): HealthDependencies {

@@ -110,7 +110,7 @@ describe("webhook intake", () => {
     expect(status.pending).toBe(0);
     // The last update of product 119 was i = 999: price 20 + (999 % 50) = 69.00.
     expect((await indexed("gid://shopify/Product/119"))?.metadata).toMatchObject({ minPrice: 69, maxPrice: 69 });
-  });
+  }, 300_000);
 
   it("ends on the newest of five versions delivered in random order with stale retries", async () => {
     const id = "gid://shopify/Product/500";

@@ -4,6 +4,7 @@
 // Every step can be interrupted at any point (crash, deploy) and is taken up again by whichever
 // process next holds the run's lease; re-applying a product is a no-op, so nothing is duplicated.
 import type { ImportRun, PrismaClient } from "@prisma/client";
+import type { Product } from "../catalog/product";
 import type { Logger } from "../logger.server";
 import { ShopifyUserError, type AdminGraphql } from "../shopify/admin-graphql";
 import { assembleBulkProducts } from "../shopify/bulk-jsonl";
@@ -146,20 +147,37 @@ async function download(
   const { db } = deps;
   const malformed: MalformedEntry[] = run.malformedSample ? JSON.parse(run.malformedSample) : [];
   let { linesDone, productsDone, malformedLines } = run;
-  let sinceCheckpoint = 0;
-  const checkpoint = async () => {
-    sinceCheckpoint = 0;
-    const saved = await db.importRun.updateMany({
-      where: { id: run.id, leaseOwner: owner },
-      data: {
-        linesDone,
-        productsDone,
-        malformedLines,
-        malformedSample: JSON.stringify(malformed),
-        leaseUntil: new Date(Date.now() + leaseMs),
+  let batch: Product[] = [];
+  // One transaction per batch: the products and the resume point are written together, so a crash
+  // resumes exactly after the last committed batch (and SQLite syncs once per batch, not per row).
+  const commit = async () => {
+    const products = batch;
+    batch = [];
+    await db.$transaction(
+      async (tx) => {
+        for (const product of products) {
+          await applyProductChange(tx, run.shop, {
+            kind: "upsert",
+            product,
+            partial: false,
+            source: "import",
+            importId: run.id,
+          });
+        }
+        const saved = await tx.importRun.updateMany({
+          where: { id: run.id, leaseOwner: owner },
+          data: {
+            linesDone,
+            productsDone,
+            malformedLines,
+            malformedSample: JSON.stringify(malformed),
+            leaseUntil: new Date(Date.now() + leaseMs),
+          },
+        });
+        if (!saved.count) throw new Error("import lease lost to another worker");
       },
-    });
-    if (!saved.count) throw new Error("import lease lost to another worker");
+      { timeout: 60_000 },
+    );
   };
   // An empty catalog has no result file.
   if (run.resultUrl) {
@@ -171,19 +189,13 @@ async function download(
         log.warn({ line: event.line, reason: event.reason }, "malformed bulk export line skipped");
         continue;
       }
-      await applyProductChange(db, run.shop, {
-        kind: "upsert",
-        product: event.product,
-        partial: false,
-        source: "import",
-        importId: run.id,
-      });
+      batch.push(event.product);
       linesDone = event.linesThrough;
       productsDone++;
-      if (++sinceCheckpoint >= CHECKPOINT_EVERY) await checkpoint();
+      if (batch.length >= CHECKPOINT_EVERY) await commit();
     }
   }
-  await checkpoint();
+  await commit();
   await refetchIncomplete(deps, run, malformed);
   // Products the store no longer has (deleted while the app was away): out of the index. Ones
   // created or changed after the export started may be missing from it legitimately: kept.

@@ -149,7 +149,9 @@ export class SyncEngine {
 
   private kickImports() {
     if (!this.timers.length) return;
-    this.importPass ??= this.advanceImports().finally(() => (this.importPass = undefined));
+    this.importPass ??= this.advanceImports()
+      .catch((error: unknown) => this.deps.log.error({ err: error }, "import pass failed"))
+      .finally(() => (this.importPass = undefined));
   }
 
   reconcile(shop: string): Promise<DriftReport> {
@@ -234,7 +236,9 @@ export class SyncEngine {
       this.timers.push(
         setInterval(
           () => {
-            this.reconcilePass ??= this.reconcileDueShops().finally(() => (this.reconcilePass = undefined));
+            this.reconcilePass ??= this.reconcileDueShops()
+              .catch((error: unknown) => this.deps.log.error({ err: error }, "reconciliation pass failed"))
+              .finally(() => (this.reconcilePass = undefined));
           },
           Math.min(60_000, reconcileIntervalMs),
         ),

@@ -1,5 +1,5 @@
 // What the dashboard shows about sync, per shop, and the counters the engine keeps for it.
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import type { ProductDocument } from "../catalog/product-document";
 
 /** Attempts after which a pending product is shown as failed (it is still retried). */
@@ -35,7 +35,7 @@ export async function recordIndexWork(
   });
 }
 
-export async function recordWebhookReceived(db: PrismaClient, shop: string, at: Date) {
+export async function recordWebhookReceived(db: Prisma.TransactionClient, shop: string, at: Date) {
   await db.syncShopStats.upsert({
     where: { shop },
     create: { shop, webhooksReceived: 1, lastWebhookAt: at },

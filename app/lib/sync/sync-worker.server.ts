@@ -187,34 +187,41 @@ export class SyncWorker {
     const { db } = this.options;
     const now = new Date();
     const lags: { shop: string; lagMs: number }[] = [];
-    for (const { row, document } of plans) {
-      const indexed = document
-        ? { indexedContentHash: document.contentHash, indexedMetadataHash: document.metadataHash }
-        : { indexedContentHash: null, indexedMetadataHash: null };
-      const done = await db.productSync.updateMany({
-        where: { shop: row.shop, productId: row.productId, leaseOwner: row.leaseOwner, version: row.version },
-        data: {
-          ...indexed,
-          pending: false,
-          leaseOwner: null,
-          leaseUntil: null,
-          attempts: 0,
-          lastError: null,
-          changedAt: null,
-        },
-      });
-      if (done.count === 1) {
-        if (row.changeSource === "webhook" && row.changedAt)
-          lags.push({ shop: row.shop, lagMs: now.getTime() - row.changedAt.getTime() });
-        continue;
-      }
-      // A newer version arrived while we worked: record what is indexed, leave it pending for the next pass.
-      await db.productSync.updateMany({
-        where: { shop: row.shop, productId: row.productId, leaseOwner: row.leaseOwner },
-        data: { ...indexed, leaseOwner: null, leaseUntil: null },
-      });
-    }
-    if (lags.length) await db.syncLagSample.createMany({ data: lags });
+    // One transaction for the batch: one sync of SQLite instead of one per product.
+    await db.$transaction(
+      async (tx) => {
+        for (const { row, document } of plans) {
+          const indexed = document
+            ? { indexedContentHash: document.contentHash, indexedMetadataHash: document.metadataHash }
+            : { indexedContentHash: null, indexedMetadataHash: null };
+          const done = await tx.productSync.updateMany({
+            where: { shop: row.shop, productId: row.productId, leaseOwner: row.leaseOwner, version: row.version },
+            data: {
+              ...indexed,
+              pending: false,
+              leaseOwner: null,
+              leaseUntil: null,
+              attempts: 0,
+              lastError: null,
+              changedAt: null,
+            },
+          });
+          if (done.count === 1) {
+            if (row.changeSource === "webhook" && row.changedAt) {
+              lags.push({ shop: row.shop, lagMs: now.getTime() - row.changedAt.getTime() });
+            }
+            continue;
+          }
+          // A newer version arrived while we worked: record what is indexed, leave it pending for the next pass.
+          await tx.productSync.updateMany({
+            where: { shop: row.shop, productId: row.productId, leaseOwner: row.leaseOwner },
+            data: { ...indexed, leaseOwner: null, leaseUntil: null },
+          });
+        }
+        if (lags.length) await tx.syncLagSample.createMany({ data: lags });
+      },
+      { timeout: 60_000 },
+    );
   }
 
   private async fail(rows: ProductSync[], error: unknown, forgetIndexed = false) {

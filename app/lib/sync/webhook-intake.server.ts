@@ -21,14 +21,15 @@ export interface ProductWebhook {
 export type IntakeResult = ApplyResult | "duplicate" | "ignored";
 
 /**
- * The change is applied before the delivery is recorded: a recorded delivery always means its change
- * is in the state, and applying twice is harmless (same content → unchanged). Throws
+ * The change and the delivery record are written in one transaction: a recorded delivery always
+ * means its change is in the state; a replay finds the record and changes nothing. Throws
  * WebhookPayloadError (nothing written) when the body is not a product payload.
  */
 export async function intakeProductWebhook(
   db: PrismaClient,
   log: Logger,
   webhook: ProductWebhook,
+  attempt = 0,
 ): Promise<IntakeResult> {
   const { shop, topic, webhookId, rawBody } = webhook;
   if (!webhook.installed) {
@@ -47,21 +48,25 @@ export async function intakeProductWebhook(
           source: "webhook",
           receivedAt,
         } as const);
-  const result = await applyProductChange(db, shop, change);
   try {
-    await db.webhookDelivery.create({
-      data: {
-        webhookId,
-        shop,
-        topic,
-        resourceId: change.kind === "delete" ? change.productId : change.product.id,
-        receivedAt,
-      },
+    // One transaction: the change and its delivery record land together (and SQLite syncs once).
+    return await db.$transaction(async (tx) => {
+      const result = await applyProductChange(tx, shop, change);
+      await tx.webhookDelivery.create({
+        data: {
+          webhookId,
+          shop,
+          topic,
+          resourceId: change.kind === "delete" ? change.productId : change.product.id,
+          receivedAt,
+        },
+      });
+      await recordWebhookReceived(tx, shop, receivedAt);
+      return result;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return "duplicate";
+    // A concurrent copy of this delivery (or of this product's first row) won the race: look again.
+    if (isUniqueViolation(error) && attempt < 2) return intakeProductWebhook(db, log, webhook, attempt + 1);
     throw error;
   }
-  await recordWebhookReceived(db, shop, receivedAt);
-  return result;
 }

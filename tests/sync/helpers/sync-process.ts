@@ -1,0 +1,44 @@
+// A sync engine in its own process (what an app instance runs), for tests that kill it with
+// SIGKILL at random points. It reaches the store emulator with the shop's access token over HTTP.
+// Usage: tsx tests/sync/helpers/sync-process.ts (settings from the environment, see below).
+import { createPrismaClient } from "../../../app/lib/db/create-prisma-client.server";
+import { logger } from "../../../app/lib/logger.server";
+import { ChromaProductIndex } from "../../../app/lib/search/chroma-product-index.server";
+import { createChromaClient } from "../../../app/lib/search/chroma.server";
+import { createEmbeddings } from "../../../app/lib/search/embeddings.server";
+import type { GraphqlTransport } from "../../../app/lib/shopify/admin-graphql";
+import { SyncEngine } from "../../../app/lib/sync/sync-engine.server";
+import { parseEnv } from "../../../app/lib/config/env-schema";
+
+const { EMULATOR_URL, SHOP_TOKENS } = process.env;
+const env = parseEnv(process.env);
+const tokens = JSON.parse(SHOP_TOKENS ?? "{}") as Record<string, string>;
+const db = createPrismaClient(env.DATABASE_URL);
+
+const transportFor =
+  async (shop: string): Promise<GraphqlTransport> =>
+  async (query, variables) => {
+    const response = await fetch(`${EMULATOR_URL}/shops/${shop}/admin/api/2026-07/graphql.json`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-shopify-access-token": tokens[shop] ?? "" },
+      body: JSON.stringify({ query, variables }),
+    });
+    return response.json();
+  };
+
+const engine = new SyncEngine({
+  db,
+  log: logger,
+  index: new ChromaProductIndex({ db, chroma: createChromaClient(env), embeddings: createEmbeddings(env) }),
+  transportFor,
+  settings: {
+    workerConcurrency: env.SYNC_WORKER_CONCURRENCY,
+    batchSize: env.SYNC_BATCH_SIZE,
+    leaseMs: env.SYNC_LEASE_SECONDS * 1000,
+    pollIntervalMs: env.SYNC_POLL_INTERVAL_MS,
+    maxBackoffMs: 1000,
+    reconcileIntervalMs: 0,
+  },
+});
+engine.start();
+process.stdout.write("sync process started\n");

@@ -1,0 +1,138 @@
+// Kill the sync process (SIGKILL) at random points during a 5,000-product import, start it again,
+// repeat: the index must end up equal to the catalog, with no duplicates and nothing lost.
+// Real processes, real SQLite file shared between them, real Chroma, real local embedder, and the
+// store emulator's bulk operation.
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { inject } from "vitest";
+import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import { createChromaClient } from "../../app/lib/search/chroma.server";
+import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import { parseEnv } from "../../app/lib/config/env-schema";
+import { requestImport } from "../../app/lib/sync/catalog-import.server";
+import { freePort } from "../../tools/lib/ports";
+import { startStoreEmulator, type StoreEmulator } from "../../tools/emulator/index";
+import { createTestDatabase } from "../helpers/database";
+import { sampleCatalog } from "./helpers/emulated-shop";
+
+const SHOP = "crash-shop.myshopify.com";
+const PRODUCTS = Number(process.env.CRASH_TEST_PRODUCTS ?? 5000);
+let emulator: StoreEmulator;
+const database = createTestDatabase();
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  emulator = await startStoreEmulator({
+    app: { apiKey: "crash-tests", apiSecret: "crash-secret", appUrl: `http://127.0.0.1:${await freePort()}` },
+    webhooks: { maxAttempts: 1 },
+  });
+  emulator.createShop(SHOP);
+  emulator.seed(SHOP, sampleCatalog(PRODUCTS));
+});
+
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await emulator?.stop();
+});
+
+const env = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NODE_ENV: "test",
+  LOG_LEVEL: "silent",
+  SHOPIFY_API_KEY: "crash-tests",
+  SHOPIFY_API_SECRET: "crash-secret",
+  SHOPIFY_APP_URL: "http://127.0.0.1:9",
+  DATABASE_URL: database.url,
+  CHROMA_URL: inject("chromaUrl"),
+  EMBEDDINGS_PROVIDER: "local",
+  SYNC_WORKER_CONCURRENCY: "1",
+  SYNC_BATCH_SIZE: "64",
+  SYNC_LEASE_SECONDS: "2",
+  SYNC_POLL_INTERVAL_MS: "100",
+  EMULATOR_URL: emulator.url,
+  SHOP_TOKENS: JSON.stringify({ [SHOP]: token }),
+});
+let token = "";
+
+let childOutput = "";
+
+function startSyncProcess(): { child: ChildProcess; exited: Promise<unknown> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/sync/helpers/sync-process.ts"], {
+    env: env(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (chunk) => (childOutput += chunk));
+  child.stderr!.on("data", (chunk) => (childOutput += chunk));
+  children.add(child);
+  const exited = new Promise((resolve) => child.once("exit", resolve)).then(() => children.delete(child));
+  return { child, exited };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function importStatus() {
+  for (;;) {
+    try {
+      const run = await database.prisma.importRun.findFirst({ where: { shop: SHOP } });
+      return run?.status;
+    } catch {
+      await sleep(100); // the sync process holds the SQLite write lock for a moment
+    }
+  }
+}
+
+it("a 5,000-product import killed at random points ends with index = catalog, no duplicates", async () => {
+  emulator.shop(SHOP).installation = { scopes: ["read_products"], accessTokens: new Map(), refreshTokens: new Map() };
+  token = emulator.accessTokenFor(SHOP);
+  await database.prisma.shop.create({ data: { domain: SHOP } });
+  await requestImport(database.prisma, SHOP);
+
+  const killedDuring: string[] = [];
+  let seed = 20261124;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let life = 0; life < 8; life++) {
+    const { child, exited } = startSyncProcess();
+    await sleep(1500 + random() * 5000);
+    const status = await importStatus();
+    if (status === "completed") break;
+    child.kill("SIGKILL");
+    await exited;
+    killedDuring.push(status ?? "none");
+  }
+  startSyncProcess();
+  const deadline = Date.now() + 200_000;
+  while ((await importStatus()) !== "completed") {
+    if (Date.now() > deadline) {
+      const run = await database.prisma.importRun.findFirst({ where: { shop: SHOP } });
+      throw new Error(`import did not complete: ${JSON.stringify(run)}\n${childOutput.slice(-3000)}`);
+    }
+    await sleep(250);
+  }
+  for (const child of children) child.kill("SIGKILL");
+  console.info(`[import-crash] killed ${killedDuring.length}× during: ${killedDuring.join(", ")}`);
+  expect(killedDuring.length).toBeGreaterThan(2);
+
+  const index = new ChromaProductIndex({
+    db: database.prisma,
+    chroma: createChromaClient({ CHROMA_URL: inject("chromaUrl") }),
+    embeddings: createEmbeddings(parseEnv(env())),
+  });
+  const ids = await index.listProductIds(SHOP);
+  expect(new Set(ids).size).toBe(ids.length);
+  const catalog = [...emulator.shop(SHOP).store.products.values()]
+    .filter((p) => p.status === "active" && p.publishedAt)
+    .map((p) => `gid://shopify/Product/${p.id}`);
+  expect(catalog).toHaveLength(PRODUCTS);
+  expect([...ids].sort()).toEqual(catalog.sort());
+  expect(await index.count(SHOP)).toBe(PRODUCTS);
+  const run = await database.prisma.importRun.findFirstOrThrow({ where: { shop: SHOP } });
+  expect(run).toMatchObject({ status: "completed", total: PRODUCTS, malformedLines: 0 });
+  expect(await database.prisma.productSync.count({ where: { shop: SHOP, pending: true } })).toBe(0);
+  // Every product's indexed text is the one its current data gives (nothing half-written).
+  const state = await database.prisma.searchIndex.findUniqueOrThrow({ where: { shop: SHOP } });
+  const stored = await index.readAll(state.activeCollection);
+  const titles = new Map(
+    [...emulator.shop(SHOP).store.products.values()].map((p) => [`gid://shopify/Product/${p.id}`, p.title]),
+  );
+  expect(stored.every((p) => p.text.startsWith(titles.get(p.id)!))).toBe(true);
+}, 420_000);
