@@ -18,6 +18,7 @@ import {
   shopPayload,
   shopRedactPayload,
 } from "../../tools/emulator/webhooks/payloads";
+import { orderPayload } from "../../tools/emulator/webhooks/order-payload";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
 import { fixturesPresent, WEBHOOK_SAMPLES } from "./fixtures";
 
@@ -220,6 +221,51 @@ describe("customer compliance topics", () => {
   });
 });
 
+describe("orders", () => {
+  it("places an order (stock checked first), then fulfils it: orders/create and orders/updated", async () => {
+    const product = newProduct("Order Me");
+    const variantId = product.variants[0].id;
+    const customer = store().createCustomer({ firstName: "Ola", lastName: "Nordmann", email: "ola@example.test" });
+    expect(() =>
+      emulator.placeOrder(SHOP, {
+        customerId: customer.id,
+        lines: [
+          { variantId, quantity: 3 },
+          { variantId, quantity: 2 },
+        ],
+      }),
+    ).toThrow(/only 4 in stock/);
+    expect(store().findVariant(variantId)!.inventoryQuantity).toBe(4);
+    const order = emulator.placeOrder(SHOP, { customerId: customer.id, lines: [{ variantId, quantity: 3 }] });
+    emulator.fulfillOrder(SHOP, order.id, { company: "Posten", url: "https://tracking.example/1" });
+    await emulator.webhooks.idle();
+    const byTopic = (topic: string) =>
+      received.filter((r) => r.headers["x-shopify-topic"] === topic).map((r) => JSON.parse(r.body));
+    expect(byTopic("products/update").at(-1).variants[0].inventory_quantity).toBe(1);
+    expect(byTopic("customers/update")).toHaveLength(1);
+    const [created] = byTopic("orders/create");
+    expect(created).toMatchObject({
+      name: "#1001",
+      financial_status: "paid",
+      customer: { id: customer.id },
+      total_price: "15.00",
+    });
+    expect(created.line_items[0]).toMatchObject({
+      product_id: product.id,
+      variant_id: variantId,
+      quantity: 3,
+      price: "5.00",
+    });
+    const [updated] = byTopic("orders/updated");
+    expect(updated.fulfillments[0]).toMatchObject({
+      status: "success",
+      tracking_company: "Posten",
+      tracking_url: "https://tracking.example/1",
+    });
+    expect(received.every((r) => r.valid)).toBe(true);
+  });
+});
+
 describe("faults", () => {
   it("duplicates deliveries (same webhook id) when asked", async () => {
     emulator.setWebhookFaults({ duplicateRate: 1 });
@@ -284,6 +330,15 @@ describe.skipIf(!fixturesPresent("documented webhook samples", WEBHOOK_SAMPLES))
       expect(keys((payload.variant_gids as Record<string, unknown>[])[0])).toEqual(keys(documented.variant_gids[0]));
     }
     expect(keys({ id: 1 })).toEqual(keys(sample("products-delete.json")));
+  });
+
+  it("orders/create: the documented keys, in order, for the order and its line items", () => {
+    const product = newProduct("Keyed Order");
+    const order = emulator.placeOrder(SHOP, { lines: [{ variantId: product.variants[0].id, quantity: 1 }] });
+    const payload = orderPayload(store(), order, undefined);
+    const documented = sample("orders-create.json");
+    expect(keys(payload)).toEqual(keys(documented));
+    expect(keys(payload.line_items[0])).toEqual(keys(documented.line_items[0]));
   });
 
   it("customers, bulk_operations/finish, app/uninstalled, shop/redact: the documented keys", () => {

@@ -152,6 +152,59 @@ export function mountControlApi(app: Express, emulator: StoreEmulator): void {
     "/shops/:shop/bulk-edit",
     handle((req) => ({ updated: emulator.bulkEdit(String(req.params.shop), bulkEditInput.parse(req.body)) })),
   );
+  api.post(
+    "/shops/:shop/customers",
+    handle((req) =>
+      shopOf(req).store.createCustomer(
+        z
+          .object({
+            firstName: z.string(),
+            lastName: z.string(),
+            email: z.string().email(),
+            tags: z.array(z.string()).optional(),
+          })
+          .parse(req.body),
+      ),
+    ),
+  );
+  api.delete(
+    "/shops/:shop/customers/:id",
+    handle((req) => void emulator.deleteCustomer(String(req.params.shop), id(req))),
+  );
+  api.post(
+    "/shops/:shop/customers/:id/data-request",
+    handle((req) => void emulator.requestCustomerData(String(req.params.shop), id(req))),
+  );
+  api.post(
+    "/shops/:shop/orders",
+    handle((req) =>
+      emulator.placeOrder(
+        String(req.params.shop),
+        z
+          .object({
+            customerId: z.number().int().optional(),
+            lines: z.array(z.object({ variantId: z.number().int(), quantity: z.number().int().positive() })).min(1),
+          })
+          .parse(req.body),
+      ),
+    ),
+  );
+  api.post(
+    "/shops/:shop/orders/:id/fulfill",
+    handle((req) =>
+      emulator.fulfillOrder(
+        String(req.params.shop),
+        id(req),
+        z
+          .object({
+            company: z.string().optional(),
+            url: z.string().url().optional(),
+            shipmentStatus: z.string().optional(),
+          })
+          .parse(req.body ?? {}),
+      ),
+    ),
+  );
   api.put(
     "/webhook-faults",
     handle((req) => {

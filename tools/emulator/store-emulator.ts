@@ -27,6 +27,7 @@ import {
   shopRedactPayload,
 } from "./webhooks/payloads";
 import { WebhookDelivery, type WebhookFaults } from "./webhooks/delivery";
+import { orderPayload, type EmulatedOrder } from "./webhooks/order-payload";
 import { mountDemoImages } from "./catalog/demo-images";
 import { mountControlApi, type bulkEditInput } from "./control-api";
 import type { z } from "zod";
@@ -64,6 +65,7 @@ export interface EmulatedShop {
   bucket: CostBucket;
   bulk: BulkOperations;
   installation: Installation | null;
+  orders: EmulatedOrder[];
   storefront?: Promise<RunningStorefront>;
 }
 
@@ -154,7 +156,12 @@ export class StoreEmulator {
       options.currency ?? "USD",
       this.ids,
     );
-    const shop: EmulatedShop = { store, bucket: new CostBucket(), installation: null } as EmulatedShop;
+    const shop: EmulatedShop = {
+      store,
+      bucket: new CostBucket(),
+      installation: null,
+      orders: [],
+    } as unknown as EmulatedShop;
     shop.bulk = new BulkOperations(adminSchema(), this.dataDir, () => this.ids.take(), {
       executeWindow: (document, start, end) => executeBulkWindow(document, bulkContext, start, end),
       finished: (op) => this.deliver(shop, "bulk_operations/finish", bulkOperationFinishPayload(op)),
@@ -279,6 +286,90 @@ export class StoreEmulator {
         url: `${this.app.appUrl}${url}`,
         payload: shopRedactPayload(shop.store),
       });
+  }
+
+  /**
+   * A checkout: an order for `lines` (optionally by a customer). Stock is checked for every line before
+   * anything changes; then inventory drops (products/update), the customer's order count grows
+   * (customers/update) and orders/create is sent.
+   */
+  placeOrder(
+    domain: string,
+    input: { customerId?: number; lines: { variantId: number; quantity: number }[] },
+  ): EmulatedOrder {
+    const shop = this.shop(domain);
+    const { store } = shop;
+    const customer = input.customerId === undefined ? undefined : this.requireCustomer(shop, input.customerId);
+    if (!input.lines.length) throw new Error("An order needs at least one line");
+    const wanted = new Map<number, number>();
+    for (const line of input.lines) wanted.set(line.variantId, (wanted.get(line.variantId) ?? 0) + line.quantity);
+    const lines = input.lines.map(({ variantId, quantity }) => {
+      const variant = store.findVariant(variantId);
+      if (!variant) throw new Error(`No variant ${variantId} in ${domain}`);
+      if (!Number.isInteger(quantity) || quantity < 1) throw new Error("quantity must be a positive integer");
+      const tracked = variant.inventoryManagement === "shopify" && variant.inventoryPolicy === "deny";
+      if (tracked && variant.inventoryQuantity < wanted.get(variantId)!)
+        throw new Error(`Variant ${variantId} has only ${variant.inventoryQuantity} in stock`);
+      const product = store.products.get(variant.productId)!;
+      const defaultOnly = product.options.length === 1 && product.options[0].name === "Title";
+      return {
+        id: this.ids.take(),
+        variantId,
+        productId: product.id,
+        title: product.title,
+        variantTitle: defaultOnly ? null : variant.title,
+        sku: variant.sku,
+        vendor: product.vendor,
+        price: variant.price,
+        quantity,
+        grams: variant.grams,
+      };
+    });
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const order: EmulatedOrder = {
+      id: this.ids.take(),
+      number: 1001 + shop.orders.length,
+      token: randomBytes(16).toString("hex"),
+      customerId: customer?.id ?? null,
+      email: customer?.email ?? null,
+      createdAt: now,
+      updatedAt: now,
+      lines,
+      fulfillments: [],
+    };
+    for (const line of lines) store.sell(line.variantId, line.quantity);
+    shop.orders.push(order);
+    if (customer) {
+      customer.numberOfOrders++;
+      customer.updatedAt = now;
+      this.deliver(shop, "customers/update", customerPayload(customer, store.currency));
+    }
+    this.deliver(shop, "orders/create", orderPayload(store, order, customer));
+    return order;
+  }
+
+  /** Ships an order: orders/updated with a fulfillment and its tracking. */
+  fulfillOrder(
+    domain: string,
+    orderId: number,
+    tracking: { company?: string; url?: string; shipmentStatus?: string } = {},
+  ): EmulatedOrder {
+    const shop = this.shop(domain);
+    const order = shop.orders.find((candidate) => candidate.id === orderId);
+    if (!order) throw new Error(`No order ${orderId} in ${domain}`);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    order.fulfillments.push({
+      id: this.ids.take(),
+      status: "success",
+      shipmentStatus: tracking.shipmentStatus ?? "in_transit",
+      trackingCompany: tracking.company ?? null,
+      trackingUrl: tracking.url ?? null,
+      createdAt: now,
+    });
+    order.updatedAt = now;
+    const customer = order.customerId === null ? undefined : shop.store.customers.get(order.customerId);
+    this.deliver(shop, "orders/updated", orderPayload(shop.store, order, customer));
+    return order;
   }
 
   /** A shopper asks the merchant for their data: customers/data_request (compliance topic). */
