@@ -237,15 +237,20 @@ describe("failures and rendering safety", () => {
     expect(conversation?.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
   });
 
-  it("stores the replacement text when the engine swaps an answer mid-stream (guardrail)", async () => {
+  it("stores what the shopper ends up seeing when the engine swaps an answer mid-stream (guardrail)", async () => {
     // A reply naming a price no product has trips the engine's output guard.
     ctx.llm.script("The Stormline Waterproof Hiking Jacket [1] costs only £3.00 today.");
     const events = await readSse(await turn({ message: "waterproof jacket", visitorId: VISITOR }));
-    const replaced = events.find((e) => e.event === "replace");
-    expect(replaced).toBeDefined();
+    // What the widget shows: the deltas, restarted by each "replace".
+    const shown = events.reduce(
+      (text, e) =>
+        e.event === "replace" ? String(e.data.text) : e.event === "text" ? text + String(e.data.delta) : text,
+      "",
+    );
+    expect(shown).not.toContain("£3.00");
+    expect(shown).toContain("Stormline Waterproof Hiking Jacket");
     const conversation = await customers.getConversation(SHOP, events[0].data.id as string);
-    expect(conversation?.messages[1].text).toBe(replaced?.data.text);
-    expect(conversation?.messages[1].text).not.toContain("£3.00");
+    expect(conversation?.messages[1].text).toBe(shown);
   });
 
   it("passes an injection the model obeyed on as the engine's safe replacement, never the link", async () => {

@@ -141,7 +141,7 @@ describe("the chat widget in Chromium", () => {
     ]);
     await expect.poll(async () => prisma.conversationCartEvent.count(), POLL).toBe(1);
     expect(ctx.calls).toHaveLength(1); // no model round trip for the cart
-    await page.screenshot({ path: path.join(SCREENSHOTS, "widget-desktop.png") });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "widget-harness-desktop.png") });
   });
 
   it("answers a follow-up in the same conversation", async () => {
@@ -255,7 +255,7 @@ describe("keyboard and phone", () => {
     await expect
       .poll(() => assistantMessages(page).last().textContent(), POLL)
       .toContain("Trailrunner 3 Running Shoes");
-    await page.screenshot({ path: path.join(SCREENSHOTS, "widget-phone.png") });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "widget-harness-phone.png") });
     await page.getByRole("button", { name: "Close the shopping assistant" }).first().tap();
     await expect.poll(() => panel(page).isVisible(), POLL).toBe(false);
     await context.close();

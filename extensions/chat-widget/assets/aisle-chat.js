@@ -414,7 +414,7 @@
     document.dispatchEvent(new CustomEvent("aisle:cart-updated", { detail: { cart: cart, itemCount: count } }));
     document.dispatchEvent(new CustomEvent("cart:refresh", { bubbles: true }));
     if (count !== null) {
-      var badges = document.querySelectorAll("[data-cart-count]");
+      var badges = document.querySelectorAll("[data-cart-count], #cart-count, #CartCount, .cart-count");
       Array.prototype.forEach.call(badges, function (badge) {
         badge.textContent = String(count);
       });
