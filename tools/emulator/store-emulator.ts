@@ -115,8 +115,9 @@ export class StoreEmulator {
     mountDemoImages(app);
     mountControlApi(app, this);
     app.use((req, res) => res.status(404).json({ errors: "Not Found" }));
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       this.server = app.listen(this.options.port ?? 0, "127.0.0.1", () => resolve());
+      this.server.once("error", (error) => reject(new Error(`The store emulator cannot listen: ${error.message}`)));
     });
     const address = this.server!.address();
     this.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

@@ -41,6 +41,8 @@ export async function startAppFrameProxy(options: {
     const headers: IncomingHttpHeaders = {};
     for (const [key, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(key)) headers[key] = value;
     headers.host = app.host;
+    // As any reverse proxy: the browser's host, so Remix's CSRF check (Origin vs host) accepts actions.
+    headers["x-forwarded-host"] = req.headers.host;
     const upstream = http.request(
       { hostname: app.hostname, port: app.port, path: req.url, method: req.method, headers },
       (answer) => {
