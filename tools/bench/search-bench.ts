@@ -5,22 +5,14 @@
 // through the real ChromaProductIndex: embedding 100k texts with USE-lite takes hours on 2 cores,
 // and HNSW search cost depends on count and dimension, not on what the vectors mean. Queries are
 // embedded by the real local model inside the timed section. Results: docs/benchmarks.md.
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
-import { parseEnv } from "../../app/lib/config/env-schema";
-import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
-import { createChromaClient } from "../../app/lib/search/chroma.server";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
 import { createEmbeddings } from "../../app/lib/search/embeddings.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
-import { startChroma } from "../chroma/chroma-process";
 import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
-import { migrateDatabase } from "../lib/database";
-import { freePort } from "../lib/ports";
+import { withSearchStack } from "../eval/search-stack";
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const SIZES = sizes.length ? sizes : [10_000, 100_000];
@@ -73,76 +65,67 @@ class BenchEmbeddings extends Embeddings {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-bench-"));
-const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
-try {
-  const databaseUrl = `file:${path.join(workDir, "bench.sqlite")}`;
-  await migrateDatabase(databaseUrl);
-  const env = parseEnv({
-    SHOPIFY_API_KEY: "bench",
-    SHOPIFY_API_SECRET: "bench",
-    SHOPIFY_APP_URL: "https://aisle.example.com",
-    CHROMA_URL: chroma.url,
-    DATABASE_URL: databaseUrl,
-    EMBEDDINGS_PROVIDER: "local",
-  });
-  const local = createEmbeddings(env);
-  const embeddings = { descriptor: local.descriptor, embeddings: new BenchEmbeddings(local.embeddings) };
-  const db = createPrismaClient(databaseUrl);
-  const index = new ChromaProductIndex({ db, chroma: createChromaClient(env), embeddings, batchSize: 1000 });
-  console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model}), Chroma server 1.0.0`);
-  console.log(
-    "| products | index write (Chroma) | cold snapshot load | heap after load | hybrid p50 | p95 | p99 | cached p50 |",
-  );
-  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+await withSearchStack(
+  {
+    env: { EMBEDDINGS_PROVIDER: "local" },
+    embeddings: (env) => {
+      const local = createEmbeddings(env);
+      return { descriptor: local.descriptor, embeddings: new BenchEmbeddings(local.embeddings) };
+    },
+    batchSize: 1000,
+  },
+  async ({ index }) => {
+    console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model}), Chroma server 1.0.0`);
+    console.log(
+      "| products | index write (Chroma) | cold snapshot load | heap after load | hybrid p50 | p95 | p99 | cached p50 |",
+    );
+    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 
-  for (const size of SIZES) {
-    const shop = `bench-${size}.myshopify.com`;
-    let written = 0;
-    const started = Date.now();
-    const generated = demoProducts(size);
-    for (let i = 0; i < generated.length; i += 1000) {
-      const documents = generated.slice(i, i + 1000).map((p, j) => buildProductDocument(toProduct(p, i + j)));
-      await index.upsert(shop, documents);
-      written += documents.length;
-      process.stderr.write(`\r${size}: written ${written}`);
-    }
-    const writeSeconds = (Date.now() - started) / 1000;
-    process.stderr.write("\n");
+    for (const size of SIZES) {
+      const shop = `bench-${size}.myshopify.com`;
+      let written = 0;
+      const started = Date.now();
+      const generated = demoProducts(size);
+      for (let i = 0; i < generated.length; i += 1000) {
+        const documents = generated.slice(i, i + 1000).map((p, j) => buildProductDocument(toProduct(p, i + j)));
+        await index.upsert(shop, documents);
+        written += documents.length;
+        process.stderr.write(`\r${size}: written ${written}`);
+      }
+      const writeSeconds = (Date.now() - started) / 1000;
+      process.stderr.write("\n");
 
-    const search = new ProductSearch({ index, cacheSize: 0 });
-    const loadStarted = Date.now();
-    await search.search({ shop, query: "warm up", limit: 10 }); // loads the snapshot (lexical index)
-    const loadSeconds = (Date.now() - loadStarted) / 1000;
-    global.gc?.();
-    const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
-    for (const query of QUERIES) await search.search({ shop, query, limit: 10 }); // warm-up
+      const search = new ProductSearch({ index, cacheSize: 0 });
+      const loadStarted = Date.now();
+      await search.search({ shop, query: "warm up", limit: 10 }); // loads the snapshot (lexical index)
+      const loadSeconds = (Date.now() - loadStarted) / 1000;
+      global.gc?.();
+      const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+      for (const query of QUERIES) await search.search({ shop, query, limit: 10 }); // warm-up
 
-    const timings: number[] = [];
-    for (let round = 0; round < QUERY_ROUNDS; round++) {
+      const timings: number[] = [];
+      for (let round = 0; round < QUERY_ROUNDS; round++) {
+        for (const query of QUERIES) {
+          const t = performance.now();
+          await search.search({ shop, query, limit: 10 });
+          timings.push(performance.now() - t);
+        }
+      }
+      timings.sort((a, b) => a - b);
+      const cached = new ProductSearch({ index, cacheSize: 200 });
+      for (const query of QUERIES) await cached.search({ shop, query, limit: 10 });
+      const cachedTimings: number[] = [];
       for (const query of QUERIES) {
         const t = performance.now();
-        await search.search({ shop, query, limit: 10 });
-        timings.push(performance.now() - t);
+        await cached.search({ shop, query, limit: 10 });
+        cachedTimings.push(performance.now() - t);
       }
+      cachedTimings.sort((a, b) => a - b);
+      const ms = (n: number) => `${n.toFixed(1)} ms`;
+      console.log(
+        `| ${size.toLocaleString("en")} | ${writeSeconds.toFixed(0)} s | ${loadSeconds.toFixed(1)} s | ${heapMb.toFixed(0)} MB | ${ms(percentile(timings, 50))} | ${ms(percentile(timings, 95))} | ${ms(percentile(timings, 99))} | ${ms(percentile(cachedTimings, 50))} |`,
+      );
+      await index.dropShop(shop);
     }
-    timings.sort((a, b) => a - b);
-    const cached = new ProductSearch({ index, cacheSize: 200 });
-    for (const query of QUERIES) await cached.search({ shop, query, limit: 10 });
-    const cachedTimings: number[] = [];
-    for (const query of QUERIES) {
-      const t = performance.now();
-      await cached.search({ shop, query, limit: 10 });
-      cachedTimings.push(performance.now() - t);
-    }
-    cachedTimings.sort((a, b) => a - b);
-    const ms = (n: number) => `${n.toFixed(1)} ms`;
-    console.log(
-      `| ${size.toLocaleString("en")} | ${writeSeconds.toFixed(0)} s | ${loadSeconds.toFixed(1)} s | ${heapMb.toFixed(0)} MB | ${ms(percentile(timings, 50))} | ${ms(percentile(timings, 95))} | ${ms(percentile(timings, 99))} | ${ms(percentile(cachedTimings, 50))} |`,
-    );
-    await index.dropShop(shop);
-  }
-} finally {
-  await chroma.stop();
-  rmSync(workDir, { recursive: true, force: true });
-}
+  },
+);

@@ -2,23 +2,14 @@
 // (recall@10, nDCG@10, MRR) on the demo catalog's labelled queries and on WANDS when present.
 // Uses the real stack: a temporary Chroma server and SQLite registry, the configured embedder
 // (local USE-lite unless EMBEDDINGS_* say otherwise). Results: docs/evaluation.md.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import type { Product } from "../../app/lib/catalog/product";
-import { parseEnv } from "../../app/lib/config/env-schema";
-import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
-import { createChromaClient } from "../../app/lib/search/chroma.server";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
-import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import type { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
 import { ProductSearch, type RetrievalMode } from "../../app/lib/search/product-search.server";
-import { startChroma } from "../chroma/chroma-process";
-import { migrateDatabase } from "../lib/database";
-import { freePort } from "../lib/ports";
 import { demoCatalog } from "./demo-catalog-products";
 import { demoQuerySet } from "./demo-queries";
 import { meanScores, ndcgAt, recallAt, reciprocalRank, type Judgements, type Scores } from "./metrics";
+import { withSearchStack } from "./search-stack";
 import { wandsAvailable, wandsProducts, wandsQuerySet } from "./wands";
 
 const K = 10;
@@ -98,28 +89,9 @@ async function evaluate(
   return rows;
 }
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-eval-"));
-const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
-try {
-  const databaseUrl = `file:${path.join(workDir, "eval.sqlite")}`;
-  await migrateDatabase(databaseUrl);
-  const env = parseEnv({
-    SHOPIFY_API_KEY: "eval",
-    SHOPIFY_API_SECRET: "eval",
-    SHOPIFY_APP_URL: "https://aisle.example.com",
-    ...process.env,
-    CHROMA_URL: chroma.url,
-    DATABASE_URL: databaseUrl,
-  });
-  const embeddings = createEmbeddings(env);
+await withSearchStack({ env: process.env }, async ({ index, embeddings }) => {
   console.log(`Embeddings: ${embeddings.descriptor.provider} ${embeddings.descriptor.model}; k = ${K}`);
-  const index = new ChromaProductIndex({
-    db: createPrismaClient(databaseUrl),
-    chroma: createChromaClient(env),
-    embeddings,
-  });
   const search = new ProductSearch({ index, cacheSize: 0 });
-
   const demo = demoCatalog();
   await evaluate("Demo catalog", search, index, demo, demoQuerySet(demo));
   if (wandsAvailable()) {
@@ -127,7 +99,4 @@ try {
   } else {
     console.log("\nWANDS skipped: ../shared/data/wands-eval is not present.");
   }
-} finally {
-  await chroma.stop();
-  rmSync(workDir, { recursive: true, force: true });
-}
+});

@@ -1,40 +1,13 @@
 // `npx tsx tools/eval/tune.ts`: fusion weights and RRF k explored on the demo catalog's query set
 // only (WANDS stays held out). Prints nDCG@10 per setting; docs/evaluation.md records the choice.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
-import { parseEnv } from "../../app/lib/config/env-schema";
-import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
-import { createChromaClient } from "../../app/lib/search/chroma.server";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
-import { createEmbeddings } from "../../app/lib/search/embeddings.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
-import { startChroma } from "../chroma/chroma-process";
-import { migrateDatabase } from "../lib/database";
-import { freePort } from "../lib/ports";
 import { demoCatalog } from "./demo-catalog-products";
 import { demoQuerySet } from "./demo-queries";
 import { meanScores, ndcgAt, recallAt, reciprocalRank } from "./metrics";
+import { withSearchStack } from "./search-stack";
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-tune-"));
-const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
-try {
-  const url = `file:${path.join(workDir, "tune.sqlite")}`;
-  await migrateDatabase(url);
-  const env = parseEnv({
-    SHOPIFY_API_KEY: "t",
-    SHOPIFY_API_SECRET: "t",
-    SHOPIFY_APP_URL: "https://a.example.com",
-    CHROMA_URL: chroma.url,
-    DATABASE_URL: url,
-    EMBEDDINGS_PROVIDER: "local",
-  });
-  const index = new ChromaProductIndex({
-    db: createPrismaClient(url),
-    chroma: createChromaClient(env),
-    embeddings: createEmbeddings(env),
-  });
+await withSearchStack({ env: { EMBEDDINGS_PROVIDER: "local" } }, async ({ index }) => {
   const products = demoCatalog();
   const shop = "tune.myshopify.com";
   await index.upsert(
@@ -64,7 +37,4 @@ try {
       }
     }
   }
-} finally {
-  await chroma.stop();
-  rmSync(workDir, { recursive: true, force: true });
-}
+});

@@ -113,17 +113,12 @@ export class AnswerEngine {
       return;
     }
 
-    const fallback = () => retrievalAnswer(products, relaxed, request.currency);
-    const retrievalOnly = function* (reason: FallbackReason): Generator<ChatEvent> {
-      const text = fallback();
-      yield { type: "text", delta: text };
-      yield {
-        type: "done",
-        source: "retrieval",
-        fallbackReason: reason,
-        citations: products.map((p) => p.ref).slice(0, 5),
-        text,
-      };
+    /** The templated answer; `replacing` when model text was already shown. */
+    const retrievalOnly = function* (reason: FallbackReason, replacing = false): Generator<ChatEvent> {
+      const text = retrievalAnswer(products, relaxed, request.currency);
+      yield replacing ? { type: "replace", text } : { type: "text", delta: text };
+      const citations = products.map((p) => p.ref).slice(0, 5);
+      yield { type: "done", source: "retrieval", fallbackReason: reason, citations, text };
     };
     if (!this.chatModel) {
       yield* retrievalOnly("no_llm");
@@ -194,16 +189,7 @@ export class AnswerEngine {
     }
     if (!failure && !guard.text.trim()) failure = "llm_error";
     if (failure) {
-      const text = fallback();
-      if (guard.text) yield { type: "replace", text };
-      else yield { type: "text", delta: text };
-      yield {
-        type: "done",
-        source: "retrieval",
-        fallbackReason: failure,
-        citations: products.map((p) => p.ref).slice(0, 5),
-        text,
-      };
+      yield* retrievalOnly(failure, Boolean(guard.text));
       return;
     }
     yield { type: "done", source: "llm", citations: guard.citations, text: guard.text, usage };
