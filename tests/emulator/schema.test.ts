@@ -66,6 +66,25 @@ describe.skipIf(!hasRealSdl)("schema subset", () => {
   });
 });
 
+describe("documents the app sends", () => {
+  it("are all served by the emulator (every exported document of app/lib/shopify/product-queries.ts)", async () => {
+    const queries: Record<string, unknown> = await import("../../app/lib/shopify/product-queries");
+    const documents: [string, string][] = [];
+    for (const [name, value] of Object.entries(queries)) {
+      const text =
+        typeof value === "string" ? value : typeof value === "function" && value.length === 0 ? value() : undefined;
+      if (typeof text === "string" && /^\s*(#graphql\s*)?(query|mutation|\{)/.test(text)) documents.push([name, text]);
+    }
+    const withMetafields = queries.productsBulkQuery as ((keys: string[]) => string) | undefined;
+    if (withMetafields) documents.push(["productsBulkQuery(metafields)", withMetafields(["custom.material"])]);
+    console.info(`[schema] ${documents.length} sync documents checked against the emulator`);
+    expect(documents.length).toBeGreaterThan(0);
+    for (const [name, text] of documents) {
+      expect(validate(adminSchema(), parse(text)).map((error) => `${name}: ${error.message}`)).toEqual([]);
+    }
+  });
+});
+
 describe.skipIf(!fixturesPresent("captured conformance responses", CONFORMANCE))("query cost", () => {
   it("matches Shopify's requestedQueryCost for every captured query the emulator can serve", () => {
     const schema = adminSchema();
