@@ -200,6 +200,33 @@ describe("delivery", () => {
   });
 });
 
+describe("bulk_operations/finish", () => {
+  it("is sent when a bulk operation completes", async () => {
+    newProduct("Bulk Finish");
+    await emulator.webhooks.idle();
+    received = [];
+    const response = await fetch(`${emulator.url}/shops/${SHOP}/admin/api/2026-07/graphql.json`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": emulator.accessTokenFor(SHOP) },
+      body: JSON.stringify({
+        query: `mutation { bulkOperationRunQuery(query: "{ products { edges { node { id } } } }") { bulkOperation { id } } }`,
+      }),
+    });
+    const id = (await response.json()).data.bulkOperationRunQuery.bulkOperation.id;
+    for (let i = 0; i < 100 && !received.length; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await emulator.webhooks.idle();
+    expect(received).toHaveLength(1);
+    expect(received[0].headers["x-shopify-topic"]).toBe("bulk_operations/finish");
+    expect(received[0].valid).toBe(true);
+    expect(JSON.parse(received[0].body)).toMatchObject({
+      admin_graphql_api_id: id,
+      status: "completed",
+      type: "query",
+      error_code: null,
+    });
+  });
+});
+
 describe("customer compliance topics", () => {
   it("sends customers/data_request, and customers/delete + customers/redact when a customer is deleted", async () => {
     const customer = store().createCustomer({ firstName: "Rosa", lastName: "Parks", email: "rosa@example.test" });
