@@ -184,6 +184,30 @@ test("on a phone the chat takes the whole screen", async ({ browser }) => {
   await context.close();
 });
 
+test("a logged-in customer gets their own conversation, which is not shown after logging out", async ({ page }) => {
+  const storefront = env("AISLE_E2E_STOREFRONT_URL");
+  await page.goto(storefront);
+  await launcher(page).click();
+  await ask(page, "Hello as a guest");
+  await page.goto(`${storefront}/account/login`);
+  await page
+    .getByRole("button", { name: /^Log in as / })
+    .first()
+    .click();
+  await expect(page.getByText(/^Hi, /)).toBeVisible();
+  const config = JSON.parse((await page.locator("#aisle-chat-config").textContent()) ?? "{}");
+  expect(config.customerLoggedIn).toBe(true);
+  expect(config.customerId).toMatch(/^\d+$/);
+  if (!(await panel(page).isVisible())) await launcher(page).click();
+  await expect(page.locator(".aisle-message--user")).toHaveCount(0); // the guest chat stays with the guest
+  await ask(page, "Hello as a customer");
+  await expect(page.locator(".aisle-message--user")).toHaveCount(1);
+  await page.goto(`${storefront}/account/logout`);
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  if (!(await panel(page).isVisible())) await launcher(page).click();
+  await expect(page.locator(".aisle-message--user .aisle-message__text")).toHaveText(["Hello as a guest"]);
+});
+
 test("the rate limit answers 429 and the widget says so politely", async ({ page }) => {
   await page.goto(env("AISLE_E2E_STOREFRONT_URL"));
   await launcher(page).click();
@@ -191,7 +215,7 @@ test("the rate limit answers 429 and the widget says so politely", async ({ page
   // Spend this visitor's allowance (CHAT_VISITOR_MESSAGES_PER_WINDOW, 12 by default) the way a
   // script would: straight at the proxy with the widget's visitor id.
   const statuses = await page.evaluate(async () => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith("aisle-chat:v1:"));
+    const key = Object.keys(localStorage).find((k) => k.startsWith("aisle-chat:v1:") && k.endsWith(":guest"));
     const visitorId = JSON.parse(localStorage.getItem(key ?? "") ?? "{}").visitorId;
     const seen: number[] = [];
     for (let i = 0; i < 14; i++) {

@@ -16,7 +16,13 @@
   }
   var S = config.strings || {};
   var PROXY = config.proxyPath || "/apps/aisle";
-  var STORE_KEY = "aisle-chat:v1:" + (config.shop || location.host);
+  // One saved conversation per shopper identity: after logging out (a shared computer), the customer's
+  // chat is not shown to whoever uses the browser next, and the server would not continue it anyway.
+  var STORE_KEY =
+    "aisle-chat:v1:" +
+    (config.shop || location.host) +
+    ":" +
+    (config.customerId ? "customer-" + config.customerId : "guest");
   var MAX_KEPT_MESSAGES = 40;
 
   // ---- state kept across navigation and reloads ---------------------------------------------
