@@ -4,7 +4,7 @@ import path from "node:path";
 import { Severity, themeCheckRun } from "@shopify/theme-check-node";
 
 const root = path.resolve(process.argv[2] ?? "extensions/chat-widget");
-const { offenses, theme } = await themeCheckRun(root, path.join(root, ".theme-check.yml"), () => {});
+const { offenses, theme } = await themeCheckRun(root, path.resolve("tools/theme-check.yml"), () => {});
 const label = { [Severity.ERROR]: "error", [Severity.WARNING]: "warning", [Severity.INFO]: "info" };
 for (const offense of offenses) {
   const file = path.relative(process.cwd(), new URL(offense.uri).pathname);

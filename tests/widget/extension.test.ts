@@ -10,7 +10,7 @@ const EXTENSION = path.resolve("extensions/chat-widget");
 
 describe("extensions/chat-widget", () => {
   it("passes Shopify's theme-check for theme app extensions", async () => {
-    const { offenses, theme } = await themeCheckRun(EXTENSION, path.join(EXTENSION, ".theme-check.yml"), () => {});
+    const { offenses, theme } = await themeCheckRun(EXTENSION, path.resolve("tools/theme-check.yml"), () => {});
     expect(theme.map((file) => path.basename(file.uri))).toContain("chat-widget.liquid");
     expect(offenses.filter((offense) => offense.severity !== Severity.INFO)).toEqual([]);
   });
