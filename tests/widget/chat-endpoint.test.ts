@@ -195,6 +195,21 @@ describe("rate limits (429 + Retry-After)", () => {
   });
 });
 
+describe("pruning", () => {
+  it("deletes rate windows older than a day and budget rows older than a week, and keeps current ones", async () => {
+    await deps.limits.admitMessage(SHOP, VISITOR);
+    await deps.limits.recordTokens(SHOP, 10);
+    clock = new Date("2026-11-26T10:00:05Z");
+    await deps.limits.admitMessage(SHOP, VISITOR);
+    expect(await deps.limits.prune()).toBe(2); // yesterday's visitor and shop windows
+    expect(await prisma.chatRateWindow.count()).toBe(2);
+    expect(await prisma.chatTokenUsage.count()).toBe(1);
+    clock = new Date("2026-12-05T10:00:05Z");
+    await deps.limits.prune();
+    expect(await prisma.chatTokenUsage.count()).toBe(0);
+  });
+});
+
 describe("daily token budget", () => {
   it("answers retrieval-only once the shop's tokens for the day are spent, and again the next day", async () => {
     deps.limits = limits({ dailyTokenBudget: 1 });
