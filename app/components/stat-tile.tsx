@@ -7,9 +7,11 @@ export function StatTile({ label, value, help }: { label: string; value: string;
         <Text as="h3" variant="bodySm" tone="subdued">
           {label}
         </Text>
-        <Text as="p" variant="headingLg" data-stat={label}>
-          {value}
-        </Text>
+        <span data-stat={label}>
+          <Text as="span" variant="headingLg">
+            {value}
+          </Text>
+        </span>
         {help && (
           <Text as="p" variant="bodySm" tone="subdued">
             {help}

@@ -142,9 +142,9 @@ export default function Conversations() {
                         <Text as="span" variant="bodySm" tone="subdued">
                           {message.role === "user" ? "Shopper" : "Assistant"} · {formatDateTime(message.createdAt)}
                         </Text>
-                        <Text as="p" data-message-role={message.role}>
-                          {message.text}
-                        </Text>
+                        <div data-message-role={message.role}>
+                          <Text as="p">{message.text}</Text>
+                        </div>
                         {message.productIds.length > 0 && (
                           <InlineStack gap="100">
                             {message.productIds.map((id) => (

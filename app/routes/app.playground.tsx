@@ -110,9 +110,11 @@ export default function Playground() {
                     <Text as="span" tone="subdued">
                       Searched text:
                     </Text>
-                    <Text as="span" fontWeight="semibold" data-searched-text>
-                      {result.parsed.text || "(only filters)"}
-                    </Text>
+                    <span data-searched-text>
+                      <Text as="span" fontWeight="semibold">
+                        {result.parsed.text || "(only filters)"}
+                      </Text>
+                    </span>
                   </InlineStack>
                   <InlineStack gap="200" blockAlign="center">
                     <Text as="span" tone="subdued">

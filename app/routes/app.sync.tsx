@@ -61,14 +61,20 @@ function TaskStatus({ task, now }: { task: SyncTaskState | null; now: Date }) {
   if (!task) return null;
   if (task.status === "running")
     return (
-      <Text as="p" tone="subdued" data-task-status="running">
-        Running since {formatAgo(task.startedAt, now)}…
-      </Text>
+      <div data-task-status="running">
+        <Text as="p" tone="subdued">
+          Running since {formatAgo(task.startedAt, now)}…
+        </Text>
+      </div>
     );
   return (
-    <Text as="p" tone={task.status === "failed" ? "critical" : "success"} data-task-status={task.status}>
-      {task.status === "failed" ? `Failed: ${task.error}` : `Done ${formatAgo(task.finishedAt, now)}: ${task.summary}`}
-    </Text>
+    <div data-task-status={task.status}>
+      <Text as="p" tone={task.status === "failed" ? "critical" : "success"}>
+        {task.status === "failed"
+          ? `Failed: ${task.error}`
+          : `Done ${formatAgo(task.finishedAt, now)}: ${task.summary}`}
+      </Text>
+    </div>
   );
 }
 
