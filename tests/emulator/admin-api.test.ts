@@ -6,6 +6,7 @@ import type { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStoreEmulator, type StoreEmulator } from "../../tools/emulator";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
+import { requestTokenExchange } from "../../tools/emulator/auth/token-exchange-request";
 import { connectShopifyApi, installWithTokenExchange, type ShopifyApi } from "./admin-client";
 import { DERIVED_JSONL, fixturesPresent } from "./fixtures";
 
@@ -80,17 +81,11 @@ describe("token exchange", () => {
 
   it("refuses an expired session token", async () => {
     const expired = await emulator.signSessionToken(SHOP, { issuedAt: Math.floor(Date.now() / 1000) - 600 });
-    const response = await fetch(`${emulator.url}/shops/${SHOP}/admin/oauth/access_token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        client_id: DEMO_APP_CREDENTIALS.apiKey,
-        client_secret: DEMO_APP_CREDENTIALS.apiSecret,
-        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-        subject_token: expired,
-        subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
-        requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
-      }),
+    const response = await requestTokenExchange({
+      emulatorUrl: emulator.url,
+      shop: SHOP,
+      sessionToken: expired,
+      ...DEMO_APP_CREDENTIALS,
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: "invalid_subject_token" });

@@ -5,9 +5,8 @@ import { ApiVersion, RequestedTokenType, shopifyApi, type Session } from "@shopi
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
 import type { StoreEmulator } from "../../tools/emulator";
 
-export async function connectShopifyApi(emulator: StoreEmulator) {
-  process.env.SHOPIFY_EMULATOR_URL = emulator.url;
-  await import("../../tools/emulator/fetch-seam.mjs");
+/** The library configured as the app configures it (validators, clients). */
+export function shopifyLibrary() {
   return shopifyApi({
     apiKey: DEMO_APP_CREDENTIALS.apiKey,
     apiSecretKey: DEMO_APP_CREDENTIALS.apiSecret,
@@ -19,6 +18,12 @@ export async function connectShopifyApi(emulator: StoreEmulator) {
     logger: { level: 0 },
     future: {},
   });
+}
+
+export async function connectShopifyApi(emulator: StoreEmulator) {
+  process.env.SHOPIFY_EMULATOR_URL = emulator.url;
+  await import("../../tools/emulator/fetch-seam.mjs");
+  return shopifyLibrary();
 }
 
 export type ShopifyApi = Awaited<ReturnType<typeof connectShopifyApi>>;

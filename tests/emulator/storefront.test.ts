@@ -3,22 +3,14 @@
 import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import "@shopify/shopify-api/adapters/web-api";
-import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appProxySignature, oauthHmac, startStoreEmulator, type StoreEmulator } from "../../tools/emulator";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
+import { shopifyLibrary } from "./admin-client";
 import { fixturesPresent, SIGNATURES } from "./fixtures";
 
 const SHOP = "storefront.myshopify.com";
-const api = shopifyApi({
-  apiKey: DEMO_APP_CREDENTIALS.apiKey,
-  apiSecretKey: DEMO_APP_CREDENTIALS.apiSecret,
-  apiVersion: ApiVersion.July26,
-  hostName: "127.0.0.1",
-  isEmbeddedApp: true,
-  logger: { level: 0 },
-});
+const api = shopifyLibrary();
 
 let emulator: StoreEmulator;
 let storefront: string;

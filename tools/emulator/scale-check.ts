@@ -3,6 +3,7 @@
 //   npx tsx tools/emulator/scale-check.ts [N]
 import { DEMO_APP_CREDENTIALS } from "../stack";
 import { demoProductStream } from "./catalog/demo-catalog";
+import { requestTokenExchange } from "./auth/token-exchange-request";
 import { startStoreEmulator } from "./index";
 
 const count = Number(process.argv[2] ?? 100_000);
@@ -15,17 +16,11 @@ const seedMs = performance.now() - started;
 global.gc?.();
 const heapMb = process.memoryUsage().heapUsed / 1e6;
 
-const exchange = await fetch(`${emulator.url}/shops/${shop}/admin/oauth/access_token`, {
-  method: "POST",
-  headers: { "Content-Type": "application/json" },
-  body: JSON.stringify({
-    client_id: DEMO_APP_CREDENTIALS.apiKey,
-    client_secret: DEMO_APP_CREDENTIALS.apiSecret,
-    grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-    subject_token: await emulator.signSessionToken(shop),
-    subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
-    requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
-  }),
+const exchange = await requestTokenExchange({
+  emulatorUrl: emulator.url,
+  shop,
+  sessionToken: await emulator.signSessionToken(shop),
+  ...DEMO_APP_CREDENTIALS,
 });
 const token = ((await exchange.json()) as { access_token: string }).access_token;
 const graphql = async (query: string, variables?: unknown) => {

@@ -6,6 +6,7 @@
 import http, { type IncomingHttpHeaders, type Server } from "node:http";
 import { createGunzip, createBrotliDecompress, createInflate } from "node:zlib";
 import type { Readable } from "node:stream";
+import { HOP_BY_HOP_HEADERS } from "../http-hop-by-hop";
 
 export const SHOPIFY_APP_BRIDGE_CDN = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
@@ -13,16 +14,6 @@ export interface AppFrameProxy {
   url: string;
   stop(): Promise<void>;
 }
-
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "upgrade",
-  "proxy-connection",
-  "te",
-  "trailer",
-]);
 
 function decoded(stream: Readable, encoding: string | undefined): Readable {
   if (encoding === "gzip") return stream.pipe(createGunzip());
@@ -39,7 +30,7 @@ export async function startAppFrameProxy(options: {
   const app = new URL(options.appUrl);
   const server: Server = http.createServer((req, res) => {
     const headers: IncomingHttpHeaders = {};
-    for (const [key, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(key)) headers[key] = value;
+    for (const [key, value] of Object.entries(req.headers)) if (!HOP_BY_HOP_HEADERS.has(key)) headers[key] = value;
     headers.host = app.host;
     // As any reverse proxy: the browser's host, so Remix's CSRF check (Origin vs host) accepts actions.
     headers["x-forwarded-host"] = req.headers.host;
@@ -49,7 +40,7 @@ export async function startAppFrameProxy(options: {
         const own = `http://${req.headers.host}`;
         const out: Record<string, string | string[]> = {};
         for (const [key, value] of Object.entries(answer.headers)) {
-          if (value === undefined || HOP_BY_HOP.has(key)) continue;
+          if (value === undefined || HOP_BY_HOP_HEADERS.has(key)) continue;
           out[key] = value;
         }
         const csp = out["content-security-policy"];

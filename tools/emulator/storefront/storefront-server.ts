@@ -8,6 +8,7 @@ import express, { type Request, type Response } from "express";
 import type { EmulatedShop, StoreEmulator } from "../store-emulator";
 import type { EmulatedCustomer, EmulatedProduct } from "../store/model";
 import { appProxySignature } from "../auth/app-proxy-signature";
+import { HOP_BY_HOP_HEADERS } from "../http-hop-by-hop";
 import { createLiquid, loadThemeExtension, renderEmbeds, type ThemeExtension } from "./theme-extension";
 import { CartStore, cartJson, lineItemJson, CartError } from "./cart";
 import { escapeHtml, layout, moneyFormat, formatMoneyCents } from "./theme-pages";
@@ -29,16 +30,6 @@ export interface RunningStorefront {
 
 const CUSTOMER_COOKIE = "emulated_customer_id";
 const CART_COOKIE = "cart";
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "upgrade",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "set-cookie",
-]);
 
 function cookies(req: Request): Record<string, string> {
   return Object.fromEntries(
@@ -292,7 +283,13 @@ ${product.images.map((image) => `<img src="${escapeHtml(image.src)}" alt="${esca
       const target = new URL(`${emulator.app.appUrl}${proxy.path}${rest}?${params}`);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers)) {
-        if (typeof value === "string" && !HOP_BY_HOP.has(key) && key !== "cookie" && key !== "host")
+        if (
+          typeof value === "string" &&
+          !HOP_BY_HOP_HEADERS.has(key) &&
+          key !== "set-cookie" &&
+          key !== "cookie" &&
+          key !== "host"
+        )
           headers[key] = value;
       }
       headers["x-forwarded-for"] = req.socket.remoteAddress ?? "127.0.0.1";
@@ -300,7 +297,7 @@ ${product.images.map((image) => `<img src="${escapeHtml(image.src)}" alt="${esca
       const upstream = http.request(target, { method: req.method, headers }, (answer) => {
         const forwarded: Record<string, string | string[]> = {};
         for (const [key, value] of Object.entries(answer.headers))
-          if (value !== undefined && !HOP_BY_HOP.has(key)) forwarded[key] = value;
+          if (value !== undefined && !HOP_BY_HOP_HEADERS.has(key) && key !== "set-cookie") forwarded[key] = value;
         res.writeHead(answer.statusCode ?? 502, forwarded);
         // Streamed through chunk by chunk (SSE / chunked answers are never buffered).
         res.flushHeaders();
