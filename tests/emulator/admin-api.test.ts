@@ -345,6 +345,27 @@ describe("bulk operations", () => {
     expect(current.data.currentBulkOperation).toEqual({ id: operation.id, status: "COMPLETED" });
   });
 
+  it("cancels a running operation (CANCELING → CANCELED, no result) and refuses to cancel a finished one", async () => {
+    emulator.bulkStartDelayMs = 200;
+    const { body: run } = await rawGraphql(RUN, { query: BULK_QUERY });
+    emulator.bulkStartDelayMs = 0;
+    const id = run.data.bulkOperationRunQuery.bulkOperation.id;
+    const CANCEL = `mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { id status } userErrors { field message } } }`;
+    const { body: cancel } = await rawGraphql(CANCEL, { id });
+    expect(cancel.data.bulkOperationCancel).toEqual({ bulkOperation: { id, status: "CANCELING" }, userErrors: [] });
+    let status = "CANCELING";
+    for (let i = 0; i < 100 && status === "CANCELING"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = (await rawGraphql(`{ bulkOperation(id: "${id}") { status } }`)).body.data.bulkOperation.status;
+    }
+    expect(status).toBe("CANCELED");
+    const { body: after } = await rawGraphql(`{ bulkOperation(id: "${id}") { url completedAt } }`);
+    expect(after.data.bulkOperation.url).toBeNull();
+    expect(after.data.bulkOperation.completedAt).not.toBeNull();
+    const { body: again } = await rawGraphql(CANCEL, { id });
+    expect(again.data.bulkOperationCancel.userErrors[0].message).toMatch(/cannot be canceled when it is canceled/);
+  });
+
   it("rejects invalid bulk queries with Shopify's messages", async () => {
     const cases: [string, string][] = [
       ["{ shop { name } }", "Bulk queries must contain at least one connection."],
