@@ -17,6 +17,7 @@ import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { logger } from "./lib/logger.server";
 import { shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
+import { documentOptionsFor } from "./lib/settings/settings-store.server";
 import { unauthenticated } from "./shopify.server";
 
 export const chroma = createChromaClient(env);
@@ -53,6 +54,8 @@ export const syncEngine = new SyncEngine({
   index: productIndex,
   transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
   deleteCustomerData: (shop) => customers.deleteShopData(shop),
+  // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
+  documentOptions: (shop) => documentOptionsFor(prisma, shop),
   settings: syncSettingsFromEnv(env),
 });
 // Vite reloads this module in development: the previous engine's loops stop before the new one starts.

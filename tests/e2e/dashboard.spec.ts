@@ -164,6 +164,10 @@ async function openInAdmin(page: Page, appPath = ""): Promise<FrameLocator> {
 }
 
 async function screenshot(page: Page, name: string) {
+  await page
+    .frameLocator('iframe[name="app-iframe"]')
+    .locator("body")
+    .evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-${name}.png`) });
 }
 
@@ -340,6 +344,16 @@ test("assistant settings: invalid input is refused with a reason; a valid save p
   await expect(app.getByLabel("Persona")).toHaveValue("Ava, a trail and winter gear expert");
   await expect(app.getByLabel("Tags")).not.toBeChecked();
   await screenshot(page, "settings");
+  // The index now holds texts without tags: the products page shows the re-embedded text as indexed.
+  const row = await db.productSync.findFirst({ where: { shop: SHOP, indexedContentHash: { not: null } } });
+  const indexedProduct = JSON.parse(row!.snapshot!) as { title: string; handle: string };
+  const products = await openInAdmin(page, "/products");
+  await products.getByLabel("Search products").fill(indexedProduct.handle);
+  await products.getByRole("button", { name: "Search" }).click();
+  await products.getByRole("link", { name: indexedProduct.title }).click();
+  await expect(products.getByText("Embedded text (exactly what the index holds)")).toBeVisible();
+  await expect(products.locator("[data-embedded-text]")).not.toContainText("Tags:");
+  await expect(products.locator("[data-embedded-text]")).toContainText("Brand:");
 });
 
 test("conversations: list and read, grouped unanswered questions, top queries, products from chat, data exports", async ({

@@ -41,7 +41,7 @@ export function dashboardBanners(input: BannerInput): DashboardBanner[] {
       id: `${part}-down`,
       tone: "critical",
       title: `${partNames[part]} unreachable${since ? ` since ${formatClock(since)}` : ""} — ${waiting}`,
-      body: `${health.detail}. Changes are kept and indexed automatically once it answers again; nothing is lost.`,
+      body: `${health.detail.replace(/[.\s]+$/, "")}. Changes are kept and indexed automatically once it answers again; nothing is lost.`,
       action: { label: "Open sync controls", url: "/app/sync" },
     });
   }
