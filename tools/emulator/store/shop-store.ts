@@ -51,6 +51,8 @@ export class ShopStore extends EventEmitter {
   /** Product ids in ascending order (the ID sort key). */
   productOrder: number[] = [];
   private readonly handles = new Map<string, number>();
+  /** variant id → product id, so variant lookups (cart, node, sales) do not scan the catalog. */
+  private readonly variantOwners = new Map<number, number>();
   readonly customers = new Map<number, EmulatedCustomer>();
   private readonly collectionsByType = new Map<string, EmulatedCollection>();
 
@@ -89,8 +91,13 @@ export class ShopStore extends EventEmitter {
   }
 
   findVariant(id: number): EmulatedVariant | undefined {
-    for (const variant of this.allVariants()) if (variant.id === id) return variant;
-    return undefined;
+    const productId = this.variantOwners.get(id);
+    return productId === undefined ? undefined : this.products.get(productId)?.variants.find((v) => v.id === id);
+  }
+
+  private indexVariants(product: EmulatedProduct, previous?: EmulatedProduct): void {
+    for (const variant of previous?.variants ?? []) this.variantOwners.delete(variant.id);
+    for (const variant of product.variants) this.variantOwners.set(variant.id, product.id);
   }
 
   createProduct(input: ProductInput, options: { silent?: boolean } = {}): EmulatedProduct {
@@ -99,6 +106,7 @@ export class ShopStore extends EventEmitter {
     this.products.set(product.id, product);
     this.productOrder.push(product.id);
     this.handles.set(product.handle, product.id);
+    this.indexVariants(product);
     this.ensureCollection(product.productType, now);
     if (!options.silent) this.emit("change", { topic: "products/create", product } satisfies CatalogEvent);
     return product;
@@ -112,6 +120,7 @@ export class ShopStore extends EventEmitter {
     this.handles.delete(existing.handle);
     this.products.set(id, product);
     this.handles.set(product.handle, id);
+    this.indexVariants(product, existing);
     this.ensureCollection(product.productType, product.updatedAt);
     if (!options.silent) this.emit("change", { topic: "products/update", product } satisfies CatalogEvent);
     return product;
@@ -121,6 +130,7 @@ export class ShopStore extends EventEmitter {
     const existing = this.requireProduct(id);
     this.products.delete(id);
     this.handles.delete(existing.handle);
+    for (const variant of existing.variants) this.variantOwners.delete(variant.id);
     const index = binarySearch(this.productOrder, id);
     if (index >= 0) this.productOrder.splice(index, 1);
     if (!options.silent) this.emit("change", { topic: "products/delete", productId: id } satisfies CatalogEvent);
@@ -136,12 +146,21 @@ export class ShopStore extends EventEmitter {
     if (!variant) throw new Error(`No variant ${variantId} in ${this.domain}`);
     const product = this.products.get(variant.productId)!;
     const now = nowIso();
-    if (changes.price !== undefined) variant.price = formatMoney(changes.price);
-    if (changes.compareAtPrice !== undefined)
-      variant.compareAtPrice = changes.compareAtPrice === null ? null : formatMoney(changes.compareAtPrice);
+    // Everything is checked before anything changes.
+    const price = changes.price !== undefined ? formatMoney(changes.price) : variant.price;
+    const compareAtPrice =
+      changes.compareAtPrice === undefined
+        ? variant.compareAtPrice
+        : changes.compareAtPrice === null
+          ? null
+          : formatMoney(changes.compareAtPrice);
+    if (changes.inventoryQuantity !== undefined && !Number.isInteger(changes.inventoryQuantity)) {
+      throw new Error("inventoryQuantity must be an integer");
+    }
+    variant.price = price;
+    variant.compareAtPrice = compareAtPrice;
     if (changes.sku !== undefined) variant.sku = changes.sku;
     if (changes.inventoryQuantity !== undefined) {
-      if (!Number.isInteger(changes.inventoryQuantity)) throw new Error("inventoryQuantity must be an integer");
       variant.oldInventoryQuantity = variant.inventoryQuantity;
       variant.inventoryQuantity = changes.inventoryQuantity;
     }
