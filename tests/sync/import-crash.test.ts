@@ -13,10 +13,12 @@ import { requestImport } from "../../app/lib/sync/catalog-import.server";
 import { freePort } from "../../tools/lib/ports";
 import { startStoreEmulator, type StoreEmulator } from "../../tools/emulator/index";
 import { createTestDatabase } from "../helpers/database";
-import { sampleCatalog } from "./helpers/emulated-shop";
+import { sampleCatalog } from "../../tools/bench/sync-catalog";
 
 const SHOP = "crash-shop.myshopify.com";
-const PRODUCTS = Number(process.env.CRASH_TEST_PRODUCTS ?? 5000);
+// The suite runs 600 products (a minute or two on 2 shared cores); the issue's 5,000 is the same test with
+// CRASH_TEST_PRODUCTS=5000 (docs/benchmarks.md records that run).
+const PRODUCTS = Number(process.env.CRASH_TEST_PRODUCTS ?? 600);
 let emulator: StoreEmulator;
 const database = createTestDatabase();
 const children = new Set<ChildProcess>();
@@ -81,58 +83,62 @@ async function importStatus() {
   }
 }
 
-it("a 5,000-product import killed at random points ends with index = catalog, no duplicates", async () => {
-  emulator.shop(SHOP).installation = { scopes: ["read_products"], accessTokens: new Map(), refreshTokens: new Map() };
-  token = emulator.accessTokenFor(SHOP);
-  await database.prisma.shop.create({ data: { domain: SHOP } });
-  await requestImport(database.prisma, SHOP);
+it(
+  `a ${PRODUCTS}-product import killed at random points ends with index = catalog, no duplicates`,
+  async () => {
+    emulator.shop(SHOP).installation = { scopes: ["read_products"], accessTokens: new Map(), refreshTokens: new Map() };
+    token = emulator.accessTokenFor(SHOP);
+    await database.prisma.shop.create({ data: { domain: SHOP } });
+    await requestImport(database.prisma, SHOP);
 
-  const killedDuring: string[] = [];
-  let seed = 20261124;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  for (let life = 0; life < 8; life++) {
-    const { child, exited } = startSyncProcess();
-    await sleep(1500 + random() * 5000);
-    const status = await importStatus();
-    if (status === "completed") break;
-    child.kill("SIGKILL");
-    await exited;
-    killedDuring.push(status ?? "none");
-  }
-  startSyncProcess();
-  const deadline = Date.now() + 200_000;
-  while ((await importStatus()) !== "completed") {
-    if (Date.now() > deadline) {
-      const run = await database.prisma.importRun.findFirst({ where: { shop: SHOP } });
-      throw new Error(`import did not complete: ${JSON.stringify(run)}\n${childOutput.slice(-3000)}`);
+    const killedDuring: string[] = [];
+    let seed = 20261124;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let life = 0; life < 8; life++) {
+      const { child, exited } = startSyncProcess();
+      await sleep(1000 + random() * 6000);
+      const status = await importStatus();
+      if (status === "completed") break;
+      child.kill("SIGKILL");
+      await exited;
+      killedDuring.push(status ?? "none");
     }
-    await sleep(250);
-  }
-  for (const child of children) child.kill("SIGKILL");
-  console.info(`[import-crash] killed ${killedDuring.length}× during: ${killedDuring.join(", ")}`);
-  expect(killedDuring.length).toBeGreaterThan(2);
+    startSyncProcess();
+    const deadline = Date.now() + 120_000 + PRODUCTS * 300;
+    while ((await importStatus()) !== "completed") {
+      if (Date.now() > deadline) {
+        const run = await database.prisma.importRun.findFirst({ where: { shop: SHOP } });
+        throw new Error(`import did not complete: ${JSON.stringify(run)}\n${childOutput.slice(-3000)}`);
+      }
+      await sleep(250);
+    }
+    for (const child of children) child.kill("SIGKILL");
+    console.info(`[import-crash] killed ${killedDuring.length}× during: ${killedDuring.join(", ")}`);
+    expect(killedDuring.length).toBeGreaterThan(2);
 
-  const index = new ChromaProductIndex({
-    db: database.prisma,
-    chroma: createChromaClient({ CHROMA_URL: inject("chromaUrl") }),
-    embeddings: createEmbeddings(parseEnv(env())),
-  });
-  const ids = await index.listProductIds(SHOP);
-  expect(new Set(ids).size).toBe(ids.length);
-  const catalog = [...emulator.shop(SHOP).store.products.values()]
-    .filter((p) => p.status === "active" && p.publishedAt)
-    .map((p) => `gid://shopify/Product/${p.id}`);
-  expect(catalog).toHaveLength(PRODUCTS);
-  expect([...ids].sort()).toEqual(catalog.sort());
-  expect(await index.count(SHOP)).toBe(PRODUCTS);
-  const run = await database.prisma.importRun.findFirstOrThrow({ where: { shop: SHOP } });
-  expect(run).toMatchObject({ status: "completed", total: PRODUCTS, malformedLines: 0 });
-  expect(await database.prisma.productSync.count({ where: { shop: SHOP, pending: true } })).toBe(0);
-  // Every product's indexed text is the one its current data gives (nothing half-written).
-  const state = await database.prisma.searchIndex.findUniqueOrThrow({ where: { shop: SHOP } });
-  const stored = await index.readAll(state.activeCollection);
-  const titles = new Map(
-    [...emulator.shop(SHOP).store.products.values()].map((p) => [`gid://shopify/Product/${p.id}`, p.title]),
-  );
-  expect(stored.every((p) => p.text.startsWith(titles.get(p.id)!))).toBe(true);
-}, 420_000);
+    const index = new ChromaProductIndex({
+      db: database.prisma,
+      chroma: createChromaClient({ CHROMA_URL: inject("chromaUrl") }),
+      embeddings: createEmbeddings(parseEnv(env())),
+    });
+    const ids = await index.listProductIds(SHOP);
+    expect(new Set(ids).size).toBe(ids.length);
+    const catalog = [...emulator.shop(SHOP).store.products.values()]
+      .filter((p) => p.status === "active" && p.publishedAt)
+      .map((p) => `gid://shopify/Product/${p.id}`);
+    expect(catalog).toHaveLength(PRODUCTS);
+    expect([...ids].sort()).toEqual(catalog.sort());
+    expect(await index.count(SHOP)).toBe(PRODUCTS);
+    const run = await database.prisma.importRun.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(run).toMatchObject({ status: "completed", total: PRODUCTS, malformedLines: 0 });
+    expect(await database.prisma.productSync.count({ where: { shop: SHOP, pending: true } })).toBe(0);
+    // Every product's indexed text is the one its current data gives (nothing half-written).
+    const state = await database.prisma.searchIndex.findUniqueOrThrow({ where: { shop: SHOP } });
+    const stored = await index.readAll(state.activeCollection);
+    const titles = new Map(
+      [...emulator.shop(SHOP).store.products.values()].map((p) => [`gid://shopify/Product/${p.id}`, p.title]),
+    );
+    expect(stored.every((p) => p.text.startsWith(titles.get(p.id)!))).toBe(true);
+  },
+  300_000 + PRODUCTS * 200,
+);

@@ -16,7 +16,7 @@ import {
 } from "../shopify/bulk-operation.server";
 import { productFromGraphql } from "../shopify/product-from-graphql";
 import { productsBulkQuery, productsByIdQuery, type MetafieldKey } from "../shopify/product-queries";
-import { applyProductChange } from "./product-state.server";
+import { applyImportedProducts, applyProductChange } from "./product-state.server";
 
 export const ACTIVE_IMPORT_STATUSES = ["requested", "exporting", "downloading", "indexing"] as const;
 const MALFORMED_SAMPLE_LIMIT = 1000;
@@ -155,15 +155,7 @@ async function download(
     batch = [];
     await db.$transaction(
       async (tx) => {
-        for (const product of products) {
-          await applyProductChange(tx, run.shop, {
-            kind: "upsert",
-            product,
-            partial: false,
-            source: "import",
-            importId: run.id,
-          });
-        }
+        await applyImportedProducts(tx, run.shop, products, run.id);
         const saved = await tx.importRun.updateMany({
           where: { id: run.id, leaseOwner: owner },
           data: {

@@ -178,3 +178,48 @@ export async function requeueProducts(db: PrismaClient, shop: string, productIds
     },
   });
 }
+
+/**
+ * A batch of full products from one import: products never seen before are inserted in one
+ * statement; known ones go through `applyProductChange` (newest wins). Call inside a transaction.
+ */
+export async function applyImportedProducts(
+  db: Prisma.TransactionClient,
+  shop: string,
+  products: Product[],
+  importId: string,
+): Promise<void> {
+  const known = new Set(
+    (
+      await db.productSync.findMany({
+        where: { shop, productId: { in: products.map((p) => p.id) } },
+        select: { productId: true },
+      })
+    ).map((row) => row.productId),
+  );
+  const now = new Date();
+  const fresh = products.filter((p) => !known.has(p.id));
+  if (fresh.length) {
+    await db.productSync.createMany({
+      data: fresh.map((product) => {
+        const snapshot = JSON.stringify(product);
+        return {
+          shop,
+          productId: product.id,
+          snapshot,
+          snapshotHash: sha256(snapshot),
+          shopifyUpdatedAt: new Date(product.updatedAt),
+          version: 1,
+          pending: true,
+          changedAt: now,
+          nextAttemptAt: now,
+          changeSource: "import",
+          seenInImportId: importId,
+        };
+      }),
+    });
+  }
+  for (const product of products.filter((p) => known.has(p.id))) {
+    await applyProductChange(db, shop, { kind: "upsert", product, partial: false, source: "import", importId });
+  }
+}

@@ -4,45 +4,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { freePort } from "../../../tools/lib/ports";
-import {
-  FETCH_SEAM_MODULE,
-  startStoreEmulator,
-  type ProductInput,
-  type StoreEmulator,
-} from "../../../tools/emulator/index";
+import { FETCH_SEAM_MODULE, startStoreEmulator, type StoreEmulator } from "../../../tools/emulator/index";
 import { loadApp, TEST_SECRET, type LoadedApp } from "./app";
 
 export interface EmulatedShopHarness extends LoadedApp {
   emulator: StoreEmulator;
   /** Webhook statuses the app answered, in arrival order. */
-  answered: { topic: string; status: number }[];
+  answered: { topic: string; shop: string; status: number }[];
   stop(): Promise<void>;
-}
-
-/** Products like a small outdoor store's: varied text, 1–3 variants each. */
-export function sampleCatalog(count: number, offset = 0): ProductInput[] {
-  const kinds = ["rain jacket", "hiking boot", "fleece", "tent", "backpack", "headlamp", "water bottle", "trail shoe"];
-  const colors = ["red", "blue", "black", "olive", "orange", "grey"];
-  return Array.from({ length: count }, (_, i) => {
-    const n = i + offset;
-    const kind = kinds[n % kinds.length];
-    const variants = 1 + (n % 3);
-    return {
-      title: `${colors[n % colors.length]} ${kind} ${n}`,
-      bodyHtml: `<p>A ${kind} for ${n % 2 ? "wet" : "cold"} days. Model ${n}, ${colors[(n + 1) % colors.length]} trim.</p>`,
-      vendor: ["Northpeak", "Riverline", "Summit & Co"][n % 3],
-      productType: kind,
-      tags: [kind.split(" ")[0], n % 2 ? "waterproof" : "warm"],
-      options: variants > 1 ? ["Size"] : undefined,
-      variants: Array.from({ length: variants }, (_, v) => ({
-        optionValues: variants > 1 ? [["S", "M", "L"][v]] : undefined,
-        sku: `SKU-${n}-${v}`,
-        price: `${(20 + (n % 80)).toFixed(2)}`,
-        inventoryQuantity: 3 + (n % 5),
-      })),
-      images: [{ src: `https://cdn.example/${n}.jpg`, alt: null }],
-    };
-  });
 }
 
 export async function startEmulatedShop(extraEnv: Record<string, string> = {}): Promise<EmulatedShopHarness> {
@@ -56,7 +25,7 @@ export async function startEmulatedShop(extraEnv: Record<string, string> = {}): 
   // After the app's modules: the seam replaces the fetch function their Shopify adapter installed.
   await import(/* @vite-ignore */ FETCH_SEAM_MODULE);
 
-  const answered: { topic: string; status: number }[] = [];
+  const answered: { topic: string; shop: string; status: number }[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -74,7 +43,7 @@ export async function startEmulatedShop(extraEnv: Record<string, string> = {}): 
     } catch (thrown) {
       status = thrown instanceof Response ? thrown.status : 500;
     }
-    answered.push({ topic, status });
+    answered.push({ topic, shop: String(req.headers["x-shopify-shop-domain"] ?? ""), status });
     res.writeHead(status).end();
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

@@ -1,0 +1,329 @@
+// `npx tsx tools/bench/sync-bench.ts [--sizes 1000,10000] [--index-up-to 10000] [--burst 5000]`
+// Catalog sync on the real stack: store emulator (bulk operation + JSONL, Admin API with cost
+// limits), the app's own modules (routes with real HMAC verification, sync engine), SQLite, a Chroma
+// server and the local embedder. Each figure beside the seed's naive approach (embed and upsert
+// every product on every change, one at a time, inside the webhook), measured in the same run.
+// Results and the command lines that produced them: docs/benchmarks.md.
+import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startChroma } from "../chroma/chroma-process";
+import { FETCH_SEAM_MODULE, startStoreEmulator } from "../emulator/index";
+import { migrateDatabase } from "../lib/database";
+import { freePort } from "../lib/ports";
+import { sampleCatalog } from "./sync-catalog";
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const SIZES = arg("sizes", "1000").split(",").map(Number);
+const INDEX_UP_TO = Number(arg("index-up-to", "10000"));
+const BURST = Number(arg("burst", "5000"));
+const NAIVE_SAMPLE = Number(arg("naive-sample", "100"));
+const SECRET = "sync-bench-secret";
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+};
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const sleep = (t: number) => new Promise((resolve) => setTimeout(resolve, t));
+
+/** Peak RSS while `fn` runs (sampled every 20 ms). */
+async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peak: number; seconds: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = performance.now();
+  try {
+    const value = await fn();
+    return { value, peak: Math.max(peak, process.memoryUsage().rss), seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function main() {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-sync-bench-"));
+  const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
+  const databaseUrl = `file:${path.join(workDir, "bench.sqlite")}`;
+  await migrateDatabase(databaseUrl);
+  const emulator = await startStoreEmulator({
+    app: { apiKey: "sync-bench", apiSecret: SECRET, appUrl: `http://127.0.0.1:${await freePort()}` },
+    webhooks: { maxAttempts: 1 },
+  });
+  Object.assign(process.env, {
+    NODE_ENV: "production",
+    LOG_LEVEL: "silent",
+    SHOPIFY_API_KEY: "sync-bench",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: "http://127.0.0.1:9",
+    DATABASE_URL: databaseUrl,
+    CHROMA_URL: chroma.url,
+    EMBEDDINGS_PROVIDER: "local",
+    LLM_PROVIDER: "none",
+    SYNC_WORKER_CONCURRENCY: "0",
+    SHOPIFY_EMULATOR_URL: emulator.url,
+  });
+  const services = await import("../../app/services.server");
+  const prisma = (await import("../../app/db.server")).default;
+  const { buildProductDocument } = await import("../../app/lib/catalog/product-document");
+  const { productFromWebhook } = await import("../../app/lib/shopify/product-from-webhook");
+  const { SyncEngine } = await import("../../app/lib/sync/sync-engine.server");
+  const { shopifyAppTransport } = await import("../../app/lib/shopify/admin-transport.server");
+  const { unauthenticated } = await import("../../app/shopify.server");
+  const updateRoute = (await import("../../app/routes/webhooks.products.update")).action;
+  await import(/* @vite-ignore */ FETCH_SEAM_MODULE);
+  // Emulated shops are installed directly (as the emulator's token exchange would record them).
+  await import("../emulator/index");
+
+  const embedder = services.embeddingsProvider.embeddings;
+  const embedStats = { calls: 0, texts: 0, seconds: 0 };
+  const original = embedder.embedDocuments.bind(embedder);
+  embedder.embedDocuments = async (texts: string[]) => {
+    const started = performance.now();
+    try {
+      return await original(texts);
+    } finally {
+      embedStats.calls++;
+      embedStats.texts += texts.length;
+      embedStats.seconds += (performance.now() - started) / 1000;
+    }
+  };
+  const engine = services.syncEngine;
+  const lines: string[] = [];
+  const out = (line: string) => {
+    lines.push(line);
+    console.log(line);
+  };
+
+  async function installShop(shop: string, count: number) {
+    emulator.createShop(shop);
+    emulator.seed(shop, sampleCatalog(count));
+    emulator.shop(shop).installation = {
+      scopes: ["read_products"],
+      accessTokens: new Map(),
+      refreshTokens: new Map(),
+    };
+    const accessToken = emulator.accessTokenFor(shop);
+    await prisma.session.create({
+      data: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "read_products", accessToken },
+    });
+    await prisma.shop.create({ data: { domain: shop } });
+  }
+
+  async function importUntil(shop: string, statuses: string[]) {
+    for (;;) {
+      await engine.advanceImports();
+      const run = await prisma.importRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } });
+      if (run && statuses.includes(run.status)) return run;
+      await sleep(20);
+    }
+  }
+
+  out(`# sync benchmark — ${new Date().toISOString()}, ${os.cpus().length} cores, Node ${process.version}`);
+  out("");
+  out("## Import");
+  out(
+    "| products | export | parse + state | embedding | vector store + DB | total | peak RSS (parse) | peak RSS (index) | naive (one at a time) |",
+  );
+  out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  let benchShop = "";
+  for (const size of SIZES) {
+    const shop = `bench-${size}.myshopify.com`;
+    await installShop(shop, size);
+    await engine.requestImport(shop);
+    await peakRss(() => importUntil(shop, ["downloading", "indexing", "completed", "failed"]));
+    const parsed = await peakRss(() => importUntil(shop, ["indexing", "completed", "failed"]));
+    const run = parsed.value;
+    const exportSeconds = (run.exportFinishedAt!.getTime() - run.startedAt.getTime()) / 1000;
+    const parseSeconds = (run.downloadedAt!.getTime() - run.exportFinishedAt!.getTime()) / 1000;
+    if (size > INDEX_UP_TO) {
+      out(
+        `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | not run | not run | — | ${mb(parsed.peak)} | — | — |`,
+      );
+      continue;
+    }
+    const before = { ...embedStats };
+    const indexed = await peakRss(async () => {
+      await engine.drain();
+      return importUntil(shop, ["completed", "failed"]);
+    });
+    const embedSeconds = embedStats.seconds - before.seconds;
+    // Naive: each product embedded and written alone (a sample, scaled to the catalog).
+    const products = (await prisma.productSync.findMany({ where: { shop }, take: NAIVE_SAMPLE })).map((r) =>
+      buildProductDocument(JSON.parse(r.snapshot!)),
+    );
+    const naiveStarted = performance.now();
+    for (const document of products) await services.productIndex.upsert(`naive-${shop}`, [document]);
+    const naivePerProduct = (performance.now() - naiveStarted) / 1000 / products.length;
+    out(
+      `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | ${embedSeconds.toFixed(1)} s (${embedStats.calls - before.calls} calls) | ${(indexed.seconds - embedSeconds).toFixed(1)} s | ${(exportSeconds + parseSeconds + indexed.seconds).toFixed(1)} s | ${mb(parsed.peak)} | ${mb(indexed.peak)} | ${(naivePerProduct * size).toFixed(1)} s (${size} calls; ${(1 / naivePerProduct).toFixed(1)}/s over ${products.length}) |`,
+    );
+    await services.productIndex.dropShop(`naive-${shop}`);
+
+    // Re-sync of the unchanged catalog.
+    const resyncBefore = embedStats.calls;
+    const resync = await peakRss(async () => {
+      await engine.requestImport(shop);
+      for (;;) {
+        await engine.advanceImports();
+        await engine.drain();
+        const r = await prisma.importRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } });
+        if (r?.status === "completed") return r;
+      }
+    });
+    out(
+      `|   ↳ re-sync unchanged | | | **${embedStats.calls - resyncBefore} embedding calls** | | ${resync.seconds.toFixed(1)} s | | | ${size} embedding calls |`,
+    );
+    benchShop = shop;
+  }
+  if (!benchShop) throw new Error("no size was indexed: raise --index-up-to");
+
+  // ---- webhook ack latency at a burst ----------------------------------------------------------
+  const store = emulator.shop(benchShop).store;
+  const ids = [...store.products.keys()];
+  const graphqlBase = Date.parse("2030-01-01T00:00:00Z");
+  let second = 0;
+  /** A products/update body for product `id` as Shopify sends it, with a fresh updated_at. */
+  const updateBody = (id: number, change: "sale" | "content") => {
+    const product = store.products.get(id)!;
+    const updatedAt = new Date(graphqlBase + ++second * 1000).toISOString();
+    const variants = product.variants.map((v, i) => ({
+      admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`,
+      id: v.id,
+      title: v.title,
+      price: change === "sale" ? (Number(v.price) + (second % 7)).toFixed(2) : v.price,
+      compare_at_price: null,
+      sku: v.sku,
+      barcode: v.barcode,
+      position: i + 1,
+      inventory_policy: "deny",
+      inventory_quantity: change === "sale" ? Math.max(0, v.inventoryQuantity - (second % 3)) : v.inventoryQuantity,
+      option1: v.option1,
+      option2: v.option2,
+      option3: v.option3,
+      image_id: null,
+    }));
+    return JSON.stringify({
+      admin_graphql_api_id: `gid://shopify/Product/${id}`,
+      id,
+      title: change === "content" ? `${product.title} (edited ${second})` : product.title,
+      body_html: product.bodyHtml,
+      vendor: product.vendor,
+      product_type: product.productType,
+      handle: product.handle,
+      created_at: product.createdAt,
+      updated_at: updatedAt,
+      published_at: product.publishedAt,
+      status: product.status,
+      tags: product.tags.join(", "),
+      variants,
+      options: product.options.map((o) => ({ name: o.name, position: o.position, values: o.values })),
+      image: null,
+      images: [],
+    });
+  };
+  let deliveryNumber = 0;
+  const deliver = async (body: string) => {
+    const request = new Request("http://127.0.0.1:9/webhooks/products/update", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": "products/update",
+        "x-shopify-shop-domain": benchShop,
+        "x-shopify-api-version": "2026-07",
+        "x-shopify-webhook-id": `bench-${++deliveryNumber}`,
+        "x-shopify-hmac-sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
+      },
+      body,
+    });
+    const started = performance.now();
+    const response = await updateRoute({ request, params: {}, context: {} });
+    if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+    return performance.now() - started;
+  };
+  const bodies = Array.from({ length: BURST }, (_, i) =>
+    updateBody(ids[i % ids.length], i % 10 === 0 ? "content" : "sale"),
+  );
+  const latencies: number[] = [];
+  const burstStarted = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < bodies.length) latencies.push(await deliver(bodies[next++]));
+    }),
+  );
+  const burstSeconds = (performance.now() - burstStarted) / 1000;
+  // Naive ack: the handler embeds and writes the product before answering (a sample, sequential).
+  const naiveLatencies: number[] = [];
+  for (let i = 0; i < Math.min(NAIVE_SAMPLE, 100); i++) {
+    const started = performance.now();
+    const document = buildProductDocument(productFromWebhook(updateBody(ids[i % ids.length], "sale")));
+    await services.productIndex.upsert(`naive-${benchShop}`, [document]);
+    naiveLatencies.push(performance.now() - started);
+  }
+  await services.productIndex.dropShop(`naive-${benchShop}`);
+  out("");
+  out(`## Webhook ack latency (burst of ${BURST} deliveries, 50 concurrent, real HMAC verification)`);
+  out("| | p50 | p99 | throughput |");
+  out("| --- | --- | --- | --- |");
+  out(
+    `| Aisle (record, answer) | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 99))} | ${(BURST / burstSeconds).toFixed(0)}/s |`,
+  );
+  out(
+    `| naive (embed + upsert inside the request, ${naiveLatencies.length} sequential) | ${ms(percentile(naiveLatencies, 50))} | ${ms(percentile(naiveLatencies, 99))} | ${(1000 / percentile(naiveLatencies, 50)).toFixed(0)}/s |`,
+  );
+
+  // ---- draining that burst: embedding calls for a realistic update stream ------------------------
+  const streamBefore = { ...embedStats };
+  const drained = await peakRss(() => engine.drain());
+  out("");
+  out(`## Realistic update stream (the ${BURST} deliveries above: 90 % sales/price, 10 % content edits)`);
+  out("| | embedding calls | texts embedded | metadata-only writes | drain time |");
+  out("| --- | --- | --- | --- | --- |");
+  out(
+    `| Aisle | ${embedStats.calls - streamBefore.calls} | ${embedStats.texts - streamBefore.texts} | ${drained.value.metadataUpdated} | ${drained.seconds.toFixed(1)} s |`,
+  );
+  out(`| naive | ${BURST} | ${BURST} | 0 | ≈ ${((BURST * percentile(naiveLatencies, 50)) / 1000).toFixed(0)} s |`);
+
+  // ---- webhook → searchable lag with a running worker -------------------------------------------
+  const worker = new SyncEngine({
+    db: prisma,
+    log: (await import("../../app/lib/logger.server")).logger,
+    index: services.productIndex,
+    transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
+    settings: { workerConcurrency: 1, pollIntervalMs: 200, reconcileIntervalMs: 0 },
+  });
+  await prisma.syncLagSample.deleteMany({});
+  worker.start();
+  const LAG_UPDATES = 200;
+  for (let i = 0; i < LAG_UPDATES; i++) {
+    await deliver(updateBody(ids[(i * 7) % ids.length], i % 4 === 0 ? "content" : "sale"));
+    await sleep(50); // ~20 changes per second
+  }
+  while ((await prisma.productSync.count({ where: { shop: benchShop, pending: true } })) > 0) await sleep(100);
+  await worker.stop();
+  const lags = (await prisma.syncLagSample.findMany({ where: { shop: benchShop } })).map((s) => s.lagMs);
+  out("");
+  out(`## Webhook → searchable lag (${LAG_UPDATES} updates at ~20/s, 25 % content edits, one worker)`);
+  out("| | p50 | p95 | samples |");
+  out("| --- | --- | --- | --- |");
+  out(`| Aisle | ${ms(percentile(lags, 50))} | ${ms(percentile(lags, 95))} | ${lags.length} |`);
+  out(
+    `| naive (inline, = its ack latency) | ${ms(percentile(naiveLatencies, 50))} | ${ms(percentile(naiveLatencies, 95))} | ${naiveLatencies.length} |`,
+  );
+
+  await services.syncEngine.stop();
+  await emulator.stop();
+  await chroma.stop();
+  rmSync(workDir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
