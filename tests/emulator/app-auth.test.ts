@@ -45,6 +45,23 @@ describe("install through token exchange", () => {
     }
   });
 
+  it("lets the app's install import run against the emulator: bulk export, JSONL download, products indexed", async () => {
+    const prisma = createPrismaClient(running.stack.databaseUrl);
+    try {
+      let run = null;
+      for (let i = 0; i < 240 && run?.status !== "completed" && run?.status !== "failed"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        run = await prisma.importRun.findFirst({ where: { shop: SHOP }, orderBy: { startedAt: "desc" } });
+      }
+      expect(run).toMatchObject({ status: "completed", total: 1, productsDone: 1 });
+      const operation = running.emulator.shop(SHOP).bulk.find(Number(run!.bulkOperationId!.split("/").pop()));
+      expect(operation).toMatchObject({ status: "COMPLETED", rootObjectCount: 1 });
+      expect(operation!.downloads).toBeGreaterThan(0);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
   it("rejects a session token signed with another secret (no token exchange happens)", async () => {
     const other = "tampered.myshopify.com";
     running.emulator.createShop(other);

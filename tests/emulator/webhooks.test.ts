@@ -384,6 +384,7 @@ describe.skipIf(!fixturesPresent("documented webhook samples", WEBHOOK_SAMPLES))
       url: null,
       query: "",
       filePath: "",
+      downloads: 0,
     };
     expect(bulkOperationFinishPayload(op)).toMatchObject({ status: "completed", type: "query", error_code: null });
     expect(keys(bulkOperationFinishPayload(op))).toEqual(keys(sample("bulk_operations-finish.json")));

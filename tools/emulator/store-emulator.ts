@@ -575,6 +575,7 @@ export class StoreEmulator {
     res.status(200);
     res.setHeader("Content-Type", "application/jsonl");
     res.setHeader("Content-Length", String(op.fileSize));
+    op.downloads++;
     createReadStream(op.filePath).pipe(res);
   }
 

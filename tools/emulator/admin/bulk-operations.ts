@@ -36,6 +36,8 @@ export interface BulkOperationRecord {
   url: string | null;
   query: string;
   filePath: string;
+  /** How many times the result file was downloaded. */
+  downloads: number;
 }
 
 interface UserError {
@@ -222,6 +224,7 @@ export class BulkOperations {
       url: null,
       query,
       filePath: path.join(this.directory, `bulk-${id}.jsonl`),
+      downloads: 0,
     };
     this.operations.push(op);
     // Like Shopify, the mutation answers CREATED; the work starts afterwards.
