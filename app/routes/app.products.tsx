@@ -247,3 +247,6 @@ export default function Products() {
     </Page>
   );
 }
+
+// A designed error state that keeps the admin navigation (auth responses still go to Shopify's boundary).
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";

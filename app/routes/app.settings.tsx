@@ -228,3 +228,6 @@ export default function Settings() {
     </Page>
   );
 }
+
+// A designed error state that keeps the admin navigation (auth responses still go to Shopify's boundary).
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";

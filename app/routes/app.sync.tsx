@@ -191,3 +191,6 @@ export default function SyncControls() {
     </Page>
   );
 }
+
+// A designed error state that keeps the admin navigation (auth responses still go to Shopify's boundary).
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
@@ -20,6 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function EmbeddedApp() {
   const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
   return (
     // APP_BRIDGE_URL unset: the library's default, Shopify's CDN.
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
@@ -33,6 +34,11 @@ export default function EmbeddedApp() {
         <Link to="/app/conversations">Conversations</Link>
         <Link to="/app/settings">Assistant settings</Link>
       </NavMenu>
+      {navigation.state !== "idle" && (
+        // Between pages: a thin bar at the top, as the admin shows while an app page loads.
+        <div role="progressbar" aria-label="Loading page" className="aisle-page-loading" />
+      )}
+      <style>{`.aisle-page-loading{position:fixed;top:0;left:0;height:3px;width:100%;z-index:1000;background:linear-gradient(90deg,#303030 0 40%,transparent 40%);background-size:250% 100%;animation:aisle-loading 1s linear infinite}@keyframes aisle-loading{from{background-position:100% 0}to{background-position:-150% 0}}`}</style>
       <Outlet />
     </AppProvider>
   );

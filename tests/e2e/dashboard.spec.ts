@@ -410,4 +410,11 @@ test("overview: an unreachable Chroma shows when it went down and how many updat
   ).toBeVisible();
   await expect(app.getByText("Changes are kept and indexed automatically")).toBeVisible();
   await screenshot(page, "overview-chroma-down");
+  // Products still list from sync state; the playground says why it cannot search instead of failing blank.
+  const products = await openInAdmin(page, "/products");
+  await expect(products.locator("tbody").getByText("Pending", { exact: true }).first()).toBeVisible();
+  const playground = await openInAdmin(page, "/playground");
+  await playground.getByLabel("A shopper's question").fill("a warm parka");
+  await playground.getByRole("button", { name: "Ask" }).click();
+  await expect(playground.getByText(/^(Search failed|Could not)/)).toBeVisible({ timeout: 30_000 });
 });
