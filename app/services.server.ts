@@ -66,6 +66,13 @@ void processGlobals[previousEngine]?.stop();
 processGlobals[previousEngine] = syncEngine;
 syncEngine.start();
 
+// Chat retention (CHAT_RETENTION_DAYS): an hourly purge per process; running it on several
+// instances is harmless (deletes are idempotent).
+const previousRetention = Symbol.for("aisle.retentionJob");
+const retentionGlobals = globalThis as unknown as Record<symbol, (() => void) | undefined>;
+retentionGlobals[previousRetention]?.();
+retentionGlobals[previousRetention] = customers.startRetentionJob();
+
 export function healthDependencies(): HealthDependencies {
   const { descriptor } = embeddingsProvider;
   return {
