@@ -394,6 +394,27 @@ test("conversations: list and read, grouped unanswered questions, top queries, p
   await screenshot(page, "conversations");
 });
 
+test("another shop's dashboard shows only its own data", async ({ page }) => {
+  const other = "second-outfitters.myshopify.com";
+  running.emulator.createShop(other, { name: "Second Outfitters" });
+  seedDemoStore(running.emulator, other, { limit: 5 });
+  await running.emulator.installApp(other);
+  await waitFor(
+    "the second shop's import",
+    () => db.importRun.findFirst({ where: { shop: other }, orderBy: { startedAt: "desc" } }),
+    (run) => run?.status === "completed",
+  );
+  await page.setViewportSize({ width: 1400, height: 1100 });
+  await page.goto(`${running.emulator.adminUrl(other)}/conversations`);
+  const app = page.frameLocator('iframe[name="app-iframe"]');
+  await expect(app.getByText("No conversations yet")).toBeVisible();
+  await expect(app.getByText("No customers/data_request received")).toBeVisible();
+  await page.goto(`${running.emulator.adminUrl(other)}/products`);
+  await expect(app.getByText("5 matching")).toBeVisible();
+  await page.goto(`${running.emulator.adminUrl(other)}/settings`);
+  await expect(app.getByText("Using the defaults")).toBeVisible();
+});
+
 test("overview: an unreachable Chroma shows when it went down and how many updates wait", async ({ page }) => {
   await running.stack.chroma.stop();
   const store = running.emulator.shop(SHOP).store;
