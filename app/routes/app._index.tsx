@@ -4,6 +4,7 @@ import { Badge, BlockStack, Card, Grid, InlineStack, Layout, Page, Text } from "
 import { LagChart } from "../components/charts";
 import { DashboardBanners } from "../components/dashboard-banners";
 import { ImportProgress } from "../components/import-progress";
+import { SectionCard } from "../components/section-card";
 import { StatTile } from "../components/stat-tile";
 import { usePolling } from "../components/use-polling";
 import { hasValues } from "../lib/dashboard/charts";
@@ -65,18 +66,13 @@ export default function Overview() {
         )}
         {status.lastImport && (
           <Layout.Section>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {overview.importActive ? "Import in progress" : "Last import"}
-                </Text>
-                <ImportProgress progress={status.lastImport} />
-                <Text as="p" variant="bodySm" tone="subdued">
-                  Started {formatDateTime(status.lastImport.startedAt)}
-                  {status.lastImport.finishedAt ? ` · finished ${formatDateTime(status.lastImport.finishedAt)}` : ""}
-                </Text>
-              </BlockStack>
-            </Card>
+            <SectionCard title={overview.importActive ? "Import in progress" : "Last import"}>
+              <ImportProgress progress={status.lastImport} />
+              <Text as="p" variant="bodySm" tone="subdued">
+                Started {formatDateTime(status.lastImport.startedAt)}
+                {status.lastImport.finishedAt ? ` · finished ${formatDateTime(status.lastImport.finishedAt)}` : ""}
+              </Text>
+            </SectionCard>
           </Layout.Section>
         )}
         <Layout.Section>
@@ -104,55 +100,45 @@ export default function Overview() {
           </Grid>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Sync
-              </Text>
-              <Fact label="Last full import" value={formatAgo(status.lastImport?.finishedAt ?? null, at)} />
-              <Fact label="Last webhook" value={formatAgo(status.lastWebhookAt, at)} />
-              <Fact label="Webhooks received" value={formatCount(status.webhooksReceived)} />
-              <Fact
-                label="Webhook → searchable (p50 / p95)"
-                value={`${formatDuration(status.lagMs.p50)} / ${formatDuration(status.lagMs.p95)}`}
-              />
-              <Fact
-                label="Last reconciliation"
-                value={
-                  drift.lastReconcileAt
-                    ? `${formatAgo(drift.lastReconcileAt, at)} · drift ${drift.missing} missing, ${drift.extra} extra, ${drift.stale} stale, ${drift.index} index`
-                    : "not yet"
-                }
-              />
-              <Fact
-                label="Embedding calls / tokens"
-                value={`${formatCount(status.embedding.calls)} / ~${formatCount(status.embedding.tokens)}`}
-              />
-            </BlockStack>
-          </Card>
+          <SectionCard title="Sync" gap="200">
+            <Fact label="Last full import" value={formatAgo(status.lastImport?.finishedAt ?? null, at)} />
+            <Fact label="Last webhook" value={formatAgo(status.lastWebhookAt, at)} />
+            <Fact label="Webhooks received" value={formatCount(status.webhooksReceived)} />
+            <Fact
+              label="Webhook → searchable (p50 / p95)"
+              value={`${formatDuration(status.lagMs.p50)} / ${formatDuration(status.lagMs.p95)}`}
+            />
+            <Fact
+              label="Last reconciliation"
+              value={
+                drift.lastReconcileAt
+                  ? `${formatAgo(drift.lastReconcileAt, at)} · drift ${drift.missing} missing, ${drift.extra} extra, ${drift.stale} stale, ${drift.index} index`
+                  : "not yet"
+              }
+            />
+            <Fact
+              label="Embedding calls / tokens"
+              value={`${formatCount(status.embedding.calls)} / ~${formatCount(status.embedding.tokens)}`}
+            />
+          </SectionCard>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Search index
+          <SectionCard title="Search index" gap="200">
+            <Fact label="Embeddings (configured)" value={overview.configured.embeddings} />
+            <Fact label="Language model" value={overview.configured.llm} />
+            {index ? (
+              <>
+                <Fact label="Index built with" value={`${index.provider} · ${index.model}`} />
+                <Fact label="Dimensions" value={formatCount(index.dimensions)} />
+                <Fact label="Vectors in index" value={formatCount(index.size)} />
+                <Fact label="Collection" value={`${index.collection}${index.rebuilding ? " (rebuilding…)" : ""}`} />
+              </>
+            ) : (
+              <Text as="p" tone="subdued">
+                Nothing indexed yet.
               </Text>
-              <Fact label="Embeddings (configured)" value={overview.configured.embeddings} />
-              <Fact label="Language model" value={overview.configured.llm} />
-              {index ? (
-                <>
-                  <Fact label="Index built with" value={`${index.provider} · ${index.model}`} />
-                  <Fact label="Dimensions" value={formatCount(index.dimensions)} />
-                  <Fact label="Vectors in index" value={formatCount(index.size)} />
-                  <Fact label="Collection" value={`${index.collection}${index.rebuilding ? " (rebuilding…)" : ""}`} />
-                </>
-              ) : (
-                <Text as="p" tone="subdued">
-                  Nothing indexed yet.
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
+            )}
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
           <Card>
@@ -163,26 +149,21 @@ export default function Overview() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Services
-              </Text>
-              {Object.entries(health.components).map(([key, component]) => (
-                <InlineStack key={key} align="space-between" blockAlign="center">
-                  <BlockStack gap="050">
-                    <Text as="span" variant="bodyMd" fontWeight="semibold">
-                      {componentLabels[key as keyof typeof componentLabels]}
-                    </Text>
-                    <Text as="span" variant="bodySm" tone="subdued">
-                      {component.detail}
-                    </Text>
-                  </BlockStack>
-                  <StatusBadge component={component} />
-                </InlineStack>
-              ))}
-            </BlockStack>
-          </Card>
+          <SectionCard title="Services">
+            {Object.entries(health.components).map(([key, component]) => (
+              <InlineStack key={key} align="space-between" blockAlign="center">
+                <BlockStack gap="050">
+                  <Text as="span" variant="bodyMd" fontWeight="semibold">
+                    {componentLabels[key as keyof typeof componentLabels]}
+                  </Text>
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {component.detail}
+                  </Text>
+                </BlockStack>
+                <StatusBadge component={component} />
+              </InlineStack>
+            ))}
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

@@ -16,6 +16,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { ConversationsChart } from "../components/charts";
+import { SectionCard } from "../components/section-card";
 import { conversationsPerDay, hasValues } from "../lib/dashboard/charts";
 import { INSIGHT_CONVERSATIONS, summariseConversations } from "../lib/dashboard/conversation-insights";
 import { loadRecentThreads, productTitles } from "../lib/dashboard/conversations.server";
@@ -211,90 +212,66 @@ export default function Conversations() {
           </Card>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Top questions
-              </Text>
-              <GroupList groups={insights.topQueries} empty="No questions yet." />
-            </BlockStack>
-          </Card>
+          <SectionCard title="Top questions">
+            <GroupList groups={insights.topQueries} empty="No questions yet." />
+          </SectionCard>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Unanswered or without matching products
-              </Text>
-              <GroupList groups={insights.unanswered} empty="Every question got an answer with products." />
-            </BlockStack>
-          </Card>
+          <SectionCard title="Unanswered or without matching products">
+            <GroupList groups={insights.unanswered} empty="Every question got an answer with products." />
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Products from chat
+          <SectionCard title="Products from chat">
+            {insights.products.length ? (
+              <DataTable
+                columnContentTypes={["text", "numeric", "numeric"]}
+                headings={["Product", "Recommended", "Added to cart"]}
+                rows={insights.products.map((p) => [p.title ?? `Product ${p.productId}`, p.recommended, p.addedToCart])}
+              />
+            ) : (
+              <Text as="p" tone="subdued">
+                No products recommended yet.
               </Text>
-              {insights.products.length ? (
-                <DataTable
-                  columnContentTypes={["text", "numeric", "numeric"]}
-                  headings={["Product", "Recommended", "Added to cart"]}
-                  rows={insights.products.map((p) => [
-                    p.title ?? `Product ${p.productId}`,
-                    p.recommended,
-                    p.addedToCart,
-                  ])}
-                />
-              ) : (
-                <Text as="p" tone="subdued">
-                  No products recommended yet.
-                </Text>
-              )}
-              <Text as="p" variant="bodySm" tone="subdued">
-                From the latest {Math.min(insights.conversationsAnalysed, INSIGHT_CONVERSATIONS)} conversations:{" "}
-                {insights.questions} questions, {insights.cartAdds} add-to-cart from chat.
-              </Text>
-            </BlockStack>
-          </Card>
+            )}
+            <Text as="p" variant="bodySm" tone="subdued">
+              From the latest {Math.min(insights.conversationsAnalysed, INSIGHT_CONVERSATIONS)} conversations:{" "}
+              {insights.questions} questions, {insights.cartAdds} add-to-cart from chat.
+            </Text>
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Customer data requests
+          <SectionCard title="Customer data requests">
+            {downloadError && (
+              <Text as="p" tone="critical">
+                {downloadError}
               </Text>
-              {downloadError && (
-                <Text as="p" tone="critical">
-                  {downloadError}
-                </Text>
-              )}
-              {exports.length ? (
-                <DataTable
-                  columnContentTypes={["text", "text", "text"]}
-                  headings={["Requested", "Customer", ""]}
-                  rows={exports.map((record) => [
-                    formatDateTime(record.createdAt),
-                    record.customerId,
-                    <Button
-                      key="download"
-                      onClick={() =>
-                        downloadExport(record.id, record.customerId).catch((error: Error) =>
-                          setDownloadError(error.message),
-                        )
-                      }
-                    >
-                      Download JSON
-                    </Button>,
-                  ])}
-                />
-              ) : (
-                <Text as="p" tone="subdued">
-                  No customers/data_request received. When Shopify forwards one, its export appears here to download.
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
+            )}
+            {exports.length ? (
+              <DataTable
+                columnContentTypes={["text", "text", "text"]}
+                headings={["Requested", "Customer", ""]}
+                rows={exports.map((record) => [
+                  formatDateTime(record.createdAt),
+                  record.customerId,
+                  <Button
+                    key="download"
+                    onClick={() =>
+                      downloadExport(record.id, record.customerId).catch((error: Error) =>
+                        setDownloadError(error.message),
+                      )
+                    }
+                  >
+                    Download JSON
+                  </Button>,
+                ])}
+              />
+            ) : (
+              <Text as="p" tone="subdued">
+                No customers/data_request received. When Shopify forwards one, its export appears here to download.
+              </Text>
+            )}
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

@@ -1,6 +1,6 @@
 // Assistant settings: validation names each bad field and writes nothing; saving is per shop; a
 // change of the indexed fields sends every product of that shop (only) back to the sync worker.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ALL_INDEXABLE_FIELDS } from "../../app/lib/catalog/product-document";
 import {
   DEFAULT_ASSISTANT_SETTINGS,
@@ -12,19 +12,11 @@ import {
   getAssistantSettings,
   saveAssistantSettings,
 } from "../../app/lib/settings/settings-store.server";
-import { createTestDatabase } from "../helpers/database";
+import { useTestDatabases } from "./databases";
 
 const shop = "settings-shop.myshopify.com";
 const other = "other-shop.myshopify.com";
-const databases: ReturnType<typeof createTestDatabase>[] = [];
-const database = () => {
-  const db = createTestDatabase();
-  databases.push(db);
-  return db.prisma;
-};
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((db) => db.prisma.$disconnect()));
-});
+const database = useTestDatabases();
 
 const valid = {
   persona: "Ava, a trail-running expert",

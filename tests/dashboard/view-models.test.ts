@@ -1,7 +1,7 @@
 // The dashboard's view models: banners say what is wrong and what it costs; products show index
 // state and exactly the embedded text; conversation insights group unanswered questions; charts
 // bucket real lag samples; sync controls validate and never run the same task twice at once.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import { dashboardBanners, type BannerInput } from "../../app/lib/dashboard/banners";
 import { conversationsPerDay } from "../../app/lib/dashboard/charts";
@@ -11,19 +11,11 @@ import { listProducts, productDetail, productListQuery } from "../../app/lib/das
 import { runSyncControl } from "../../app/lib/dashboard/sync-controls.server";
 import { DownSince, SyncTasks } from "../../app/lib/dashboard/sync-tasks.server";
 import type { ChatMessage, Conversation } from "../../app/lib/customers/types";
-import { createTestDatabase } from "../helpers/database";
+import { useTestDatabases } from "./databases";
 import { makeProduct } from "../search/products";
 
 const shop = "view-models.myshopify.com";
-const databases: ReturnType<typeof createTestDatabase>[] = [];
-const database = () => {
-  const db = createTestDatabase();
-  databases.push(db);
-  return db.prisma;
-};
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((db) => db.prisma.$disconnect()));
-});
+const database = useTestDatabases();
 
 const healthy: BannerInput = {
   health: {
