@@ -132,6 +132,23 @@ describe("webhook intake", () => {
     expect((await indexed(id))?.text).toMatch(/^Version 5 parka/);
   });
 
+  it("lets several workers drain at once without processing a product twice", async () => {
+    const { SyncWorker } = await import("../../app/lib/sync/sync-worker.server");
+    const { logger } = await import("../../app/lib/logger.server");
+    const products = Array.from({ length: 60 }, (_, i) => graphqlProduct(2000 + i));
+    for (const product of products) expect(await app.deliver(SHOP, "products/create", restPayload(product))).toBe(200);
+    const before = { ...embedCalls };
+    const workers = Array.from(
+      { length: 3 },
+      () => new SyncWorker({ db: app.prisma, index: app.services.productIndex, log: logger, batchSize: 8 }),
+    );
+    const results = await Promise.all(workers.map((worker) => worker.drain()));
+    expect(results.reduce((sum, r) => sum + r.embedded, 0)).toBe(60);
+    expect(results.filter((r) => r.embedded > 0).length).toBeGreaterThan(1);
+    expect(embedCalls.texts - before.texts).toBe(60);
+    expect(await app.prisma.productSync.count({ where: { shop: SHOP, pending: true } })).toBe(0);
+  }, 240_000);
+
   it("acknowledges and ignores product webhooks of an uninstalled shop; app/uninstalled keeps the data", async () => {
     const before = await app.prisma.productSync.count({ where: { shop: SHOP } });
     expect(await app.deliver(SHOP, "app/uninstalled", JSON.stringify({ id: 1, domain: SHOP }))).toBe(200);

@@ -1,18 +1,20 @@
-// `npx tsx tools/bench/sync-bench.ts [--sizes 1000,10000] [--index-up-to 10000] [--burst 5000]`
+// `npx tsx tools/bench/sync-bench.ts [--sizes 1000,10000] [--index-up-to 10000] [--burst 5000] [--concurrency 10]`
 // Catalog sync on the real stack: store emulator (bulk operation + JSONL, Admin API with cost
 // limits), the app's own modules (routes with real HMAC verification, sync engine), SQLite, a Chroma
 // server and the local embedder. Each figure beside the seed's naive approach (embed and upsert
 // every product on every change, one at a time, inside the webhook), measured in the same run.
 // Results and the command lines that produced them: docs/benchmarks.md.
+import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startChroma } from "../chroma/chroma-process";
-import { FETCH_SEAM_MODULE, startStoreEmulator } from "../emulator/index";
+import type { Product } from "../../app/lib/catalog/product";
+import { FETCH_SEAM_MODULE } from "../emulator/index";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
-import { sampleCatalog } from "./sync-catalog";
+import { createInterface } from "node:readline";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,6 +24,7 @@ const SIZES = arg("sizes", "1000").split(",").map(Number);
 const INDEX_UP_TO = Number(arg("index-up-to", "10000"));
 const BURST = Number(arg("burst", "5000"));
 const NAIVE_SAMPLE = Number(arg("naive-sample", "100"));
+const CONCURRENCY = Number(arg("concurrency", "10"));
 const SECRET = "sync-bench-secret";
 
 const percentile = (values: number[], p: number) => {
@@ -50,9 +53,14 @@ async function main() {
   const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
   const databaseUrl = `file:${path.join(workDir, "bench.sqlite")}`;
   await migrateDatabase(databaseUrl);
-  const emulator = await startStoreEmulator({
-    app: { apiKey: "sync-bench", apiSecret: SECRET, appUrl: `http://127.0.0.1:${await freePort()}` },
-    webhooks: { maxAttempts: 1 },
+  const emulatorProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "tools/bench/sync-emulator-process.ts", SECRET, ...SIZES.map(String)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const emulator = await new Promise<{ url: string; shops: Record<string, string> }>((resolve, reject) => {
+    createInterface({ input: emulatorProcess.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
+    emulatorProcess.once("exit", (code) => reject(new Error(`emulator process exited (${code})`)));
   });
   Object.assign(process.env, {
     NODE_ENV: "production",
@@ -76,8 +84,6 @@ async function main() {
   const { unauthenticated } = await import("../../app/shopify.server");
   const updateRoute = (await import("../../app/routes/webhooks.products.update")).action;
   await import(/* @vite-ignore */ FETCH_SEAM_MODULE);
-  // Emulated shops are installed directly (as the emulator's token exchange would record them).
-  await import("../emulator/index");
 
   const embedder = services.embeddingsProvider.embeddings;
   const embedStats = { calls: 0, texts: 0, seconds: 0 };
@@ -99,15 +105,9 @@ async function main() {
     console.log(line);
   };
 
-  async function installShop(shop: string, count: number) {
-    emulator.createShop(shop);
-    emulator.seed(shop, sampleCatalog(count));
-    emulator.shop(shop).installation = {
-      scopes: ["read_products"],
-      accessTokens: new Map(),
-      refreshTokens: new Map(),
-    };
-    const accessToken = emulator.accessTokenFor(shop);
+  /** The app's side of an installation: the offline session the token exchange would have stored. */
+  async function installShop(shop: string) {
+    const accessToken = emulator.shops[shop];
     await prisma.session.create({
       data: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "read_products", accessToken },
     });
@@ -133,7 +133,7 @@ async function main() {
   let benchShop = "";
   for (const size of SIZES) {
     const shop = `bench-${size}.myshopify.com`;
-    await installShop(shop, size);
+    await installShop(shop);
     await engine.requestImport(shop);
     await peakRss(() => importUntil(shop, ["downloading", "indexing", "completed", "failed"]));
     const parsed = await peakRss(() => importUntil(shop, ["indexing", "completed", "failed"]));
@@ -152,6 +152,7 @@ async function main() {
       return importUntil(shop, ["completed", "failed"]);
     });
     const embedSeconds = embedStats.seconds - before.seconds;
+    const importCalls = embedStats.calls - before.calls;
     // Naive: each product embedded and written alone (a sample, scaled to the catalog).
     const products = (await prisma.productSync.findMany({ where: { shop }, take: NAIVE_SAMPLE })).map((r) =>
       buildProductDocument(JSON.parse(r.snapshot!)),
@@ -160,7 +161,7 @@ async function main() {
     for (const document of products) await services.productIndex.upsert(`naive-${shop}`, [document]);
     const naivePerProduct = (performance.now() - naiveStarted) / 1000 / products.length;
     out(
-      `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | ${embedSeconds.toFixed(1)} s (${embedStats.calls - before.calls} calls) | ${(indexed.seconds - embedSeconds).toFixed(1)} s | ${(exportSeconds + parseSeconds + indexed.seconds).toFixed(1)} s | ${mb(parsed.peak)} | ${mb(indexed.peak)} | ${(naivePerProduct * size).toFixed(1)} s (${size} calls; ${(1 / naivePerProduct).toFixed(1)}/s over ${products.length}) |`,
+      `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | ${embedSeconds.toFixed(1)} s (${importCalls} calls) | ${(indexed.seconds - embedSeconds).toFixed(1)} s | ${(exportSeconds + parseSeconds + indexed.seconds).toFixed(1)} s | ${mb(parsed.peak)} | ${mb(indexed.peak)} | ${(naivePerProduct * size).toFixed(1)} s (${size} calls; ${(1 / naivePerProduct).toFixed(1)}/s over ${products.length}) |`,
     );
     await services.productIndex.dropShop(`naive-${shop}`);
 
@@ -183,48 +184,55 @@ async function main() {
   if (!benchShop) throw new Error("no size was indexed: raise --index-up-to");
 
   // ---- webhook ack latency at a burst ----------------------------------------------------------
-  const store = emulator.shop(benchShop).store;
-  const ids = [...store.products.keys()];
-  const graphqlBase = Date.parse("2030-01-01T00:00:00Z");
+  const catalog = new Map(
+    (await prisma.productSync.findMany({ where: { shop: benchShop } })).map((row) => [
+      row.productId,
+      JSON.parse(row.snapshot!) as Product,
+    ]),
+  );
+  const ids = [...catalog.keys()];
+  const base = Date.parse("2030-01-01T00:00:00Z");
   let second = 0;
-  /** A products/update body for product `id` as Shopify sends it, with a fresh updated_at. */
-  const updateBody = (id: number, change: "sale" | "content") => {
-    const product = store.products.get(id)!;
-    const updatedAt = new Date(graphqlBase + ++second * 1000).toISOString();
-    const variants = product.variants.map((v, i) => ({
-      admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`,
-      id: v.id,
-      title: v.title,
-      price: change === "sale" ? (Number(v.price) + (second % 7)).toFixed(2) : v.price,
-      compare_at_price: null,
-      sku: v.sku,
-      barcode: v.barcode,
-      position: i + 1,
-      inventory_policy: "deny",
-      inventory_quantity: change === "sale" ? Math.max(0, v.inventoryQuantity - (second % 3)) : v.inventoryQuantity,
-      option1: v.option1,
-      option2: v.option2,
-      option3: v.option3,
-      image_id: null,
-    }));
-    return JSON.stringify({
-      admin_graphql_api_id: `gid://shopify/Product/${id}`,
-      id,
+  /** A products/update body as Shopify sends it (REST shape, numeric ids), with a fresh updated_at. */
+  const updateBody = (id: string, change: "sale" | "content") => {
+    const product = catalog.get(id)!;
+    const numeric = (gid: string) => `@@${gid.slice(gid.lastIndexOf("/") + 1)}`;
+    const updatedAt = new Date(base + ++second * 1000).toISOString();
+    const body = {
+      admin_graphql_api_id: product.id,
+      id: numeric(product.id),
       title: change === "content" ? `${product.title} (edited ${second})` : product.title,
-      body_html: product.bodyHtml,
+      body_html: product.descriptionHtml,
       vendor: product.vendor,
       product_type: product.productType,
       handle: product.handle,
       created_at: product.createdAt,
       updated_at: updatedAt,
-      published_at: product.publishedAt,
-      status: product.status,
+      published_at: product.publishedOnline ? product.createdAt : null,
+      status: product.status.toLowerCase(),
       tags: product.tags.join(", "),
-      variants,
-      options: product.options.map((o) => ({ name: o.name, position: o.position, values: o.values })),
-      image: null,
+      variants: product.variants.map((v, i) => ({
+        admin_graphql_api_id: v.id,
+        id: numeric(v.id),
+        title: v.title,
+        price: change === "sale" ? (Number(v.price) + (second % 7)).toFixed(2) : v.price,
+        compare_at_price: v.compareAtPrice,
+        sku: v.sku,
+        barcode: v.barcode,
+        position: i + 1,
+        inventory_policy: "deny",
+        inventory_quantity:
+          change === "sale" ? Math.max(0, (v.inventoryQuantity ?? 5) - (second % 3)) : v.inventoryQuantity,
+        option1: v.selectedOptions[0]?.value ?? null,
+        option2: v.selectedOptions[1]?.value ?? null,
+        option3: v.selectedOptions[2]?.value ?? null,
+        image_id: null,
+      })),
+      options: product.options.map((o, i) => ({ name: o.name, position: i + 1, values: o.values })),
+      image: product.featuredImage ? { src: product.featuredImage.url, alt: product.featuredImage.altText } : null,
       images: [],
-    });
+    };
+    return JSON.stringify(body).replace(/"@@(\d+)"/g, "$1");
   };
   let deliveryNumber = 0;
   const deliver = async (body: string) => {
@@ -252,7 +260,7 @@ async function main() {
   const burstStarted = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: 50 }, async () => {
+    Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) latencies.push(await deliver(bodies[next++]));
     }),
   );
@@ -267,7 +275,7 @@ async function main() {
   }
   await services.productIndex.dropShop(`naive-${benchShop}`);
   out("");
-  out(`## Webhook ack latency (burst of ${BURST} deliveries, 50 concurrent, real HMAC verification)`);
+  out(`## Webhook ack latency (burst of ${BURST} deliveries, ${CONCURRENCY} concurrent, real HMAC verification)`);
   out("| | p50 | p99 | throughput |");
   out("| --- | --- | --- | --- |");
   out(
@@ -317,7 +325,7 @@ async function main() {
   );
 
   await services.syncEngine.stop();
-  await emulator.stop();
+  emulatorProcess.kill("SIGTERM");
   await chroma.stop();
   rmSync(workDir, { recursive: true, force: true });
   process.exit(0);

@@ -64,8 +64,18 @@ export class SyncWorker {
     this.maxBackoffMs = options.maxBackoffMs ?? 300_000;
   }
 
-  /** Claims rows whose turn has come (lease free or expired; shop installed) for this worker. */
+  /** Claims rows whose turn has come; a claim lost to another worker is retried on the next rows. */
   private async claim(): Promise<ProductSync[]> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const claimed = await this.claimOnce();
+      if (claimed === null) return [];
+      if (claimed.length) return claimed;
+    }
+    return [];
+  }
+
+  /** null: nothing is due. []: every candidate was taken by another worker meanwhile. */
+  private async claimOnce(): Promise<ProductSync[] | null> {
     const { db } = this.options;
     const now = new Date();
     const uninstalled = await db.shop.findMany({ where: { uninstalledAt: { not: null } }, select: { domain: true } });
@@ -81,7 +91,7 @@ export class SyncWorker {
       orderBy: { nextAttemptAt: "asc" },
       take: this.batchSize,
     });
-    if (!candidates.length) return [];
+    if (!candidates.length) return null;
     const token = `${this.id}:${randomUUID()}`;
     await db.productSync.updateMany({
       where: { pending: true, AND: [{ OR: candidates }, { OR: leaseFree }] },
