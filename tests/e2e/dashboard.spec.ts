@@ -252,6 +252,22 @@ test("sync controls: an import started from the dashboard shows its progress mov
   const values = newRun.map((state) => Number(state.value));
   expect(values, JSON.stringify(states)).toEqual([...values].sort((a, b) => a - b));
   await expect(app.getByText(`${PRODUCTS} of ${PRODUCTS} products`)).toBeVisible();
+
+  // Reconcile and rebuild: confirmed, then their live status until done, on the same page.
+  await app.getByRole("button", { name: "Reconcile now" }).click();
+  await app.getByRole("dialog").getByRole("button", { name: "Reconcile now" }).click();
+  await expect(app.locator('[data-task-status="completed"]')).toContainText(
+    "Shopify and the index agree: no differences",
+    { timeout: 60_000 },
+  );
+  const generation = (await db.searchIndex.findUnique({ where: { shop: SHOP } }))!.generation;
+  await app.getByRole("button", { name: "Rebuild index" }).click();
+  await expect(app.getByText("search answers from the current one until the switch")).toBeVisible();
+  await app.getByRole("dialog").getByRole("button", { name: "Rebuild index" }).click();
+  await expect(app.getByText(/products? re-embedded into .*; search switched over/)).toBeVisible({ timeout: 90_000 });
+  const rebuilt = await db.searchIndex.findUnique({ where: { shop: SHOP } });
+  expect(rebuilt!.generation).toBe(generation + 1);
+  await expect(app.getByText(`generation ${generation + 1}`)).toBeVisible();
   await screenshot(page, "sync");
 });
 
