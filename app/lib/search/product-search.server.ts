@@ -345,6 +345,10 @@ export class ProductSearch {
   }
 }
 
+function hasAnyFilter(filters: SearchFilters): boolean {
+  return RELAXATION_ORDER.some((name) => hasFilter(filters, name));
+}
+
 /** Chroma-side filters for what Chroma can evaluate (options are checked here afterwards). */
 function chromaWhere(filters: SearchFilters): Where | undefined {
   const conditions: Where[] = [];
@@ -362,8 +366,8 @@ function chromaWhere(filters: SearchFilters): Where | undefined {
  * when filters keep too few of the pool does a filtered Chroma query run.
  */
 class VectorCandidates {
-  private pool: Promise<string[]> | undefined;
-  private readonly poolSize: number;
+  /** Unfiltered nearest-neighbour pools by size (plain HNSW queries are several times cheaper than filtered ones). */
+  private readonly pools = new Map<number, Promise<string[]>>();
   private readonly filtered = new Map<string, Promise<string[]>>();
 
   constructor(
@@ -371,16 +375,21 @@ class VectorCandidates {
     private readonly snapshot: ShopSnapshot,
     private readonly vector: number[],
     private readonly count: number,
-  ) {
-    this.poolSize = count * 4;
+  ) {}
+
+  private pool(size: number): Promise<string[]> {
+    let pool = this.pools.get(size);
+    if (!pool) this.pools.set(size, (pool = this.search.queryVectors(this.snapshot, this.vector, size)));
+    return pool;
   }
 
   async candidates(filters: SearchFilters, accept: (id: string) => boolean): Promise<string[]> {
-    this.pool ??= this.search.queryVectors(this.snapshot, this.vector, this.poolSize);
-    const pool = await this.pool;
+    // Filtered searches start from a larger pool; a filtered Chroma query (slow) only runs when
+    // the filters keep fewer than a fifth of the candidates wanted from it.
+    const size = hasAnyFilter(filters) ? this.count * 20 : this.count * 4;
+    const pool = await this.pool(size);
     const kept = pool.filter(accept);
-    const wholeCatalog = pool.length < this.poolSize;
-    if (kept.length >= this.count || wholeCatalog) return kept.slice(0, this.count);
+    if (kept.length >= this.count / 5 || pool.length < size) return kept.slice(0, this.count);
     const where = chromaWhere(filters);
     if (!where && !filters.options?.length) return kept;
     const key = JSON.stringify(where ?? null);
