@@ -16,7 +16,9 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
+import prisma from "../db.server";
 import { answerEngine, productSearch } from "../services.server";
+import { answerStyleFor } from "../lib/settings/settings-store.server";
 import { playgroundQuery, runPlayground } from "../lib/dashboard/playground.server";
 import type { SearchFilters } from "../lib/search/query-parser";
 import { authenticate } from "../shopify.server";
@@ -31,7 +33,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const result = await runPlayground(
       {
         search: (input) => productSearch.search(input),
-        answer: (input) => answerEngine.answer(input),
+        // The widget's answer: the same engine with the shop's assistant voice.
+        answer: async function* (input) {
+          yield* answerEngine.answer({ ...input, style: await answerStyleFor(prisma, input.shop) });
+        },
       },
       session.shop,
       parsed.data.q,

@@ -149,6 +149,7 @@ export class AnswerEngine {
       customer: request.customer,
       currency: request.currency,
       relaxedNote: describeRelaxed(relaxed),
+      style: request.style,
     });
     const prices = products.flatMap((p) => [p.minPrice, p.maxPrice, Number(p.price)]);
     for (const doc of documents.values()) {

@@ -3,6 +3,7 @@ import prisma from "../../db.server";
 import { env } from "../../env.server";
 import { answerEngine, customers, productSearch } from "../../services.server";
 import { logger } from "../logger.server";
+import { answerStyleFor } from "../settings/settings-store.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./abuse-limits.server";
 import { AnswerEngine } from "./answer-engine.server";
 import type { ChatEndpointDeps } from "./chat-endpoint.server";
@@ -36,6 +37,7 @@ export const chatEndpointDeps: ChatEndpointDeps = {
   limits: chatAbuseLimits,
   caps: chatCaps,
   log: logger,
+  answerStyle: (shop) => answerStyleFor(prisma, shop),
 };
 
 // Old rate windows and budget rows are pruned hourly (unref: never keeps the process alive).

@@ -8,6 +8,7 @@ import type { CustomerContext } from "../customers/service.server";
 import type { AbuseLimits } from "./abuse-limits.server";
 import type {
   AnswerRequest,
+  AnswerStyle,
   ChatEvent,
   ChatTurn,
   CustomerContext as EngineCustomerFacts,
@@ -65,6 +66,8 @@ export interface ChatEndpointDeps {
   limits: AbuseLimits;
   caps: { maxBodyBytes: number; maxMessageChars: number };
   log: Logger;
+  /** The shop's assistant voice (dashboard settings); the engine's defaults when absent. */
+  answerStyle?: (shop: string) => Promise<AnswerStyle>;
 }
 
 // ---- wire types (what assets/aisle-chat.js reads) --------------------------------------------------
@@ -335,6 +338,7 @@ export async function handleChatTurn(
       let tokens = 0;
       let failed = false;
       try {
+        const style = await deps.answerStyle?.(shop);
         const events = deps.engines[mode].answer({
           shop,
           message: turn.message,
@@ -348,6 +352,7 @@ export async function handleChatTurn(
           customer: customerFacts(customer),
           currency: turn.currency ?? undefined,
           locale: turn.locale ?? undefined,
+          style,
           signal: abort.signal,
         });
         for await (const event of events) {

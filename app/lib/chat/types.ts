@@ -16,6 +16,13 @@ export interface ChatTurn {
  */
 export type CustomerContext = Record<string, string | number | boolean | string[] | null | undefined>;
 
+/** How the merchant wants the assistant to sound (assistant settings in the dashboard). */
+export interface AnswerStyle {
+  persona: string;
+  tone: string;
+  answerLength: "short" | "medium" | "detailed";
+}
+
 export interface AnswerRequest {
   shop: string;
   message: string;
@@ -26,6 +33,7 @@ export interface AnswerRequest {
   currency?: string;
   storeName?: string;
   locale?: string;
+  style?: AnswerStyle;
   signal?: AbortSignal;
 }
 

@@ -3,6 +3,7 @@
 // transaction marks the shop's products for another pass of the sync worker.
 import type { PrismaClient } from "@prisma/client";
 import type { DocumentOptions } from "../catalog/product-document";
+import type { AnswerStyle } from "../chat/types";
 import {
   assistantSettingsSchema,
   DEFAULT_ASSISTANT_SETTINGS,
@@ -86,4 +87,10 @@ export async function saveAssistantSettings(
 export async function documentOptionsFor(db: PrismaClient, shop: string): Promise<DocumentOptions> {
   const { settings } = await getAssistantSettings(db, shop);
   return { fields: settings.indexedFields };
+}
+
+/** The voice the answer engine should use for this shop (persona, tone, answer length). */
+export async function answerStyleFor(db: PrismaClient, shop: string): Promise<AnswerStyle> {
+  const { settings } = await getAssistantSettings(db, shop);
+  return { persona: settings.persona, tone: settings.tone, answerLength: settings.answerLength };
 }
