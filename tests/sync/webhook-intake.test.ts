@@ -149,6 +149,27 @@ describe("webhook intake", () => {
     expect(await app.prisma.productSync.count({ where: { shop: SHOP, pending: true } })).toBe(0);
   }, 240_000);
 
+  it("re-embeds only texts that changed when the indexed fields change (refreshShop)", async () => {
+    const { SyncWorker } = await import("../../app/lib/sync/sync-worker.server");
+    const { requeueShop } = await import("../../app/lib/sync/product-state.server");
+    const { logger } = await import("../../app/lib/logger.server");
+    await app.services.syncEngine.drain();
+    const titleOnly = new SyncWorker({
+      db: app.prisma,
+      index: app.services.productIndex,
+      log: logger,
+      documentOptions: () => ({ fields: ["vendor"] }),
+    });
+    const live = await app.prisma.productSync.count({ where: { shop: SHOP, deleted: false } });
+    expect(await requeueShop(app.prisma, SHOP)).toBe(live);
+    const first = await titleOnly.drain();
+    expect(first.embedded).toBeGreaterThan(0);
+    expect(await requeueShop(app.prisma, SHOP)).toBe(live);
+    const before = { ...embedCalls };
+    expect((await titleOnly.drain()).embedded).toBe(0);
+    expect(embedCalls.calls - before.calls).toBe(0);
+  }, 240_000);
+
   it("acknowledges and ignores product webhooks of an uninstalled shop; app/uninstalled keeps the data", async () => {
     const before = await app.prisma.productSync.count({ where: { shop: SHOP } });
     expect(await app.deliver(SHOP, "app/uninstalled", JSON.stringify({ id: 1, domain: SHOP }))).toBe(200);

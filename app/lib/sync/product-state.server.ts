@@ -223,3 +223,21 @@ export async function applyImportedProducts(
     await applyProductChange(db, shop, { kind: "upsert", product, partial: false, source: "import", importId });
   }
 }
+
+/**
+ * Every product of the shop gets another worker pass (e.g. the merchant changed which fields are
+ * indexed): the worker rebuilds each document and embeds only those whose text changed.
+ */
+export async function requeueShop(db: PrismaClient, shop: string): Promise<number> {
+  const { count } = await db.productSync.updateMany({
+    where: { shop, deleted: false },
+    data: {
+      pending: true,
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      version: { increment: 1 },
+      changeSource: "settings",
+    },
+  });
+  return count;
+}

@@ -17,6 +17,7 @@ import {
   requestImport,
   type ImportDependencies,
 } from "./catalog-import.server";
+import { requeueShop } from "./product-state.server";
 import { reconcileShop, type DriftReport } from "./reconcile.server";
 import { recordUninstall, redactShop } from "./shop-lifecycle.server";
 import { getImportProgress, getSyncStatus, type ImportProgress, type SyncStatus } from "./sync-stats.server";
@@ -193,6 +194,13 @@ export class SyncEngine {
         this.deps.log.warn({ shop: domain, err: error }, "scheduled reconciliation failed");
       }
     }
+  }
+
+  /** Indexed-field settings changed: every product is rebuilt; only changed texts are embedded. */
+  async refreshShop(shop: string): Promise<number> {
+    const count = await requeueShop(this.deps.db, shop);
+    for (const worker of this.workers) worker.nudge();
+    return count;
   }
 
   drain(maxBatches?: number): Promise<DrainResult> {
