@@ -30,6 +30,11 @@ export function webhookAction(
       }
       throw error;
     }
+    // Unsigned: not from Shopify. 401 like a bad signature (the library would say 400, "missing headers").
+    if (!request.headers.get("x-shopify-hmac-sha256")) {
+      logger.warn({ path: new URL(request.url).pathname }, "unsigned webhook refused");
+      return new Response("Unauthorized: missing X-Shopify-Hmac-Sha256", { status: 401 });
+    }
     // The library verifies the HMAC over exactly these bytes.
     const webhook = await authenticate.webhook(
       new Request(request.url, { method: request.method, headers: request.headers, body: rawBody }),

@@ -5,6 +5,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createPrismaClient } from "../app/lib/db/create-prisma-client.server";
+import { renderImportProgressBar } from "../app/lib/sync/import-progress-bar";
+import { ACTIVE_IMPORT_STATUSES } from "../app/lib/sync/catalog-import.server";
+import { getImportProgress } from "../app/lib/sync/sync-stats.server";
 import { seedDemoStore } from "./emulator/catalog/demo-store";
 import { startEmulatedStack } from "./emulator/emulated-stack";
 
@@ -27,9 +30,11 @@ emulator.createShop(shopDomain, { name: "Trailhead Supply Co." });
 // earlier run are dead. Drop them, as Shopify's app/uninstalled would have.
 const prisma = createPrismaClient(stack.databaseUrl);
 await prisma.session.deleteMany({ where: { shop: shopDomain } });
-await prisma.$disconnect();
 const products = seedDemoStore(emulator, shopDomain);
+const installedAt = new Date();
 await emulator.installApp(shopDomain);
+await showImportProgress(installedAt);
+await prisma.$disconnect();
 const storefront = await emulator.storefront(shopDomain, { port: storefrontPort });
 const health = await fetch(`${stack.app.url}/healthz`).then((response) => response.json());
 
@@ -53,4 +58,30 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     await stop();
     process.exit(0);
   });
+}
+
+/**
+ * The install starts the catalog import inside the app; follow it from the app's database and draw
+ * a progress bar (done / total, rate, ETA) until every product is searchable or the import fails.
+ */
+async function showImportProgress(since: Date): Promise<void> {
+  const deadline = Date.now() + 30 * 60_000;
+  const interactive = process.stdout.isTTY;
+  let lastLine = "";
+  for (;;) {
+    const progress = await getImportProgress(prisma, shopDomain);
+    const current = progress && progress.startedAt >= since ? progress : null;
+    const line = current ? renderImportProgressBar(current) : "Catalog import: waiting for the app to start it…";
+    if (line !== lastLine) {
+      process.stdout.write(interactive ? `\r\x1b[2K${line}` : `${line}\n`);
+      lastLine = line;
+    }
+    const finished = current && !(ACTIVE_IMPORT_STATUSES as readonly string[]).includes(current.status);
+    if (finished || Date.now() > deadline) {
+      if (interactive) process.stdout.write("\n");
+      if (current?.error) console.log(`The import failed: ${current.error}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }

@@ -21,14 +21,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function deliver(body: string, hmac: string) {
+function deliver(body: string, hmac: string | null) {
   return fetch(`${stack.app.url}/webhooks/products/update`, {
     method: "POST",
     body,
     headers: {
       "content-type": "application/json",
       "x-shopify-topic": "products/update",
-      "x-shopify-hmac-sha256": hmac,
+      ...(hmac === null ? {} : { "x-shopify-hmac-sha256": hmac }),
       "x-shopify-shop-domain": "limits.myshopify.com",
       "x-shopify-webhook-id": "limits-1",
       "x-shopify-api-version": "2026-07",
@@ -49,6 +49,11 @@ describe("webhook limits", () => {
   it("answers 401 to a forged HMAC", async () => {
     const body = JSON.stringify({ id: 1, admin_graphql_api_id: "gid://shopify/Product/1" });
     const response = await deliver(body, createHmac("sha256", "not-the-secret").update(body).digest("base64"));
+    expect(response.status).toBe(401);
+  });
+
+  it("answers 401 to a delivery with no HMAC at all", async () => {
+    const response = await deliver(JSON.stringify({ id: 1 }), null);
     expect(response.status).toBe(401);
   });
 });

@@ -33,8 +33,8 @@ describe("webhook intake", () => {
   it("refuses forged and unsigned deliveries and writes nothing", async () => {
     const body = restPayload(graphqlProduct(900));
     expect(await app.deliver(SHOP, "products/update", body, { hmac: "Zm9yZ2VkIHNpZ25hdHVyZQ==" })).toBe(401);
-    // No signature header at all: the library answers 400 (missing required headers), before any handler.
-    expect(await app.deliver(SHOP, "products/update", body, { hmac: null })).toBe(400);
+    // No signature header at all: refused as unauthorized before the library or any handler runs.
+    expect(await app.deliver(SHOP, "products/update", body, { hmac: null })).toBe(401);
     const tampered = body.replace("Trail jacket", "Free jacket");
     expect(
       await app.deliver(SHOP, "products/update", tampered, {
