@@ -35,7 +35,9 @@ export async function startAppFrameProxy(options: {
     // As any reverse proxy: the browser's host, so Remix's CSRF check (Origin vs host) accepts actions.
     headers["x-forwarded-host"] = req.headers.host;
     const upstream = http.request(
-      { hostname: app.hostname, port: app.port, path: req.url, method: req.method, headers },
+      // A fresh connection per request: a pooled keep-alive socket the app has just closed would
+      // fail the request (ECONNRESET), a failure the browser talking to the app directly never sees.
+      { hostname: app.hostname, port: app.port, path: req.url, method: req.method, headers, agent: false },
       (answer) => {
         const own = `http://${req.headers.host}`;
         const out: Record<string, string | string[]> = {};
@@ -71,7 +73,8 @@ export async function startAppFrameProxy(options: {
         body.on("error", () => res.destroy());
       },
     );
-    upstream.on("error", () => {
+    upstream.on("error", (error) => {
+      console.error(`app frame proxy: ${req.method} ${req.url?.split("?")[0]} failed: ${error.message}`);
       if (!res.headersSent) res.writeHead(502, { "Content-Type": "text/plain" });
       res.end("The app did not answer");
     });
