@@ -50,6 +50,8 @@ const env = (): NodeJS.ProcessEnv => ({
   SYNC_WORKER_CONCURRENCY: "1",
   SYNC_BATCH_SIZE: "64",
   SYNC_LEASE_SECONDS: "2",
+  // Retries after a kill must come back within the test's deadline, not after minutes of backoff.
+  SYNC_MAX_BACKOFF_SECONDS: "2",
   SYNC_POLL_INTERVAL_MS: "100",
   EMULATOR_URL: emulator.url,
   SHOP_TOKENS: JSON.stringify({ [SHOP]: token }),
