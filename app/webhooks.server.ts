@@ -50,6 +50,3 @@ export function webhookAction(
     return new Response(null, { status: 200 });
   };
 }
-
-/** Verified and acknowledged; the capability that consumes this topic records it. */
-export const acknowledgeOnly = async () => {};
