@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitForHttp } from "../lib/wait-for-http";
 
 const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "server.cjs");
 
@@ -12,23 +13,6 @@ export interface RunningChroma {
   port: number;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-export async function waitForHeartbeat(url: string, timeoutMs: number, isAlive: () => boolean = () => true) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (!isAlive()) throw new Error("Chroma exited before it answered its heartbeat");
-    try {
-      const response = await fetch(`${url}/api/v2/heartbeat`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-      lastError = new Error(`heartbeat answered ${response.status}`);
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`Chroma did not answer its heartbeat at ${url} within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
 export async function startChroma(options: { dataDir: string; port: number; quiet?: boolean }): Promise<RunningChroma> {
@@ -43,7 +27,11 @@ export async function startChroma(options: { dataDir: string; port: number; quie
   });
   const url = `http://127.0.0.1:${options.port}`;
   try {
-    await waitForHeartbeat(url, 30_000, () => !exited);
+    await waitForHttp(`${url}/api/v2/heartbeat`, {
+      timeoutMs: 30_000,
+      isAlive: () => !exited,
+      accept: (s) => s === 200,
+    });
   } catch (error) {
     child.kill("SIGKILL");
     throw error;
