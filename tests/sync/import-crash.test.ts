@@ -40,7 +40,7 @@ afterAll(async () => {
 const env = (): NodeJS.ProcessEnv => ({
   ...process.env,
   NODE_ENV: "test",
-  LOG_LEVEL: "silent",
+  LOG_LEVEL: process.env.CRASH_TEST_LOG_LEVEL ?? "info",
   SHOPIFY_API_KEY: "crash-tests",
   SHOPIFY_API_SECRET: "crash-secret",
   SHOPIFY_APP_URL: "http://127.0.0.1:9",
@@ -96,21 +96,40 @@ it(
     const killedDuring: string[] = [];
     let seed = 20261124;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let life = 0; life < 8; life++) {
+    for (let life = 0; life < 10; life++) {
       const { child, exited } = startSyncProcess();
-      await sleep(1000 + random() * 6000);
+      // A process needs about a second to start; kills land from its first queries to several batches in.
+      await sleep(500 + random() * 4000);
       const status = await importStatus();
       if (status === "completed") break;
       child.kill("SIGKILL");
       await exited;
       killedDuring.push(status ?? "none");
     }
-    startSyncProcess();
+    const last = startSyncProcess();
+    let lastExit: number | null | undefined;
+    last.child.once("exit", (code) => (lastExit = code));
     const deadline = Date.now() + 120_000 + PRODUCTS * 300;
     while ((await importStatus()) !== "completed") {
+      if (lastExit !== undefined) throw new Error(`the sync process exited (${lastExit})\n${childOutput.slice(-6000)}`);
       if (Date.now() > deadline) {
         const run = await database.prisma.importRun.findFirst({ where: { shop: SHOP } });
-        throw new Error(`import did not complete: ${JSON.stringify(run)}\n${childOutput.slice(-3000)}`);
+        const stuck = await database.prisma.productSync.findMany({
+          where: { shop: SHOP, pending: true },
+          select: {
+            productId: true,
+            attempts: true,
+            lastError: true,
+            nextAttemptAt: true,
+            leaseOwner: true,
+            leaseUntil: true,
+            version: true,
+          },
+          take: 5,
+        });
+        throw new Error(
+          `import did not complete: ${JSON.stringify(run)}\n${JSON.stringify(stuck)}\n${childOutput.slice(-6000)}`,
+        );
       }
       await sleep(250);
     }

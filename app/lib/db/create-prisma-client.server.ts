@@ -4,6 +4,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { databaseFlavour } from "./database-url";
+import { createSerializedSqliteAdapter } from "./serialized-sqlite-adapter.server";
 import { ensureSqliteDirectory } from "./sqlite-file.server";
 
 // The Postgres client is generated from prisma/postgres/schema.prisma (same models, Postgres
@@ -24,5 +25,5 @@ export function createPrismaClient(url: string): PrismaClient {
     return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) });
   }
   ensureSqliteDirectory(url);
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  return new PrismaClient({ adapter: createSerializedSqliteAdapter(new PrismaBetterSQLite3({ url })) });
 }

@@ -141,9 +141,11 @@ export class SyncEngine {
     });
     for (const run of runs) {
       try {
-        await advanceImport(this.importDependencies(), run.id, this.owner);
-      } catch {
-        // Logged by advanceImport; the next tick retries.
+        const status = await advanceImport(this.importDependencies(), run.id, this.owner);
+        this.deps.log.debug({ importId: run.id, status }, "import advanced");
+      } catch (error) {
+        // The next tick retries.
+        this.deps.log.warn({ importId: run.id, err: error }, "import pass failed");
       }
     }
   }

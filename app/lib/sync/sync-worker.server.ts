@@ -119,6 +119,7 @@ export class SyncWorker {
     const byShop = new Map<string, ProductSync[]>();
     for (const row of rows) byShop.set(row.shop, [...(byShop.get(row.shop) ?? []), row]);
     for (const [shop, shopRows] of byShop) await this.processShop(shop, shopRows, result);
+    if (result.claimed) this.options.log.debug({ worker: this.id, ...result }, "sync batch done");
     return result;
   }
 

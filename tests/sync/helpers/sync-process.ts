@@ -7,7 +7,7 @@ import { ChromaProductIndex } from "../../../app/lib/search/chroma-product-index
 import { createChromaClient } from "../../../app/lib/search/chroma.server";
 import { createEmbeddings } from "../../../app/lib/search/embeddings.server";
 import type { GraphqlTransport } from "../../../app/lib/shopify/admin-graphql";
-import { SyncEngine } from "../../../app/lib/sync/sync-engine.server";
+import { SyncEngine, syncSettingsFromEnv } from "../../../app/lib/sync/sync-engine.server";
 import { parseEnv } from "../../../app/lib/config/env-schema";
 
 const { EMULATOR_URL, SHOP_TOKENS } = process.env;
@@ -31,14 +31,10 @@ const engine = new SyncEngine({
   log: logger,
   index: new ChromaProductIndex({ db, chroma: createChromaClient(env), embeddings: createEmbeddings(env) }),
   transportFor,
-  settings: {
-    workerConcurrency: env.SYNC_WORKER_CONCURRENCY,
-    batchSize: env.SYNC_BATCH_SIZE,
-    leaseMs: env.SYNC_LEASE_SECONDS * 1000,
-    pollIntervalMs: env.SYNC_POLL_INTERVAL_MS,
-    maxBackoffMs: 1000,
-    reconcileIntervalMs: 0,
-  },
+  settings: { ...syncSettingsFromEnv(env), reconcileIntervalMs: 0 },
 });
 engine.start();
+// The engine's timers are unref'd (they must never keep an app server from exiting); this process has
+// no server, so without a handle of its own it would exit as soon as no request is in flight.
+setInterval(() => {}, 60_000);
 process.stdout.write("sync process started\n");

@@ -1,0 +1,76 @@
+// SQLite through better-sqlite3 is a single connection per Prisma client. Prisma's adapter opens an
+// interactive transaction with BEGIN on that connection and serialises transactions with each other,
+// but a plain query issued meanwhile by other code in the process (a webhook intake, the worker's
+// lease update, a chat message) runs on the same connection: inside the open transaction, committed
+// or rolled back with it. A duplicate webhook's unique violation would then silently undo unrelated
+// writes. This wrapper makes plain queries wait for the open transaction (decision 041).
+import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { Prisma } from "@prisma/client";
+import { Mutex } from "async-mutex";
+
+type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
+type AdapterFactory = NonNullable<Prisma.PrismaClientOptions["adapter"]>;
+
+/** Per-connection settings (WAL itself is recorded in the file; synchronous and busy_timeout are not). */
+export const SQLITE_CONNECTION_PRAGMAS = [
+  // Readers do not block the writer and the writer does not block readers (other processes too).
+  "PRAGMA journal_mode = WAL",
+  // In WAL mode: durable across process crashes; a power loss may drop the last commits, which the
+  // periodic reconciliation repairs. One fsync per checkpoint instead of per commit (webhook intake).
+  "PRAGMA synchronous = NORMAL",
+  // Another process holding the write lock: wait for it rather than fail at once.
+  "PRAGMA busy_timeout = 5000",
+];
+
+function serializeTransaction(transaction: Transaction, release: () => void): Transaction {
+  let released = false;
+  const releaseOnce = () => {
+    if (!released) release();
+    released = true;
+  };
+  return {
+    provider: transaction.provider,
+    adapterName: transaction.adapterName,
+    options: transaction.options,
+    queryRaw: (query) => transaction.queryRaw(query),
+    executeRaw: (query) => transaction.executeRaw(query),
+    commit: () => transaction.commit().finally(releaseOnce),
+    rollback: () => transaction.rollback().finally(releaseOnce),
+  };
+}
+
+export function serializeAdapter(adapter: Adapter): Adapter {
+  const mutex = new Mutex();
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    queryRaw: (query) => mutex.runExclusive(() => adapter.queryRaw(query)),
+    executeRaw: (query) => mutex.runExclusive(() => adapter.executeRaw(query)),
+    executeScript: (script) => mutex.runExclusive(() => adapter.executeScript(script)),
+    async startTransaction(isolationLevel) {
+      const release = await mutex.acquire();
+      try {
+        return serializeTransaction(await adapter.startTransaction(isolationLevel), release);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+    dispose: () => adapter.dispose(),
+  };
+}
+
+/** The better-sqlite3 adapter factory with serialised plain queries and the connection pragmas applied. */
+export function createSerializedSqliteAdapter(factory: PrismaBetterSQLite3): AdapterFactory {
+  const open = async (connect: () => Promise<Adapter>) => {
+    const adapter = serializeAdapter(await connect());
+    await adapter.executeScript(SQLITE_CONNECTION_PRAGMAS.join(";\n"));
+    return adapter;
+  };
+  return {
+    provider: "sqlite",
+    adapterName: factory.adapterName,
+    connect: () => open(() => factory.connect()),
+  };
+}
