@@ -35,6 +35,14 @@ const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const sleep = (t: number) => new Promise((resolve) => setTimeout(resolve, t));
 
+/** Live heap after a full collection (needs `node --expose-gc`; "n/a" otherwise). */
+function liveHeap(): string {
+  const { gc } = globalThis as { gc?: () => void };
+  if (!gc) return "n/a";
+  gc();
+  return mb(process.memoryUsage().heapUsed);
+}
+
 /** Peak RSS while `fn` runs (sampled every 20 ms). */
 async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peak: number; seconds: number }> {
   let peak = process.memoryUsage().rss;
@@ -127,9 +135,9 @@ async function main() {
   out("");
   out("## Import");
   out(
-    "| products | export | parse + state | embedding | vector store + DB | total | RSS before → peak (export + parse) | peak RSS (index) | naive (one at a time) |",
+    "| products | export | parse + state | embedding | vector store + DB | total | RSS before → peak (export + parse) | live heap after parse | peak RSS (index) | naive (one at a time) |",
   );
-  out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  out("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   let benchShop = "";
   for (const size of SIZES) {
     const shop = `bench-${size}.myshopify.com`;
@@ -139,11 +147,12 @@ async function main() {
     const rssBefore = process.memoryUsage().rss;
     const parsed = await peakRss(() => importUntil(shop, ["indexing", "completed", "failed"]));
     const run = parsed.value;
+    const heapAfterParse = liveHeap();
     const exportSeconds = (run.exportFinishedAt!.getTime() - run.startedAt.getTime()) / 1000;
     const parseSeconds = (run.downloadedAt!.getTime() - run.exportFinishedAt!.getTime()) / 1000;
     if (size > INDEX_UP_TO) {
       out(
-        `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | not run | not run | — | ${mb(rssBefore)} → ${mb(parsed.peak)} | — | — |`,
+        `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | not run | not run | — | ${mb(rssBefore)} → ${mb(parsed.peak)} | ${heapAfterParse} | — | — |`,
       );
       continue;
     }
@@ -162,7 +171,7 @@ async function main() {
     for (const document of products) await services.productIndex.upsert(`naive-${shop}`, [document]);
     const naivePerProduct = (performance.now() - naiveStarted) / 1000 / products.length;
     out(
-      `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | ${embedSeconds.toFixed(1)} s (${importCalls} calls) | ${(indexed.seconds - embedSeconds).toFixed(1)} s | ${(exportSeconds + parseSeconds + indexed.seconds).toFixed(1)} s | ${mb(rssBefore)} → ${mb(parsed.peak)} | ${mb(indexed.peak)} | ${(naivePerProduct * size).toFixed(1)} s (${size} calls; ${(1 / naivePerProduct).toFixed(1)}/s over ${products.length}) |`,
+      `| ${size} | ${exportSeconds.toFixed(1)} s | ${parseSeconds.toFixed(1)} s | ${embedSeconds.toFixed(1)} s (${importCalls} calls) | ${(indexed.seconds - embedSeconds).toFixed(1)} s | ${(exportSeconds + parseSeconds + indexed.seconds).toFixed(1)} s | ${mb(rssBefore)} → ${mb(parsed.peak)} | ${heapAfterParse} | ${mb(indexed.peak)} | ${(naivePerProduct * size).toFixed(1)} s (${size} calls; ${(1 / naivePerProduct).toFixed(1)}/s over ${products.length}) |`,
     );
     await services.productIndex.dropShop(`naive-${shop}`);
 
@@ -178,7 +187,7 @@ async function main() {
       }
     });
     out(
-      `|   ↳ re-sync unchanged | | | **${embedStats.calls - resyncBefore} embedding calls** | | ${resync.seconds.toFixed(1)} s | | | ${size} embedding calls |`,
+      `|   ↳ re-sync unchanged | | | **${embedStats.calls - resyncBefore} embedding calls** | | ${resync.seconds.toFixed(1)} s | | | | ${size} embedding calls |`,
     );
     benchShop = shop;
   }
