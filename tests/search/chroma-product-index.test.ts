@@ -72,9 +72,19 @@ describe("ChromaProductIndex", () => {
     const hits = await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 2);
     expect(hits.map((h) => documents.find((d) => d.id === h.id)!.metadata.productType)).toEqual(["Jacket", "Jacket"]);
     const cheap = await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 3, {
-      maxPrice: { $lte: 50 },
+      where: { maxPrice: { $lte: 50 } },
     });
     expect(cheap.every((h) => documents.find((d) => d.id === h.id)!.metadata.maxPrice <= 50)).toBe(true);
+    // Restricted to given products: only those, nearest first, however far the others are.
+    const chosen = [documents[2].id, documents[4].id, documents[5].id];
+    const among = await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 10, {
+      ids: chosen,
+    });
+    expect(among.map((h) => h.id).sort()).toEqual([...chosen].sort());
+    expect(among.map((h) => h.distance)).toEqual([...among.map((h) => h.distance)].sort((a, b) => a - b));
+    expect(
+      await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 10, { ids: [] }),
+    ).toEqual([]);
   });
 
   it("updates metadata without re-embedding and refuses unknown products without writing anything", async () => {

@@ -172,6 +172,56 @@ describe("hybrid product search", () => {
     expect(result.hits.every((h) => !h.matchedBy.includes("vector"))).toBe(true);
   });
 
+  it("restricts the vector query to the products passing the filters when the nearest pool holds none", async () => {
+    // 30 products; with 1 candidate wanted, a filtered search looks at a pool of the 20 nearest. The
+    // jackets fill it, so the five cheap socks are found by a Chroma query restricted to their ids.
+    const narrowShop = context.shop("narrow-filter");
+    const jackets = Array.from({ length: 25 }, (_, i) =>
+      makeProduct({
+        title: `Stormproof Rain Jacket ${i + 1}`,
+        description: "Waterproof breathable shell jacket with taped seams for rain and wind.",
+        productType: "Jacket",
+        variants: [{ price: "140.00" }],
+      }),
+    );
+    const socks = ["Wool", "Cotton", "Bamboo", "Alpaca", "Nylon"].map((fibre) =>
+      makeProduct({
+        title: `${fibre} Ankle Socks`,
+        description: `Everyday ${fibre.toLowerCase()} socks, pack of three.`,
+        productType: "Socks",
+        variants: [{ price: "8.00" }],
+      }),
+    );
+    await context.index.upsert(
+      narrowShop,
+      [...jackets, ...socks].map((p) => buildProductDocument(p)),
+    );
+    const restrictions: unknown[] = [];
+    const spied = Object.create(context.index, {
+      queryVectors: {
+        value: (...args: Parameters<ChromaProductIndex["queryVectors"]>) => {
+          restrictions.push(args[3]);
+          return context.index.queryVectors(...args);
+        },
+      },
+    }) as ChromaProductIndex;
+    const request = {
+      shop: narrowShop,
+      query: "rain jacket",
+      mode: "vector" as const,
+      filters: { maxPrice: 10 },
+      understandQuery: false,
+    };
+    const narrow = await new ProductSearch({ index: spied, candidates: 1 }).search({ ...request, limit: 1 });
+    const sockIds = socks.map((p) => p.id).sort();
+    expect(restrictions).toContainEqual({ ids: expect.arrayContaining(sockIds) });
+    expect(restrictions.some((r) => (r as { ids?: string[] } | undefined)?.ids?.length === 5)).toBe(true);
+    // The same answer as a search whose pool covers the whole catalog: the nearest sock.
+    const wide = await search.search({ ...request, limit: 1 });
+    expect(narrow.hits.map((h) => h.product.id)).toEqual(wide.hits.map((h) => h.product.id));
+    expect(sockIds).toContain(narrow.hits[0].product.id);
+  });
+
   it("returns nothing for a shop with no index", async () => {
     const result = await search.search({ shop: context.shop("empty"), query: "jacket" });
     expect(result.hits).toEqual([]);

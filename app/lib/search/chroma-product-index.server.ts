@@ -232,17 +232,25 @@ export class ChromaProductIndex implements ProductIndex {
     return products;
   }
 
-  async queryVectors(collectionName: string, vector: number[], limit: number, where?: Where): Promise<VectorHit[]> {
+  /** Nearest neighbours, optionally restricted by metadata (`where`) or to given products (`ids`). */
+  async queryVectors(
+    collectionName: string,
+    vector: number[],
+    limit: number,
+    restrict: { where?: Where; ids?: string[] } = {},
+  ): Promise<VectorHit[]> {
+    const { where, ids } = restrict;
+    if (ids && !ids.length) return [];
     const collection = await this.collection(collectionName);
     const result = await collection.query({
       queryEmbeddings: [vector],
-      nResults: limit,
+      nResults: ids ? Math.min(limit, ids.length) : limit,
       where: where && Object.keys(where).length ? where : undefined,
+      ids,
       include: ["distances"],
     });
-    const ids = result.ids[0] ?? [];
     const distances = result.distances[0] ?? [];
-    return ids.map((id, i) => ({ id, distance: distances[i] ?? 1 }));
+    return (result.ids[0] ?? []).map((id, i) => ({ id, distance: distances[i] ?? 1 }));
   }
 
   embedQuery(text: string): Promise<number[]> {

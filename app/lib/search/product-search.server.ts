@@ -291,11 +291,16 @@ export class ProductSearch {
   }
 
   /** A Chroma query of the shop's active collection; failures degrade to lexical-only results. */
-  async queryVectors(snapshot: ShopSnapshot, vector: number[], limit: number, where?: Where): Promise<string[]> {
+  async queryVectors(
+    snapshot: ShopSnapshot,
+    vector: number[],
+    limit: number,
+    restrict?: { where?: Where; ids?: string[] },
+  ): Promise<string[]> {
     const wanted = Math.min(limit, snapshot.products.size);
     if (wanted < 1) return [];
     try {
-      return (await this.index.queryVectors(snapshot.collection, vector, wanted, where)).map((hit) => hit.id);
+      return (await this.index.queryVectors(snapshot.collection, vector, wanted, restrict)).map((hit) => hit.id);
     } catch (error) {
       // E.g. the collection was switched by a rebuild elsewhere: lexical still answers; next search reloads.
       this.log?.warn({ err: error, collection: snapshot.collection }, "vector query failed; lexical results only");
@@ -360,6 +365,9 @@ function chromaWhere(filters: SearchFilters): Where | undefined {
   return conditions.length > 1 ? { $and: conditions } : conditions[0];
 }
 
+/** Above this many products passing the filters, a `where` filter replaces the id restriction. */
+const MAX_ID_RESTRICTION = 4000;
+
 /**
  * Vector candidates for one search: one unfiltered nearest-neighbour query (a pool several times
  * the candidate count) serves every filter combination tried (strict, relaxed, backfill); only
@@ -368,7 +376,7 @@ function chromaWhere(filters: SearchFilters): Where | undefined {
 class VectorCandidates {
   /** Unfiltered nearest-neighbour pools by size (plain HNSW queries are several times cheaper than filtered ones). */
   private readonly pools = new Map<number, Promise<string[]>>();
-  private readonly filtered = new Map<string, Promise<string[]>>();
+  private readonly restricted = new Map<string, Promise<string[]>>();
 
   constructor(
     private readonly search: ProductSearch,
@@ -384,27 +392,37 @@ class VectorCandidates {
   }
 
   async candidates(filters: SearchFilters, accept: (id: string) => boolean): Promise<string[]> {
-    // Filtered searches start from a larger pool; a filtered Chroma query (slow) only runs when
-    // the filters keep fewer than a fifth of the candidates wanted from it.
+    // Filtered searches start from a larger pool; a restricted Chroma query only runs when the
+    // filters keep fewer than a fifth of the candidates wanted from it.
     const size = hasAnyFilter(filters) ? this.count * 20 : this.count * 4;
     const pool = await this.pool(size);
     const kept = pool.filter(accept);
     if (kept.length >= this.count / 5 || pool.length < size) return kept.slice(0, this.count);
-    const where = chromaWhere(filters);
-    if (!where && !filters.options?.length) return kept;
-    const key = JSON.stringify(where ?? null);
-    let pending = this.filtered.get(key);
+    const key = JSON.stringify(filters);
+    let pending = this.restricted.get(key);
     if (!pending) {
-      // Option filters are checked afterwards (Chroma cannot match inside "|Size:M|"): ask for more.
-      pending = this.search.queryVectors(
-        this.snapshot,
-        this.vector,
-        this.count * (filters.options?.length ? 4 : 1),
-        where,
-      );
-      this.filtered.set(key, pending);
+      pending = this.restrictedQuery(filters, accept);
+      this.restricted.set(key, pending);
     }
     return (await pending).filter(accept).slice(0, this.count);
+  }
+
+  /**
+   * Few products pass the filters (that is why the pool kept so few): the query is restricted to
+   * exactly those ids, known from the snapshot. That is several times cheaper in Chroma than a
+   * `where` filter and exact for option values too. Past MAX_ID_RESTRICTION ids, `where` is used.
+   */
+  private restrictedQuery(filters: SearchFilters, accept: (id: string) => boolean): Promise<string[]> {
+    const accepted = [...this.snapshot.products.keys()].filter(accept);
+    if (accepted.length <= MAX_ID_RESTRICTION) {
+      return this.search.queryVectors(this.snapshot, this.vector, this.count, { ids: accepted });
+    }
+    const where = chromaWhere(filters);
+    if (!where) return Promise.resolve([]);
+    // Option filters are checked afterwards (Chroma cannot match inside "|Size:M|"): ask for more.
+    return this.search.queryVectors(this.snapshot, this.vector, this.count * (filters.options?.length ? 4 : 1), {
+      where,
+    });
   }
 }
 
