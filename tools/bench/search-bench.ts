@@ -109,12 +109,14 @@ await withSearchStack(
         into.push(performance.now() - t);
       };
       const timings: number[] = [];
+      const perQuery = new Map<string, number[]>();
       const embedTimings: number[] = [];
       const lexicalTimings: number[] = [];
       const vectorTimings: number[] = [];
       for (let round = 0; round < QUERY_ROUNDS; round++) {
         for (const query of QUERIES) {
           await time(() => search.search({ shop, query, limit: 10 }), timings);
+          perQuery.set(query, [...(perQuery.get(query) ?? []), timings[timings.length - 1]]);
           await time(() => index.embedQuery(query), embedTimings);
           await time(() => search.search({ shop, query, limit: 10, mode: "lexical" }), lexicalTimings);
           await time(() => search.search({ shop, query, limit: 10, mode: "vector" }), vectorTimings);
@@ -134,6 +136,13 @@ await withSearchStack(
       const ms = (n: number) => `${n.toFixed(1)} ms`;
       console.log(
         `| ${size.toLocaleString("en")} | ${writeSeconds.toFixed(0)} s | ${loadSeconds.toFixed(1)} s | ${heapMb.toFixed(0)} MB | ${ms(percentile(timings, 50))} | ${ms(percentile(timings, 95))} | ${ms(percentile(timings, 99))} | ${ms(percentile(cachedTimings, 50))} | ${ms(percentile(embedTimings, 50))} | ${ms(percentile(lexicalTimings, 50))} | ${ms(percentile(vectorTimings, 50))} |`,
+      );
+      const slowest = [...perQuery]
+        .map(([query, list]) => [query, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]] as const)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4);
+      console.log(
+        `  slowest queries (median of ${QUERY_ROUNDS}): ${slowest.map(([q, t]) => `"${q}" ${ms(t)}`).join(", ")}`,
       );
       await index.dropShop(shop);
     }
