@@ -1,4 +1,5 @@
 // `npx tsx tools/bench/sync-bench.ts [--sizes 1000,10000] [--index-up-to 10000] [--burst 5000] [--concurrency 10]`
+// (`--burst 0`: import figures only; `node --expose-gc --import tsx …` adds the live heap after parsing)
 // Catalog sync on the real stack: store emulator (bulk operation + JSONL, Admin API with cost
 // limits), the app's own modules (routes with real HMAC verification, sync engine), SQLite, a Chroma
 // server and the local embedder. Each figure beside the seed's naive approach (embed and upsert
@@ -191,8 +192,8 @@ async function main() {
     );
     benchShop = shop;
   }
-  if (!benchShop) {
-    // Import-only run (e.g. --index-up-to 0 for export/parse memory at large sizes).
+  if (!benchShop || BURST === 0) {
+    // Import-only run (--index-up-to 0 for export/parse memory at large sizes, --burst 0 for import throughput).
     emulatorProcess.kill("SIGTERM");
     await services.syncEngine.stop();
     await chroma.stop();

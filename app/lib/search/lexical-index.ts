@@ -2,7 +2,7 @@
 // types, tags, options and SKUs/barcodes/handles weigh more than body text, so exact words,
 // model numbers and rare terms match even when embeddings miss them. Built in memory from the
 // documents Chroma holds (see product-search.server.ts for when it is rebuilt).
-import MiniSearch from "minisearch";
+import MiniSearch, { type SearchResult } from "minisearch";
 import type { IndexedProduct } from "./chroma-product-index.server";
 import { singular } from "./query-parser";
 
@@ -43,6 +43,9 @@ function processTerm(term: string): string | null {
 /** Splits on whitespace and punctuation, so "NP-STORM-M" also matches "storm". */
 const tokenize = (text: string) => text.split(/[\s\-_/.,;:!?()[\]{}"'|+&*#]+/u).filter(Boolean);
 
+/** Ranked hits of one query text under a filter (see `LexicalIndex.prepare`). */
+export type LexicalQuery = (limit: number, accept?: (id: string) => boolean) => LexicalHit[];
+
 export class LexicalIndex {
   private readonly search: MiniSearch<LexicalDocument>;
 
@@ -73,18 +76,37 @@ export class LexicalIndex {
 
   /** BM25 ranking; prefix matching for longer terms and light fuzziness for long words. */
   query(text: string, limit: number, accept?: (id: string) => boolean): LexicalHit[] {
-    if (!text.trim()) return [];
-    const search = (fuzzy: boolean) =>
-      this.search.search(text, {
-        boost: BOOST,
-        combineWith: "OR",
-        prefix: (term) => term.length >= 4,
-        fuzzy: fuzzy ? (term) => (term.length >= 6 && !/\d/.test(term) ? 0.15 : false) : false,
-        filter: accept ? (result) => accept(String(result.id)) : undefined,
-      });
-    // Fuzzy matching (typos) is costly on large catalogs: only when exact and prefix terms find little.
-    let hits = search(false);
-    if (hits.length < Math.min(limit, 5)) hits = search(true);
-    return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
+    return this.prepare(text)(limit, accept);
+  }
+
+  /**
+   * One query text ranked once, for several filter sets (strict, relaxed, backfill): a filter only
+   * removes results, it does not change their BM25 scores, so filtering the ranked list afterwards
+   * gives what a filtered search would.
+   */
+  prepare(text: string): LexicalQuery {
+    if (!text.trim()) return () => [];
+    const ranked = new Map<boolean, SearchResult[]>();
+    const search = (fuzzy: boolean) => {
+      let results = ranked.get(fuzzy);
+      if (!results) {
+        results = this.search.search(text, {
+          boost: BOOST,
+          combineWith: "OR",
+          prefix: (term) => term.length >= 4,
+          fuzzy: fuzzy ? (term) => (term.length >= 6 && !/\d/.test(term) ? 0.15 : false) : false,
+        });
+        ranked.set(fuzzy, results);
+      }
+      return results;
+    };
+    return (limit, accept) => {
+      const keep = (results: SearchResult[]) =>
+        accept ? results.filter((result) => accept(String(result.id))) : results;
+      // Fuzzy matching (typos) is costly on large catalogs: only when exact and prefix terms find little.
+      let hits = keep(search(false));
+      if (hits.length < Math.min(limit, 5)) hits = keep(search(true));
+      return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
+    };
   }
 }

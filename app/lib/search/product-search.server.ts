@@ -13,7 +13,7 @@ import type { Where } from "chromadb";
 import type { Logger } from "../logger.server";
 import type { ChromaProductIndex, IndexedProduct } from "./chroma-product-index.server";
 import { productCard, reciprocalRankFusion, type ProductCard } from "./fusion";
-import { LexicalIndex } from "./lexical-index";
+import { LexicalIndex, type LexicalQuery } from "./lexical-index";
 import {
   buildVocabulary,
   hasFilter,
@@ -156,14 +156,15 @@ export class ProductSearch {
         ? new VectorCandidates(this, snapshot, await this.index.embedQuery(vectorText), this.candidates)
         : null;
 
+    const candidates = { vectors, lexical: snapshot.lexical.prepare(query.text) };
     const relaxed: RelaxableFilter[] = [];
-    let hits = await this.retrieve(snapshot, query, filters, mode, limit, vectors);
+    let hits = await this.retrieve(snapshot, query, filters, mode, limit, candidates);
     for (const name of RELAXATION_ORDER) {
       if (hits.length) break;
       if (!hasFilter(filters, name)) continue;
       filters = withoutFilter(filters, name);
       relaxed.push(name);
-      hits = await this.retrieve(snapshot, query, filters, mode, limit, vectors);
+      hits = await this.retrieve(snapshot, query, filters, mode, limit, candidates);
     }
 
     // Fewer than asked for under words the catalog vocabulary turned into filters (type, brand,
@@ -172,7 +173,7 @@ export class ProductSearch {
       if (hits.length >= limit || !hasFilter(filters, name)) continue;
       const looser = withoutFilter(filters, name);
       const seen = new Set(hits.map((hit) => hit.product.id));
-      const extra = await this.retrieve(snapshot, query, looser, mode, limit, vectors);
+      const extra = await this.retrieve(snapshot, query, looser, mode, limit, candidates);
       hits = [...hits, ...extra.filter((hit) => !seen.has(hit.product.id)).map((hit) => ({ ...hit, backfill: true }))];
       hits = hits.slice(0, limit);
     }
@@ -211,7 +212,7 @@ export class ProductSearch {
     filters: SearchFilters,
     mode: RetrievalMode,
     limit: number,
-    vectors: VectorCandidates | null,
+    { vectors, lexical: lexicalQuery }: { vectors: VectorCandidates | null; lexical: LexicalQuery },
   ): Promise<SearchHit[]> {
     const accept = (id: string) => {
       const product = snapshot.products.get(id);
@@ -221,8 +222,7 @@ export class ProductSearch {
     const text = query.text;
     // The vector query runs in Chroma while the lexical index is searched here.
     const pendingVector = mode !== "lexical" && vectors ? vectors.candidates(filters, accept) : Promise.resolve([]);
-    const lexical =
-      mode !== "vector" && text ? snapshot.lexical.query(text, this.candidates, accept).map((h) => h.id) : [];
+    const lexical = mode !== "vector" && text ? lexicalQuery(this.candidates, accept).map((h) => h.id) : [];
     const vectorIds = await pendingVector;
 
     let ranked: { id: string; score: number }[];
