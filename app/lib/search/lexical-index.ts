@@ -100,13 +100,20 @@ export class LexicalIndex {
       }
       return results;
     };
+    // The best `limit` accepted results: the ranked list is walked only until they are found.
+    const take = (results: SearchResult[], limit: number, accept?: (id: string) => boolean) => {
+      const hits: LexicalHit[] = [];
+      for (const result of results) {
+        if (hits.length >= limit) break;
+        const id = String(result.id);
+        if (!accept || accept(id)) hits.push({ id, score: result.score });
+      }
+      return hits;
+    };
     return (limit, accept) => {
-      const keep = (results: SearchResult[]) =>
-        accept ? results.filter((result) => accept(String(result.id))) : results;
+      const hits = take(search(false), limit, accept);
       // Fuzzy matching (typos) is costly on large catalogs: only when exact and prefix terms find little.
-      let hits = keep(search(false));
-      if (hits.length < Math.min(limit, 5)) hits = keep(search(true));
-      return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
+      return hits.length < Math.min(limit, 5) ? take(search(true), limit, accept) : hits;
     };
   }
 }
