@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
   BlockStack,
   Box,
-  Button,
   Card,
   DataTable,
   EmptyState,
@@ -13,11 +12,11 @@ import {
   Layout,
   Page,
   Text,
-  TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
 import prisma from "../db.server";
 import { answerEngine, productSearch } from "../services.server";
+import { SearchForm } from "../components/search-form";
 import { answerStyleFor } from "../lib/settings/settings-store.server";
 import { playgroundQuery, runPlayground } from "../lib/dashboard/playground.server";
 import type { SearchFilters } from "../lib/search/query-parser";
@@ -63,7 +62,6 @@ const score = (value: number) => value.toFixed(4);
 
 export default function Playground() {
   const { q, result, error } = useLoaderData<typeof loader>();
-  const navigation = useNavigation();
   const [question, setQuestion] = useState(q);
   const filters = result ? describeFilters(result.filters) : [];
 
@@ -72,24 +70,15 @@ export default function Playground() {
       <Layout>
         <Layout.Section>
           <Card>
-            <Form method="get">
-              <InlineStack gap="300" blockAlign="end">
-                <div style={{ flex: 1 }}>
-                  <TextField
-                    label="A shopper's question"
-                    name="q"
-                    value={question}
-                    onChange={setQuestion}
-                    autoComplete="off"
-                    placeholder="a waterproof jacket under $150 for hiking"
-                    error={error ?? undefined}
-                  />
-                </div>
-                <Button submit variant="primary" loading={navigation.state === "loading"}>
-                  Ask
-                </Button>
-              </InlineStack>
-            </Form>
+            <SearchForm
+              label="A shopper's question"
+              value={question}
+              onChange={setQuestion}
+              placeholder="a waterproof jacket under $150 for hiking"
+              submitLabel="Ask"
+              primary
+              error={error ?? undefined}
+            />
           </Card>
         </Layout.Section>
         {!result && !error && (

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -15,7 +15,6 @@ import {
   Pagination,
   Select,
   Text,
-  TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "../lib/dashboard/dashboard-services.server";
@@ -28,6 +27,7 @@ import {
 } from "../lib/dashboard/products.server";
 import { documentOptionsFor } from "../lib/settings/settings-store.server";
 import { authenticate } from "../shopify.server";
+import { SearchForm } from "../components/search-form";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -78,7 +78,6 @@ const stateOptions = [
 export default function Products() {
   const { list, query, error, selected, selectedMissing, now } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const navigation = useNavigation();
   const [q, setQ] = useState(query.q);
   const [state, setState] = useState<string>(query.state);
   const at = new Date(now);
@@ -169,24 +168,15 @@ export default function Products() {
         <Layout.Section>
           <Card padding="0">
             <Box padding="300">
-              <Form method="get">
-                <InlineStack gap="300" blockAlign="end">
-                  <div style={{ flex: 1 }}>
-                    <TextField
-                      label="Search products"
-                      name="q"
-                      value={q}
-                      onChange={setQ}
-                      autoComplete="off"
-                      placeholder="Title, handle, SKU, tag…"
-                    />
-                  </div>
-                  <Select label="Index state" name="state" options={stateOptions} value={state} onChange={setState} />
-                  <Button submit loading={navigation.state === "loading"}>
-                    Search
-                  </Button>
-                </InlineStack>
-              </Form>
+              <SearchForm
+                label="Search products"
+                value={q}
+                onChange={setQ}
+                placeholder="Title, handle, SKU, tag…"
+                submitLabel="Search"
+              >
+                <Select label="Index state" name="state" options={stateOptions} value={state} onChange={setState} />
+              </SearchForm>
             </Box>
             {list.rows.length === 0 ? (
               <EmptyState heading={query.q || query.state !== "all" ? "No products match" : "No products yet"} image="">
