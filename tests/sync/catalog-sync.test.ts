@@ -128,6 +128,35 @@ describe("webhooks from the store", () => {
     expect(texts.filter((t) => t.startsWith("Renamed product"))).toHaveLength(60);
   }, 240_000);
 
+  it("ends on the store's version when two versions of a product share one updatedAt second", async () => {
+    const SHOP = "tie-shop.myshopify.com";
+    const store = await importedShop(SHOP, 16);
+    const ids = [...store.products.keys()];
+    // Both edits inside one second (Shopify's updatedAt resolution), deliveries shuffled (seeded).
+    h.emulator.setWebhookFaults({ reorderWindow: ids.length * 2 }, 11);
+    while (Date.now() % 1000 > 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    const first = ids.map((id, i) => store.updateProduct(id, { title: `First edit ${i}` }).updatedAt);
+    const second = ids.map((id, i) => store.updateProduct(id, { title: `Second edit ${i}` }).updatedAt);
+    expect(second).toEqual(first);
+    await h.emulator.webhooks.idle();
+    h.emulator.setWebhookFaults({});
+    await h.services.syncEngine.drain();
+    const titles = async () => {
+      const state = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
+      const texts = (await h.services.productIndex.readAll(state!.activeCollection)).map((p) => p.text);
+      return ids.map((_, i) => texts.some((t) => t.startsWith(`Second edit ${i}`)));
+    };
+    // The deliveries alone cannot tell the order: with this shuffle some products hold the first edit…
+    expect((await titles()).every(Boolean)).toBe(false);
+    // …until the tied products, once settled, are fetched again from the store.
+    await new Promise((resolve) => setTimeout(resolve, h.services.syncEngine.settings.tieSettleMs + 200));
+    expect(await h.services.syncEngine.verifyTiedChanges()).toBe(ids.length);
+    await h.services.syncEngine.drain();
+    expect(await titles()).toEqual(ids.map(() => true));
+    expect(await h.prisma.productSync.count({ where: { shop: SHOP, changeSource: "webhook-tie" } })).toBe(0);
+    expect(await h.services.syncEngine.verifyTiedChanges()).toBe(0);
+  }, 120_000);
+
   it("answers every webhook 2xx while Chroma is down, loses nothing, and drains when it is back", async () => {
     const { startChroma } = await import("../../tools/chroma/chroma-process");
     const { freePort } = await import("../../tools/lib/ports");

@@ -8,6 +8,9 @@ import type { Product } from "../catalog/product";
 
 export type ChangeSource = "webhook" | "import" | "reconcile";
 
+/** `changeSource` of a product whose last webhook had the same `updatedAt` as the version before it. */
+export const TIED_WEBHOOK_SOURCE = "webhook-tie";
+
 export type ProductChange =
   | {
       kind: "upsert";
@@ -114,6 +117,9 @@ export async function applyProductChange(
     if (change.importId) await db.productSync.update({ where: key, data: seen });
     return "unchanged";
   }
+  // Two different webhook versions within one second of `updatedAt` (Shopify's resolution): which is newer
+  // cannot be told from the deliveries, so the product is marked to be fetched again (verifyTiedChanges).
+  const tied = change.source === "webhook" && existing?.shopifyUpdatedAt?.getTime() === incomingAt.getTime();
   const data = {
     snapshot,
     snapshotHash,
@@ -122,7 +128,7 @@ export async function applyProductChange(
     attempts: 0,
     nextAttemptAt: now,
     lastError: null,
-    changeSource: change.source,
+    changeSource: tied ? TIED_WEBHOOK_SOURCE : change.source,
     ...seen,
   };
   if (!existing) {

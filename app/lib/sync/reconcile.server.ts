@@ -8,7 +8,7 @@ import type { ProductIndex } from "../search/product-index";
 import type { AdminGraphql } from "../shopify/admin-graphql";
 import { productFromGraphql } from "../shopify/product-from-graphql";
 import { PRODUCT_VERSIONS_PAGE, productsByIdQuery, type MetafieldKey } from "../shopify/product-queries";
-import { applyProductChange, requeueProducts } from "./product-state.server";
+import { applyProductChange, requeueProducts, TIED_WEBHOOK_SOURCE } from "./product-state.server";
 
 export interface ReconcileDependencies {
   db: PrismaClient;
@@ -131,4 +131,36 @@ export async function reconcileShop(
   await db.syncShopStats.upsert({ where: { shop }, create: { shop, ...stats }, update: stats });
   log.info({ ...report }, "reconciliation done");
   return report;
+}
+
+/**
+ * Products whose last two webhook versions carried the same `updatedAt` second are fetched again from
+ * Shopify once the deliveries have settled, so the index ends on the store's real current version
+ * whatever order the two arrived in. The mark is cleared first (a tie arriving meanwhile marks it
+ * again) and restored if the fetch fails. Returns how many products were verified.
+ */
+export async function verifyTiedChanges(deps: ReconcileDependencies, shop: string, settleMs: number): Promise<number> {
+  const rows = await deps.db.productSync.findMany({
+    where: { shop, changeSource: TIED_WEBHOOK_SOURCE, updatedAt: { lt: new Date(Date.now() - settleMs) } },
+    select: { productId: true, version: true },
+  });
+  if (!rows.length) return 0;
+  for (const row of rows) {
+    await deps.db.productSync.updateMany({
+      where: { shop, productId: row.productId, version: row.version, changeSource: TIED_WEBHOOK_SOURCE },
+      data: { changeSource: "reconcile" },
+    });
+  }
+  const ids = rows.map((row) => row.productId);
+  try {
+    await fetchAndApply(deps, await deps.adminFor(shop), shop, ids);
+  } catch (error) {
+    await deps.db.productSync.updateMany({
+      where: { shop, productId: { in: ids }, changeSource: "reconcile" },
+      data: { changeSource: TIED_WEBHOOK_SOURCE },
+    });
+    throw error;
+  }
+  deps.log.info({ shop, products: ids.length }, "same-second webhook versions verified against Shopify");
+  return ids.length;
 }

@@ -17,8 +17,8 @@ import {
   requestImport,
   type ImportDependencies,
 } from "./catalog-import.server";
-import { requeueShop } from "./product-state.server";
-import { reconcileShop, type DriftReport } from "./reconcile.server";
+import { requeueShop, TIED_WEBHOOK_SOURCE } from "./product-state.server";
+import { reconcileShop, verifyTiedChanges, type DriftReport } from "./reconcile.server";
 import { recordUninstall, redactShop } from "./shop-lifecycle.server";
 import { getImportProgress, getSyncStatus, type ImportProgress, type SyncStatus } from "./sync-stats.server";
 import { SyncWorker, type DrainResult } from "./sync-worker.server";
@@ -35,6 +35,8 @@ export interface SyncSettings {
   pollIntervalMs: number;
   /** Periodic reconciliation per shop; 0 = only on demand. */
   reconcileIntervalMs: number;
+  /** How long same-second webhook versions settle before the product is fetched again. */
+  tieSettleMs: number;
   metafieldKeys: MetafieldKey[];
 }
 
@@ -45,6 +47,7 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   maxBackoffMs: 300_000,
   pollIntervalMs: 1000,
   reconcileIntervalMs: 6 * 3600_000,
+  tieSettleMs: 5000,
   metafieldKeys: [],
 };
 
@@ -70,6 +73,7 @@ export class SyncEngine {
   private timers: NodeJS.Timeout[] = [];
   private importPass: Promise<void> | undefined;
   private reconcilePass: Promise<void> | undefined;
+  private tiePass: Promise<unknown> | undefined;
 
   constructor(private readonly deps: SyncEngineDependencies) {
     this.settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
@@ -157,18 +161,39 @@ export class SyncEngine {
       .finally(() => (this.importPass = undefined));
   }
 
+  private reconcileDependencies() {
+    return {
+      db: this.deps.db,
+      log: this.deps.log.child({ component: "sync-reconcile" }),
+      index: this.deps.index,
+      adminFor: (shop: string) => this.adminFor(shop),
+      metafieldKeys: this.settings.metafieldKeys,
+    };
+  }
+
   reconcile(shop: string): Promise<DriftReport> {
-    return reconcileShop(
-      {
-        db: this.deps.db,
-        log: this.deps.log.child({ component: "sync-reconcile" }),
-        index: this.deps.index,
-        adminFor: (s) => this.adminFor(s),
-        metafieldKeys: this.settings.metafieldKeys,
-      },
-      shop,
-      this.settings.reconcileIntervalMs || undefined,
-    );
+    return reconcileShop(this.reconcileDependencies(), shop, this.settings.reconcileIntervalMs || undefined);
+  }
+
+  /** Products with two same-second webhook versions: fetched again from Shopify once settled. */
+  async verifyTiedChanges(): Promise<number> {
+    const { db } = this.deps;
+    const tied = await db.productSync.findMany({
+      where: { changeSource: TIED_WEBHOOK_SOURCE },
+      distinct: ["shop"],
+      select: { shop: true },
+    });
+    let verified = 0;
+    for (const { shop } of tied) {
+      const installed = await db.shop.count({ where: { domain: shop, uninstalledAt: null } });
+      if (!installed) continue;
+      try {
+        verified += await verifyTiedChanges(this.reconcileDependencies(), shop, this.settings.tieSettleMs);
+      } catch (error) {
+        this.deps.log.warn({ shop, err: error }, "verifying same-second webhook versions failed; will retry");
+      }
+    }
+    return verified;
   }
 
   /** Reconciles installed shops whose turn has come (and that have finished their first import). */
@@ -242,6 +267,16 @@ export class SyncEngine {
     const { pollIntervalMs, reconcileIntervalMs } = this.settings;
     for (const worker of this.workers) worker.start(pollIntervalMs);
     this.timers.push(setInterval(() => this.kickImports(), pollIntervalMs));
+    this.timers.push(
+      setInterval(
+        () => {
+          this.tiePass ??= this.verifyTiedChanges()
+            .catch((error: unknown) => this.deps.log.error({ err: error }, "tie verification pass failed"))
+            .finally(() => (this.tiePass = undefined));
+        },
+        Math.max(pollIntervalMs, this.settings.tieSettleMs),
+      ),
+    );
     if (reconcileIntervalMs > 0) {
       this.timers.push(
         setInterval(
@@ -261,7 +296,7 @@ export class SyncEngine {
   async stop() {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await Promise.all([...this.workers.map((w) => w.stop()), this.importPass, this.reconcilePass]);
+    await Promise.all([...this.workers.map((w) => w.stop()), this.importPass, this.reconcilePass, this.tiePass]);
   }
 }
 
@@ -282,6 +317,7 @@ export function syncSettingsFromEnv(env: {
     pollIntervalMs: env.SYNC_POLL_INTERVAL_MS,
     maxBackoffMs: env.SYNC_MAX_BACKOFF_SECONDS * 1000,
     reconcileIntervalMs: env.SYNC_RECONCILE_INTERVAL_MINUTES * 60_000,
+    tieSettleMs: DEFAULT_SYNC_SETTINGS.tieSettleMs,
     metafieldKeys: parseMetafieldKeys(env.SYNC_METAFIELDS),
   };
 }

@@ -218,7 +218,7 @@ export class SyncWorker {
             },
           });
           if (done.count === 1) {
-            if (row.changeSource === "webhook" && row.changedAt) {
+            if (row.changeSource?.startsWith("webhook") && row.changedAt) {
               lags.push({ shop: row.shop, lagMs: now.getTime() - row.changedAt.getTime() });
             }
             continue;
