@@ -72,8 +72,7 @@ export class SyncEngine {
   private readonly buckets: ShopBuckets;
   private timers: NodeJS.Timeout[] = [];
   private importPass: Promise<void> | undefined;
-  private reconcilePass: Promise<void> | undefined;
-  private tiePass: Promise<unknown> | undefined;
+  private readonly passes = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: SyncEngineDependencies) {
     this.settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
@@ -261,33 +260,32 @@ export class SyncEngine {
 
   // ---- background ----------------------------------------------------------------------------
 
+  /** Runs `pass` every `intervalMs`, never two of the same kind at once; failures are logged. */
+  private repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) {
+    this.timers.push(
+      setInterval(() => {
+        if (this.passes.has(name)) return;
+        this.passes.set(
+          name,
+          pass()
+            .catch((error: unknown) => this.deps.log.error({ err: error }, `${name} pass failed`))
+            .finally(() => this.passes.delete(name)),
+        );
+      }, intervalMs),
+    );
+  }
+
   /** Background work of this process; with workerConcurrency 0 the process only records webhooks. */
   start() {
     if (this.timers.length || this.settings.workerConcurrency === 0) return;
     const { pollIntervalMs, reconcileIntervalMs } = this.settings;
     for (const worker of this.workers) worker.start(pollIntervalMs);
     this.timers.push(setInterval(() => this.kickImports(), pollIntervalMs));
-    this.timers.push(
-      setInterval(
-        () => {
-          this.tiePass ??= this.verifyTiedChanges()
-            .catch((error: unknown) => this.deps.log.error({ err: error }, "tie verification pass failed"))
-            .finally(() => (this.tiePass = undefined));
-        },
-        Math.max(pollIntervalMs, this.settings.tieSettleMs),
-      ),
+    this.repeat("tie verification", Math.max(pollIntervalMs, this.settings.tieSettleMs), () =>
+      this.verifyTiedChanges(),
     );
     if (reconcileIntervalMs > 0) {
-      this.timers.push(
-        setInterval(
-          () => {
-            this.reconcilePass ??= this.reconcileDueShops()
-              .catch((error: unknown) => this.deps.log.error({ err: error }, "reconciliation pass failed"))
-              .finally(() => (this.reconcilePass = undefined));
-          },
-          Math.min(60_000, reconcileIntervalMs),
-        ),
-      );
+      this.repeat("reconciliation", Math.min(60_000, reconcileIntervalMs), () => this.reconcileDueShops());
     }
     for (const timer of this.timers) timer.unref();
     this.kickImports();
@@ -296,7 +294,7 @@ export class SyncEngine {
   async stop() {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await Promise.all([...this.workers.map((w) => w.stop()), this.importPass, this.reconcilePass, this.tiePass]);
+    await Promise.all([...this.workers.map((w) => w.stop()), this.importPass, ...this.passes.values()]);
   }
 }
 
