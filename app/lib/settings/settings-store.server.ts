@@ -4,6 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { DocumentOptions } from "../catalog/product-document";
 import type { AnswerStyle } from "../chat/types";
+import { requeueShop } from "../sync/product-state.server";
 import {
   assistantSettingsSchema,
   DEFAULT_ASSISTANT_SETTINGS,
@@ -68,17 +69,7 @@ export async function saveAssistantSettings(
   const requeuedProducts = await db.$transaction(async (tx) => {
     await tx.assistantSettings.upsert({ where: { shop }, create: { shop, ...columns }, update: columns });
     if (!indexedFieldsChanged(before, settings)) return 0;
-    const requeued = await tx.productSync.updateMany({
-      where: { shop, deleted: false, snapshot: { not: null } },
-      data: {
-        pending: true,
-        attempts: 0,
-        nextAttemptAt: new Date(),
-        version: { increment: 1 },
-        changeSource: "settings",
-      },
-    });
-    return requeued.count;
+    return requeueShop(tx, shop);
   });
   return { ok: true, settings, requeuedProducts };
 }

@@ -234,9 +234,9 @@ export async function applyImportedProducts(
  * Every product of the shop gets another worker pass (e.g. the merchant changed which fields are
  * indexed): the worker rebuilds each document and embeds only those whose text changed.
  */
-export async function requeueShop(db: PrismaClient, shop: string): Promise<number> {
+export async function requeueShop(db: Prisma.TransactionClient, shop: string): Promise<number> {
   const { count } = await db.productSync.updateMany({
-    where: { shop, deleted: false },
+    where: { shop, deleted: false, snapshot: { not: null } },
     data: {
       pending: true,
       attempts: 0,
