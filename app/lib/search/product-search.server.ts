@@ -401,7 +401,7 @@ class VectorCandidates {
     const key = JSON.stringify(filters);
     let pending = this.restricted.get(key);
     if (!pending) {
-      pending = this.restrictedQuery(filters, accept);
+      pending = this.restrictedQuery(filters, accept, kept);
       this.restricted.set(key, pending);
     }
     return (await pending).filter(accept).slice(0, this.count);
@@ -412,13 +412,18 @@ class VectorCandidates {
    * exactly those ids, known from the snapshot. That is several times cheaper in Chroma than a
    * `where` filter and exact for option values too. Past MAX_ID_RESTRICTION ids, `where` is used.
    */
-  private restrictedQuery(filters: SearchFilters, accept: (id: string) => boolean): Promise<string[]> {
+  private restrictedQuery(
+    filters: SearchFilters,
+    accept: (id: string) => boolean,
+    keptFromPool: string[],
+  ): Promise<string[]> {
     const accepted = [...this.snapshot.products.keys()].filter(accept);
     if (accepted.length <= MAX_ID_RESTRICTION) {
       return this.search.queryVectors(this.snapshot, this.vector, this.count, { ids: accepted });
     }
     const where = chromaWhere(filters);
-    if (!where) return Promise.resolve([]);
+    // Only option values, which `where` cannot express: what the pool kept is the best there is.
+    if (!where) return Promise.resolve(keptFromPool);
     // Option filters are checked afterwards (Chroma cannot match inside "|Size:M|"): ask for more.
     return this.search.queryVectors(this.snapshot, this.vector, this.count * (filters.options?.length ? 4 : 1), {
       where,
