@@ -74,13 +74,9 @@ export class LexicalIndex {
     return this.search.documentCount;
   }
 
-  /** BM25 ranking; prefix matching for longer terms and light fuzziness for long words. */
-  query(text: string, limit: number, accept?: (id: string) => boolean): LexicalHit[] {
-    return this.prepare(text)(limit, accept);
-  }
-
   /**
-   * One query text ranked once, for several filter sets (strict, relaxed, backfill): a filter only
+   * BM25 ranking; prefix matching for longer terms and light fuzziness for long words.
+   * One query text is ranked once, for several filter sets (strict, relaxed, backfill): a filter only
    * removes results, it does not change their BM25 scores, so filtering the ranked list afterwards
    * gives what a filtered search would.
    */
