@@ -145,12 +145,14 @@ export async function verifyTiedChanges(deps: ReconcileDependencies, shop: strin
     select: { productId: true, version: true },
   });
   if (!rows.length) return 0;
-  for (const row of rows) {
-    await deps.db.productSync.updateMany({
-      where: { shop, productId: row.productId, version: row.version, changeSource: TIED_WEBHOOK_SOURCE },
-      data: { changeSource: "reconcile" },
-    });
-  }
+  await deps.db.productSync.updateMany({
+    where: {
+      shop,
+      changeSource: TIED_WEBHOOK_SOURCE,
+      OR: rows.map((row) => ({ productId: row.productId, version: row.version })),
+    },
+    data: { changeSource: "reconcile" },
+  });
   const ids = rows.map((row) => row.productId);
   try {
     await fetchAndApply(deps, await deps.adminFor(shop), shop, ids);
