@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "ProductSync_changeSource_idx" ON "ProductSync"("changeSource");
