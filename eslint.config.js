@@ -4,6 +4,7 @@ import react from "eslint-plugin-react";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import layering from "./tools/eslint/layering.js";
 
 export default tseslint.config(
   { ignores: ["build/", ".data/", "node_modules/", "test-results/", "playwright-report/", "tools/bench/out/"] },
@@ -39,6 +40,12 @@ export default tseslint.config(
     // app/ must never depend on the dev tools (emulator, demo, benchmarks).
     files: ["app/**"],
     rules: { "no-restricted-imports": ["error", { patterns: ["**/tools/**"] }] },
+  },
+  {
+    // app/lib never reaches up into the app shell (app/*.server.ts, routes, components).
+    files: ["app/lib/**"],
+    plugins: { aisle: layering },
+    rules: { "aisle/lib-stays-in-lib": "error" },
   },
   prettier,
 );

@@ -1,5 +1,7 @@
-// Aisle's HTTP server: Express in front of the Remix request handler. It gives every request
-// an id (X-Request-Id, echoed back) that the app's logger adds to each line written for it.
+// Aisle's HTTP server: Express in front of the Remix request handler. It boots the app's services
+// once (the composition root, app/services.server.ts), hands them to every route as
+// `context.services`, and gives every request an id (X-Request-Id, echoed back) that the app's
+// logger adds to each line written for it.
 // Development: Vite middleware with hot reload. Production (NODE_ENV=production): the build.
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -22,9 +24,27 @@ async function loadBuild() {
   return vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
 }
 
-// Load the app once before listening: a bad configuration stops the process here, with the
-// message naming the variable, instead of failing on the first request.
-const { logger } = (await loadBuild()).entry.module;
+// Boot once before listening: a bad configuration stops the process here, with the message naming
+// the variable, instead of failing on the first request.
+let booted = boot(await loadBuild());
+function boot(build) {
+  const { bootServices } = build.entry.module;
+  return { bootServices, ...bootServices(process.env) };
+}
+
+// Vite reloads the app's modules when they change in development: the previous services stop
+// (workers, timers, database) before the new ones start.
+let rebooting;
+async function servicesFor(build) {
+  if (build.entry.module.bootServices === booted.bootServices) return booted.services;
+  rebooting ??= (async () => {
+    await booted.stop();
+    booted = boot(build);
+    rebooting = undefined;
+  })();
+  await rebooting;
+  return booted.services;
+}
 
 const app = express();
 app.disable("x-powered-by");
@@ -39,20 +59,25 @@ if (vite) {
 app.all("*", async (req, res, next) => {
   try {
     const build = await loadBuild();
-    const { logger, withRequestContext } = build.entry.module;
+    const services = await servicesFor(build);
+    const { withRequestContext } = build.entry.module;
     const requestId = /^[\w.-]{1,128}$/.test(req.get("x-request-id") ?? "") ? req.get("x-request-id") : randomUUID();
     res.set("x-request-id", requestId);
     const started = performance.now();
     res.on("finish", () =>
       withRequestContext(requestId, () =>
-        logger.info(
+        services.log.info(
           { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
           "request",
         ),
       ),
     );
     await withRequestContext(requestId, () =>
-      createRequestHandler({ build, mode: production ? "production" : "development" })(req, res, next),
+      createRequestHandler({
+        build,
+        mode: production ? "production" : "development",
+        getLoadContext: () => ({ services }),
+      })(req, res, next),
     );
   } catch (error) {
     next(error);
@@ -60,13 +85,17 @@ app.all("*", async (req, res, next) => {
 });
 
 const server = app.listen(port, host, () => {
-  logger.info({ port, mode: production ? "production" : "development" }, "Aisle is listening");
+  booted.services.log.info({ port, mode: production ? "production" : "development" }, "Aisle is listening");
 });
 
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    server.close(() => process.exit(0));
-    vite?.close();
+    if (stopping) return;
+    stopping = true;
+    // Stop taking requests, let the background work finish its current step, then leave.
+    server.close();
+    Promise.allSettled([booted.stop(), vite?.close()]).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   });
 }

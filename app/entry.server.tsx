@@ -1,14 +1,13 @@
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { addDocumentResponseHeaders } from "./shopify.server";
-import { logger } from "./lib/logger.server";
 
-// server.mjs reaches these through the server build, so the HTTP layer and the app share one
-// logger and one request context.
-export { logger, withRequestContext } from "./lib/logger.server";
+// server.mjs reaches these through the server build: it boots the composition root once and shares
+// the app's logger and request context.
+export { withRequestContext } from "./lib/logger.server";
+export { bootServices } from "./services.server";
 
 const STREAM_TIMEOUT_MS = 5000;
 
@@ -17,8 +16,9 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  { services }: AppLoadContext,
 ) {
-  addDocumentResponseHeaders(request, responseHeaders);
+  services.shopify.addDocumentResponseHeaders(request, responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise<Response>((resolve, reject) => {
@@ -39,7 +39,7 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        logger.error({ err: error }, "render failed");
+        services.log.error({ err: error }, "render failed");
       },
     });
     setTimeout(abort, STREAM_TIMEOUT_MS + 1000);

@@ -1,80 +1,171 @@
-// The app process's long-lived clients, each created once here from validated configuration.
-import prisma from "./db.server";
-import { env } from "./env.server";
-import { resolveLlmProvider } from "./lib/config/env-schema";
-import { createCustomerStore } from "./lib/customers/create-store.server";
-import { createCustomerService } from "./lib/customers/service.server";
-import { databaseFlavour } from "./lib/db/database-url";
-import type { HealthDependencies } from "./lib/health.server";
-import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
-import { createChromaClient } from "./lib/search/chroma.server";
-import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
-import { ProductSearch } from "./lib/search/product-search.server";
+// The composition root (docs/decisions/092-composition-root.md): every long-lived client of an app
+// process is created here, once, from validated configuration. Importing this module does nothing;
+// the HTTP server (server.mjs) calls `bootServices` once and hands the services to every route as
+// `context.services`. Tests build their own with `createServices(testEnv)`.
+import type { PrismaClient } from "@prisma/client";
+import type { ChromaClient } from "chromadb";
+import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/chat/abuse-limits.server";
 import { AnswerEngine } from "./lib/chat/answer-engine.server";
+import type { ChatEndpointDeps } from "./lib/chat/chat-endpoint.server";
+import type { ChatTokenSettings } from "./lib/chat/chat-endpoint-session.server";
 import { createChatModel } from "./lib/chat/chat-model.server";
-import { createEmbeddings } from "./lib/search/embeddings.server";
+import { parseEnv, resolveLlmProvider, type Env } from "./lib/config/env-schema";
+import { createCustomerStore } from "./lib/customers/create-store.server";
+import { createCustomerService, type CustomerService } from "./lib/customers/service.server";
+import type { OverviewDependencies } from "./lib/dashboard/overview.server";
+import { DownSince, SyncTasks } from "./lib/dashboard/sync-tasks.server";
+import { databaseFlavour } from "./lib/db/database-url";
+import { createPrismaClient } from "./lib/db/create-prisma-client.server";
+import { checkHealth, type HealthDependencies } from "./lib/health.server";
+import { createLogger, type Logger } from "./lib/logger.server";
+import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
+import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
+import { createChromaClient } from "./lib/search/chroma.server";
+import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
-import { logger } from "./lib/logger.server";
+import { ProductSearch } from "./lib/search/product-search.server";
+import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
 import { shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
-import { documentOptionsFor } from "./lib/settings/settings-store.server";
-import { unauthenticated } from "./shopify.server";
+import { createShopify, type ShopifyApp } from "./shopify.server";
 
-export const chroma = createChromaClient(env);
-export const embeddingsProvider = createEmbeddings(env);
-export const llmProvider = resolveLlmProvider(env);
-/** Customers, conversations and privacy (app/lib/customers/README.md): Prisma or Appwrite per CUSTOMER_STORE. */
-export const customers = createCustomerService(createCustomerStore(env, prisma), {
-  retentionDays: env.CHAT_RETENTION_DAYS,
-  logger: logger.child({ component: "customers" }),
-});
-// Prepare the store at boot (Appwrite: create database, collections, attributes, indexes if missing)
-// rather than on a shopper's first request; a failure here is retried on first use.
-customers.store
-  .ready()
-  .catch((error: unknown) => logger.error({ err: error }, "customer store not ready yet; will retry on first use"));
-/** The shop product index (sync writes, search reads): one per process. */
-export const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings: embeddingsProvider, log: logger });
-/** Hybrid search over productIndex (per-shop snapshots and caches keyed on the index version). */
-export const productSearch = new ProductSearch({ index: productIndex, log: logger, cacheSize: env.SEARCH_CACHE_SIZE });
-/** Grounded, streamed answers (app/lib/chat/README.md): `answerEngine.answer({ shop, message, … })`. */
-export const answerEngine = new AnswerEngine({
-  search: productSearch,
-  chatModel: createChatModel(env),
-  log: logger,
-  maxInputChars: env.CHAT_MAX_INPUT_CHARS,
-  contextProducts: env.CHAT_CONTEXT_PRODUCTS,
-  historyTurns: env.CHAT_HISTORY_TURNS,
-  timeoutMs: env.LLM_TIMEOUT_MS,
-});
-/** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. Started once per process. */
-export const syncEngine = new SyncEngine({
-  db: prisma,
-  log: logger.child({ component: "sync" }),
-  index: productIndex,
-  transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
-  deleteCustomerData: (shop) => customers.deleteShopData(shop),
-  // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
-  documentOptions: (shop) => documentOptionsFor(prisma, shop),
-  settings: syncSettingsFromEnv(env),
-});
-// Vite reloads this module in development: the previous engine's loops stop before the new one starts.
-// (A symbol key: a plain global assigned in the server build would leak its type into typechecking.)
-const previousEngine = Symbol.for("aisle.syncEngine");
-const processGlobals = globalThis as unknown as Record<symbol, { stop(): Promise<void> } | undefined>;
-void processGlobals[previousEngine]?.stop();
-processGlobals[previousEngine] = syncEngine;
-syncEngine.start();
+export interface Services {
+  env: Env;
+  log: Logger;
+  prisma: PrismaClient;
+  shopify: ShopifyApp;
+  chroma: ChromaClient;
+  embeddings: EmbeddingsProvider;
+  llmProvider: "openai" | "none";
+  /** Customers, conversations and privacy (app/lib/customers): Prisma or Appwrite per CUSTOMER_STORE. */
+  customers: CustomerService;
+  /** The shop product index (sync writes, search reads). */
+  productIndex: ChromaProductIndex;
+  productSearch: ProductSearch;
+  /** Grounded, streamed answers (app/lib/chat/README.md). */
+  answerEngine: AnswerEngine;
+  /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
+  syncEngine: SyncEngine;
+  /** The storefront chat endpoint behind the App Proxy routes. */
+  storefront: { chat: ChatEndpointDeps; token: ChatTokenSettings; limits: AbuseLimits };
+  /** Dashboard state kept by this process: background sync controls, "unreachable since". */
+  dashboard: { tasks: SyncTasks; downSince: DownSince };
+}
 
-// Chat retention (CHAT_RETENTION_DAYS): an hourly purge per process; running it on several
-// instances is harmless (deletes are idempotent).
-const previousRetention = Symbol.for("aisle.retentionJob");
-const retentionGlobals = globalThis as unknown as Record<symbol, (() => void) | undefined>;
-retentionGlobals[previousRetention]?.();
-retentionGlobals[previousRetention] = customers.startRetentionJob();
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    services: Services;
+  }
+}
 
-export function healthDependencies(): HealthDependencies {
-  const { descriptor } = embeddingsProvider;
+/** Builds every long-lived client; starts nothing (see `startBackgroundJobs`). */
+export function createServices(env: Env): Services {
+  const log = createLogger(env.LOG_LEVEL);
+  const prisma = createPrismaClient(env.DATABASE_URL);
+  const shopify = createShopify(env, prisma, log);
+  const chroma = createChromaClient(env);
+  const embeddings = createEmbeddings(env);
+  const customers = createCustomerService(createCustomerStore(env, prisma), {
+    retentionDays: env.CHAT_RETENTION_DAYS,
+    logger: log.child({ component: "customers" }),
+  });
+  const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings, log });
+  const productSearch = new ProductSearch({ index: productIndex, log, cacheSize: env.SEARCH_CACHE_SIZE });
+  const engineOptions = {
+    search: productSearch,
+    log,
+    maxInputChars: env.CHAT_MAX_INPUT_CHARS,
+    contextProducts: env.CHAT_CONTEXT_PRODUCTS,
+    historyTurns: env.CHAT_HISTORY_TURNS,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+  };
+  const answerEngine = new AnswerEngine({ ...engineOptions, chatModel: createChatModel(env) });
+  const syncEngine = new SyncEngine({
+    db: prisma,
+    log: log.child({ component: "sync" }),
+    index: productIndex,
+    transportFor: shopifyAppTransport((shop) => shopify.unauthenticated.admin(shop)),
+    deleteCustomerData: (shop) => customers.deleteShopData(shop),
+    // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
+    documentOptions: (shop) => documentOptionsFor(prisma, shop),
+    settings: syncSettingsFromEnv(env),
+  });
+  const limits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
+  const chat: ChatEndpointDeps = {
+    // The same engine without the language model: what a shop gets once its daily token budget is spent.
+    engines: { llm: answerEngine, "retrieval-only": new AnswerEngine({ ...engineOptions, chatModel: null }) },
+    catalog: productSearch,
+    conversations: customers,
+    limits,
+    caps: { maxBodyBytes: env.CHAT_MAX_BODY_BYTES, maxMessageChars: env.CHAT_MAX_INPUT_CHARS },
+    log,
+    answerStyle: (shop) => answerStyleFor(prisma, shop),
+  };
+  const token: ChatTokenSettings = {
+    secret: env.SHOPIFY_API_SECRET,
+    ttlSeconds: env.CHAT_TOKEN_TTL_SECONDS,
+    storefrontOrigins: env.CHAT_STOREFRONT_ORIGINS,
+    // Where the widget streams from when its origin is allowed (the app's own origin).
+    streamUrl: new URL("/proxy/stream", env.SHOPIFY_APP_URL).href,
+  };
+  return {
+    env,
+    log,
+    prisma,
+    shopify,
+    chroma,
+    embeddings,
+    llmProvider: resolveLlmProvider(env),
+    customers,
+    productIndex,
+    productSearch,
+    answerEngine,
+    syncEngine,
+    storefront: { chat, token, limits },
+    dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The background work of one app process: sync workers, the import driver and reconciliation,
+ * the chat-retention purge and the pruning of old rate-limit rows. Called once when the server
+ * starts; returns what stops it all (timers, loops) and closes the database.
+ */
+export function startBackgroundJobs(services: Services): () => Promise<void> {
+  const { customers, log, storefront, syncEngine } = services;
+  // Prepare the customer store at boot (Appwrite: database, collections, attributes, indexes) rather
+  // than on a shopper's first request; a failure here is retried on first use.
+  customers.store
+    .ready()
+    .catch((error: unknown) => log.error({ err: error }, "customer store not ready yet; will retry on first use"));
+  syncEngine.start();
+  // Running these on several instances is harmless: deletes are idempotent.
+  const stopRetention = customers.startRetentionJob(HOUR_MS);
+  const pruneLimits = setInterval(() => {
+    storefront.limits.prune().catch((error: unknown) => log.warn({ err: error }, "pruning chat limits failed"));
+  }, HOUR_MS);
+  pruneLimits.unref();
+  return async () => {
+    clearInterval(pruneLimits);
+    stopRetention();
+    await syncEngine.stop();
+    await services.prisma.$disconnect();
+  };
+}
+
+/**
+ * The server's entry: validates the environment (a bad variable stops the process with a message
+ * naming it), builds the services and starts their background work.
+ */
+export function bootServices(rawEnv: Record<string, string | undefined>) {
+  const services = createServices(parseEnv(rawEnv));
+  return { services, stop: startBackgroundJobs(services) };
+}
+
+export function healthDependencies({ env, prisma, chroma, embeddings, llmProvider }: Services): HealthDependencies {
+  const { descriptor } = embeddings;
   return {
     db: prisma,
     databaseFlavour: databaseFlavour(env.DATABASE_URL),
@@ -92,5 +183,19 @@ export function healthDependencies(): HealthDependencies {
       model: env.LLM_MODEL,
       probe: () => probeOpenAiCompatible(env.LLM_BASE_URL, env.LLM_API_KEY ?? env.OPENAI_API_KEY),
     },
+  };
+}
+
+export function overviewDependencies(services: Services): OverviewDependencies {
+  const { env, prisma, syncEngine, productIndex, embeddings, llmProvider, dashboard } = services;
+  return {
+    db: prisma,
+    status: (shop) => syncEngine.status(shop),
+    health: () => checkHealth(healthDependencies(services)),
+    index: productIndex,
+    embeddings: embeddings.descriptor,
+    llm: { provider: llmProvider, model: env.LLM_MODEL },
+    downSince: dashboard.downSince,
+    tasks: dashboard.tasks,
   };
 }

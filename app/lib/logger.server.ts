@@ -9,21 +9,24 @@ interface RequestContext {
 
 const requestContext = new AsyncLocalStorage<RequestContext>();
 
-export const logger = pino({
-  level: process.env.LOG_LEVEL ?? "info",
-  base: { service: "aisle" },
-  timestamp: pino.stdTimeFunctions.isoTime,
-  redact: {
-    paths: ["accessToken", "*.accessToken", "apiKey", "*.apiKey", "authorization", "*.authorization"],
-    censor: "[redacted]",
-  },
-  mixin() {
-    const context = requestContext.getStore();
-    return context ? { requestId: context.requestId } : {};
-  },
-});
+/** The app's logger; created once by the composition root (app/services.server.ts) at LOG_LEVEL. */
+export function createLogger(level: string) {
+  return pino({
+    level,
+    base: { service: "aisle" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: ["accessToken", "*.accessToken", "apiKey", "*.apiKey", "authorization", "*.authorization"],
+      censor: "[redacted]",
+    },
+    mixin() {
+      const context = requestContext.getStore();
+      return context ? { requestId: context.requestId } : {};
+    },
+  });
+}
 
-export type Logger = typeof logger;
+export type Logger = ReturnType<typeof createLogger>;
 
 /** Runs `fn` with a request id attached to every log line it (and anything it awaits) writes. */
 export function withRequestContext<T>(requestId: string, fn: () => T): T {

@@ -9,17 +9,17 @@ import { StatTile } from "../components/stat-tile";
 import { usePolling } from "../components/use-polling";
 import { hasValues } from "../lib/dashboard/charts";
 import { lagOverTime } from "../lib/dashboard/charts.server";
-import { overviewDependencies, prisma } from "../lib/dashboard/dashboard-services.server";
 import { formatAgo, formatCount, formatDateTime, formatDuration } from "../lib/dashboard/format";
 import { loadOverview } from "../lib/dashboard/overview.server";
 import type { ComponentHealth } from "../lib/health.server";
-import { authenticate } from "../shopify.server";
+import { overviewDependencies } from "../services.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { services } = context;
+  const { session } = await services.shopify.authenticate.admin(request);
   const [overview, lag] = await Promise.all([
-    loadOverview(overviewDependencies(), session.shop),
-    lagOverTime(prisma, session.shop),
+    loadOverview(overviewDependencies(services), session.shop),
+    lagOverTime(services.prisma, session.shop),
   ]);
   return { overview, lag, now: new Date().toISOString() };
 }

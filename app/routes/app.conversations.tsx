@@ -20,12 +20,11 @@ import { SectionCard } from "../components/section-card";
 import { conversationsPerDay, hasValues } from "../lib/dashboard/charts";
 import { INSIGHT_CONVERSATIONS, summariseConversations } from "../lib/dashboard/conversation-insights";
 import { loadRecentThreads, productTitles } from "../lib/dashboard/conversations.server";
-import { customers, prisma } from "../lib/dashboard/dashboard-services.server";
 import { formatDateTime } from "../lib/dashboard/format";
-import { authenticate } from "../shopify.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { shopify, customers, prisma } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
   const shop = session.shop;
   const params = new URL(request.url).searchParams;
   const cursor = params.get("cursor");

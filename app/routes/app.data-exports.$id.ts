@@ -1,10 +1,9 @@
 // One customers/data_request export of the session's shop, as a JSON download.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { customers } from "../lib/dashboard/dashboard-services.server";
-import { authenticate } from "../shopify.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { shopify, customers } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
   const record = await customers.getDataExport(session.shop, params.id ?? "");
   if (!record) return new Response("No such export in this shop", { status: 404 });
   return new Response(record.json, {

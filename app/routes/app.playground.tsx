@@ -14,16 +14,14 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useState } from "react";
-import prisma from "../db.server";
-import { answerEngine, productSearch } from "../services.server";
 import { SearchForm } from "../components/search-form";
 import { answerStyleFor } from "../lib/settings/settings-store.server";
 import { playgroundQuery, runPlayground } from "../lib/dashboard/playground.server";
 import type { SearchFilters } from "../lib/search/query-parser";
-import { authenticate } from "../shopify.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { shopify, prisma, answerEngine, productSearch } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
   const q = new URL(request.url).searchParams.get("q");
   if (q === null) return { q: "", result: null, error: null };
   const parsed = playgroundQuery.safeParse({ q });

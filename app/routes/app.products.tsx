@@ -17,7 +17,6 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useState } from "react";
-import { prisma } from "../lib/dashboard/dashboard-services.server";
 import { formatAgo, formatCount } from "../lib/dashboard/format";
 import {
   listProducts,
@@ -26,11 +25,11 @@ import {
   type ProductIndexState,
 } from "../lib/dashboard/products.server";
 import { documentOptionsFor } from "../lib/settings/settings-store.server";
-import { authenticate } from "../shopify.server";
 import { SearchForm } from "../components/search-form";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { shopify, prisma } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
   const params = new URL(request.url).searchParams;
   const parsed = productListQuery.safeParse({
     q: params.get("q") ?? undefined,

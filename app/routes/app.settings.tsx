@@ -16,7 +16,6 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import type { IndexableField } from "../lib/catalog/product-document";
-import { overviewDependencies, prisma } from "../lib/dashboard/dashboard-services.server";
 import { formatDateTime } from "../lib/dashboard/format";
 import {
   ANSWER_LENGTH_LABELS,
@@ -30,12 +29,14 @@ import {
   type AssistantSettings,
 } from "../lib/settings/assistant-settings";
 import { getAssistantSettings, saveAssistantSettings } from "../lib/settings/settings-store.server";
-import { authenticate } from "../shopify.server";
+import { overviewDependencies } from "../services.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { services } = context;
+  const { prisma } = services;
+  const { session } = await services.shopify.authenticate.admin(request);
   const stored = await getAssistantSettings(prisma, session.shop);
-  const deps = overviewDependencies();
+  const deps = overviewDependencies(services);
   return {
     ...stored,
     environment: {
@@ -48,8 +49,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shopify, prisma } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
   return saveAssistantSettings(prisma, session.shop, settingsInputFromForm(await request.formData()));
 }
 

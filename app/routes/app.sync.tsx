@@ -4,28 +4,29 @@ import { Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Modal, Page
 import { useState } from "react";
 import { ImportProgress } from "../components/import-progress";
 import { usePolling } from "../components/use-polling";
-import { overviewDependencies, productIndex, syncEngine, syncTasks } from "../lib/dashboard/dashboard-services.server";
 import { formatAgo, formatCount, formatDateTime } from "../lib/dashboard/format";
 import { loadOverview } from "../lib/dashboard/overview.server";
 import { runSyncControl, type SyncControl } from "../lib/dashboard/sync-controls.server";
 import type { SyncTaskState } from "../lib/dashboard/sync-tasks.server";
-import { authenticate } from "../shopify.server";
+import { overviewDependencies } from "../services.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
-  const overview = await loadOverview(overviewDependencies(), session.shop);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { services } = context;
+  const { session } = await services.shopify.authenticate.admin(request);
+  const overview = await loadOverview(overviewDependencies(services), session.shop);
   return { overview, now: new Date().toISOString() };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shopify, syncEngine, productIndex, dashboard } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
   const form = await request.formData();
   return runSyncControl(
     {
       requestImport: (shop) => syncEngine.requestImport(shop),
       reconcile: (shop) => syncEngine.reconcile(shop),
       rebuild: (shop) => productIndex.rebuild(shop),
-      tasks: syncTasks,
+      tasks: dashboard.tasks,
     },
     session.shop,
     { intent: form.get("intent") },

@@ -5,16 +5,15 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { authenticate } from "../shopify.server";
-import { env } from "../env.server";
 
 export const links = () => [
   { rel: "stylesheet", href: polarisStyles },
   { rel: "stylesheet", href: polarisVizStyles },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await authenticate.admin(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { shopify, env } = context.services;
+  await shopify.authenticate.admin(request);
   return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL ?? null };
 }
 

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { chatEndpointDeps } from "../lib/chat/chat-endpoint-services.server";
 import { handleChatTurn, jsonError } from "../lib/chat/chat-endpoint.server";
 import { verifiedProxyShopper } from "../lib/chat/chat-endpoint-proxy.server";
 
 // Storefront → POST /apps/aisle/chat → here, signed by Shopify. Answers one chat turn as
 // server-sent events (the fallback transport when the widget cannot stream from the app's origin).
-export async function action({ request }: ActionFunctionArgs) {
-  const shopper = await verifiedProxyShopper(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shopify, storefront } = context.services;
+  const shopper = await verifiedProxyShopper(shopify.authenticate, request);
   if (shopper instanceof Response) return shopper;
-  return handleChatTurn(chatEndpointDeps, { shop: shopper.shop, customerId: shopper.customerId, request });
+  return handleChatTurn(storefront.chat, { shop: shopper.shop, customerId: shopper.customerId, request });
 }
 
 export function loader() {

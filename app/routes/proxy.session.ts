@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { chatCaps, chatTokenSettings } from "../lib/chat/chat-endpoint-services.server";
 import { errorResponse } from "../lib/chat/chat-endpoint.server";
 import { verifiedProxyShopper } from "../lib/chat/chat-endpoint-proxy.server";
 import { startChatSession } from "../lib/chat/chat-endpoint-session.server";
 
 // Storefront → POST /apps/aisle/session → here, signed by Shopify: mints the short-lived chat
 // token with which the widget streams answers from the app's own origin (docs/decisions/070).
-export async function action({ request }: ActionFunctionArgs) {
-  const shopper = await verifiedProxyShopper(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shopify, storefront } = context.services;
+  const shopper = await verifiedProxyShopper(shopify.authenticate, request);
   if (shopper instanceof Response) return shopper;
   try {
-    return Response.json(await startChatSession(chatTokenSettings, chatCaps, shopper, request), {
+    return Response.json(await startChatSession(storefront.token, storefront.chat.caps, shopper, request), {
       headers: { "Cache-Control": "no-store" },
     });
   } catch (error) {

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { chatEndpointDeps, chatTokenSettings } from "../lib/chat/chat-endpoint-services.server";
 import { handleChatTurn, jsonError } from "../lib/chat/chat-endpoint.server";
 import { authorizeStream, preflight } from "../lib/chat/chat-endpoint-session.server";
 
 // The app's own origin: POST /proxy/stream?shop=… with the chat token from /apps/aisle/session.
 // CORS is answered only for the shop's storefront origin bound into the token (docs/decisions/070).
-export async function action({ request }: ActionFunctionArgs) {
-  const authorized = authorizeStream(chatTokenSettings, request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { storefront } = context.services;
+  const authorized = authorizeStream(storefront.token, request);
   if (authorized instanceof Response) return authorized;
-  return handleChatTurn(chatEndpointDeps, {
+  return handleChatTurn(storefront.chat, {
     shop: authorized.claims.shop,
     customerId: authorized.claims.customerId,
     fixedVisitorId: authorized.claims.visitorId,
@@ -18,7 +18,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 // Remix hands OPTIONS (the CORS preflight) to the loader.
-export function loader({ request }: LoaderFunctionArgs) {
-  if (request.method === "OPTIONS") return preflight(chatTokenSettings, request);
+export function loader({ request, context }: LoaderFunctionArgs) {
+  if (request.method === "OPTIONS") return preflight(context.services.storefront.token, request);
   return jsonError(405, "method_not_allowed", "POST a chat message with a chat token.", { Allow: "POST, OPTIONS" });
 }

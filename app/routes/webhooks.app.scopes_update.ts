@@ -1,10 +1,9 @@
 import { z } from "zod";
-import prisma from "../db.server";
 import { recordScopesUpdate } from "../lib/sync/shop-lifecycle.server";
 import { webhookAction } from "../webhooks.server";
 
 const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
 
-export const action = webhookAction("APP_SCOPES_UPDATE", async ({ shop, payload }) => {
+export const action = webhookAction("APP_SCOPES_UPDATE", async ({ shop, payload }, _delivery, { prisma }) => {
   await recordScopesUpdate(prisma, shop, scopesUpdatePayload.parse(payload).current);
 });

@@ -1,6 +1,5 @@
-import { syncEngine } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("APP_UNINSTALLED", async ({ shop }) => {
+export const action = webhookAction("APP_UNINSTALLED", async ({ shop }, _delivery, { syncEngine }) => {
   await syncEngine.uninstall(shop);
 });

@@ -1,6 +1,5 @@
-import { customers } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("CUSTOMERS_CREATE", (webhook, { rawBody }) =>
+export const action = webhookAction("CUSTOMERS_CREATE", (webhook, { rawBody }, { customers }) =>
   customers.webhooks.customerUpsert(webhook.shop, rawBody),
 );

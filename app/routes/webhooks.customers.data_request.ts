@@ -1,7 +1,6 @@
-import { customers } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
 // Builds and stores the export (listed in the dashboard); a replay of the same request replaces it.
-export const action = webhookAction("CUSTOMERS_DATA_REQUEST", (webhook, { rawBody }) =>
+export const action = webhookAction("CUSTOMERS_DATA_REQUEST", (webhook, { rawBody }, { customers }) =>
   customers.webhooks.dataRequest(webhook.shop, rawBody, webhook.webhookId),
 );

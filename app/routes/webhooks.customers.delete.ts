@@ -1,6 +1,5 @@
-import { customers } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("CUSTOMERS_DELETE", (webhook, { rawBody }) =>
+export const action = webhookAction("CUSTOMERS_DELETE", (webhook, { rawBody }, { customers }) =>
   customers.webhooks.customerDeleted(webhook.shop, rawBody),
 );

@@ -1,7 +1,6 @@
-import { customers } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
 // Deletes everything stored about the customer (idempotent: a replay deletes nothing more).
-export const action = webhookAction("CUSTOMERS_REDACT", (webhook, { rawBody }) =>
+export const action = webhookAction("CUSTOMERS_REDACT", (webhook, { rawBody }, { customers }) =>
   customers.webhooks.redact(webhook.shop, rawBody),
 );

@@ -1,6 +1,5 @@
-import { customers } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("ORDERS_CREATE", (webhook, { rawBody }) =>
+export const action = webhookAction("ORDERS_CREATE", (webhook, { rawBody }, { customers }) =>
   customers.webhooks.orderUpsert(webhook.shop, rawBody),
 );

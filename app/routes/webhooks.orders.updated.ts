@@ -1,6 +1,5 @@
-import { customers } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("ORDERS_UPDATED", (webhook, { rawBody }) =>
+export const action = webhookAction("ORDERS_UPDATED", (webhook, { rawBody }, { customers }) =>
   customers.webhooks.orderUpsert(webhook.shop, rawBody),
 );

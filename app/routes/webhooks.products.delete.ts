@@ -1,5 +1,4 @@
 import { productWebhookHandler } from "../lib/sync/webhook-handlers.server";
-import { syncEngine } from "../services.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("PRODUCTS_DELETE", productWebhookHandler(syncEngine, "PRODUCTS_DELETE"));
+export const action = webhookAction("PRODUCTS_DELETE", productWebhookHandler("PRODUCTS_DELETE"));

@@ -1,7 +1,7 @@
 // The answer engine end to end: real retrieval, LangChain ChatOpenAI streaming from the local
 // OpenAI-compatible server, fallbacks on error/timeout/no model, follow-ups, customer context.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { collectAnswer } from "../../app/lib/chat/answer-engine.server";
+import { collectAnswer } from "../kit/answers";
 import { outdoorCatalog } from "../search/products";
 import { canaryOf, createChatTestContext } from "./chat-test-context";
 

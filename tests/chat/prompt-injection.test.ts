@@ -5,7 +5,7 @@
 // links, every product reference is a real product of this shop, citations point at given
 // products, and every amount of money in the text is a real price.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectAnswer } from "../../app/lib/chat/answer-engine.server";
+import { collectAnswer } from "../kit/answers";
 import { hasUngroundedAmount } from "../../app/lib/chat/guardrails";
 import type { ChatEvent } from "../../app/lib/chat/types";
 import {

@@ -1,27 +1,27 @@
 // Customer webhook routes with CUSTOMER_STORE=appwrite, against the local Appwrite emulator.
 import { Client } from "node-appwrite";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
-import { createTestDatabase } from "../helpers/database";
+import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
+import { createTestApp } from "../kit/test-app";
 import { CUSTOMER_TABLES, scanAppwrite, scanSqlite } from "./residue";
-import { APP_ENV, post, webhookRouteSuite, type Action } from "./webhook-routes";
+import { APP_ENV, postTo, webhookRouteSuite } from "./webhook-routes";
 
 const emulator = await startAppwriteEmulator({ projectId: "aisle-routes", apiKey: "routes-key" });
 afterAll(() => emulator.stop());
-const { url, prisma } = createTestDatabase();
-await prisma.$disconnect();
-Object.assign(process.env, APP_ENV, {
-  DATABASE_URL: url,
-  CHROMA_URL: inject("chromaUrl"),
+const app = createTestApp({
+  ...APP_ENV,
   CUSTOMER_STORE: "appwrite",
   APPWRITE_ENDPOINT: emulator.endpoint,
   APPWRITE_PROJECT_ID: "aisle-routes",
   APPWRITE_API_KEY: "routes-key",
 });
+afterAll(() => app.close());
+const url = app.env.DATABASE_URL;
 
 const appwrite = new Client().setEndpoint(emulator.endpoint).setProject("aisle-routes").setKey("routes-key");
 // Every store: the whole Appwrite database, and the app database (which must hold nothing either).
-webhookRouteSuite("Appwrite store", () => ({
+webhookRouteSuite("Appwrite store", app.services, () => ({
   scan: async (needle, scope) => [
     ...(await scanAppwrite(appwrite, "aisle", needle)),
     ...scanSqlite(url, needle, scope === "shop" ? CUSTOMER_TABLES : undefined),
@@ -30,9 +30,8 @@ webhookRouteSuite("Appwrite store", () => ({
 
 describe("when Appwrite is unreachable", () => {
   it("fails the delivery (so Shopify retries it) instead of dropping it", async () => {
-    const { action } = (await import("../../app/routes/webhooks.customers.create")) as { action: Action };
     await emulator.stop();
     const body = '{"admin_graphql_api_id": "gid://shopify/Customer/42", "updated_at": "2026-11-01T00:00:00Z"}';
-    await expect(post(action, "customers/create", body)).rejects.toThrow();
+    await expect(postTo(app.services, customersCreate, "customers/create", body)).rejects.toThrow();
   });
 });

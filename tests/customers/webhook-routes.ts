@@ -1,14 +1,21 @@
 // The customer and compliance webhook routes, driven in-process with deliveries signed exactly as
 // Shopify signs them (base64 HMAC-SHA256 of the raw body with the app secret) and verified by
-// @shopify/shopify-app-remix's real `authenticate.webhook`. The app's modules read their settings
-// at import, so each test file configures the environment, then imports the routes.
+// @shopify/shopify-app-remix's real `authenticate.webhook`. Each test file builds the app
+// (tests/kit/test-app.ts) with its customer store and hands its services to the suite.
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CustomerService } from "../../app/lib/customers/service.server";
 import type { RecordCounts } from "../../app/lib/customers/types";
+import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
+import { action as customersDataRequest } from "../../app/routes/webhooks.customers.data_request";
+import { action as customersDelete } from "../../app/routes/webhooks.customers.delete";
+import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
+import { action as customersUpdate } from "../../app/routes/webhooks.customers.update";
+import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
+import { action as ordersUpdated } from "../../app/routes/webhooks.orders.updated";
+import type { Services } from "../../app/services.server";
 
 const FIXTURES = path.resolve("../shared/data/shopify-fixtures/shopify-dev-docs/webhooks-2026-07");
 export const fixturesPresent = existsSync(FIXTURES);
@@ -34,7 +41,9 @@ export type Action = (args: ActionFunctionArgs) => Promise<Response>;
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, `${name}.json`), "utf8");
 const sign = (body: string, secret = APP_SECRET) => createHmac("sha256", secret).update(body, "utf8").digest("base64");
 
-function delivery(topic: string, body: string, options: { shop?: string; hmac?: string; webhookId?: string } = {}) {
+type DeliveryOptions = { shop?: string; hmac?: string; webhookId?: string };
+
+function delivery(topic: string, body: string, options: DeliveryOptions = {}) {
   return new Request(`http://127.0.0.1:9/webhooks/${topic}`, {
     method: "POST",
     headers: {
@@ -50,8 +59,14 @@ function delivery(topic: string, body: string, options: { shop?: string; hmac?: 
   });
 }
 
-export async function post(action: Action, topic: string, body: string, options?: Parameters<typeof delivery>[2]) {
-  return action({ request: delivery(topic, body, options), params: {}, context: {} });
+export async function postTo(
+  services: Services,
+  action: Action,
+  topic: string,
+  body: string,
+  options?: DeliveryOptions,
+) {
+  return action({ request: delivery(topic, body, options), params: {}, context: { services } });
 }
 
 /** The payload with a customer's numeric id replaced in the raw text (precision intact). */
@@ -62,24 +77,22 @@ export interface ResidueScanner {
   scan(needle: string, scope: "customer" | "shop"): Promise<{ where: string; row: string }[]>;
 }
 
-export function webhookRouteSuite(label: string, residue: () => ResidueScanner) {
-  describe.skipIf(!fixturesPresent)(`customer webhook routes (${label})`, () => {
-    let customers: CustomerService;
-    const routes: Record<string, Action> = {};
+const routes: Record<string, Action> = {
+  "customers.create": customersCreate,
+  "customers.update": customersUpdate,
+  "customers.delete": customersDelete,
+  "customers.data_request": customersDataRequest,
+  "customers.redact": customersRedact,
+  "orders.create": ordersCreate,
+  "orders.updated": ordersUpdated,
+};
 
+export function webhookRouteSuite(label: string, services: Services, residue: () => ResidueScanner) {
+  const { customers } = services;
+  const post = (action: Action, topic: string, body: string, options?: DeliveryOptions) =>
+    postTo(services, action, topic, body, options);
+  describe.skipIf(!fixturesPresent)(`customer webhook routes (${label})`, () => {
     beforeAll(async () => {
-      ({ customers } = await import("../../app/services.server"));
-      for (const name of [
-        "customers.create",
-        "customers.update",
-        "customers.delete",
-        "customers.data_request",
-        "customers.redact",
-        "orders.create",
-        "orders.updated",
-      ]) {
-        routes[name] = (await import(`../../app/routes/webhooks.${name}.ts`)).action;
-      }
       await customers.store.ready();
     });
 

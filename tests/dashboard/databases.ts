@@ -3,7 +3,7 @@ import { afterEach } from "vitest";
 import { createTestDatabase } from "../helpers/database";
 
 export function useTestDatabases() {
-  const databases: ReturnType<typeof createTestDatabase>[] = [];
+  const databases: { prisma: { $disconnect(): Promise<void> } }[] = [];
   afterEach(async () => {
     await Promise.all(databases.splice(0).map((db) => db.prisma.$disconnect()));
   });

@@ -119,9 +119,17 @@ describe("the app's Admin API client", () => {
 describe("app proxy into the app", () => {
   it("reaches the app's proxy route through the storefront, verified by authenticate.public.appProxy", async () => {
     const storefront = await running.emulator.storefront(SHOP);
-    const anonymous = await fetch(`${storefront.url}/apps/aisle/status`);
+    // The chat session endpoint: it answers only for a verified request of an installed shop, and
+    // says whether the (signed) logged_in_customer_id named a customer.
+    const startSession = (headers: Record<string, string> = {}) =>
+      fetch(`${storefront.url}/apps/aisle/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ visitorId: "visitor-app-auth-1", origin: storefront.url }),
+      });
+    const anonymous = await startSession();
     expect(anonymous.status).toBe(200);
-    expect(await anonymous.json()).toEqual({ shop: SHOP, installed: true, loggedInCustomerId: null });
+    expect(await anonymous.json()).toMatchObject({ customerLoggedIn: false });
 
     const customer = running.emulator
       .shop(SHOP)
@@ -133,8 +141,8 @@ describe("app proxy into the app", () => {
       body: `customer_id=${customer.id}`,
     });
     const cookie = login.headers.getSetCookie()[0].split(";")[0];
-    const loggedIn = await fetch(`${storefront.url}/apps/aisle/status`, { headers: { cookie } });
-    expect(await loggedIn.json()).toMatchObject({ loggedInCustomerId: String(customer.id) });
+    const loggedIn = await startSession({ cookie });
+    expect(await loggedIn.json()).toMatchObject({ customerLoggedIn: true });
   });
 
   it("has a request with a tampered signature refused by the app", async () => {
@@ -145,7 +153,7 @@ describe("app proxy into the app", () => {
       timestamp: String(Math.floor(Date.now() / 1000)),
     });
     params.set("signature", "0".repeat(64));
-    const response = await fetch(`${running.stack.app.url}/proxy/status?${params}`);
+    const response = await fetch(`${running.stack.app.url}/proxy/session?${params}`, { method: "POST", body: "{}" });
     expect(response.status).toBe(400);
   });
 

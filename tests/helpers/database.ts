@@ -5,10 +5,13 @@ import path from "node:path";
 import { inject } from "vitest";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 
-export function createTestDatabase() {
+export function createTestDatabase(): { url: string; prisma: ReturnType<typeof createPrismaClient> };
+/** Only the URL: the database is there, no client is held open. */
+export function createTestDatabase(options: { disconnected: true }): { url: string };
+export function createTestDatabase(options: { disconnected?: boolean } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "aisle-db-"));
   const file = path.join(dir, "test.sqlite");
   copyFileSync(inject("templateDatabasePath"), file);
   const url = `file:${file}`;
-  return { url, prisma: createPrismaClient(url) };
+  return options.disconnected ? { url } : { url, prisma: createPrismaClient(url) };
 }

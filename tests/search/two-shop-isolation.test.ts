@@ -2,7 +2,8 @@
 // other — not by words, SKUs, barcodes, handles, vectors, answers, counts or shop deletion.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
-import { AnswerEngine, collectAnswer } from "../../app/lib/chat/answer-engine.server";
+import { AnswerEngine } from "../../app/lib/chat/answer-engine.server";
+import { collectAnswer } from "../kit/answers";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { makeProduct, outdoorCatalog } from "./products";
 import { createSearchTestContext } from "./search-test-context";

@@ -2,7 +2,17 @@
 // operations with JSONL, signed webhooks with faults), real SQLite, the suite's real Chroma and the
 // real local embedder. The app runs in this process (routes, services, the Shopify library).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import { createChromaClient } from "../../app/lib/search/chroma.server";
+import { shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { recordInstall } from "../../app/lib/sync/shop-lifecycle.server";
+import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
+import { startChroma } from "../../tools/chroma/chroma-process";
+import { drainSync } from "../../tools/lib/drain-sync";
+import { freePort } from "../../tools/lib/ports";
 import { countEmbeddings } from "./helpers/app";
 import { sampleCatalog } from "../../tools/bench/sync-catalog";
 import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
@@ -12,7 +22,7 @@ let embedCalls: { calls: number; texts: number };
 
 beforeAll(async () => {
   h = await startEmulatedShop();
-  embedCalls = countEmbeddings(h.services.embeddingsProvider.embeddings);
+  embedCalls = countEmbeddings(h.services.embeddings.embeddings);
 });
 
 afterAll(async () => {
@@ -45,7 +55,7 @@ async function runImport(shop: string) {
     `import of ${shop}`,
     async () => {
       await h.services.syncEngine.advanceImports();
-      await h.services.syncEngine.drain();
+      await drainSync(h.services.syncEngine);
       const progress = await h.services.syncEngine.importProgress(shop);
       return progress?.status === "completed" || progress?.status === "failed" ? progress : undefined;
     },
@@ -112,11 +122,11 @@ describe("webhooks from the store", () => {
     await h.emulator.webhooks.idle();
     h.emulator.setWebhookFaults({});
     expect(h.answered.every((a) => a.status === 200)).toBe(true);
-    await h.services.syncEngine.drain();
+    await drainSync(h.services.syncEngine);
 
     const drift = await h.services.syncEngine.reconcile(SHOP);
     expect(drift.total).toBeGreaterThan(0); // the dropped deliveries were noticed…
-    await h.services.syncEngine.drain();
+    await drainSync(h.services.syncEngine);
     expect(await indexedIds(SHOP)).toEqual(searchableGids(SHOP)); // …and repaired
     const again = await h.services.syncEngine.reconcile(SHOP);
     expect(again).toMatchObject({ missing: 0, extra: 0, stale: 0, index: 0, total: 0 });
@@ -140,7 +150,7 @@ describe("webhooks from the store", () => {
     expect(second).toEqual(first);
     await h.emulator.webhooks.idle();
     h.emulator.setWebhookFaults({});
-    await h.services.syncEngine.drain();
+    await drainSync(h.services.syncEngine);
     const titles = async () => {
       const state = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
       const texts = (await h.services.productIndex.readAll(state!.activeCollection)).map((p) => p.text);
@@ -151,37 +161,26 @@ describe("webhooks from the store", () => {
     // …until the tied products, once settled, are fetched again from the store.
     await new Promise((resolve) => setTimeout(resolve, h.services.syncEngine.settings.tieSettleMs + 200));
     expect(await h.services.syncEngine.verifyTiedChanges()).toBe(ids.length);
-    await h.services.syncEngine.drain();
+    await drainSync(h.services.syncEngine);
     expect(await titles()).toEqual(ids.map(() => true));
     expect(await h.prisma.productSync.count({ where: { shop: SHOP, changeSource: "webhook-tie" } })).toBe(0);
     expect(await h.services.syncEngine.verifyTiedChanges()).toBe(0);
   }, 120_000);
 
   it("answers every webhook 2xx while Chroma is down, loses nothing, and drains when it is back", async () => {
-    const { startChroma } = await import("../../tools/chroma/chroma-process");
-    const { freePort } = await import("../../tools/lib/ports");
-    const { ChromaProductIndex } = await import("../../app/lib/search/chroma-product-index.server");
-    const { createChromaClient } = await import("../../app/lib/search/chroma.server");
-    const { SyncEngine } = await import("../../app/lib/sync/sync-engine.server");
-    const { shopifyAppTransport } = await import("../../app/lib/shopify/admin-transport.server");
-    const { unauthenticated } = await import("../../app/shopify.server");
-    const { mkdtempSync } = await import("node:fs");
-    const os = await import("node:os");
-    const path = await import("node:path");
-
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-chroma-outage-"));
     const port = await freePort();
     let chroma = await startChroma({ dataDir, port, quiet: true });
     const index = new ChromaProductIndex({
       db: h.prisma,
       chroma: createChromaClient({ CHROMA_URL: chroma.url }),
-      embeddings: h.services.embeddingsProvider,
+      embeddings: h.services.embeddings,
     });
     const engine = new SyncEngine({
       db: h.prisma,
-      log: h.services.syncEngine["deps"].log,
+      log: h.services.log,
       index,
-      transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
+      transportFor: shopifyAppTransport((shop) => h.services.shopify.unauthenticated.admin(shop)),
       settings: { workerConcurrency: 0, maxBackoffMs: 500 },
     });
     const SHOP = "outage-shop.myshopify.com";
@@ -191,7 +190,7 @@ describe("webhooks from the store", () => {
     await engine.requestImport(SHOP);
     await waitFor("import", async () => {
       await engine.advanceImports();
-      await engine.drain();
+      await drainSync(engine);
       return (await engine.importProgress(SHOP))?.status === "completed";
     });
 
@@ -211,14 +210,14 @@ describe("webhooks from the store", () => {
       expect(burst).toHaveLength(45);
       expect(burst.every((a) => a.status === 200)).toBe(true);
 
-      const down = await engine.drain(3);
+      const down = await drainSync(engine, 3);
       expect(down.failed).toBeGreaterThan(0);
       const stuck = await engine.status(SHOP);
       expect(stuck.pending).toBe(45);
 
       chroma = await startChroma({ dataDir, port, quiet: true });
       await waitFor("backlog drained", async () => {
-        await engine.drain();
+        await drainSync(engine);
         return (await engine.status(SHOP)).pending === 0;
       });
       const expected = [...store.products.values()]
@@ -237,9 +236,6 @@ describe("webhooks from the store", () => {
 
 describe("malformed export", () => {
   it("reports a malformed JSONL line, keeps the rest and refetches the product it belonged to", async () => {
-    const { SyncEngine } = await import("../../app/lib/sync/sync-engine.server");
-    const { shopifyAppTransport } = await import("../../app/lib/shopify/admin-transport.server");
-    const { unauthenticated } = await import("../../app/shopify.server");
     const SHOP = "malformed-shop.myshopify.com";
     h.emulator.createShop(SHOP);
     h.emulator.seed(SHOP, sampleCatalog(30));
@@ -247,9 +243,9 @@ describe("malformed export", () => {
     // The download arrives with one record cut short (a truncated line inside the 10th product).
     const engine = new SyncEngine({
       db: h.prisma,
-      log: h.services.syncEngine["deps"].log,
+      log: h.services.log,
       index: h.services.productIndex,
-      transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
+      transportFor: shopifyAppTransport((shop) => h.services.shopify.unauthenticated.admin(shop)),
       fetchResult: async (url) => {
         const lines = (await (await fetch(url)).text()).split("\n");
         const target = lines.findIndex((line, i) => i > 20 && line.includes("__parentId"));
@@ -261,7 +257,7 @@ describe("malformed export", () => {
     await engine.requestImport(SHOP);
     const progress = await waitFor("import", async () => {
       await engine.advanceImports();
-      await engine.drain();
+      await drainSync(engine);
       const p = await engine.importProgress(SHOP);
       return p?.status === "completed" ? p : undefined;
     });

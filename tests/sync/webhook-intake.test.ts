@@ -2,6 +2,9 @@
 // the suite's real Chroma and the real local embedder.
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requeueShop } from "../../app/lib/sync/product-state.server";
+import { SyncWorker } from "../../app/lib/sync/sync-worker.server";
+import { drainSync } from "../../tools/lib/drain-sync";
 import { countEmbeddings, loadApp, TEST_SECRET, type LoadedApp } from "./helpers/app";
 import { deletePayload, graphqlProduct, restPayload } from "./helpers/catalog";
 
@@ -10,13 +13,14 @@ let embedCalls: { calls: number; texts: number };
 const SHOP = "intake-shop.myshopify.com";
 
 beforeAll(async () => {
-  app = await loadApp();
-  embedCalls = countEmbeddings(app.services.embeddingsProvider.embeddings);
+  app = loadApp();
+  embedCalls = countEmbeddings(app.services.embeddings.embeddings);
   await app.install(SHOP);
 });
 
 afterAll(async () => {
   await app.services.productIndex.dropShop(SHOP).catch(() => {});
+  await app.close();
 });
 
 /** What the index holds for a product (text + metadata), read back from Chroma. */
@@ -56,7 +60,7 @@ describe("webhook intake", () => {
     expect(await app.prisma.webhookDelivery.count({ where: { webhookId: "replayed-delivery-1" } })).toBe(1);
     const row = await syncRow("gid://shopify/Product/1");
     expect(row).toMatchObject({ version: 1, pending: true, changeSource: "webhook" });
-    const drained = await app.services.syncEngine.drain();
+    const drained = await drainSync(app.services.syncEngine);
     expect(drained).toMatchObject({ claimed: 1, embedded: 1 });
     expect(await app.services.productIndex.listProductIds(SHOP)).toEqual(["gid://shopify/Product/1"]);
   });
@@ -66,11 +70,11 @@ describe("webhook intake", () => {
     const product = graphqlProduct(1);
     const bigProduct = { ...product, id: `gid://shopify/Product/${big}` };
     expect(await app.deliver(SHOP, "products/create", restPayload(bigProduct))).toBe(200);
-    await app.services.syncEngine.drain();
+    await drainSync(app.services.syncEngine);
     expect(await app.services.productIndex.listProductIds(SHOP)).toContain(`gid://shopify/Product/${big}`);
     expect(await app.deliver(SHOP, "products/delete", deletePayload(big))).toBe(200);
     expect(await syncRow(`gid://shopify/Product/${big}`)).toMatchObject({ deleted: true, pending: true });
-    await app.services.syncEngine.drain();
+    await drainSync(app.services.syncEngine);
     expect(await app.services.productIndex.listProductIds(SHOP)).not.toContain(`gid://shopify/Product/${big}`);
     // A late (stale) update of the deleted product changes nothing.
     expect(await app.deliver(SHOP, "products/update", restPayload(bigProduct))).toBe(200);
@@ -88,7 +92,7 @@ describe("webhook intake", () => {
   it("embeds nothing for 1,000 price and inventory updates, yet the index carries the new prices", async () => {
     const base = Array.from({ length: 20 }, (_, i) => graphqlProduct(100 + i, { variants: 2 }));
     for (const product of base) expect(await app.deliver(SHOP, "products/create", restPayload(product))).toBe(200);
-    await app.services.syncEngine.drain();
+    await drainSync(app.services.syncEngine);
     const before = { ...embedCalls };
     const started = Date.parse("2025-06-01T00:00:00Z");
     for (let i = 0; i < 1000; i++) {
@@ -100,9 +104,9 @@ describe("webhook intake", () => {
         updatedAt: new Date(started + (i + 1) * 1000).toISOString(),
       });
       expect(await app.deliver(SHOP, "products/update", restPayload(updated))).toBe(200);
-      if (i % 250 === 249) await app.services.syncEngine.drain();
+      if (i % 250 === 249) await drainSync(app.services.syncEngine);
     }
-    const drained = await app.services.syncEngine.drain();
+    const drained = await drainSync(app.services.syncEngine);
     expect(drained.embedded).toBe(0);
     expect(embedCalls.calls - before.calls).toBe(0);
     const status = await app.services.syncEngine.status(SHOP);
@@ -123,9 +127,9 @@ describe("webhook intake", () => {
     const retries = [...deliveries].sort(() => Math.random() - 0.5).slice(0, 3);
     for (const [i, d] of [...order, ...retries].entries()) {
       expect(await app.deliver(SHOP, "products/update", d.body, { webhookId: d.webhookId })).toBe(200);
-      if (Math.random() < 0.5 || i === 2) await app.services.syncEngine.drain();
+      if (Math.random() < 0.5 || i === 2) await drainSync(app.services.syncEngine);
     }
-    await app.services.syncEngine.drain();
+    await drainSync(app.services.syncEngine);
     const row = await syncRow(id);
     expect(JSON.parse(row!.snapshot!).title).toBe("Version 5 parka");
     expect(row!.pending).toBe(false);
@@ -133,16 +137,14 @@ describe("webhook intake", () => {
   });
 
   it("lets several workers drain at once without processing a product twice", async () => {
-    const { SyncWorker } = await import("../../app/lib/sync/sync-worker.server");
-    const { logger } = await import("../../app/lib/logger.server");
     const products = Array.from({ length: 60 }, (_, i) => graphqlProduct(2000 + i));
     for (const product of products) expect(await app.deliver(SHOP, "products/create", restPayload(product))).toBe(200);
     const before = { ...embedCalls };
     const workers = Array.from(
       { length: 3 },
-      () => new SyncWorker({ db: app.prisma, index: app.services.productIndex, log: logger, batchSize: 8 }),
+      () => new SyncWorker({ db: app.prisma, index: app.services.productIndex, log: app.services.log, batchSize: 8 }),
     );
-    const results = await Promise.all(workers.map((worker) => worker.drain()));
+    const results = await Promise.all(workers.map((worker) => drainSync(worker)));
     expect(results.reduce((sum, r) => sum + r.embedded, 0)).toBe(60);
     expect(results.filter((r) => r.embedded > 0).length).toBeGreaterThan(1);
     expect(embedCalls.texts - before.texts).toBe(60);
@@ -150,23 +152,20 @@ describe("webhook intake", () => {
   }, 240_000);
 
   it("re-embeds only texts that changed when the indexed fields change (refreshShop)", async () => {
-    const { SyncWorker } = await import("../../app/lib/sync/sync-worker.server");
-    const { requeueShop } = await import("../../app/lib/sync/product-state.server");
-    const { logger } = await import("../../app/lib/logger.server");
-    await app.services.syncEngine.drain();
+    await drainSync(app.services.syncEngine);
     const titleOnly = new SyncWorker({
       db: app.prisma,
       index: app.services.productIndex,
-      log: logger,
+      log: app.services.log,
       documentOptions: () => ({ fields: ["vendor"] }),
     });
     const live = await app.prisma.productSync.count({ where: { shop: SHOP, deleted: false } });
     expect(await requeueShop(app.prisma, SHOP)).toBe(live);
-    const first = await titleOnly.drain();
+    const first = await drainSync(titleOnly);
     expect(first.embedded).toBeGreaterThan(0);
     expect(await requeueShop(app.prisma, SHOP)).toBe(live);
     const before = { ...embedCalls };
-    expect((await titleOnly.drain()).embedded).toBe(0);
+    expect((await drainSync(titleOnly)).embedded).toBe(0);
     expect(embedCalls.calls - before.calls).toBe(0);
   }, 240_000);
 

@@ -1,13 +1,14 @@
 // The App Proxy routes of the chat, driven in-process with requests signed the way Shopify signs
 // proxied requests, verified by @shopify/shopify-app-remix's real `authenticate.public.appProxy`.
-// The app's modules read their settings at import: the environment is set first, then they load.
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { beforeAll, describe, expect, it, inject } from "vitest";
-import type { CustomerService } from "../../app/lib/customers/service.server";
-import { createTestDatabase } from "../helpers/database";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as cartEventAction } from "../../app/routes/proxy.cart-event";
+import { action as chatAction } from "../../app/routes/proxy.chat";
+import { action as sessionAction } from "../../app/routes/proxy.session";
+import { action as streamAction, loader as streamLoader } from "../../app/routes/proxy.stream";
+import { createTestApp } from "../kit/test-app";
 
 const SECRET = "widget-proxy-test-secret-8c1f";
 const APP_URL = "http://127.0.0.1:39931";
@@ -15,9 +16,22 @@ const SHOP = "widget-shop.myshopify.com";
 const STOREFRONT = `https://${SHOP}`;
 const LOCAL_STOREFRONT = "http://127.0.0.1:39932";
 
-type Handler = (args: ActionFunctionArgs | LoaderFunctionArgs) => Promise<Response> | Response;
-let routes: Record<"chat" | "session" | "stream" | "streamLoader" | "cartEvent", Handler>;
-let customers: CustomerService;
+const routes = {
+  chat: chatAction,
+  session: sessionAction,
+  stream: streamAction,
+  streamLoader,
+  cartEvent: cartEventAction,
+};
+const app = createTestApp({
+  SHOPIFY_API_KEY: "widget-proxy-test-app",
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_APP_URL: APP_URL,
+  CHAT_STOREFRONT_ORIGINS: LOCAL_STOREFRONT,
+});
+const { customers } = app.services;
+const call = app.call;
+afterAll(() => app.close());
 
 /** Shopify's App Proxy signature: sorted "key=value" pairs (repeats joined by ","), no separators. */
 export function signProxyQuery(params: [string, string][], secret: string): string {
@@ -58,19 +72,8 @@ function proxied(
   });
 }
 
-/** Runs a route; a Response thrown by the authentication (as Remix would return it) is returned. */
-async function call(handler: Handler, request: Request): Promise<Response> {
-  try {
-    return await handler({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
-
 beforeAll(async () => {
-  const database = createTestDatabase();
-  await database.prisma.session.create({
+  await app.services.prisma.session.create({
     data: {
       id: `offline_${SHOP}`,
       shop: SHOP,
@@ -80,29 +83,6 @@ beforeAll(async () => {
       accessToken: "shpat_test",
     },
   });
-  await database.prisma.$disconnect();
-  Object.assign(process.env, {
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    SHOPIFY_API_KEY: "widget-proxy-test-app",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: APP_URL,
-    DATABASE_URL: database.url,
-    CHROMA_URL: inject("chromaUrl"),
-    EMBEDDINGS_PROVIDER: "local",
-    LLM_PROVIDER: "none",
-    SYNC_WORKER_CONCURRENCY: "0",
-    CHAT_STOREFRONT_ORIGINS: LOCAL_STOREFRONT,
-  });
-  const stream = await import("../../app/routes/proxy.stream");
-  routes = {
-    chat: (await import("../../app/routes/proxy.chat")).action,
-    session: (await import("../../app/routes/proxy.session")).action,
-    cartEvent: (await import("../../app/routes/proxy.cart-event")).action,
-    stream: stream.action,
-    streamLoader: stream.loader,
-  };
-  customers = (await import("../../app/services.server")).customers;
 });
 
 const VECTORS = path.resolve(

@@ -12,6 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import { startChroma } from "../chroma/chroma-process";
 import type { Product } from "../../app/lib/catalog/product";
+import { buildProductDocument } from "../../app/lib/catalog/product-document";
+import { parseEnv } from "../../app/lib/config/env-schema";
+import { shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
+import { productFromWebhook } from "../../app/lib/shopify/product-from-webhook";
+import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
+import { action as updateRoute } from "../../app/routes/webhooks.products.update";
+import { createServices } from "../../app/services.server";
+import { drainSync } from "../lib/drain-sync";
 import { FETCH_SEAM_MODULE } from "../emulator/index";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
@@ -71,30 +79,27 @@ async function main() {
     createInterface({ input: emulatorProcess.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
     emulatorProcess.once("exit", (code) => reject(new Error(`emulator process exited (${code})`)));
   });
-  Object.assign(process.env, {
-    NODE_ENV: "production",
-    LOG_LEVEL: "silent",
-    SHOPIFY_API_KEY: "sync-bench",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: "http://127.0.0.1:9",
-    DATABASE_URL: databaseUrl,
-    CHROMA_URL: chroma.url,
-    EMBEDDINGS_PROVIDER: "local",
-    LLM_PROVIDER: "none",
-    SYNC_WORKER_CONCURRENCY: "0",
-    SHOPIFY_EMULATOR_URL: emulator.url,
-  });
-  const services = await import("../../app/services.server");
-  const prisma = (await import("../../app/db.server")).default;
-  const { buildProductDocument } = await import("../../app/lib/catalog/product-document");
-  const { productFromWebhook } = await import("../../app/lib/shopify/product-from-webhook");
-  const { SyncEngine } = await import("../../app/lib/sync/sync-engine.server");
-  const { shopifyAppTransport } = await import("../../app/lib/shopify/admin-transport.server");
-  const { unauthenticated } = await import("../../app/shopify.server");
-  const updateRoute = (await import("../../app/routes/webhooks.products.update")).action;
-  await import(/* @vite-ignore */ FETCH_SEAM_MODULE);
+  const services = createServices(
+    parseEnv({
+      NODE_ENV: "production",
+      LOG_LEVEL: "silent",
+      SHOPIFY_API_KEY: "sync-bench",
+      SHOPIFY_API_SECRET: SECRET,
+      SHOPIFY_APP_URL: "http://127.0.0.1:9",
+      DATABASE_URL: databaseUrl,
+      CHROMA_URL: chroma.url,
+      EMBEDDINGS_PROVIDER: "local",
+      LLM_PROVIDER: "none",
+      SYNC_WORKER_CONCURRENCY: "0",
+    }),
+  );
+  const { prisma } = services;
+  const unauthenticated = services.shopify.unauthenticated;
+  // After the app's modules: the seam replaces the fetch function their Shopify adapter installed.
+  const seam = (await import(/* @vite-ignore */ FETCH_SEAM_MODULE)) as { pointSeamAt(url: string): void };
+  seam.pointSeamAt(emulator.url);
 
-  const embedder = services.embeddingsProvider.embeddings;
+  const embedder = services.embeddings.embeddings;
   const embedStats = { calls: 0, texts: 0, seconds: 0 };
   const original = embedder.embedDocuments.bind(embedder);
   embedder.embedDocuments = async (texts: string[]) => {
@@ -159,7 +164,7 @@ async function main() {
     }
     const before = { ...embedStats };
     const indexed = await peakRss(async () => {
-      await engine.drain();
+      await drainSync(engine);
       return importUntil(shop, ["completed", "failed"]);
     });
     const embedSeconds = embedStats.seconds - before.seconds;
@@ -182,7 +187,7 @@ async function main() {
       await engine.requestImport(shop);
       for (;;) {
         await engine.advanceImports();
-        await engine.drain();
+        await drainSync(engine);
         const r = await prisma.importRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } });
         if (r?.status === "completed") return r;
       }
@@ -270,7 +275,7 @@ async function main() {
       body,
     });
     const started = performance.now();
-    const response = await updateRoute({ request, params: {}, context: {} });
+    const response = await updateRoute({ request, params: {}, context: { services } });
     if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
     return performance.now() - started;
   };
@@ -308,7 +313,7 @@ async function main() {
 
   // ---- draining that burst: embedding calls for a realistic update stream ------------------------
   const streamBefore = { ...embedStats };
-  const drained = await peakRss(() => engine.drain());
+  const drained = await peakRss(() => drainSync(engine));
   out("");
   out(`## Realistic update stream (the ${BURST} deliveries above: 90 % sales/price, 10 % content edits)`);
   out("| | embedding calls | texts embedded | metadata-only writes | drain time |");
@@ -321,7 +326,7 @@ async function main() {
   // ---- webhook → searchable lag with a running worker -------------------------------------------
   const worker = new SyncEngine({
     db: prisma,
-    log: (await import("../../app/lib/logger.server")).logger,
+    log: services.log,
     index: services.productIndex,
     transportFor: shopifyAppTransport((shop) => unauthenticated.admin(shop)),
     settings: { workerConcurrency: 1, pollIntervalMs: 200, reconcileIntervalMs: 0 },

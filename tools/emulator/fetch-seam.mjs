@@ -8,9 +8,15 @@
 import "@shopify/shopify-api/adapters/web-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
+let configuredUrl;
+/** In-process use (tests, benchmarks): the emulator to route to, instead of SHOPIFY_EMULATOR_URL. */
+export function pointSeamAt(url) {
+  configuredUrl = url;
+}
+
 // Read per call, so a test process can load the seam before its emulator has a port.
 function emulatorOrigin() {
-  const emulatorUrl = process.env.SHOPIFY_EMULATOR_URL;
+  const emulatorUrl = configuredUrl ?? process.env.SHOPIFY_EMULATOR_URL;
   if (!emulatorUrl) throw new Error("fetch-seam.mjs needs SHOPIFY_EMULATOR_URL (the store emulator's address)");
   return new URL(emulatorUrl);
 }

@@ -196,18 +196,3 @@ export class AnswerEngine {
     yield { type: "done", source: "llm", citations: guard.citations, text: guard.text, usage };
   }
 }
-
-/** Collects an answer's events (tests, non-streaming callers). */
-export async function collectAnswer(events: AsyncIterable<ChatEvent>) {
-  const all: ChatEvent[] = [];
-  for await (const event of events) all.push(event);
-  const done = all.find((e): e is Extract<ChatEvent, { type: "done" }> => e.type === "done");
-  const products = all.find((e): e is Extract<ChatEvent, { type: "products" }> => e.type === "products");
-  const error = all.find((e): e is Extract<ChatEvent, { type: "error" }> => e.type === "error");
-  let shown = "";
-  for (const event of all) {
-    if (event.type === "text") shown += event.delta;
-    if (event.type === "replace") shown = event.text;
-  }
-  return { events: all, done, products: products?.items ?? [], error, shown };
-}

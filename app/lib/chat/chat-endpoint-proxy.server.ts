@@ -1,6 +1,5 @@
 // App Proxy requests: the signature is verified before anything else, and only then are `shop` and
 // `logged_in_customer_id` read from the (signed) query string.
-import { authenticate } from "../../shopify.server";
 import { jsonError } from "./chat-endpoint.server";
 
 export interface ProxyShopper {
@@ -9,8 +8,16 @@ export interface ProxyShopper {
   customerId: string | null;
 }
 
+/** What this needs of the app's shopifyApp(): the library's App Proxy signature check. */
+export interface AppProxyAuthenticator {
+  public: { appProxy(request: Request): Promise<{ session?: unknown }> };
+}
+
 /** The verified shopper, or the response refusing the request (400 bad signature, 404 not installed). */
-export async function verifiedProxyShopper(request: Request): Promise<ProxyShopper | Response> {
+export async function verifiedProxyShopper(
+  authenticate: AppProxyAuthenticator,
+  request: Request,
+): Promise<ProxyShopper | Response> {
   // Throws a 400 Response for a bad, missing or stale signature (Remix returns thrown Responses as-is).
   const { session } = await authenticate.public.appProxy(request);
   const url = new URL(request.url);

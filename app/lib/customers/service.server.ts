@@ -1,7 +1,7 @@
 // The customer features over any CustomerStore: conversations for the chat endpoint, customer
 // context for the answer engine, webhook intake, privacy (export / redact / shop deletion) and
 // retention. The rules live here once, so both backends behave the same by construction.
-import { logger as appLogger, type Logger } from "../logger.server";
+import { createLogger, type Logger } from "../logger.server";
 import {
   compliancePayloadFromWebhook,
   customerProfileFromWebhook,
@@ -119,7 +119,7 @@ function toOrderStatus(order: OrderSummary): OrderStatus {
 
 export function createCustomerService(store: CustomerStore, options: CustomerServiceOptions) {
   const now = options.now ?? (() => new Date());
-  const log = options.logger ?? appLogger.child({ component: "customers" });
+  const log = options.logger ?? createLogger("info").child({ component: "customers" });
 
   async function openConversation(input: {
     shop: string;

@@ -21,7 +21,7 @@ import { requeueShop, TIED_WEBHOOK_SOURCE } from "./product-state.server";
 import { reconcileShop, verifyTiedChanges, type DriftReport } from "./reconcile.server";
 import { recordUninstall, redactShop } from "./shop-lifecycle.server";
 import { getImportProgress, getSyncStatus, type ImportProgress, type SyncStatus } from "./sync-stats.server";
-import { SyncWorker, type DrainResult } from "./sync-worker.server";
+import { SyncWorker } from "./sync-worker.server";
 import { intakeProductWebhook, type IntakeResult, type ProductWebhook } from "./webhook-intake.server";
 
 export interface SyncSettings {
@@ -77,7 +77,7 @@ export class SyncEngine {
   constructor(private readonly deps: SyncEngineDependencies) {
     this.settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
     this.buckets = new ShopBuckets(deps.clock);
-    // At least one, so `drain()` works in intake-only processes too (it is then never started).
+    // At least one, so an intake-only process can still be drained on demand (it is never started).
     this.workers = Array.from(
       { length: Math.max(1, this.settings.workerConcurrency) },
       () =>
@@ -227,10 +227,6 @@ export class SyncEngine {
     const count = await requeueShop(this.deps.db, shop);
     for (const worker of this.workers) worker.nudge();
     return count;
-  }
-
-  drain(maxBatches?: number): Promise<DrainResult> {
-    return this.workers[0].drain(maxBatches);
   }
 
   status(shop: string): Promise<SyncStatus> {

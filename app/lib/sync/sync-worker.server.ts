@@ -253,17 +253,6 @@ export class SyncWorker {
     }
   }
 
-  /** Drains until nothing is due (tests, benchmarks, on-demand). Stops early after `maxBatches`. */
-  async drain(maxBatches = Number.POSITIVE_INFINITY): Promise<DrainResult> {
-    const total = emptyResult();
-    for (let i = 0; i < maxBatches; i++) {
-      const batch = await this.drainOnce();
-      for (const key of Object.keys(total) as (keyof DrainResult)[]) total[key] += batch[key];
-      if (!batch.claimed) break;
-    }
-    return total;
-  }
-
   /** Runs in the background: drains, then sleeps `idleMs` (or until `nudge()`) when nothing is due. */
   start(idleMs = 500) {
     if (this.running) return;

@@ -14,10 +14,16 @@ export interface VerifiedWebhook {
   payload?: unknown;
 }
 
-export function productWebhookHandler(engine: SyncEngine, topic: ProductTopic) {
-  return async (webhook: VerifiedWebhook, { rawBody }: { rawBody: string }) => {
+/** The app services the handlers use (the composition root's `Services` satisfies it). */
+export interface SyncHandlerServices {
+  syncEngine: SyncEngine;
+  log: Logger;
+}
+
+export function productWebhookHandler(topic: ProductTopic) {
+  return async (webhook: VerifiedWebhook, { rawBody }: { rawBody: string }, { syncEngine }: SyncHandlerServices) => {
     try {
-      await engine.intakeProductWebhook({
+      await syncEngine.intakeProductWebhook({
         shop: webhook.shop,
         topic,
         webhookId: webhook.webhookId,
@@ -33,14 +39,15 @@ export function productWebhookHandler(engine: SyncEngine, topic: ProductTopic) {
 }
 
 /** bulk_operations/finish: makes the import look at its export now (polling is the fallback). */
-export function bulkOperationFinishHandler(engine: SyncEngine, log: Logger) {
-  return async (webhook: VerifiedWebhook) => {
-    const payload = webhook.payload as { admin_graphql_api_id?: unknown } | undefined;
-    const id = payload?.admin_graphql_api_id;
-    if (typeof id !== "string")
-      throw new Response("bulk_operations/finish payload has no admin_graphql_api_id", { status: 400 });
-    const known = await engine.onBulkOperationFinished(webhook.shop, id);
-    if (!known)
-      log.info({ shop: webhook.shop, bulkOperationId: id }, "bulk operation finished that no import waits for");
-  };
+export async function bulkOperationFinishHandler(
+  webhook: VerifiedWebhook,
+  _delivery: unknown,
+  { syncEngine, log }: SyncHandlerServices,
+) {
+  const payload = webhook.payload as { admin_graphql_api_id?: unknown } | undefined;
+  const id = payload?.admin_graphql_api_id;
+  if (typeof id !== "string")
+    throw new Response("bulk_operations/finish payload has no admin_graphql_api_id", { status: 400 });
+  const known = await syncEngine.onBulkOperationFinished(webhook.shop, id);
+  if (!known) log.info({ shop: webhook.shop, bulkOperationId: id }, "bulk operation finished that no import waits for");
 }

@@ -1,16 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { login } from "../../shopify.server";
 import styles from "./styles.module.css";
 
 export const meta: MetaFunction = () => [{ title: "Aisle — a shopping assistant that knows your catalog" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   // Shopify admin opens the app URL with ?shop=…: continue into the embedded app.
   if (url.searchParams.get("shop")) throw redirect(`/app?${url.searchParams.toString()}`);
-  return { showForm: Boolean(login) };
+  return { showForm: Boolean(context.services.shopify.login) };
 }
 
 export default function Landing() {

@@ -4,11 +4,11 @@ import { AppProvider as PolarisAppProvider, Button, Card, FormLayout, Page, Text
 import polarisTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { useState } from "react";
-import { login } from "../../shopify.server";
+import type { ShopifyApp } from "../../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
-type LoginErrors = Awaited<ReturnType<typeof login>>;
+type LoginErrors = Awaited<ReturnType<ShopifyApp["login"]>>;
 
 function shopError(errors: LoginErrors | undefined): string | undefined {
   if (!errors || errors instanceof Response) return undefined;
@@ -17,12 +17,12 @@ function shopError(errors: LoginErrors | undefined): string | undefined {
   return undefined;
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return { error: shopError(await login(request)) };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return { error: shopError(await context.services.shopify.login(request)) };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  return { error: shopError(await login(request)) };
+export async function action({ request, context }: ActionFunctionArgs) {
+  return { error: shopError(await context.services.shopify.login(request)) };
 }
 
 export default function Login() {

@@ -1,41 +1,31 @@
-// The real app modules (routes, services, Shopify verification) loaded in the test process against
-// a fresh migrated SQLite database and the suite's Chroma server. Background sync is off
-// (SYNC_WORKER_CONCURRENCY=0, an intake-only process); tests drain explicitly.
+// The real app (composition root, routes, Shopify verification) built in the test process against
+// a fresh migrated SQLite database and the suite's Chroma server (tests/kit/test-app.ts). Background
+// sync is off (an intake-only process); tests drain explicitly.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { inject } from "vitest";
-import { createTestDatabase } from "../../helpers/database";
+import { action as bulkOperationsFinish } from "../../../app/routes/webhooks.bulk_operations.finish";
+import { action as appUninstalled } from "../../../app/routes/webhooks.app.uninstalled";
+import { action as productsCreate } from "../../../app/routes/webhooks.products.create";
+import { action as productsDelete } from "../../../app/routes/webhooks.products.delete";
+import { action as productsUpdate } from "../../../app/routes/webhooks.products.update";
+import { action as shopRedact } from "../../../app/routes/webhooks.shop.redact";
+import { createTestApp } from "../../kit/test-app";
 import { signedWebhookRequest } from "./catalog";
 
 export const TEST_SECRET = "sync-tests-secret-5d1c";
-const APP_URL = "http://127.0.0.1:39917";
 
 type Action = (args: ActionFunctionArgs) => Promise<Response>;
 
-export async function loadApp(extraEnv: Record<string, string> = {}) {
-  const database = createTestDatabase();
-  await database.prisma.$disconnect();
-  Object.assign(process.env, {
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    SHOPIFY_API_KEY: "sync-tests-app",
-    SHOPIFY_API_SECRET: TEST_SECRET,
-    SHOPIFY_APP_URL: APP_URL,
-    DATABASE_URL: database.url,
-    CHROMA_URL: inject("chromaUrl"),
-    EMBEDDINGS_PROVIDER: "local",
-    LLM_PROVIDER: "none",
-    SYNC_WORKER_CONCURRENCY: "0",
-    ...extraEnv,
-  });
-  const services = await import("../../../app/services.server");
-  const prisma = (await import("../../../app/db.server")).default;
+export function loadApp(extraEnv: Record<string, string> = {}) {
+  const app = createTestApp({ SHOPIFY_API_KEY: "sync-tests-app", SHOPIFY_API_SECRET: TEST_SECRET, ...extraEnv });
+  const { services } = app;
+  const { prisma } = services;
   const routes: Record<string, Action> = {
-    "products/create": (await import("../../../app/routes/webhooks.products.create")).action,
-    "products/update": (await import("../../../app/routes/webhooks.products.update")).action,
-    "products/delete": (await import("../../../app/routes/webhooks.products.delete")).action,
-    "app/uninstalled": (await import("../../../app/routes/webhooks.app.uninstalled")).action,
-    "shop/redact": (await import("../../../app/routes/webhooks.shop.redact")).action,
-    "bulk_operations/finish": (await import("../../../app/routes/webhooks.bulk_operations.finish")).action,
+    "products/create": productsCreate,
+    "products/update": productsUpdate,
+    "products/delete": productsDelete,
+    "app/uninstalled": appUninstalled,
+    "shop/redact": shopRedact,
+    "bulk_operations/finish": bulkOperationsFinish,
   };
 
   let deliveries = 0;
@@ -47,7 +37,7 @@ export async function loadApp(extraEnv: Record<string, string> = {}) {
     options: { webhookId?: string; hmac?: string | null } = {},
   ): Promise<number> {
     const request = signedWebhookRequest({
-      appUrl: APP_URL,
+      appUrl: app.env.SHOPIFY_APP_URL,
       secret: TEST_SECRET,
       shop,
       topic,
@@ -55,12 +45,7 @@ export async function loadApp(extraEnv: Record<string, string> = {}) {
       webhookId: options.webhookId ?? `wh-${process.pid}-${++deliveries}`,
       hmac: options.hmac,
     });
-    try {
-      return (await routes[topic]({ request, params: {}, context: {} })).status;
-    } catch (thrown) {
-      if (thrown instanceof Response) return thrown.status;
-      throw thrown;
-    }
+    return (await app.call(routes[topic], request)).status;
   }
 
   /** An installed shop: the offline session the library looks up for webhooks and Admin calls. */
@@ -73,10 +58,10 @@ export async function loadApp(extraEnv: Record<string, string> = {}) {
     await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: { uninstalledAt: null } });
   }
 
-  return { services, prisma, routes, deliver, install, databaseUrl: database.url };
+  return { ...app, prisma, routes, deliver, install, databaseUrl: app.env.DATABASE_URL };
 }
 
-export type LoadedApp = Awaited<ReturnType<typeof loadApp>>;
+export type LoadedApp = ReturnType<typeof loadApp>;
 
 /** Counts calls into the real embedder (the instance the app uses) without changing what it does. */
 export function countEmbeddings(embeddings: { embedDocuments(texts: string[]): Promise<number[][]> }) {

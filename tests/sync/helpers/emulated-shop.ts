@@ -21,9 +21,10 @@ export async function startEmulatedShop(extraEnv: Record<string, string> = {}): 
     app: { apiKey: "sync-tests-app", apiSecret: TEST_SECRET, appUrl },
     webhooks: { retryBaseMs: 50 },
   });
-  const app = await loadApp({ SHOPIFY_APP_URL: appUrl, SHOPIFY_EMULATOR_URL: emulator.url, ...extraEnv });
+  const app = loadApp({ SHOPIFY_APP_URL: appUrl, ...extraEnv });
   // After the app's modules: the seam replaces the fetch function their Shopify adapter installed.
-  await import(/* @vite-ignore */ FETCH_SEAM_MODULE);
+  const seam = (await import(/* @vite-ignore */ FETCH_SEAM_MODULE)) as { pointSeamAt(url: string): void };
+  seam.pointSeamAt(emulator.url);
 
   const answered: { topic: string; shop: string; status: number }[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -39,9 +40,9 @@ export async function startEmulatedShop(extraEnv: Record<string, string> = {}): 
     });
     let status = 404;
     try {
-      if (topic in app.routes) status = (await app.routes[topic]({ request, params: {}, context: {} })).status;
-    } catch (thrown) {
-      status = thrown instanceof Response ? thrown.status : 500;
+      if (topic in app.routes) status = (await app.call(app.routes[topic], request)).status;
+    } catch {
+      status = 500;
     }
     answered.push({ topic, shop: String(req.headers["x-shopify-shop-domain"] ?? ""), status });
     res.writeHead(status).end();
@@ -56,6 +57,7 @@ export async function startEmulatedShop(extraEnv: Record<string, string> = {}): 
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       await emulator.stop();
+      await app.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 // SIGKILL at random points. It reaches the store emulator with the shop's access token over HTTP.
 // Usage: tsx tests/sync/helpers/sync-process.ts (settings from the environment, see below).
 import { createPrismaClient } from "../../../app/lib/db/create-prisma-client.server";
-import { logger } from "../../../app/lib/logger.server";
+import { createLogger } from "../../../app/lib/logger.server";
 import { ChromaProductIndex } from "../../../app/lib/search/chroma-product-index.server";
 import { createChromaClient } from "../../../app/lib/search/chroma.server";
 import { createEmbeddings } from "../../../app/lib/search/embeddings.server";
@@ -28,7 +28,7 @@ const transportFor =
 
 const engine = new SyncEngine({
   db,
-  log: logger,
+  log: createLogger(env.LOG_LEVEL),
   index: new ChromaProductIndex({ db, chroma: createChromaClient(env), embeddings: createEmbeddings(env) }),
   transportFor,
   settings: { ...syncSettingsFromEnv(env), reconcileIntervalMs: 0 },
