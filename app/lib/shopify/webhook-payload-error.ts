@@ -41,6 +41,7 @@ export interface DeliveryRef {
   webhookId: string;
 }
 
+/** Where the rejection line goes: the app's pino logger in production, a spy in tests. */
 export interface ErrorLog {
   error(details: Record<string, unknown>, message: string): void;
 }
