@@ -1,7 +1,9 @@
 // Shared shape of every webhook route: verify with the library (HMAC over the raw body — a
 // forged or unsigned delivery gets 401 before anything runs), check the topic, hand off, 200.
+// A body the handler refuses (WebhookPayloadError) is logged and acknowledged: decision 091.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { BodyTooLargeError, payloadTooLarge, readLimitedBody } from "./lib/http/read-limited-body.server";
+import { applyPayloadPolicy, logRejectedPayload, WebhookPayloadError } from "./lib/shopify/webhook-payload-error";
 import type { Services } from "./services.server";
 
 /** Far above any real product/order payload (Shopify caps REST payloads well below this). */
@@ -39,17 +41,32 @@ export function webhookAction(
       return new Response("Unauthorized: missing X-Shopify-Hmac-Sha256", { status: 401 });
     }
     // The library verifies the HMAC over exactly these bytes.
-    const webhook = await services.shopify.authenticate.webhook(
-      new Request(request.url, { method: request.method, headers: request.headers, body: rawBody }),
-    );
+    let webhook: WebhookContext;
+    try {
+      webhook = await services.shopify.authenticate.webhook(
+        new Request(request.url, { method: request.method, headers: request.headers, body: rawBody }),
+      );
+    } catch (error) {
+      // The library parses the body only once the HMAC has passed: a SyntaxError is a verified body
+      // that is not JSON, a payload error like any other (the delivery is named from its headers).
+      if (!(error instanceof SyntaxError)) throw error;
+      const header = (name: string) => request.headers.get(name) ?? "";
+      const topic = header("x-shopify-topic").toUpperCase().replace(/\//g, "_") || expectedTopic;
+      logRejectedPayload(
+        { shop: header("x-shopify-shop-domain"), topic, webhookId: header("x-shopify-webhook-id") },
+        services.log,
+        new WebhookPayloadError(topic, `body is not JSON (${error.message})`),
+      );
+      return new Response(null, { status: 200 });
+    }
     const log = services.log.child({ shop: webhook.shop, topic: webhook.topic, webhookId: webhook.webhookId });
     if (webhook.topic !== expectedTopic) {
       // A subscription pointing at the wrong route: acknowledge (a retry would not help) but say so loudly.
       log.error({ expectedTopic }, "webhook delivered to the route of another topic");
       return new Response(null, { status: 200 });
     }
-    await handle(webhook, { rawBody }, services);
-    log.info("webhook accepted");
+    const outcome = await applyPayloadPolicy(webhook, services.log, () => handle(webhook, { rawBody }, services));
+    if (outcome === "accepted") log.info("webhook accepted");
     return new Response(null, { status: 200 });
   };
 }

@@ -8,6 +8,21 @@ const { prisma } = createTestDatabase();
 afterAll(() => prisma.$disconnect());
 
 describe("startRetentionJob", () => {
+  it("is the only thing that starts a timer: creating the service starts none, and stop clears it", () => {
+    vi.useFakeTimers();
+    try {
+      // Retention 0: the immediate purge is a no-op, so nothing touches the database here.
+      const service = createCustomerService(new PrismaCustomerStore(prisma), { retentionDays: 0 });
+      expect(vi.getTimerCount()).toBe(0);
+      const stop = service.startRetentionJob(1000);
+      expect(vi.getTimerCount()).toBe(1);
+      stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("purges expired conversations now and periodically, and stops when asked", async () => {
     const store = new PrismaCustomerStore(prisma);
     let clock = new Date("2026-01-01T00:00:00Z");

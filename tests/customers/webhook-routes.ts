@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import type { RecordCounts } from "../../app/lib/customers/types";
 import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
 import { action as customersDataRequest } from "../../app/routes/webhooks.customers.data_request";
@@ -91,10 +91,20 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
   const { customers } = services;
   const post = (action: Action, topic: string, body: string, options?: DeliveryOptions) =>
     postTo(services, action, topic, body, options);
+  const latestOrder = async (shop: string, customerId: string) =>
+    (await customers.getCustomerContext(shop, customerId))?.latestOrder ?? null;
+  // The app logger's error lines: a refused payload must never pass silently.
+  let errorLog: MockInstance;
+  const rejections = () =>
+    errorLog.mock.calls
+      .filter(([, message]) => String(message).includes("payload rejected"))
+      .map(([details]) => details);
   describe.skipIf(!fixturesPresent)(`customer webhook routes (${label})`, () => {
     beforeAll(async () => {
       await customers.store.ready();
+      errorLog = vi.spyOn(services.log, "error");
     });
+    afterAll(() => errorLog?.mockRestore());
 
     it("refuses a forged or unsigned delivery with 401 and writes nothing", async () => {
       const body = fixture("customers-create");
@@ -146,11 +156,11 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
     it("records orders/create as a purchase summary and answers 'where is my order' for its customer only", async () => {
       const response = await post(routes["orders.create"], "orders/create", fixture("orders-create"));
       expect(response.status).toBe(200);
-      const latest = await customers.getLatestOrder(SHOP, JOHN);
+      const latest = await latestOrder(SHOP, JOHN);
       expect(latest).toMatchObject({ orderName: "#9999", status: "cancelled", financialStatus: "voided" });
       expect(latest?.items[0]).toEqual({ productId: "788032119674292922", title: "Aviator sunglasses", quantity: 1 });
-      expect(await customers.getLatestOrder(SHOP, BOB)).toBeNull();
-      expect(await customers.getLatestOrder(OTHER_SHOP, JOHN)).toBeNull();
+      expect(await latestOrder(SHOP, BOB)).toBeNull();
+      expect(await latestOrder(OTHER_SHOP, JOHN)).toBeNull();
       const stored = JSON.stringify(await customers.collectCustomerData(SHOP, JOHN));
       for (const personal of ["john@example.com", "123 Elm St.", "K2H7A8", "bogus", "Smith"]) {
         expect(stored).not.toContain(personal);
@@ -161,7 +171,7 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
         .replace('"fulfillment_status": null', '"fulfillment_status": "fulfilled"')
         .replace(/"updated_at": "2021-12-31T19:00:00-05:00"/, '"updated_at": "2022-01-02T10:00:00-05:00"');
       expect((await post(routes["orders.updated"], "orders/updated", updated)).status).toBe(200);
-      expect((await customers.getLatestOrder(SHOP, JOHN))?.status).toBe("shipped");
+      expect((await latestOrder(SHOP, JOHN))?.status).toBe("shipped");
       expect((await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).orders).toBe(1);
     });
 
@@ -206,21 +216,53 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
       expect(document.conversations[0].messages[0].text).toBe("where is my order?");
     });
 
-    it("acknowledges but ignores a compliance body for another shop, and malformed bodies, changing nothing", async () => {
+    it("acknowledges but ignores a compliance body for another shop, logging it as an error", async () => {
       const body = withCustomer(fixture("customers-redact"), "191167", JOHN).replace(
         "{shop}.myshopify.com",
         OTHER_SHOP,
       );
       const before = await customers.store.countRecords({ shop: SHOP, customerId: JOHN });
+      const webhookId = randomUUID();
       // Acknowledged (a resend of the same bytes could never succeed), logged as an error, nothing deleted.
-      expect((await post(routes["customers.redact"], "customers/redact", body)).status).toBe(200);
-      expect(await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).toEqual(before);
-      expect((await post(routes["customers.redact"], "customers/redact", `{"shop_domain": "${SHOP}"}`)).status).toBe(
-        200,
-      );
-      expect((await post(routes["orders.create"], "orders/create", '{"id": 1, "name": ""}')).status).toBe(200);
+      expect((await post(routes["customers.redact"], "customers/redact", body, { webhookId })).status).toBe(200);
+      expect(rejections()).toContainEqual({
+        shop: SHOP,
+        topic: "CUSTOMERS_REDACT",
+        webhookId,
+        reason: expect.stringContaining(`shop_domain ${OTHER_SHOP} does not match`),
+      });
       expect(await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).toEqual(before);
     });
+
+    // Decision 091: every topic answers a verified but unusable body the same way.
+    it.each([
+      ["customers.create", "customers/create", "not json", /not JSON/],
+      ["customers.update", "customers/update", '{"id": 1, "updated_at": "yesterday"}', /updated_at/],
+      ["customers.delete", "customers/delete", '{"email": "someone@example.com"}', /customer has no id/],
+      ["customers.data_request", "customers/data_request", `{"shop_domain": "${SHOP}", "customer": {}}`, /customer/],
+      ["customers.redact", "customers/redact", `{"shop_domain": "${SHOP}"}`, /customer/],
+      ["orders.create", "orders/create", '{"id": 1, "name": ""}', /name/],
+      [
+        "orders.updated",
+        "orders/updated",
+        '{"id": 1, "name": "#1", "created_at": "2026-01-01T00:00:00Z", "line_items": [{"quantity": -1}]}',
+        /line_items\.0\.quantity/,
+      ],
+    ])(
+      "%s: acknowledges a malformed body with 200, logs why as an error, changes nothing",
+      async (route, topic, body, why) => {
+        const before = await customers.store.countRecords({ shop: SHOP });
+        const webhookId = randomUUID();
+        expect((await post(routes[route], topic, body, { webhookId })).status).toBe(200);
+        expect(rejections()).toContainEqual({
+          shop: SHOP,
+          topic: topic.toUpperCase().replace("/", "_"),
+          webhookId,
+          reason: expect.stringMatching(why),
+        });
+        expect(await customers.store.countRecords({ shop: SHOP })).toEqual(before);
+      },
+    );
 
     it("redacts everything about a customer on customers/redact: residue scan zero, replay harmless", async () => {
       const body = withCustomer(fixture("customers-redact"), "191167", JOHN).replace("{shop}.myshopify.com", SHOP);

@@ -5,11 +5,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import { assembleBulkProducts, groupBulkLines, type BulkGroup } from "../../app/lib/shopify/bulk-jsonl";
-import {
-  deletedProductIdFromWebhook,
-  productFromWebhook,
-  WebhookPayloadError,
-} from "../../app/lib/shopify/product-from-webhook";
+import { deletedProductIdFromWebhook, productFromWebhook } from "../../app/lib/shopify/product-from-webhook";
+import { WebhookPayloadError } from "../../app/lib/shopify/webhook-payload-error";
 import { bulkJsonl, graphqlProduct, linesOf } from "./helpers/catalog";
 
 const FIXTURES = path.resolve("../shared/data/shopify-fixtures");

@@ -1,9 +1,10 @@
 // Webhook intake through the real routes and the library's real HMAC verification, real SQLite,
 // the suite's real Chroma and the real local embedder.
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requeueShop } from "../../app/lib/sync/product-state.server";
 import { SyncWorker } from "../../app/lib/sync/sync-worker.server";
+import { action as scopesUpdate } from "../../app/routes/webhooks.app.scopes_update";
 import { drainSync } from "../../tools/lib/drain-sync";
 import { countEmbeddings, loadApp, TEST_SECRET, type LoadedApp } from "./helpers/app";
 import { deletePayload, graphqlProduct, restPayload } from "./helpers/catalog";
@@ -81,12 +82,39 @@ describe("webhook intake", () => {
     expect(await syncRow(`gid://shopify/Product/${big}`)).toMatchObject({ deleted: true, pending: false });
   });
 
-  it("answers a verified but unreadable body with 400 and writes nothing", async () => {
-    const before = await app.prisma.productSync.count();
-    expect(await app.deliver(SHOP, "products/update", JSON.stringify({ id: 5, title: "no variants or gid" }))).toBe(
-      400,
-    );
-    expect(await app.prisma.productSync.count()).toBe(before);
+  // Decision 091: a verified but unusable body is acknowledged (a retry resends the same bytes),
+  // logged as an error naming the delivery, and changes nothing; reconciliation or polling repairs.
+  it("acknowledges a verified but unreadable body on every sync topic, logs why, and writes nothing", async () => {
+    const errorLog = vi.spyOn(app.services.log, "error");
+    app.routes["app/scopes_update"] = scopesUpdate;
+    const session = () => app.prisma.session.findUnique({ where: { id: `offline_${SHOP}` } });
+    try {
+      const before = {
+        sync: await app.prisma.productSync.count(),
+        deliveries: await app.prisma.webhookDelivery.count(),
+        scope: (await session())?.scope,
+      };
+      const cases: [string, string, RegExp][] = [
+        ["products/create", "not json", /not JSON/],
+        ["products/update", JSON.stringify({ id: 5, title: "no variants or gid" }), /admin_graphql_api_id/],
+        ["products/delete", '{"id": "five"}', /numeric id/],
+        ["bulk_operations/finish", '{"status": "completed"}', /admin_graphql_api_id/],
+        ["app/scopes_update", '{"current": "read_products"}', /current/],
+      ];
+      for (const [topic, body, why] of cases) {
+        const webhookId = `malformed-${topic}`;
+        expect(await app.deliver(SHOP, topic, body, { webhookId }), topic).toBe(200);
+        expect(errorLog).toHaveBeenCalledWith(
+          { shop: SHOP, topic: topic.toUpperCase().replace("/", "_"), webhookId, reason: expect.stringMatching(why) },
+          expect.stringContaining("payload rejected"),
+        );
+      }
+      expect(await app.prisma.productSync.count()).toBe(before.sync);
+      expect(await app.prisma.webhookDelivery.count()).toBe(before.deliveries);
+      expect((await session())?.scope).toBe(before.scope);
+    } finally {
+      errorLog.mockRestore();
+    }
   });
 
   it("embeds nothing for 1,000 price and inventory updates, yet the index carries the new prices", async () => {

@@ -4,16 +4,9 @@
 import { z } from "zod";
 import type { ProductMetadata, VariantSummary } from "../catalog/product-document";
 import type { Logger } from "../logger.server";
-import type { CustomerContext } from "../customers/service.server";
+import type { CustomerContext } from "../customers/customer-context";
 import type { AbuseLimits } from "./abuse-limits.server";
-import type {
-  AnswerRequest,
-  AnswerStyle,
-  ChatEvent,
-  ChatTurn,
-  CustomerContext as EngineCustomerFacts,
-  ProductReference,
-} from "./types";
+import type { AnswerRequest, AnswerStyle, ChatEvent, ChatTurn, CustomerPromptFacts, ProductReference } from "./types";
 
 // ---- what the endpoint needs from the answer engine (app/lib/chat/answer-engine.server.ts) --------
 
@@ -241,7 +234,7 @@ export function toWidgetCard(product: ProductReference, metadata?: ProductMetada
 }
 
 /** The customer facts the engine puts into its prompt: flat values only, nothing it does not need. */
-export function customerFacts(context: CustomerContext | null): EngineCustomerFacts | null {
+export function customerFacts(context: CustomerContext | null): CustomerPromptFacts | null {
   if (!context) return null;
   const latest = context.latestOrder;
   return {

@@ -2,7 +2,7 @@
 // explicitly untrusted data, optional customer facts, then the last turns and the question.
 import type { IndexedProduct } from "../search/chroma-product-index.server";
 import { neutralizeUntrusted } from "./guardrails";
-import type { AnswerStyle, ChatTurn, CustomerContext, ProductReference } from "./types";
+import type { AnswerStyle, ChatTurn, CustomerPromptFacts, ProductReference } from "./types";
 
 export interface PromptMessage {
   role: "system" | "user" | "assistant";
@@ -17,7 +17,7 @@ export interface PromptInput {
   documents: Map<string, IndexedProduct>;
   history: ChatTurn[];
   message: string;
-  customer?: CustomerContext | null;
+  customer?: CustomerPromptFacts | null;
   currency?: string;
   relaxedNote?: string;
   style?: AnswerStyle;
@@ -67,7 +67,7 @@ export function contextLine(product: ProductReference, document: IndexedProduct 
   );
 }
 
-function customerLines(customer: CustomerContext): string[] {
+function customerLines(customer: CustomerPromptFacts): string[] {
   return Object.entries(customer)
     .filter(([, value]) => value !== null && value !== undefined && value !== "")
     .slice(0, 12)

@@ -11,10 +11,10 @@ export interface ChatTurn {
 }
 
 /**
- * Facts about a logged-in shopper (from app/lib/customers), rendered into the prompt as data.
- * Plain values only; keep it small (first name, tags, recent purchases, preferences).
+ * Facts about a logged-in shopper, rendered into the prompt as data: flat values derived from the
+ * customers module's CustomerContext (`customerFacts` in chat-endpoint.server.ts). Keep it small.
  */
-export type CustomerContext = Record<string, string | number | boolean | string[] | null | undefined>;
+export type CustomerPromptFacts = Record<string, string | number | boolean | string[] | null | undefined>;
 
 /** How the merchant wants the assistant to sound (assistant settings in the dashboard). */
 export interface AnswerStyle {
@@ -28,7 +28,7 @@ export interface AnswerRequest {
   message: string;
   /** Earlier turns, oldest first (only the last few are used). */
   history?: ChatTurn[];
-  customer?: CustomerContext | null;
+  customer?: CustomerPromptFacts | null;
   /** ISO 4217 code of the shop's currency, for prices in text ("USD"); plain numbers without it. */
   currency?: string;
   storeName?: string;

@@ -1,18 +1,10 @@
-// CustomerStore on Appwrite (node-appwrite's Databases service: databases, collections, attributes,
-// indexes, documents). On first use it creates its database, collections, attributes and indexes
-// if missing (idempotent, safe on several instances at once) and waits until Appwrite has built
-// them. docs/decisions/081-appwrite-customer-store.md explains the choices (legacy Databases API,
-// deterministic ids for upserts, no cross-document transactions).
+// CustomerStore on Appwrite (node-appwrite's Databases service: documents). On first use it makes
+// sure its schema exists (appwrite-schema.server.ts). docs/decisions/081-appwrite-customer-store.md
+// explains the choices (legacy Databases API, deterministic ids for upserts, no cross-document
+// transactions).
 import { createHash, randomUUID } from "node:crypto";
-import {
-  AppwriteException,
-  Databases,
-  DatabasesIndexType,
-  OrderBy,
-  Query,
-  type Client,
-  type Models,
-} from "node-appwrite";
+import { Databases, Query, type Client, type Models } from "node-appwrite";
+import { ensureAppwriteSchema, isAppwriteError, type SchemaOptions } from "./appwrite-schema.server";
 import { parseFulfillments, parseJsonArray } from "./store-codec";
 import type {
   CartEvent,
@@ -33,136 +25,21 @@ import type {
 } from "./types";
 import { CustomerStoreError } from "./types";
 
-type AttributeSpec =
-  | { key: string; type: "string"; size: number; required?: boolean; array?: boolean }
-  | { key: string; type: "integer" | "datetime"; required?: boolean };
-interface CollectionSpec {
-  id: string;
-  name: string;
-  attributes: AttributeSpec[];
-  indexes: { key: string; attributes: string[]; orders?: OrderBy[] }[];
-}
-
-const SHOP = { key: "shop", type: "string", size: 255, required: true } as const;
-const CUSTOMER_ID = { key: "customerId", type: "string", size: 32 } as const;
-const ID = (key: string, required = true) => ({ key, type: "string", size: 64, required }) as const;
-const DATE = (key: string, required = true) => ({ key, type: "datetime", required }) as const;
-
-/** The collections this store owns, by their Appwrite ids. */
-export const APPWRITE_COLLECTIONS: CollectionSpec[] = [
-  {
-    id: "customers",
-    name: "Customer profiles",
-    attributes: [
-      SHOP,
-      { ...CUSTOMER_ID, required: true },
-      { key: "firstName", type: "string", size: 255 },
-      { key: "tags", type: "string", size: 255, array: true },
-      { key: "orderCount", type: "integer" },
-      { key: "marketingConsent", type: "string", size: 32, required: true },
-      DATE("sourceUpdatedAt"),
-    ],
-    indexes: [{ key: "shop_customer", attributes: ["shop", "customerId"] }],
-  },
-  {
-    id: "orders",
-    name: "Customer order summaries",
-    attributes: [
-      SHOP,
-      ID("orderId"),
-      { ...CUSTOMER_ID, required: true },
-      { key: "name", type: "string", size: 255, required: true },
-      DATE("placedAt"),
-      { key: "financialStatus", type: "string", size: 64 },
-      { key: "fulfillmentStatus", type: "string", size: 64 },
-      DATE("cancelledAt", false),
-      DATE("closedAt", false),
-      { key: "itemsJson", type: "string", size: 65_535, required: true },
-      { key: "fulfillmentsJson", type: "string", size: 65_535, required: true },
-      DATE("sourceUpdatedAt"),
-    ],
-    indexes: [{ key: "shop_customer_placed", attributes: ["shop", "customerId", "placedAt"] }],
-  },
-  {
-    id: "conversations",
-    name: "Chat conversations",
-    attributes: [
-      SHOP,
-      { key: "visitorId", type: "string", size: 255, required: true },
-      CUSTOMER_ID,
-      DATE("startedAt"),
-      DATE("lastMessageAt"),
-      { key: "messageCount", type: "integer", required: true },
-    ],
-    indexes: [
-      { key: "shop_last", attributes: ["shop", "lastMessageAt"], orders: [OrderBy.Asc, OrderBy.Desc] },
-      { key: "shop_customer", attributes: ["shop", "customerId"] },
-      { key: "last", attributes: ["lastMessageAt"] },
-    ],
-  },
-  {
-    id: "messages",
-    name: "Chat messages",
-    attributes: [
-      ID("conversationId"),
-      SHOP,
-      CUSTOMER_ID,
-      { key: "position", type: "integer", required: true },
-      { key: "role", type: "string", size: 16, required: true },
-      { key: "text", type: "string", size: 16_384, required: true },
-      { key: "productIds", type: "string", size: 64, array: true },
-      DATE("createdAt"),
-    ],
-    indexes: [
-      { key: "conversation_position", attributes: ["conversationId", "position"] },
-      { key: "shop_customer", attributes: ["shop", "customerId"] },
-    ],
-  },
-  {
-    id: "cart_events",
-    name: "Chat add-to-cart events",
-    attributes: [ID("conversationId"), SHOP, CUSTOMER_ID, ID("productId"), ID("variantId", false), DATE("createdAt")],
-    indexes: [
-      { key: "conversation_created", attributes: ["conversationId", "createdAt"] },
-      { key: "shop_customer", attributes: ["shop", "customerId"] },
-    ],
-  },
-  {
-    id: "data_exports",
-    name: "Customer data exports",
-    attributes: [
-      SHOP,
-      { ...CUSTOMER_ID, required: true },
-      { key: "requestId", type: "string", size: 128, required: true },
-      DATE("createdAt"),
-      { key: "json", type: "string", size: 10_000_000, required: true },
-    ],
-    indexes: [
-      { key: "shop_created", attributes: ["shop", "createdAt"], orders: [OrderBy.Asc, OrderBy.Desc] },
-      { key: "shop_customer", attributes: ["shop", "customerId"] },
-    ],
-  },
-];
-
 const PAGE = 100;
-const BUILD_TIMEOUT_MS = 120_000;
 
 /** A deterministic document id (≤ 36 chars, Appwrite's id alphabet) for records keyed by natural ids. */
 function documentId(prefix: string, ...parts: string[]): string {
   return prefix + createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 35);
 }
 
-const isCode = (error: unknown, code: number) => error instanceof AppwriteException && error.code === code;
 const date = (value: unknown) => new Date(String(value));
 const optionalDate = (value: unknown) => (value ? new Date(String(value)) : null);
 const optionalString = (value: unknown) => (typeof value === "string" ? value : null);
 
 type Doc = Models.DefaultDocument;
 
-export interface AppwriteStoreOptions {
+export interface AppwriteStoreOptions extends SchemaOptions {
   databaseId: string;
-  /** Polling interval while Appwrite builds attributes and indexes. */
-  pollMs?: number;
 }
 
 export class AppwriteCustomerStore implements CustomerStore {
@@ -179,7 +56,7 @@ export class AppwriteCustomerStore implements CustomerStore {
 
   ready(): Promise<void> {
     // Memoised; a failure is not cached, so the next call retries (e.g. Appwrite was still starting).
-    this.readying ??= this.ensureSchema().catch((error: unknown) => {
+    this.readying ??= ensureAppwriteSchema(this.databases, this.db, this.options).catch((error: unknown) => {
       this.readying = null;
       throw error;
     });
@@ -190,100 +67,6 @@ export class AppwriteCustomerStore implements CustomerStore {
     return this.options.databaseId;
   }
 
-  private async ensureSchema(): Promise<void> {
-    try {
-      await this.databases.get({ databaseId: this.db });
-    } catch (error) {
-      if (!isCode(error, 404)) throw error;
-      await this.tolerateConflict(() => this.databases.create({ databaseId: this.db, name: "Aisle customers" }));
-    }
-    for (const spec of APPWRITE_COLLECTIONS) {
-      try {
-        await this.databases.getCollection({ databaseId: this.db, collectionId: spec.id });
-      } catch (error) {
-        if (!isCode(error, 404)) throw error;
-        await this.tolerateConflict(() =>
-          this.databases.createCollection({ databaseId: this.db, collectionId: spec.id, name: spec.name }),
-        );
-      }
-      const existing = new Set(
-        (await this.databases.listAttributes({ databaseId: this.db, collectionId: spec.id })).attributes.map(
-          (attribute) => (attribute as { key: string }).key,
-        ),
-      );
-      for (const attribute of spec.attributes.filter((a) => !existing.has(a.key))) {
-        await this.tolerateConflict(() => this.createAttribute(spec.id, attribute));
-      }
-    }
-    // Indexes can only be built on available attributes.
-    await this.waitUntilBuilt("attributes");
-    for (const spec of APPWRITE_COLLECTIONS) {
-      const existing = new Set(
-        (await this.databases.listIndexes({ databaseId: this.db, collectionId: spec.id })).indexes.map((i) => i.key),
-      );
-      for (const index of spec.indexes.filter((i) => !existing.has(i.key))) {
-        await this.tolerateConflict(() =>
-          this.databases.createIndex({
-            databaseId: this.db,
-            collectionId: spec.id,
-            key: index.key,
-            type: DatabasesIndexType.Key,
-            attributes: index.attributes,
-            ...(index.orders ? { orders: index.orders } : {}),
-          }),
-        );
-      }
-    }
-    await this.waitUntilBuilt("indexes");
-  }
-
-  private createAttribute(collectionId: string, spec: AttributeSpec) {
-    const base = { databaseId: this.db, collectionId, key: spec.key, required: spec.required ?? false };
-    switch (spec.type) {
-      case "string":
-        return this.databases.createStringAttribute({ ...base, size: spec.size, array: spec.array ?? false });
-      case "integer":
-        return this.databases.createIntegerAttribute(base);
-      case "datetime":
-        return this.databases.createDatetimeAttribute(base);
-    }
-  }
-
-  private async tolerateConflict(create: () => Promise<unknown>) {
-    // Another instance created it between our check and our create: that is the outcome we wanted.
-    try {
-      await create();
-    } catch (error) {
-      if (!isCode(error, 409)) throw error;
-    }
-  }
-
-  private async waitUntilBuilt(what: "attributes" | "indexes") {
-    const deadline = Date.now() + BUILD_TIMEOUT_MS;
-    for (;;) {
-      const pending: string[] = [];
-      for (const spec of APPWRITE_COLLECTIONS) {
-        const items =
-          what === "attributes"
-            ? (await this.databases.listAttributes({ databaseId: this.db, collectionId: spec.id })).attributes
-            : (await this.databases.listIndexes({ databaseId: this.db, collectionId: spec.id })).indexes;
-        for (const item of items as { key: string; status: string; error?: string }[]) {
-          if (item.status === "failed" || item.status === "stuck") {
-            throw new CustomerStoreError(
-              `Appwrite could not build ${spec.id}.${item.key}: ${item.error ?? item.status}`,
-            );
-          }
-          if (item.status !== "available") pending.push(`${spec.id}.${item.key}`);
-        }
-      }
-      if (!pending.length) return;
-      if (Date.now() > deadline) {
-        throw new CustomerStoreError(`Appwrite is still building ${what}: ${pending.join(", ")}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 50));
-    }
-  }
-
   // ---- document helpers -----------------------------------------------------------------
 
   private async get(collectionId: string, id: string): Promise<Doc | null> {
@@ -291,7 +74,7 @@ export class AppwriteCustomerStore implements CustomerStore {
     try {
       return await this.databases.getDocument<Doc>({ databaseId: this.db, collectionId, documentId: id });
     } catch (error) {
-      if (isCode(error, 404)) return null;
+      if (isAppwriteError(error, 404)) return null;
       throw error;
     }
   }
@@ -345,7 +128,7 @@ export class AppwriteCustomerStore implements CustomerStore {
           await this.databases.deleteDocument({ databaseId: this.db, collectionId, documentId: doc.$id });
           deleted++;
         } catch (error) {
-          if (!isCode(error, 404)) throw error; // deleted concurrently: fine
+          if (!isAppwriteError(error, 404)) throw error; // deleted concurrently: fine
         }
       }
     }
@@ -366,7 +149,7 @@ export class AppwriteCustomerStore implements CustomerStore {
     try {
       await this.create(collectionId, id, data);
     } catch (error) {
-      if (!isCode(error, 409)) throw error;
+      if (!isAppwriteError(error, 409)) throw error;
       return this.upsertNewer(collectionId, id, data, sourceUpdatedAt);
     }
     return "written";
@@ -624,7 +407,7 @@ export class AppwriteCustomerStore implements CustomerStore {
     try {
       await this.databases.deleteDocument({ databaseId: this.db, collectionId: "conversations", documentId: doc.$id });
     } catch (error) {
-      if (!isCode(error, 404)) throw error;
+      if (!isAppwriteError(error, 404)) throw error;
     }
   }
 
@@ -664,7 +447,7 @@ export class AppwriteCustomerStore implements CustomerStore {
     try {
       return this.toExport(await this.create("data_exports", id, data));
     } catch (error) {
-      if (!isCode(error, 409)) throw error;
+      if (!isAppwriteError(error, 409)) throw error;
       return this.toExport(await this.update("data_exports", id, data));
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { customerContextLines, describeOrderStatus } from "./context-text";
-import type { CustomerContext } from "./service.server";
+import type { CustomerContext } from "./customer-context";
 
 const latestOrder = {
   orderName: "#1002",

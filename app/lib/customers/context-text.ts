@@ -1,7 +1,7 @@
-// CustomerContext → short readable lines for a prompt or a templated answer. Pure. The values come
-// from the merchant's store (names, tags, product titles): callers still treat them as untrusted
-// data (neutralise, quote), never as instructions.
-import type { CustomerContext, OrderStatus } from "./service.server";
+// CustomerContext (customer-context.ts) → short readable lines for a prompt or a templated answer.
+// Pure. The values come from the merchant's store (names, tags, product titles): callers still
+// treat them as untrusted data (neutralise, quote), never as instructions.
+import type { CustomerContext, OrderStatus } from "./customer-context";
 
 const STATUS_TEXT: Record<string, string> = {
   cancelled: "cancelled",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderStatusOf } from "./service.server";
+import { orderStatusOf } from "./customer-context";
 import type { OrderSummary } from "./types";
 
 const base: OrderSummary = {

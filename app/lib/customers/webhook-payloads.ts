@@ -5,14 +5,8 @@
 // are never read, so they cannot be stored by accident.
 import { isSafeNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
+import { parseWebhookJson, validateWebhookBody, WebhookPayloadError } from "../shopify/webhook-payload-error";
 import type { CustomerProfile, MarketingConsent, OrderSummary } from "./types";
-
-export class WebhookPayloadError extends Error {
-  constructor(topic: string, detail: string) {
-    super(`${topic} payload rejected: ${detail}`);
-    this.name = "WebhookPayloadError";
-  }
-}
 
 /** Parses JSON keeping every integer exactly: unsafe integers come back as decimal strings. */
 export function parseWebhookBody(raw: string): unknown {
@@ -42,18 +36,7 @@ function pickId(topic: string, what: string, gidValue: string | undefined, id: s
 }
 
 function parseWith<S extends z.ZodType>(topic: string, schema: S, raw: string): z.output<S> {
-  let body: unknown;
-  try {
-    body = parseWebhookBody(raw);
-  } catch (error) {
-    throw new WebhookPayloadError(topic, `body is not JSON (${(error as Error).message})`);
-  }
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new WebhookPayloadError(topic, `${issue.path.join(".") || "body"}: ${issue.message}`);
-  }
-  return result.data;
+  return validateWebhookBody(topic, schema, parseWebhookJson(topic, raw, parseWebhookBody));
 }
 
 const consentStates: Record<string, MarketingConsent> = {

@@ -4,6 +4,7 @@
 import { isLosslessNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
 import { productGid, type Product, type ProductStatus } from "../catalog/product";
+import { parseWebhookJson, validateWebhookBody, WebhookPayloadError } from "./webhook-payload-error";
 
 /** REST payloads leave these out; sync keeps the last known values (docs/decisions/040). */
 export const FIELDS_ABSENT_FROM_WEBHOOKS = ["collections", "metafields", "onlineStoreUrl"] as const;
@@ -62,20 +63,10 @@ const restProduct = z.object({
   images: z.array(restImage).nullish(),
 });
 
-export class WebhookPayloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WebhookPayloadError";
-  }
-}
-
-function parseBody(rawBody: string): unknown {
-  try {
-    return parseLossless(rawBody);
-  } catch (error) {
-    throw new WebhookPayloadError(`body is not JSON: ${(error as Error).message}`);
-  }
-}
+const UPSERT_TOPIC = "products/create|update";
+const DELETE_TOPIC = "products/delete";
+// lossless-json keeps every number as its exact digits (LosslessNumber), which the schema reads as text.
+const parseBody = (topic: string, rawBody: string): unknown => parseWebhookJson(topic, rawBody, parseLossless);
 
 const iso = (value: string) => new Date(value).toISOString();
 
@@ -84,12 +75,7 @@ const iso = (value: string) => new Date(value).toISOString();
  * does not say), `metafields` empty and `onlineStoreUrl` null: sync fills them from the last known state.
  */
 export function productFromWebhook(rawBody: string): Product {
-  const result = restProduct.safeParse(parseBody(rawBody));
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new WebhookPayloadError(`product payload: ${issue.path.join(".") || "body"} ${issue.message}`);
-  }
-  const p = result.data;
+  const p = validateWebhookBody(UPSERT_TOPIC, restProduct, parseBody(UPSERT_TOPIC, rawBody));
   const optionNames = (p.options ?? []).map((o) => o.name);
   const imageById = new Map((p.images ?? []).map((img) => [img.id ?? "", img.src]));
   const featured = p.image ?? p.images?.[0] ?? null;
@@ -131,9 +117,9 @@ export function productFromWebhook(rawBody: string): Product {
 
 /** products/delete carries only the numeric id: read its exact digits. */
 export function deletedProductIdFromWebhook(rawBody: string): string {
-  const body = parseBody(rawBody) as { id?: unknown; admin_graphql_api_id?: unknown } | null;
+  const body = parseBody(DELETE_TOPIC, rawBody) as { id?: unknown; admin_graphql_api_id?: unknown } | null;
   if (typeof body?.admin_graphql_api_id === "string") return body.admin_graphql_api_id;
   const id = body?.id;
   if (isLosslessNumber(id) && /^\d+$/.test(String(id))) return productGid(String(id));
-  throw new WebhookPayloadError("products/delete payload has no numeric id");
+  throw new WebhookPayloadError(DELETE_TOPIC, "no admin_graphql_api_id and no numeric id");
 }

@@ -1,7 +1,8 @@
 // The sync side of the webhook routes (app/routes/webhooks.*): verified deliveries in, a few DB
-// writes, out. Routes wrap these in `webhookAction` (verify → topic check → handler → 200).
+// writes, out. Routes wrap these in `webhookAction` (verify → topic check → handler → 200); an
+// unusable body throws WebhookPayloadError, which webhookAction acknowledges and logs (decision 091).
 import type { Logger } from "../logger.server";
-import { WebhookPayloadError } from "../shopify/product-from-webhook";
+import { WebhookPayloadError } from "../shopify/webhook-payload-error";
 import type { SyncEngine } from "./sync-engine.server";
 import type { ProductTopic } from "./webhook-intake.server";
 
@@ -22,19 +23,13 @@ export interface SyncHandlerServices {
 
 export function productWebhookHandler(topic: ProductTopic) {
   return async (webhook: VerifiedWebhook, { rawBody }: { rawBody: string }, { syncEngine }: SyncHandlerServices) => {
-    try {
-      await syncEngine.intakeProductWebhook({
-        shop: webhook.shop,
-        topic,
-        webhookId: webhook.webhookId,
-        rawBody,
-        installed: Boolean(webhook.session),
-      });
-    } catch (error) {
-      // Verified but unreadable: say why, write nothing; Shopify retries (a fix may land meanwhile).
-      if (error instanceof WebhookPayloadError) throw new Response(error.message, { status: 400 });
-      throw error;
-    }
+    await syncEngine.intakeProductWebhook({
+      shop: webhook.shop,
+      topic,
+      webhookId: webhook.webhookId,
+      rawBody,
+      installed: Boolean(webhook.session),
+    });
   };
 }
 
@@ -46,8 +41,8 @@ export async function bulkOperationFinishHandler(
 ) {
   const payload = webhook.payload as { admin_graphql_api_id?: unknown } | undefined;
   const id = payload?.admin_graphql_api_id;
-  if (typeof id !== "string")
-    throw new Response("bulk_operations/finish payload has no admin_graphql_api_id", { status: 400 });
+  // Polling notices the finished operation anyway; this delivery only makes it sooner.
+  if (typeof id !== "string") throw new WebhookPayloadError("bulk_operations/finish", "no admin_graphql_api_id");
   const known = await syncEngine.onBulkOperationFinished(webhook.shop, id);
   if (!known) log.info({ shop: webhook.shop, bulkOperationId: id }, "bulk operation finished that no import waits for");
 }
