@@ -1,7 +1,7 @@
 // Shared shape of every webhook route: verify with the library (HMAC over the raw body — a
 // forged or unsigned delivery gets 401 before anything runs), check the topic, hand off, 200.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { BodyTooLargeError, payloadTooLarge, readLimitedBody } from "./lib/http/read-limited-body.server";
+import { BodyTooLargeError, readLimitedBody } from "./lib/http/read-limited-body.server";
 import { logger } from "./lib/logger.server";
 import { authenticate } from "./shopify.server";
 
@@ -26,7 +26,7 @@ export function webhookAction(
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         logger.warn({ path: new URL(request.url).pathname, limit: error.limitBytes }, "oversized webhook refused");
-        return payloadTooLarge(error);
+        return Response.json({ error: "payload_too_large", message: error.message }, { status: 413 });
       }
       throw error;
     }

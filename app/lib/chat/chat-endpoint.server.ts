@@ -3,6 +3,7 @@
 // server-sent events. Routes authenticate first and hand over only verified identities.
 import { z } from "zod";
 import type { ProductMetadata, VariantSummary } from "../catalog/product-document";
+import { BodyTooLargeError, readLimitedBody } from "../http/read-limited-body.server";
 import type { Logger } from "../logger.server";
 import type { CustomerContext } from "../customers/service.server";
 import type { AbuseLimits } from "./abuse-limits.server";
@@ -132,31 +133,17 @@ const cartEventSchema = z.object({
     .nullish(),
 });
 
-/**
- * Reads a JSON body no larger than `maxBytes`: the declared length is checked before reading, and
- * the stream is cut off as soon as it passes the cap (a missing or lying Content-Length gains nothing).
- */
+/** A JSON body no larger than `maxBytes` (readLimitedBody), refused in the endpoint's error shape. */
 export async function readCappedJson(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
-      }
-      chunks.push(value);
+  let text: string;
+  try {
+    text = await readLimitedBody(request, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
     }
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString("utf8");
   try {
     return JSON.parse(text);
   } catch {
