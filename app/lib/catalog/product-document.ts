@@ -3,21 +3,8 @@
 // (text changed) or only refresh metadata (price, stock, SKUs…) or do nothing.
 import { createHash } from "node:crypto";
 import { convert } from "html-to-text";
+import { INDEXABLE_FIELDS, type IndexableField } from "./indexable-fields";
 import type { Product } from "./product";
-
-/** Fields a merchant can choose to feed the embedded text (assistant settings). */
-export type IndexableField =
-  "description" | "vendor" | "productType" | "tags" | "collections" | "options" | "metafields";
-
-export const ALL_INDEXABLE_FIELDS: readonly IndexableField[] = [
-  "description",
-  "vendor",
-  "productType",
-  "tags",
-  "collections",
-  "options",
-  "metafields",
-];
 
 export interface DocumentOptions {
   fields?: readonly IndexableField[];
@@ -178,7 +165,7 @@ function productMetadata(product: Product): ProductMetadata {
 }
 
 export function buildProductDocument(product: Product, options: DocumentOptions = {}): ProductDocument {
-  const fields = new Set(options.fields ?? ALL_INDEXABLE_FIELDS);
+  const fields = new Set(options.fields ?? INDEXABLE_FIELDS);
   const text = embeddedText(product, fields, options.maxDescriptionChars ?? 1500);
   const keywords = unique([product.handle, ...product.variants.flatMap((v) => [v.sku ?? "", v.barcode ?? ""])]);
   const metadata = productMetadata(product);
