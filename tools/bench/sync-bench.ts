@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { startChroma } from "../chroma/chroma-process";
 import type { Product } from "../../app/lib/catalog/product";
+import { legacyId } from "../../app/lib/shopify/gid";
 import { FETCH_SEAM_MODULE } from "../emulator/index";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
@@ -217,7 +218,7 @@ async function main() {
     // A content edit stays: later sales of the product carry the edited title, as in Shopify.
     if (change === "content")
       catalog.set(id, { ...product, title: `${product.title.replace(/ \(edited \d+\)$/, "")} (edited ${second + 1})` });
-    const numeric = (gid: string) => `@@${gid.slice(gid.lastIndexOf("/") + 1)}`;
+    const numeric = (gid: string) => `@@${legacyId(gid)}`;
     const updatedAt = new Date(base + ++second * 1000).toISOString();
     const body = {
       admin_graphql_api_id: product.id,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { ProductMetadata, VariantSummary } from "../catalog/product-document";
 import { BodyTooLargeError, readLimitedBody } from "../http/read-limited-body.server";
 import type { Logger } from "../logger.server";
+import { legacyId, productGid } from "../shopify/gid";
 import type { CustomerContext } from "../customers/service.server";
 import type { AbuseLimits } from "./abuse-limits.server";
 import type {
@@ -179,7 +180,6 @@ export function parseChatTurn(body: unknown, maxMessageChars: number): ChatTurnI
   };
 }
 
-const numericId = (gidOrId: string) => gidOrId.slice(gidOrId.lastIndexOf("/") + 1);
 // Shopify handles are lowercase words joined by hyphens (letters of any script allowed).
 const SAFE_HANDLE = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}-]*$/u;
 const safeImageUrl = (value: string | null | undefined) => {
@@ -211,14 +211,14 @@ export function toWidgetCard(product: ProductReference, metadata?: ProductMetada
     variants = [...variants.filter((v) => v.id === chosen), ...variants.filter((v) => v.id !== chosen)];
   }
   return {
-    id: numericId(product.id),
+    id: legacyId(product.id),
     title: product.title,
     path: `/products/${encodeURIComponent(product.handle)}`,
     imageUrl: safeImageUrl(product.imageUrl),
     imageAlt: product.title,
     available: product.available,
     variants: variants.map((variant) => ({
-      id: numericId(variant.id),
+      id: legacyId(variant.id),
       title: variant.title,
       price: variant.price,
       compareAtPrice: variant.compareAtPrice,
@@ -241,8 +241,6 @@ export function customerFacts(context: CustomerContext | null): EngineCustomerFa
     recentPurchases: context.purchases.flatMap((order) => order.products.map((product) => product.title)).slice(0, 10),
   };
 }
-
-const productGid = (id: string) => (id.startsWith("gid://") ? id : `gid://shopify/Product/${id}`);
 
 const sseFrame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
