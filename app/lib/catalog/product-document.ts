@@ -50,6 +50,38 @@ export interface VariantSummary {
   imageUrl: string | null;
 }
 
+const isNullableString = (value: unknown) => value === null || typeof value === "string";
+
+function isVariantSummary(value: unknown): value is VariantSummary {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.id === "string" &&
+    typeof v.title === "string" &&
+    typeof v.price === "string" &&
+    typeof v.available === "boolean" &&
+    typeof v.options === "object" &&
+    v.options !== null &&
+    isNullableString(v.compareAtPrice) &&
+    isNullableString(v.sku) &&
+    isNullableString(v.imageUrl)
+  );
+}
+
+/**
+ * ProductMetadata.variantsJson → its variants. The text comes back from the index, so it is not
+ * trusted: unreadable JSON gives no variants and an entry of another shape is left out.
+ */
+export function parseVariantsJson(json: string | null | undefined): VariantSummary[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json || "[]");
+  } catch {
+    return [];
+  }
+  return Array.isArray(parsed) ? parsed.filter(isVariantSummary) : [];
+}
+
 export interface ProductDocument {
   id: string;
   /** The embedded text: meaning only, no prices or stock (those change on every sale). */

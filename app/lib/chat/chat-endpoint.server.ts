@@ -2,7 +2,7 @@
 // token budget, the conversation record, and the answer engine's events put on the wire as
 // server-sent events. Routes authenticate first and hand over only verified identities.
 import { z } from "zod";
-import type { ProductMetadata, VariantSummary } from "../catalog/product-document";
+import { parseVariantsJson, type ProductMetadata, type VariantSummary } from "../catalog/product-document";
 import { BodyTooLargeError, readLimitedBody } from "../http/read-limited-body.server";
 import type { Logger } from "../logger.server";
 import { legacyId, productGid } from "../shopify/gid";
@@ -198,12 +198,7 @@ const safeImageUrl = (value: string | null | undefined) => {
  */
 export function toWidgetCard(product: ProductReference, metadata?: ProductMetadata): WidgetProductCard | null {
   if (!SAFE_HANDLE.test(product.handle)) return null;
-  let variants: VariantSummary[] = [];
-  try {
-    variants = metadata ? (JSON.parse(metadata.variantsJson) as VariantSummary[]) : [];
-  } catch {
-    variants = [];
-  }
+  let variants: VariantSummary[] = metadata ? parseVariantsJson(metadata.variantsJson) : [];
   if (!variants.length && product.variant) variants = [product.variant];
   // The variant the engine chose for the question goes first (preselected in the widget).
   if (product.variant) {
