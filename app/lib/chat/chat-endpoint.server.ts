@@ -16,6 +16,7 @@ import type {
   CustomerContext as EngineCustomerFacts,
   ProductReference,
 } from "./types";
+import { visitorIdSchema } from "./visitor-id";
 
 // ---- what the endpoint needs from the answer engine (app/lib/chat/answer-engine.server.ts) --------
 
@@ -106,7 +107,6 @@ export class ChatRequestError extends Error {
   }
 }
 
-const visitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "visitorId must be 8–64 letters, digits, '-' or '_'");
 const conversationIdSchema = z.string().min(1).max(128).nullish();
 
 const chatBodySchema = z.object({
