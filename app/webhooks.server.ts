@@ -2,7 +2,7 @@
 // forged or unsigned delivery gets 401 before anything runs), check the topic, hand off, 200.
 // A body the handler refuses (WebhookPayloadError) is logged and acknowledged: decision 091.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { BodyTooLargeError, payloadTooLarge, readLimitedBody } from "./lib/http/read-limited-body.server";
+import { BodyTooLargeError, readLimitedBody } from "./lib/http/read-limited-body.server";
 import { applyPayloadPolicy, logRejectedPayload, WebhookPayloadError } from "./lib/shopify/webhook-payload-error";
 import type { Services } from "./services.server";
 
@@ -31,7 +31,7 @@ export function webhookAction(
           { path: new URL(request.url).pathname, limit: error.limitBytes },
           "oversized webhook refused",
         );
-        return payloadTooLarge(error);
+        return Response.json({ error: "payload_too_large", message: error.message }, { status: 413 });
       }
       throw error;
     }

@@ -15,13 +15,12 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import type { IndexableField } from "../lib/catalog/product-document";
+import { INDEXABLE_FIELDS, type IndexableField } from "../lib/catalog/indexable-fields";
 import { formatDateTime } from "../lib/dashboard/format";
 import {
   ANSWER_LENGTH_LABELS,
   ANSWER_LENGTHS,
   INDEXABLE_FIELD_LABELS,
-  INDEXABLE_FIELDS,
   SETTINGS_LIMITS,
   settingsInputFromForm,
   TONE_LABELS,

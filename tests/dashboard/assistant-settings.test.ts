@@ -1,10 +1,10 @@
 // Assistant settings: validation names each bad field and writes nothing; saving is per shop; a
 // change of the indexed fields sends every product of that shop (only) back to the sync worker.
 import { describe, expect, it } from "vitest";
-import { ALL_INDEXABLE_FIELDS } from "../../app/lib/catalog/product-document";
+import { INDEXABLE_FIELDS } from "../../app/lib/catalog/indexable-fields";
 import {
   DEFAULT_ASSISTANT_SETTINGS,
-  INDEXABLE_FIELDS,
+  INDEXABLE_FIELD_LABELS,
   settingsInputFromForm,
 } from "../../app/lib/settings/assistant-settings";
 import {
@@ -102,8 +102,9 @@ describe("assistant settings", () => {
     expect(await db.productSync.count({ where: { pending: true } })).toBe(0);
   });
 
-  it("offer exactly the catalog's indexable fields, in its order", () => {
-    expect([...INDEXABLE_FIELDS]).toEqual([...ALL_INDEXABLE_FIELDS]);
+  it("offer every indexable field, labelled, in the catalog's order, all chosen by default", () => {
+    expect(Object.keys(INDEXABLE_FIELD_LABELS)).toEqual([...INDEXABLE_FIELDS]);
+    expect(DEFAULT_ASSISTANT_SETTINGS.indexedFields).toEqual([...INDEXABLE_FIELDS]);
   });
 
   it("reads the dashboard form: repeated checkboxes, no checkbox = no optional field", () => {

@@ -1,6 +1,6 @@
 // The built app server, started the way the demo starts it, logs JSON with a request id on
-// every line written while handling a request.
-import { mkdtempSync, rmSync } from "node:fs";
+// every line written while handling a request, and serves public/ (copied into the build).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +39,24 @@ describe("app server", () => {
     expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     const injected = await fetch(`${stack.app.url}/healthz`, { headers: { "x-request-id": "bad id\twith spaces" } });
     expect(injected.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("serves the favicons and robots.txt from public/, and its pages link the favicons", async () => {
+    for (const [file, type] of [
+      ["favicon.svg", "image/svg+xml"],
+      ["favicon.ico", "image/"],
+      ["robots.txt", "text/plain"],
+    ]) {
+      const response = await fetch(`${stack.app.url}/${file}`);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get("content-type"), file).toContain(type);
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(body.equals(readFileSync(path.join("public", file))), file).toBe(true);
+    }
+    expect(await (await fetch(`${stack.app.url}/robots.txt`)).text()).toMatch(/^User-agent: \*\nDisallow: \/$/m);
+    const page = await (await fetch(`${stack.app.url}/`)).text();
+    expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>');
+    expect(page).toContain('<link rel="icon" href="/favicon.ico" sizes="32x32"/>');
   });
 
   it("reports Chroma down, with a 503, when it stops", async () => {

@@ -20,6 +20,7 @@ import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
 import { action as updateRoute } from "../../app/routes/webhooks.products.update";
 import { createServices } from "../../app/services.server";
 import { drainSync } from "../lib/drain-sync";
+import { legacyId } from "../../app/lib/shopify/gid";
 import { FETCH_SEAM_MODULE } from "../emulator/index";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
@@ -222,7 +223,7 @@ async function main() {
     // A content edit stays: later sales of the product carry the edited title, as in Shopify.
     if (change === "content")
       catalog.set(id, { ...product, title: `${product.title.replace(/ \(edited \d+\)$/, "")} (edited ${second + 1})` });
-    const numeric = (gid: string) => `@@${gid.slice(gid.lastIndexOf("/") + 1)}`;
+    const numeric = (gid: string) => `@@${legacyId(gid)}`;
     const updatedAt = new Date(base + ++second * 1000).toISOString();
     const body = {
       admin_graphql_api_id: product.id,

@@ -1,10 +1,11 @@
 // The emulator's demo catalog (tools/emulator/catalog) as Aisle `Product`s, the way sync would
 // see them after import; only products shoppers can see are searchable.
 import { isSearchable, type Product } from "../../app/lib/catalog/product";
+import { shopifyGid } from "../../app/lib/shopify/gid";
 import { demoProducts, type DemoProduct } from "../emulator/catalog/demo-catalog";
 
 export function toProduct(input: DemoProduct, index: number): Product {
-  const id = `gid://shopify/Product/${7000000 + index}`;
+  const id = shopifyGid("Product", 7000000 + index);
   const optionNames = input.options ?? [];
   const variants = (input.variants ?? [{ price: "0.00" }]).map((variant, v) => {
     const selectedOptions = optionNames.length
@@ -12,7 +13,7 @@ export function toProduct(input: DemoProduct, index: number): Product {
       : [{ name: "Title", value: "Default Title" }];
     const quantity = variant.inventoryQuantity ?? 0;
     return {
-      id: `gid://shopify/ProductVariant/${8000000 + index * 100 + v}`,
+      id: shopifyGid("ProductVariant", 8000000 + index * 100 + v),
       title: optionNames.length ? selectedOptions.map((o) => o.value).join(" / ") : "Default Title",
       sku: variant.sku ?? null,
       barcode: variant.barcode ?? null,

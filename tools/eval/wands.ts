@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Product } from "../../app/lib/catalog/product";
+import { shopifyGid } from "../../app/lib/shopify/gid";
 import type { Judgements } from "./metrics";
 
 export const WANDS_DIR = path.resolve("../shared/data/wands-eval");
@@ -28,7 +29,7 @@ export function wandsProducts(): Product[] {
       .split("|")
       .map((c) => c.trim())
       .filter(Boolean);
-    const id = `gid://shopify/Product/${row.product_id}`;
+    const id = shopifyGid("Product", row.product_id);
     return {
       id,
       handle: `wands-${row.product_id}`,
@@ -48,7 +49,7 @@ export function wandsProducts(): Product[] {
       metafields: [],
       variants: [
         {
-          id: `gid://shopify/ProductVariant/${row.product_id}`,
+          id: shopifyGid("ProductVariant", row.product_id),
           title: "Default Title",
           sku: null,
           barcode: null,
@@ -72,7 +73,7 @@ export function wandsQuerySet(): { query: string; kind: string; judgements: Judg
     const [qid, , pid, gain] = line.trim().split(/\s+/);
     if (!qid || gain === undefined) continue;
     const map = judgements.get(qid) ?? new Map();
-    map.set(`gid://shopify/Product/${pid}`, Number(gain));
+    map.set(shopifyGid("Product", pid), Number(gain));
     judgements.set(qid, map);
   }
   return readTsv("wands_eval_queries.tsv").map((row) => ({

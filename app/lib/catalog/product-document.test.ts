@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Product } from "./product";
-import { buildProductDocument, htmlToPlainText, truncateText } from "./product-document";
+import { buildProductDocument, htmlToPlainText, parseVariantsJson, truncateText } from "./product-document";
 
 function product(overrides: Partial<Product> = {}): Product {
   return {
@@ -98,5 +98,54 @@ describe("text helpers", () => {
     const text = "First sentence here. Second sentence is longer than the limit allows.";
     expect(truncateText(text, 25)).toBe("First sentence here.");
     expect(truncateText(text, 40)).toBe("First sentence here. Second sentence is…");
+  });
+});
+
+describe("parseVariantsJson", () => {
+  it("reads back exactly the variants a document wrote", () => {
+    const variants = parseVariantsJson(buildProductDocument(product()).metadata.variantsJson);
+    expect(variants).toEqual([
+      {
+        id: "gid://shopify/ProductVariant/1",
+        title: "42",
+        price: "129.00",
+        compareAtPrice: "149.00",
+        available: true,
+        sku: "NP-TR-42",
+        options: { Size: "42" },
+        imageUrl: null,
+      },
+      {
+        id: "gid://shopify/ProductVariant/2",
+        title: "43",
+        price: "119.00",
+        compareAtPrice: null,
+        available: false,
+        sku: "NP-TR-43",
+        options: { Size: "43" },
+        imageUrl: null,
+      },
+    ]);
+  });
+
+  it("gives no variants for missing, unreadable or non-list JSON", () => {
+    for (const json of [undefined, null, "", "{not json", "null", '{"id":"1"}', "42"]) {
+      expect(parseVariantsJson(json)).toEqual([]);
+    }
+  });
+
+  it("leaves out entries that are not variants", () => {
+    const good = {
+      id: "v1",
+      title: "S",
+      price: "1.00",
+      compareAtPrice: null,
+      available: true,
+      sku: null,
+      options: {},
+      imageUrl: null,
+    };
+    const json = JSON.stringify([null, 7, "v", { ...good, price: 1 }, { ...good, options: null }, { id: "v2" }, good]);
+    expect(parseVariantsJson(json)).toEqual([good]);
   });
 });

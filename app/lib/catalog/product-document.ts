@@ -3,21 +3,8 @@
 // (text changed) or only refresh metadata (price, stock, SKUs…) or do nothing.
 import { createHash } from "node:crypto";
 import { convert } from "html-to-text";
+import { INDEXABLE_FIELDS, type IndexableField } from "./indexable-fields";
 import type { Product } from "./product";
-
-/** Fields a merchant can choose to feed the embedded text (assistant settings). */
-export type IndexableField =
-  "description" | "vendor" | "productType" | "tags" | "collections" | "options" | "metafields";
-
-export const ALL_INDEXABLE_FIELDS: readonly IndexableField[] = [
-  "description",
-  "vendor",
-  "productType",
-  "tags",
-  "collections",
-  "options",
-  "metafields",
-];
 
 export interface DocumentOptions {
   fields?: readonly IndexableField[];
@@ -61,6 +48,38 @@ export interface VariantSummary {
   sku: string | null;
   options: Record<string, string>;
   imageUrl: string | null;
+}
+
+const isNullableString = (value: unknown) => value === null || typeof value === "string";
+
+function isVariantSummary(value: unknown): value is VariantSummary {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.id === "string" &&
+    typeof v.title === "string" &&
+    typeof v.price === "string" &&
+    typeof v.available === "boolean" &&
+    typeof v.options === "object" &&
+    v.options !== null &&
+    isNullableString(v.compareAtPrice) &&
+    isNullableString(v.sku) &&
+    isNullableString(v.imageUrl)
+  );
+}
+
+/**
+ * ProductMetadata.variantsJson → its variants. The text comes back from the index, so it is not
+ * trusted: unreadable JSON gives no variants and an entry of another shape is left out.
+ */
+export function parseVariantsJson(json: string | null | undefined): VariantSummary[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json || "[]");
+  } catch {
+    return [];
+  }
+  return Array.isArray(parsed) ? parsed.filter(isVariantSummary) : [];
 }
 
 export interface ProductDocument {
@@ -178,7 +197,7 @@ function productMetadata(product: Product): ProductMetadata {
 }
 
 export function buildProductDocument(product: Product, options: DocumentOptions = {}): ProductDocument {
-  const fields = new Set(options.fields ?? ALL_INDEXABLE_FIELDS);
+  const fields = new Set(options.fields ?? INDEXABLE_FIELDS);
   const text = embeddedText(product, fields, options.maxDescriptionChars ?? 1500);
   const keywords = unique([product.handle, ...product.variants.flatMap((v) => [v.sku ?? "", v.barcode ?? ""])]);
   const metadata = productMetadata(product);

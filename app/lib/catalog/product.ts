@@ -73,14 +73,3 @@ export interface Product {
 export function isSearchable(product: Pick<Product, "status" | "publishedOnline">): boolean {
   return product.status === "ACTIVE" && product.publishedOnline;
 }
-
-/** gid://shopify/Product/123 → "123" */
-export function legacyId(gid: string): string {
-  const id = gid.slice(gid.lastIndexOf("/") + 1);
-  if (!/^\d+$/.test(id)) throw new Error(`not a Shopify GID: ${gid}`);
-  return id;
-}
-
-export function productGid(id: string | number): string {
-  return `gid://shopify/Product/${id}`;
-}

@@ -4,6 +4,7 @@
 // retrieval-only one built from the same products.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { parseVariantsJson } from "../catalog/product-document";
 import type { Logger } from "../logger.server";
 import type { ProductSearch } from "../search/product-search.server";
 import { resolveFollowUp } from "./follow-up";
@@ -153,8 +154,7 @@ export class AnswerEngine {
     });
     const prices = products.flatMap((p) => [p.minPrice, p.maxPrice, Number(p.price)]);
     for (const doc of documents.values()) {
-      for (const variant of JSON.parse(doc.metadata.variantsJson || "[]") as { price: string }[])
-        prices.push(Number(variant.price));
+      for (const variant of parseVariantsJson(doc.metadata.variantsJson)) prices.push(Number(variant.price));
     }
     const guard = new OutputGuard({ canary, productCount: products.length, prices });
 

@@ -9,6 +9,7 @@ import {
   verifyChatToken,
   type ChatTokenClaims,
 } from "./chat-endpoint-token.server";
+import { visitorIdSchema } from "./visitor-id";
 
 export interface ChatTokenSettings {
   secret: string;
@@ -18,7 +19,7 @@ export interface ChatTokenSettings {
 }
 
 const sessionBodySchema = z.object({
-  visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "visitorId must be 8–64 letters, digits, '-' or '_'"),
+  visitorId: visitorIdSchema,
   origin: z.string().max(512),
 });
 

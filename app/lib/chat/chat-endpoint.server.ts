@@ -2,11 +2,14 @@
 // token budget, the conversation record, and the answer engine's events put on the wire as
 // server-sent events. Routes authenticate first and hand over only verified identities.
 import { z } from "zod";
-import type { ProductMetadata, VariantSummary } from "../catalog/product-document";
+import { parseVariantsJson, type ProductMetadata, type VariantSummary } from "../catalog/product-document";
+import { BodyTooLargeError, readLimitedBody } from "../http/read-limited-body.server";
 import type { Logger } from "../logger.server";
+import { legacyId, productGid } from "../shopify/gid";
 import type { CustomerContext } from "../customers/customer-context";
 import type { AbuseLimits } from "./abuse-limits.server";
 import type { AnswerRequest, AnswerStyle, ChatEvent, ChatTurn, CustomerPromptFacts, ProductReference } from "./types";
+import { visitorIdSchema } from "./visitor-id";
 
 // ---- what the endpoint needs from the answer engine (app/lib/chat/answer-engine.server.ts) --------
 
@@ -97,7 +100,6 @@ export class ChatRequestError extends Error {
   }
 }
 
-const visitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "visitorId must be 8–64 letters, digits, '-' or '_'");
 const conversationIdSchema = z.string().min(1).max(128).nullish();
 
 const chatBodySchema = z.object({
@@ -125,31 +127,17 @@ const cartEventSchema = z.object({
     .nullish(),
 });
 
-/**
- * Reads a JSON body no larger than `maxBytes`: the declared length is checked before reading, and
- * the stream is cut off as soon as it passes the cap (a missing or lying Content-Length gains nothing).
- */
+/** A JSON body no larger than `maxBytes` (readLimitedBody), refused in the endpoint's error shape. */
 export async function readCappedJson(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
-      }
-      chunks.push(value);
+  let text: string;
+  try {
+    text = await readLimitedBody(request, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new ChatRequestError(413, "body_too_large", `The request body exceeds ${maxBytes} bytes.`);
     }
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString("utf8");
   try {
     return JSON.parse(text);
   } catch {
@@ -185,7 +173,6 @@ export function parseChatTurn(body: unknown, maxMessageChars: number): ChatTurnI
   };
 }
 
-const numericId = (gidOrId: string) => gidOrId.slice(gidOrId.lastIndexOf("/") + 1);
 // Shopify handles are lowercase words joined by hyphens (letters of any script allowed).
 const SAFE_HANDLE = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}-]*$/u;
 const safeImageUrl = (value: string | null | undefined) => {
@@ -204,12 +191,7 @@ const safeImageUrl = (value: string | null | undefined) => {
  */
 export function toWidgetCard(product: ProductReference, metadata?: ProductMetadata): WidgetProductCard | null {
   if (!SAFE_HANDLE.test(product.handle)) return null;
-  let variants: VariantSummary[] = [];
-  try {
-    variants = metadata ? (JSON.parse(metadata.variantsJson) as VariantSummary[]) : [];
-  } catch {
-    variants = [];
-  }
+  let variants: VariantSummary[] = metadata ? parseVariantsJson(metadata.variantsJson) : [];
   if (!variants.length && product.variant) variants = [product.variant];
   // The variant the engine chose for the question goes first (preselected in the widget).
   if (product.variant) {
@@ -217,14 +199,14 @@ export function toWidgetCard(product: ProductReference, metadata?: ProductMetada
     variants = [...variants.filter((v) => v.id === chosen), ...variants.filter((v) => v.id !== chosen)];
   }
   return {
-    id: numericId(product.id),
+    id: legacyId(product.id),
     title: product.title,
     path: `/products/${encodeURIComponent(product.handle)}`,
     imageUrl: safeImageUrl(product.imageUrl),
     imageAlt: product.title,
     available: product.available,
     variants: variants.map((variant) => ({
-      id: numericId(variant.id),
+      id: legacyId(variant.id),
       title: variant.title,
       price: variant.price,
       compareAtPrice: variant.compareAtPrice,
@@ -247,8 +229,6 @@ export function customerFacts(context: CustomerContext | null): CustomerPromptFa
     recentPurchases: context.purchases.flatMap((order) => order.products.map((product) => product.title)).slice(0, 10),
   };
 }
-
-const productGid = (id: string) => (id.startsWith("gid://") ? id : `gid://shopify/Product/${id}`);
 
 const sseFrame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 

@@ -1,6 +1,7 @@
 // The conversations page's reads through the customer service (Prisma or Appwrite store alike).
 import type { CustomerService } from "../customers/service.server";
 import type { Conversation } from "../customers/types";
+import { productGid } from "../shopify/gid";
 import { INSIGHT_CONVERSATIONS } from "./conversation-insights";
 
 type Conversations = Pick<CustomerService, "listConversations" | "getConversation">;
@@ -27,9 +28,8 @@ export async function productTitles(
   shop: string,
   ids: string[],
 ): Promise<Map<string, string>> {
-  const gid = (id: string) => (/^\d+$/.test(id) ? `gid://shopify/Product/${id}` : id);
   const rows = await db.productSync.findMany({
-    where: { shop, productId: { in: [...new Set(ids.map(gid))] } },
+    where: { shop, productId: { in: [...new Set(ids.map((id) => productGid(id)))] } },
     select: { productId: true, snapshot: true },
   });
   const titles = new Map<string, string>();
@@ -37,5 +37,5 @@ export async function productTitles(
     const title = row.snapshot ? (JSON.parse(row.snapshot) as { title?: string }).title : undefined;
     if (title) titles.set(row.productId, title);
   }
-  return new Map(ids.filter((id) => titles.has(gid(id))).map((id) => [id, titles.get(gid(id))!]));
+  return new Map(ids.filter((id) => titles.has(productGid(id))).map((id) => [id, titles.get(productGid(id))!]));
 }

@@ -1,5 +1,6 @@
 // Reads a request body up to a byte limit without buffering more than the limit: an oversized or
-// endlessly streamed body is cut off early and answered 413 before any verification or work.
+// endlessly streamed body is cut off early, before any verification or work. Callers map
+// BodyTooLargeError to their own 413 response.
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
@@ -8,9 +9,13 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/**
+ * The body as UTF-8 text. The declared Content-Length is checked before reading, and the stream is
+ * cancelled as soon as it passes the limit (a missing or lying Content-Length gains nothing).
+ */
 export async function readLimitedBody(request: Request, limitBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limitBytes) throw new BodyTooLargeError(limitBytes);
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(limitBytes);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -26,8 +31,4 @@ export async function readLimitedBody(request: Request, limitBytes: number): Pro
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-export function payloadTooLarge(error: BodyTooLargeError): Response {
-  return Response.json({ error: "payload_too_large", message: error.message }, { status: 413 });
 }

@@ -31,4 +31,17 @@ describe("readLimitedBody", () => {
       "request body exceeds 100 bytes",
     );
   });
+
+  it("does not trust a Content-Length that understates the body", async () => {
+    const request = streamed(["x".repeat(60), "y".repeat(60)]);
+    request.headers.set("content-length", "10");
+    await expect(readLimitedBody(request, 100)).rejects.toBeInstanceOf(BodyTooLargeError);
+  });
+
+  it("reads a body whose Content-Length is not a number, and no body as empty text", async () => {
+    const request = streamed(["ok"]);
+    request.headers.set("content-length", "many");
+    expect(await readLimitedBody(request, 100)).toBe("ok");
+    expect(await readLimitedBody(new Request("http://app.test/x"), 100)).toBe("");
+  });
 });

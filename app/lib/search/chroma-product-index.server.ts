@@ -12,12 +12,7 @@ import type { EmbeddingsProvider } from "./embeddings.server";
 import type { ProductIndex } from "./product-index";
 
 /** What the index stores per product and gives back to search (documents + card metadata). */
-export interface IndexedProduct {
-  id: string;
-  text: string;
-  keywords: string[];
-  metadata: ProductMetadata;
-}
+export type IndexedProduct = Pick<ProductDocument, "id" | "text" | "keywords" | "metadata">;
 
 export interface VectorHit {
   id: string;

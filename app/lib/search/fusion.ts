@@ -1,6 +1,6 @@
 // Pure ranking pieces: weighted reciprocal rank fusion of lexical and vector lists, and the
 // product card a hit renders as (one per product, the variant that best matches the query).
-import type { ProductMetadata, VariantSummary } from "../catalog/product-document";
+import { parseVariantsJson, type ProductMetadata, type VariantSummary } from "../catalog/product-document";
 import type { SearchFilters } from "./query-parser";
 
 export interface RankedList {
@@ -33,15 +33,6 @@ export interface ProductCard {
   maxPrice: number;
   /** The variant that best matches the query (SKU, options, price, stock); null without variants. */
   variant: VariantSummary | null;
-}
-
-export function parseVariants(metadata: Pick<ProductMetadata, "variantsJson">): VariantSummary[] {
-  try {
-    const parsed: unknown = JSON.parse(metadata.variantsJson || "[]");
-    return Array.isArray(parsed) ? (parsed as VariantSummary[]) : [];
-  } catch {
-    return [];
-  }
 }
 
 /** Picks the variant a shopper most likely means: exact SKU, then options, price range and stock. */
@@ -78,7 +69,7 @@ export function chooseVariant(
 }
 
 export function productCard(metadata: ProductMetadata, filters: SearchFilters, exactSku?: string): ProductCard {
-  const variant = chooseVariant(parseVariants(metadata), filters, exactSku);
+  const variant = chooseVariant(parseVariantsJson(metadata.variantsJson), filters, exactSku);
   return {
     id: metadata.productId,
     handle: metadata.handle,

@@ -2,22 +2,7 @@
 // submits in the dashboard. Pure (no I/O) so the rules are unit-tested; settings-store.server.ts
 // reads and writes them.
 import { z } from "zod";
-import type { IndexableField } from "../catalog/product-document";
-
-/**
- * The catalog's indexable fields in its order. Listed here (a test checks it equals the catalog's
- * ALL_INDEXABLE_FIELDS) because product-document.ts hashes with node:crypto and this module is also
- * bundled for the browser.
- */
-export const INDEXABLE_FIELDS = [
-  "description",
-  "vendor",
-  "productType",
-  "tags",
-  "collections",
-  "options",
-  "metafields",
-] as const satisfies readonly IndexableField[];
+import { INDEXABLE_FIELDS, type IndexableField } from "../catalog/indexable-fields";
 
 export const TONES = ["friendly", "professional", "playful", "concise"] as const;
 export const ANSWER_LENGTHS = ["short", "medium", "detailed"] as const;

@@ -4,6 +4,7 @@
 // follow it before the next product starts.
 import { ZodError } from "zod";
 import type { Product } from "../catalog/product";
+import { gidType } from "./gid";
 import { productFromGraphql } from "./product-from-graphql";
 
 type Json = Record<string, unknown>;
@@ -24,8 +25,6 @@ export type BulkGroup = {
 
 export type BulkEvent =
   { type: "product"; product: Product; linesThrough: number; incomplete: boolean } | MalformedLine;
-
-const gidType = (id: unknown) => (typeof id === "string" ? /^gid:\/\/shopify\/(\w+)\//.exec(id)?.[1] : undefined);
 
 function describe(error: unknown): string {
   if (error instanceof ZodError) {

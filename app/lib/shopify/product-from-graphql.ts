@@ -1,12 +1,13 @@
 // Admin GraphQL product (by-id fetch, or a bulk export record put back together) → Product.
 import { z } from "zod";
 import type { Product, ProductStatus } from "../catalog/product";
+import { gidPrefix } from "./gid";
 
 const image = z.object({ url: z.string(), altText: z.string().nullish() }).nullish();
 const mediaImage = z.object({ image: image.optional() }).passthrough();
 
 export const graphqlVariantSchema = z.object({
-  id: z.string().startsWith("gid://shopify/ProductVariant/"),
+  id: z.string().startsWith(gidPrefix("ProductVariant")),
   title: z.string(),
   sku: z.string().nullish(),
   barcode: z.string().nullish(),
@@ -19,7 +20,7 @@ export const graphqlVariantSchema = z.object({
 });
 
 export const graphqlProductSchema = z.object({
-  id: z.string().startsWith("gid://shopify/Product/"),
+  id: z.string().startsWith(gidPrefix("Product")),
   handle: z.string(),
   title: z.string(),
   descriptionHtml: z.string().nullish(),

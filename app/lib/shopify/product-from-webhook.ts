@@ -3,7 +3,8 @@
 // exact digits, never from a JSON number.
 import { isLosslessNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
-import { productGid, type Product, type ProductStatus } from "../catalog/product";
+import type { Product, ProductStatus } from "../catalog/product";
+import { gidPrefix, productGid } from "./gid";
 import { parseWebhookJson, validateWebhookBody, WebhookPayloadError } from "./webhook-payload-error";
 
 /** REST payloads leave these out; sync keeps the last known values (docs/decisions/040). */
@@ -21,7 +22,7 @@ const decimal = z
 const integer = z.custom((v) => isLosslessNumber(v) || typeof v === "number").transform((v) => Number(String(v)));
 
 const restVariant = z.object({
-  admin_graphql_api_id: z.string().startsWith("gid://shopify/ProductVariant/"),
+  admin_graphql_api_id: z.string().startsWith(gidPrefix("ProductVariant")),
   title: text,
   sku: z.string().nullish(),
   barcode: z.string().nullish(),
@@ -38,7 +39,7 @@ const restVariant = z.object({
 const restImage = z.object({ id: idText.nullish(), src: z.string(), alt: z.string().nullish() });
 
 const restProduct = z.object({
-  admin_graphql_api_id: z.string().startsWith("gid://shopify/Product/"),
+  admin_graphql_api_id: z.string().startsWith(gidPrefix("Product")),
   title: z.string(),
   handle: z.string(),
   body_html: text,

@@ -167,17 +167,18 @@ export type IndexDrift = "missing" | "unexpected";
 /** A placeholder hash meaning "something of unknown content is in the index". */
 export const UNKNOWN_INDEXED = "unknown";
 
+/** The update that sends a known product through the worker again, from the first attempt, now. */
+function anotherPass(changeSource: string) {
+  return { pending: true, attempts: 0, nextAttemptAt: new Date(), version: { increment: 1 }, changeSource };
+}
+
 /** Marks products for another pass of the worker (index drift found by reconciliation). */
 export async function requeueProducts(db: PrismaClient, shop: string, productIds: string[], drift: IndexDrift) {
   if (!productIds.length) return;
   await db.productSync.updateMany({
     where: { shop, productId: { in: productIds } },
     data: {
-      pending: true,
-      attempts: 0,
-      nextAttemptAt: new Date(),
-      version: { increment: 1 },
-      changeSource: "reconcile",
+      ...anotherPass("reconcile"),
       ...(drift === "missing"
         ? { indexedContentHash: null, indexedMetadataHash: null }
         : { indexedContentHash: UNKNOWN_INDEXED, indexedMetadataHash: UNKNOWN_INDEXED }),
@@ -237,13 +238,7 @@ export async function applyImportedProducts(
 export async function requeueShop(db: Prisma.TransactionClient, shop: string): Promise<number> {
   const { count } = await db.productSync.updateMany({
     where: { shop, deleted: false, snapshot: { not: null } },
-    data: {
-      pending: true,
-      attempts: 0,
-      nextAttemptAt: new Date(),
-      version: { increment: 1 },
-      changeSource: "settings",
-    },
+    data: anotherPass("settings"),
   });
   return count;
 }
