@@ -4,10 +4,7 @@
 // `context.services`. Tests build their own with `createServices(testEnv)`.
 import type { PrismaClient } from "@prisma/client";
 import type { ChromaClient } from "chromadb";
-import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/chat/abuse-limits.server";
 import { AnswerEngine } from "./lib/chat/answer-engine.server";
-import type { ChatEndpointDeps } from "./lib/chat/chat-endpoint.server";
-import type { ChatTokenSettings } from "./lib/chat/chat-endpoint-session.server";
 import { createChatModel } from "./lib/chat/chat-model.server";
 import { parseEnv, resolveLlmProvider, type Env } from "./lib/config/env-schema";
 import { createCustomerStore } from "./lib/customers/create-store.server";
@@ -26,6 +23,9 @@ import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
 import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
 import { shopifyAppTransport } from "./lib/shopify/admin-transport.server";
+import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
+import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
+import type { ChatTokenSettings } from "./lib/storefront/session.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, type ShopifyApp } from "./shopify.server";
 
@@ -47,7 +47,7 @@ export interface Services {
   /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
   syncEngine: SyncEngine;
   /** The storefront chat endpoint behind the App Proxy routes. */
-  storefront: { chat: ChatEndpointDeps; token: ChatTokenSettings; limits: AbuseLimits };
+  storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits };
   /** Dashboard state kept by this process: background sync controls, "unreachable since". */
   dashboard: { tasks: SyncTasks; downSince: DownSince };
 }
@@ -71,15 +71,15 @@ export function createServices(env: Env): Services {
   });
   const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings, log });
   const productSearch = new ProductSearch({ index: productIndex, log, cacheSize: env.SEARCH_CACHE_SIZE });
-  const engineOptions = {
+  const answerEngine = new AnswerEngine({
     search: productSearch,
+    chatModel: createChatModel(env),
     log,
     maxInputChars: env.CHAT_MAX_INPUT_CHARS,
     contextProducts: env.CHAT_CONTEXT_PRODUCTS,
     historyTurns: env.CHAT_HISTORY_TURNS,
     timeoutMs: env.LLM_TIMEOUT_MS,
-  };
-  const answerEngine = new AnswerEngine({ ...engineOptions, chatModel: createChatModel(env) });
+  });
   const syncEngine = new SyncEngine({
     db: prisma,
     log: log.child({ component: "sync" }),
@@ -91,10 +91,8 @@ export function createServices(env: Env): Services {
     settings: syncSettingsFromEnv(env),
   });
   const limits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
-  const chat: ChatEndpointDeps = {
-    // The same engine without the language model: what a shop gets once its daily token budget is spent.
-    engines: { llm: answerEngine, "retrieval-only": new AnswerEngine({ ...engineOptions, chatModel: null }) },
-    catalog: productSearch,
+  const chat: StorefrontChatDeps = {
+    engine: answerEngine,
     conversations: customers,
     limits,
     caps: { maxBodyBytes: env.CHAT_MAX_BODY_BYTES, maxMessageChars: env.CHAT_MAX_INPUT_CHARS },

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleCartEvent } from "../lib/chat/chat-endpoint.server";
-import { verifiedProxyShopper } from "../lib/chat/chat-endpoint-proxy.server";
+import { handleCartEvent } from "../lib/storefront/cart-event.server";
+import { verifiedProxyShopper } from "../lib/storefront/app-proxy.server";
 
 // Storefront → POST /apps/aisle/cart-event → here: the widget's Add to cart, recorded in the
 // visitor's conversation (the cart itself is changed by the storefront's /cart/add.js).

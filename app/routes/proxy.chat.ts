@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleChatTurn, jsonError } from "../lib/chat/chat-endpoint.server";
-import { verifiedProxyShopper } from "../lib/chat/chat-endpoint-proxy.server";
+import { handleChatTurn } from "../lib/storefront/chat-turn.server";
+import { jsonError } from "../lib/storefront/http";
+import { verifiedProxyShopper } from "../lib/storefront/app-proxy.server";
 
 // Storefront → POST /apps/aisle/chat → here, signed by Shopify. Answers one chat turn as
 // server-sent events (the fallback transport when the widget cannot stream from the app's origin).

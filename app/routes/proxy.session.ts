@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { errorResponse } from "../lib/chat/chat-endpoint.server";
-import { verifiedProxyShopper } from "../lib/chat/chat-endpoint-proxy.server";
-import { startChatSession } from "../lib/chat/chat-endpoint-session.server";
+import { errorResponse } from "../lib/storefront/http";
+import { verifiedProxyShopper } from "../lib/storefront/app-proxy.server";
+import { startChatSession } from "../lib/storefront/session.server";
 
 // Storefront → POST /apps/aisle/session → here, signed by Shopify: mints the short-lived chat
 // token with which the widget streams answers from the app's own origin (docs/decisions/070).

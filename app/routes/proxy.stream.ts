@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { handleChatTurn, jsonError } from "../lib/chat/chat-endpoint.server";
-import { authorizeStream, preflight } from "../lib/chat/chat-endpoint-session.server";
+import { handleChatTurn } from "../lib/storefront/chat-turn.server";
+import { jsonError } from "../lib/storefront/http";
+import { authorizeStream, preflight } from "../lib/storefront/session.server";
 
 // The app's own origin: POST /proxy/stream?shop=… with the chat token from /apps/aisle/session.
 // CORS is answered only for the shop's storefront origin bound into the token (docs/decisions/070).

@@ -3,6 +3,7 @@
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import type { Product } from "../../app/lib/catalog/product";
 import { AnswerEngine, type AnswerEngineOptions } from "../../app/lib/chat/answer-engine.server";
+import type { AnswerRequest } from "../../app/lib/chat/types";
 import { createChatModel } from "../../app/lib/chat/chat-model.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServerOptions } from "../../tools/openai-compatible/server";
@@ -33,7 +34,10 @@ export async function createChatTestContext(
     timeoutMs: env.LLM_TIMEOUT_MS,
     ...engineOptions,
   });
-  const retrievalOnly = new AnswerEngine({ search, chatModel: createChatModel(testEnv({ LLM_PROVIDER: "none" })) });
+  // The same engine with the model switched off for the call (what a shop past its token budget gets).
+  const retrievalOnly = {
+    answer: (request: AnswerRequest) => engine.answer({ ...request, useModel: false }),
+  };
   return { ...context, shop, llm, search, engine, retrievalOnly };
 }
 

@@ -168,12 +168,13 @@ describe("conversation insights", () => {
           messages: [
             message("b", "user", "do you sell gift cards"),
             message("b", "user", "Warm boots?"),
-            message("b", "assistant", "These.", ["1", "2"]),
+            message("b", "assistant", "These.", ["gid://shopify/Product/1", "gid://shopify/Product/2"]),
           ],
+          // Recorded before ids stayed GIDs: the numeric id counts as the same product.
           cartEvents: [{ id: "e", conversationId: "b", shop, productId: "2", variantId: null, createdAt: new Date() }],
         },
       ],
-      (id) => (id === "2" ? "Snow Boot" : null),
+      (id) => (id.endsWith("Product/2") || id === "2" ? "Snow Boot" : null),
     );
     expect(insights.questions).toBe(3);
     expect(insights.unanswered).toEqual([
@@ -184,8 +185,8 @@ describe("conversation insights", () => {
       ["warm boots", 1],
     ]);
     expect(insights.products).toEqual([
-      { productId: "2", title: "Snow Boot", recommended: 1, addedToCart: 1 },
-      { productId: "1", title: null, recommended: 1, addedToCart: 0 },
+      { productId: "gid://shopify/Product/2", title: "Snow Boot", recommended: 1, addedToCart: 1 },
+      { productId: "gid://shopify/Product/1", title: null, recommended: 1, addedToCart: 0 },
     ]);
     expect(insights.cartAdds).toBe(1);
   });

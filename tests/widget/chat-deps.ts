@@ -1,12 +1,12 @@
 // The chat endpoint's dependencies over real parts: the answer engine (hybrid search on a real
 // Chroma index with the local embedder, LangChain's ChatOpenAI against the local OpenAI-compatible
-// server), its retrieval-only twin, SQLite limits and the customers' conversation store. The engines
-// are wrapped only to record what the endpoint asked of them.
+// server), SQLite limits and the customers' conversation store. The engine is wrapped only to record
+// what the endpoint asked of it (and whether the model was switched off for the turn).
 import type { PrismaClient } from "@prisma/client";
 import { pino } from "pino";
 import type { Product } from "../../app/lib/catalog/product";
-import { AbuseLimits, type AbuseLimitSettings } from "../../app/lib/chat/abuse-limits.server";
-import type { AnswerEngine, AnswerMode, ChatEndpointDeps } from "../../app/lib/chat/chat-endpoint.server";
+import { AbuseLimits, type AbuseLimitSettings } from "../../app/lib/storefront/abuse-limits.server";
+import type { AnswerMode, StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
 import type { AnswerRequest } from "../../app/lib/chat/types";
 import { PrismaCustomerStore } from "../../app/lib/customers/prisma-store.server";
 import { createCustomerService } from "../../app/lib/customers/service.server";
@@ -19,12 +19,12 @@ export async function createChatEndpointContext(
 ) {
   const chat = await createChatTestContext(catalog, { chunkDelayMs: options.chunkDelayMs ?? 0 });
   const calls: { mode: AnswerMode; request: AnswerRequest }[] = [];
-  const recorded = (mode: AnswerMode, engine: AnswerEngine): AnswerEngine => ({
+  const recorded: StorefrontChatDeps["engine"] = {
     answer(request) {
-      calls.push({ mode, request });
-      return engine.answer(request);
+      calls.push({ mode: request.useModel === false ? "retrieval-only" : "llm", request });
+      return chat.engine.answer(request);
     },
-  });
+  };
   const customers = createCustomerService(new PrismaCustomerStore(prisma), { retentionDays: 90, now: options.now });
   const makeLimits = (overrides: Partial<AbuseLimitSettings> = {}) =>
     new AbuseLimits(
@@ -39,9 +39,8 @@ export async function createChatEndpointContext(
       },
       { now: options.now },
     );
-  const deps: ChatEndpointDeps = {
-    engines: { llm: recorded("llm", chat.engine), "retrieval-only": recorded("retrieval-only", chat.retrievalOnly) },
-    catalog: chat.search,
+  const deps: StorefrontChatDeps = {
+    engine: recorded,
     conversations: customers,
     limits: makeLimits(),
     caps: { maxBodyBytes: 2048, maxMessageChars: 200 },

@@ -2,8 +2,10 @@
 // customers' conversation store) and the real answer engine over a real Chroma index, with the
 // language model served by the local OpenAI-compatible server (chat-deps.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { budgetDay } from "../../app/lib/chat/abuse-limits.server";
-import { handleCartEvent, handleChatTurn, toWidgetCard } from "../../app/lib/chat/chat-endpoint.server";
+import { budgetDay } from "../../app/lib/storefront/abuse-limits.server";
+import { handleCartEvent } from "../../app/lib/storefront/cart-event.server";
+import { handleChatTurn } from "../../app/lib/storefront/chat-turn.server";
+import { toWidgetCard } from "../../app/lib/storefront/wire";
 import { productCard } from "../../app/lib/search/fusion";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import { createTestDatabase } from "../helpers/database";
@@ -79,9 +81,10 @@ describe("a chat turn", () => {
     const stored = await customers.getConversation(SHOP, conversationId);
     expect(stored?.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(stored?.messages[0].text).toBe("a waterproof hiking jacket?");
-    expect(stored?.messages[1].productIds).toContain(
-      products[0] && (events[1].data.products as { id: string }[])[0].id,
-    );
+    // The wire shows numeric ids (for /cart/add.js); the record keeps the app's GIDs.
+    const shownId = (events[1].data.products as { id: string }[])[0].id;
+    expect(shownId).toMatch(/^\d+$/);
+    expect(stored?.messages[1].productIds).toContain(`gid://shopify/Product/${shownId}`);
     expect(await deps.limits.tokensToday(SHOP)).toBeGreaterThan(0); // the model's reported usage
   });
 
@@ -288,16 +291,15 @@ describe("failures and rendering safety", () => {
         { price: "129.00", options: { Size: "3P" } },
       ],
     });
-    const metadata = buildProductDocument(product).metadata;
-    const card = { ...productCard(metadata, {}), ref: 1 };
-    expect(toWidgetCard({ ...card, url: "https://evil.example/x" }, metadata)?.path).toBe("/products/two-person-tent");
-    expect(toWidgetCard({ ...card, handle: "../../account" }, metadata)).toBeNull();
-    expect(toWidgetCard({ ...card, handle: "//evil.example" }, metadata)).toBeNull();
-    expect(toWidgetCard({ ...card, imageUrl: "javascript:alert(1)" }, metadata)?.imageUrl).toBeNull();
+    const card = { ...productCard(buildProductDocument(product), {}), ref: 1 };
+    expect(toWidgetCard({ ...card, url: "https://evil.example/x" })?.path).toBe("/products/two-person-tent");
+    expect(toWidgetCard({ ...card, handle: "../../account" })).toBeNull();
+    expect(toWidgetCard({ ...card, handle: "//evil.example" })).toBeNull();
+    expect(toWidgetCard({ ...card, imageUrl: "javascript:alert(1)" })?.imageUrl).toBeNull();
     // Every variant from the index, numeric ids for /cart/add.js, the engine's choice first.
-    const chosen = { ...card, variant: JSON.parse(metadata.variantsJson)[1] };
-    expect(toWidgetCard(chosen, metadata)?.variants.map((v) => v.title)).toEqual(["3P", "2P"]);
-    expect(toWidgetCard(card, metadata)?.variants[0].id).toMatch(/^\d+$/);
+    const chosen = { ...card, variant: card.variants[1] };
+    expect(toWidgetCard(chosen)?.variants.map((v) => v.title)).toEqual(["3P", "2P"]);
+    expect(toWidgetCard(card)?.variants[0].id).toMatch(/^\d+$/);
   });
 });
 
@@ -313,6 +315,9 @@ describe("add-to-cart events", () => {
     expect((await post(VISITOR)).status).toBe(204);
     expect((await post("visitor-intruder")).status).toBe(404);
     const stored = await customers.getConversation(SHOP, conversationId);
-    expect(stored?.cartEvents).toHaveLength(1);
+    // Inside the app ids are GIDs; the wire's numeric ids are converted on the way in.
+    expect(stored?.cartEvents).toMatchObject([
+      { productId: "gid://shopify/Product/9001", variantId: "gid://shopify/ProductVariant/90011" },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // A minimal storefront for the widget's browser tests: it renders the extension's real app embed
 // block (Liquid, with the objects Shopify themes provide), serves its real assets, implements the
-// Ajax cart (/cart/add.js, /cart.js) and hands /apps/aisle/* to the real chat-endpoint functions.
+// Ajax cart (/cart/add.js, /cart.js) and hands /apps/aisle/* to the real storefront endpoint functions.
 // A second server plays the app's own origin (/proxy/stream, CORS). The App Proxy signature is not
 // re-done here: tests/widget/proxy-routes.test.ts covers it with the real Remix routes; the full
 // store emulator (tools/emulator) drives the end-to-end run in tests/e2e/widget.spec.ts.
@@ -9,13 +9,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from "node:path";
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter } from "liquidjs";
 import type { Product } from "../../app/lib/catalog/product";
-import { handleCartEvent, handleChatTurn, type ChatEndpointDeps } from "../../app/lib/chat/chat-endpoint.server";
+import { handleCartEvent } from "../../app/lib/storefront/cart-event.server";
+import { handleChatTurn, type StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
 import {
   authorizeStream,
   preflight,
   startChatSession,
   type ChatTokenSettings,
-} from "../../app/lib/chat/chat-endpoint-session.server";
+} from "../../app/lib/storefront/session.server";
 import { freePort } from "../../tools/lib/ports";
 
 const EXTENSION = path.resolve("extensions/chat-widget");
@@ -23,7 +24,7 @@ const EXTENSION = path.resolve("extensions/chat-widget");
 export interface HarnessOptions {
   shop: string;
   products: Product[];
-  deps: ChatEndpointDeps;
+  deps: StorefrontChatDeps;
   moneyFormat: string;
   /** Whether the storefront's origin may stream from the app origin (else the widget uses the proxy). */
   allowAppOrigin: boolean;

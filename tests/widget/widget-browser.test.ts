@@ -1,5 +1,5 @@
 // The real widget (extensions/chat-widget: Liquid block, JS, CSS) in Debian's Chromium, on the
-// storefront harness (storefront-harness.ts) with the real chat-endpoint functions, SQLite limits
+// storefront harness (storefront-harness.ts) with the real storefront endpoint functions, SQLite limits
 // and conversation store, and the real answer engine (Chroma index, local embedder, ChatOpenAI
 // against the local OpenAI-compatible server). Writes the desktop and phone screenshots.
 import { mkdirSync } from "node:fs";

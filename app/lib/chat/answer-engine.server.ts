@@ -4,10 +4,10 @@
 // retrieval-only one built from the same products.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
-import { parseVariantsJson } from "../catalog/product-document";
 import type { Logger } from "../logger.server";
 import type { ProductSearch } from "../search/product-search.server";
 import { resolveFollowUp } from "./follow-up";
+import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
 import { describeRelaxed, retrievalAnswer } from "./retrieval-answer";
@@ -75,19 +75,12 @@ export class AnswerEngine {
   }
 
   async *answer(request: AnswerRequest): AsyncGenerator<ChatEvent> {
-    const message = (request.message ?? "").trim();
-    if (!message) {
-      yield { type: "error", code: "empty_message", message: "The message is empty." };
+    const checked = checkShopperMessage(request.message ?? "", this.maxInputChars);
+    if (!checked.ok) {
+      yield { type: "error", code: checked.code, message: checked.message };
       return;
     }
-    if (message.length > this.maxInputChars) {
-      yield {
-        type: "error",
-        code: "message_too_long",
-        message: `The message is ${message.length} characters long; the limit is ${this.maxInputChars}.`,
-      };
-      return;
-    }
+    const { message } = checked;
     const history = (request.history ?? [])
       .filter(
         (turn): turn is ChatTurn =>
@@ -121,7 +114,8 @@ export class AnswerEngine {
       const citations = products.map((p) => p.ref).slice(0, 5);
       yield { type: "done", source: "retrieval", fallbackReason: reason, citations, text };
     };
-    if (!this.chatModel) {
+    const chatModel = request.useModel === false ? null : this.chatModel;
+    if (!chatModel) {
       yield* retrievalOnly("no_llm");
       return;
     }
@@ -132,19 +126,10 @@ export class AnswerEngine {
     }
 
     const canary = createCanary();
-    const documents = new Map(
-      (
-        await this.search.products(
-          request.shop,
-          products.map((p) => p.id),
-        )
-      ).map((doc) => [doc.id, doc]),
-    );
     const prompt = buildPrompt({
       canary,
       storeName: request.storeName,
       products,
-      documents,
       history,
       message,
       customer: request.customer,
@@ -152,10 +137,12 @@ export class AnswerEngine {
       relaxedNote: describeRelaxed(relaxed),
       style: request.style,
     });
-    const prices = products.flatMap((p) => [p.minPrice, p.maxPrice, Number(p.price)]);
-    for (const doc of documents.values()) {
-      for (const variant of parseVariantsJson(doc.metadata.variantsJson)) prices.push(Number(variant.price));
-    }
+    const prices = products.flatMap((p) => [
+      p.minPrice,
+      p.maxPrice,
+      Number(p.price),
+      ...p.variants.map((v) => Number(v.price)),
+    ]);
     const guard = new OutputGuard({ canary, productCount: products.length, prices });
 
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -163,7 +150,7 @@ export class AnswerEngine {
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     let failure: FallbackReason | undefined;
     try {
-      const stream = await this.chatModel.stream(toLangChain(prompt), { signal });
+      const stream = await chatModel.stream(toLangChain(prompt), { signal });
       for await (const chunk of stream) {
         if (chunk.usage_metadata) {
           usage = { inputTokens: chunk.usage_metadata.input_tokens, outputTokens: chunk.usage_metadata.output_tokens };

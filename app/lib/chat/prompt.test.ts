@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPrompt } from "./prompt";
 
-const base = { canary: "CANARY-123", products: [], documents: new Map(), history: [], message: "a tent?" };
+const base = { canary: "CANARY-123", products: [], history: [], message: "a tent?" };
 const systemText = (messages: ReturnType<typeof buildPrompt>) =>
   messages
     .filter((m) => m.role === "system")

@@ -12,7 +12,7 @@ export interface ChatTurn {
 
 /**
  * Facts about a logged-in shopper, rendered into the prompt as data: flat values derived from the
- * customers module's CustomerContext (`customerFacts` in chat-endpoint.server.ts). Keep it small.
+ * customers module's CustomerContext (`customerFacts` in app/lib/storefront/chat-turn.server.ts). Keep it small.
  */
 export type CustomerPromptFacts = Record<string, string | number | boolean | string[] | null | undefined>;
 
@@ -34,6 +34,8 @@ export interface AnswerRequest {
   storeName?: string;
   locale?: string;
   style?: AnswerStyle;
+  /** false: answer from retrieval alone even when a model is configured (the shop's token budget is spent). */
+  useModel?: boolean;
   signal?: AbortSignal;
 }
 

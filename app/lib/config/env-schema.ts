@@ -96,7 +96,7 @@ export const envSchema = z
       .default("aisle"),
     CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
 
-    // Storefront chat endpoint (app/lib/chat/chat-endpoint*.server.ts, abuse-limits.server.ts).
+    // Storefront chat endpoint (app/lib/storefront).
     CHAT_MAX_BODY_BYTES: positiveInt(16_384),
     CHAT_RATE_WINDOW_SECONDS: positiveInt(60),
     CHAT_VISITOR_MESSAGES_PER_WINDOW: positiveInt(12),

@@ -76,6 +76,12 @@ export function createConversations(store: CustomerStore, { now }: ConversationO
   }
 
   /** One conversation with all its messages and add-to-cart events, or null when not this shop's. */
+  /** Who a conversation belongs to, without its messages (the cart event's ownership check). */
+  async function conversationOwner(shop: string, conversationId: string) {
+    const conversation = await store.getConversation(shop, conversationId);
+    return conversation ? { visitorId: conversation.visitorId, customerId: conversation.customerId } : null;
+  }
+
   async function getConversation(shop: string, conversationId: string) {
     const conversation = await store.getConversation(shop, conversationId);
     if (!conversation) return null;
@@ -107,6 +113,7 @@ export function createConversations(store: CustomerStore, { now }: ConversationO
     recordAddToCart,
     lastTurns,
     listConversations,
+    conversationOwner,
     getConversation,
     getCustomerContext,
   };

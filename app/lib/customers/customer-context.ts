@@ -1,6 +1,6 @@
 // What the answer engine may know about a verified logged-in customer: the one `CustomerContext`
 // type, and the pure derivation from stored records (profile, newest orders) to it. The chat side
-// turns it into flat prompt facts (`customerFacts` in app/lib/chat/chat-endpoint.server.ts).
+// turns it into flat prompt facts (`customerFacts` in app/lib/storefront/chat-turn.server.ts).
 import type { CustomerProfile, MarketingConsent, OrderSummary } from "./types";
 
 /** Orders a context carries (newest first): enough for "what did I buy?", small enough for a prompt. */

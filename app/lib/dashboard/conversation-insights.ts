@@ -1,5 +1,6 @@
 // Conversation insights (pure): top questions, questions the assistant could not answer with
 // products (grouped), and products recommended and added to cart from chat.
+import { productGid } from "../shopify/gid";
 import type { CartEvent, ChatMessage, Conversation } from "../customers/types";
 
 /** Insights look at this many of the latest conversations (bounded work per page view). */
@@ -62,8 +63,10 @@ export function summariseConversations(
   const all = new Map<string, QuestionGroup>();
   const unanswered = new Map<string, QuestionGroup>();
   const products = new Map<string, ProductTally>();
-  const tally = (productId: string) => {
-    const entry = products.get(productId) ?? { productId, title: titleOf(productId), recommended: 0, addedToCart: 0 };
+  // Records made before ids stayed GIDs hold numeric ids: count both forms as one product.
+  const tally = (storedId: string) => {
+    const productId = productGid(storedId);
+    const entry = products.get(productId) ?? { productId, title: titleOf(storedId), recommended: 0, addedToCart: 0 };
     products.set(productId, entry);
     return entry;
   };

@@ -33,6 +33,12 @@ export interface ProductCard {
   maxPrice: number;
   /** The variant that best matches the query (SKU, options, price, stock); null without variants. */
   variant: VariantSummary | null;
+  /** Every variant, as indexed: what a card offers for add-to-cart and what prices are real. */
+  variants: VariantSummary[];
+  /** Option values as indexed ("Name:Value|…"). */
+  optionValues: string;
+  /** The indexed description (the document text after its title line). */
+  description: string;
 }
 
 /** Picks the variant a shopper most likely means: exact SKU, then options, price range and stock. */
@@ -68,8 +74,17 @@ export function chooseVariant(
   return best;
 }
 
-export function productCard(metadata: ProductMetadata, filters: SearchFilters, exactSku?: string): ProductCard {
-  const variant = chooseVariant(parseVariantsJson(metadata.variantsJson), filters, exactSku);
+/**
+ * A search hit as callers use it: everything the answer engine and the storefront need, so nobody
+ * looks the product up again.
+ */
+export function productCard(
+  { metadata, text }: { metadata: ProductMetadata; text: string },
+  filters: SearchFilters,
+  exactSku?: string,
+): ProductCard {
+  const variants = parseVariantsJson(metadata.variantsJson);
+  const variant = chooseVariant(variants, filters, exactSku);
   return {
     id: metadata.productId,
     handle: metadata.handle,
@@ -84,5 +99,8 @@ export function productCard(metadata: ProductMetadata, filters: SearchFilters, e
     minPrice: metadata.minPrice,
     maxPrice: metadata.maxPrice,
     variant,
+    variants,
+    optionValues: metadata.optionValues,
+    description: text.split("\n").slice(1).join(" "),
   };
 }

@@ -263,7 +263,7 @@ export class ProductSearch {
       if (seen.has(match.id)) continue;
       seen.add(match.id);
       const product = snapshot.products.get(match.id)!;
-      hits.push({ product: productCard(product.metadata, filters, match.sku), score: 1, matchedBy: ["exact"] });
+      hits.push({ product: productCard(product, filters, match.sku), score: 1, matchedBy: ["exact"] });
     }
     for (const { id, score } of ranked) {
       if (hits.length >= limit) break;
@@ -272,7 +272,7 @@ export class ProductSearch {
       const matchedBy: MatchSource[] = [];
       if (lexicalSet.has(id)) matchedBy.push("lexical");
       if (vectorSet.has(id)) matchedBy.push("vector");
-      hits.push({ product: productCard(snapshot.products.get(id)!.metadata, filters), score, matchedBy });
+      hits.push({ product: productCard(snapshot.products.get(id)!, filters), score, matchedBy });
     }
     return hits.slice(0, limit);
   }

@@ -1,14 +1,14 @@
 // Chat sessions for streaming from the app's origin: the token minted through the App Proxy, its
 // check on /proxy/stream, and CORS answered for the shop's storefront origins only.
 import { z } from "zod";
-import { ChatRequestError, jsonError, readCappedJson } from "./chat-endpoint.server";
+import { jsonError, readCappedJson, StorefrontRequestError } from "./http";
 import {
   ChatTokenError,
   isAllowedStorefrontOrigin,
   mintChatToken,
   verifyChatToken,
   type ChatTokenClaims,
-} from "./chat-endpoint-token.server";
+} from "./token.server";
 import { visitorIdSchema } from "./visitor-id";
 
 export interface ChatTokenSettings {
@@ -38,7 +38,8 @@ export async function startChatSession(
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<ChatSession> {
   const parsed = sessionBodySchema.safeParse(await readCappedJson(request, caps.maxBodyBytes));
-  if (!parsed.success) throw new ChatRequestError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid");
+  if (!parsed.success)
+    throw new StorefrontRequestError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid");
   const { visitorId, origin } = parsed.data;
   const customerLoggedIn = shopper.customerId !== null;
   if (!isAllowedStorefrontOrigin(shopper.shop, origin, settings.storefrontOrigins)) {

@@ -1,6 +1,6 @@
 // App Proxy requests: the signature is verified before anything else, and only then are `shop` and
 // `logged_in_customer_id` read from the (signed) query string.
-import { jsonError } from "./chat-endpoint.server";
+import { jsonError } from "./http";
 
 export interface ProxyShopper {
   shop: string;

@@ -1,0 +1,151 @@
+// What the widget (extensions/chat-widget/assets/aisle-chat.js) sends and reads: request schemas,
+// and product cards built from the answer engine's products. Ids are GIDs inside the app; the wire
+// carries numeric ids (what /cart/add.js wants), converted here and nowhere else.
+import { z } from "zod";
+import type { ProductReference } from "../chat/types";
+import { legacyId, productGid, shopifyGid } from "../shopify/gid";
+import { StorefrontRequestError } from "./http";
+import { visitorIdSchema } from "./visitor-id";
+
+export interface WidgetVariant {
+  /** Numeric variant id, as /cart/add.js wants it. */
+  id: string;
+  title: string;
+  price: string;
+  compareAtPrice: string | null;
+  available: boolean;
+}
+
+export interface WidgetProductCard {
+  /** Numeric product id. */
+  id: string;
+  title: string;
+  /** The storefront's own product path: /products/<handle>. Never a URL from model text. */
+  path: string;
+  imageUrl: string | null;
+  imageAlt: string;
+  available: boolean;
+  variants: WidgetVariant[];
+}
+
+const conversationIdSchema = z.string().min(1).max(128).nullish();
+
+const chatBodySchema = z.object({
+  message: z.string(),
+  visitorId: visitorIdSchema,
+  conversationId: conversationIdSchema,
+  // What the storefront page says it shows (Liquid's cart.currency / request.locale): for wording only.
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .nullish(),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+    .nullish(),
+});
+
+const cartEventSchema = z.object({
+  visitorId: visitorIdSchema,
+  conversationId: z.string().min(1).max(128),
+  productId: z.string().regex(/^\d{1,20}$/),
+  variantId: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .nullish(),
+});
+
+export interface ChatTurnInput {
+  message: string;
+  visitorId: string;
+  conversationId: string | null;
+  currency: string | null;
+  locale: string | null;
+}
+
+export function parseChatTurn(body: unknown, maxMessageChars: number): ChatTurnInput {
+  const parsed = chatBodySchema.safeParse(body);
+  if (!parsed.success) {
+    throw new StorefrontRequestError(
+      400,
+      "invalid_request",
+      parsed.error.issues.map((issue) => issue.message).join("; "),
+    );
+  }
+  const message = parsed.data.message.trim();
+  if (!message) throw new StorefrontRequestError(400, "empty_message", "The message is empty.");
+  // UTF-16 length, as the answer engine counts (CHAT_MAX_INPUT_CHARS).
+  if (message.length > maxMessageChars) {
+    throw new StorefrontRequestError(413, "message_too_long", `Messages are limited to ${maxMessageChars} characters.`);
+  }
+  return {
+    message,
+    visitorId: parsed.data.visitorId,
+    conversationId: parsed.data.conversationId ?? null,
+    currency: parsed.data.currency ?? null,
+    locale: parsed.data.locale ?? null,
+  };
+}
+
+// Shopify handles are lowercase words joined by hyphens (letters of any script allowed).
+const SAFE_HANDLE = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}-]*$/u;
+const safeImageUrl = (value: string | null | undefined) => {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * An answer's product → the card the widget renders (every indexed variant, so the shopper can
+ * choose), or null when it cannot be linked safely. The link is built from the handle alone.
+ */
+export function toWidgetCard(product: ProductReference): WidgetProductCard | null {
+  if (!SAFE_HANDLE.test(product.handle)) return null;
+  let variants = product.variants.length ? product.variants : product.variant ? [product.variant] : [];
+  // The variant the engine chose for the question goes first (preselected in the widget).
+  if (product.variant) {
+    const chosen = product.variant.id;
+    variants = [...variants.filter((v) => v.id === chosen), ...variants.filter((v) => v.id !== chosen)];
+  }
+  return {
+    id: legacyId(product.id),
+    title: product.title,
+    path: `/products/${encodeURIComponent(product.handle)}`,
+    imageUrl: safeImageUrl(product.imageUrl),
+    imageAlt: product.title,
+    available: product.available,
+    variants: variants.map((variant) => ({
+      id: legacyId(variant.id),
+      title: variant.title,
+      price: variant.price,
+      compareAtPrice: variant.compareAtPrice,
+      available: variant.available,
+    })),
+  };
+}
+
+export interface CartEventInput {
+  visitorId: string;
+  conversationId: string;
+  /** GIDs: the wire's numeric ids converted on the way in. */
+  productId: string;
+  variantId: string | null;
+}
+
+export function parseCartEvent(body: unknown): CartEventInput {
+  const parsed = cartEventSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new StorefrontRequestError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid");
+  }
+  const { visitorId, conversationId, productId, variantId } = parsed.data;
+  return {
+    visitorId,
+    conversationId,
+    productId: productGid(productId),
+    variantId: variantId ? shopifyGid("ProductVariant", variantId) : null,
+  };
+}
