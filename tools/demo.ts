@@ -61,7 +61,7 @@ class DemoCannotStart extends Error {}
 main().catch(async (error: unknown) => {
   // A Ctrl-C also reaches the children (same terminal): one of them may report its death here a
   // moment before this process runs its own signal handler. Then it is a stop, not a failure.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200);
   if (isStopping()) return;
   console.error(error instanceof DemoCannotStart ? error.message : `\nThe demo failed: ${(error as Error).stack}`);
   await stopEverything();

@@ -2,6 +2,7 @@
 // tracked from the moment they are spawned, so an interrupt in the middle of a start still stops
 // the ones already running; in-process servers register their stop functions here too.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -48,6 +49,8 @@ export const isStopping = (): boolean => stopping !== undefined;
  * handed over in AISLE_PARENT_PID for `exit-with-parent.mjs`, which node children preload.
  */
 export function spawnOwned(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  // A start still under way when the stop began must not add a process the stop has already passed.
+  if (isStopping()) throw new Error(`not starting ${path.basename(command)}: stopping`);
   const child = spawn(command, args, {
     ...options,
     env: { ...(options.env ?? process.env), AISLE_PARENT_PID: String(process.pid) },
