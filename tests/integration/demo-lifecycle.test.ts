@@ -14,7 +14,7 @@ import { freePort, isPortFree } from "../../tools/lib/ports";
 import { assertBuilt } from "../../tools/stack";
 
 const READY = /Ctrl-C stops everything\./;
-const RUN_TIMEOUT_MS = 240_000;
+const RUN_TIMEOUT_MS = 300_000;
 
 let workDir: string;
 let demoDir: string;
@@ -74,7 +74,7 @@ describe.skipIf(process.platform !== "linux")("npm run demo, run after run in on
     expect(run.output).toMatch(/Catalog import \[#+\] 320\/320 \(100%\) done/);
     expectReadyBanner(run.output);
     await stopAndExpectNothingLeft(run);
-  }, 300_000);
+  }, 360_000);
 
   it("second run in the same clone: shows the shop's state, refreshes it, and is ready again", async () => {
     const run = new DemoRun();
@@ -86,7 +86,7 @@ describe.skipIf(process.platform !== "linux")("npm run demo, run after run in on
     expect(run.output).not.toContain("waiting");
     expectReadyBanner(run.output);
     await stopAndExpectNothingLeft(run);
-  }, 300_000);
+  }, 360_000);
 
   it("Ctrl-C while the stack is still starting (Chroma up, app not yet) leaves nothing behind", async () => {
     const run = new DemoRun();
@@ -98,7 +98,7 @@ describe.skipIf(process.platform !== "linux")("npm run demo, run after run in on
     }
     expect(run.output).not.toMatch(READY);
     await stopAndExpectNothingLeft(run);
-  }, 300_000);
+  }, 360_000);
 
   it("--reset starts over; Ctrl-C in the middle of the import leaves nothing behind", async () => {
     const run = new DemoRun(["--reset"]);
@@ -108,7 +108,7 @@ describe.skipIf(process.platform !== "linux")("npm run demo, run after run in on
     expect(run.output).not.toContain("earlier run");
     expect(run.output).not.toMatch(READY);
     await stopAndExpectNothingLeft(run);
-  }, 300_000);
+  }, 360_000);
 });
 
 /** `npm run demo` in its own process group, as in a terminal. */

@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 export const EXIT_WITH_PARENT_MODULE = fileURLToPath(new URL("./exit-with-parent.mjs", import.meta.url));
 
 type Cleanup = () => Promise<void>;
+/** Longest a stop may take before what is left is killed (each child gets 5 s to exit on SIGTERM). */
+const STOP_TIMEOUT_MS = 15_000;
 
 // Insertion order is start order; cleanups run in reverse, so the app stops before the Chroma and
 // emulator it talks to (no burst of connection errors on the way out).
@@ -93,7 +95,7 @@ export function terminate(child: ChildProcess, graceMs = 5000): Promise<void> {
  * a start is left uncovered. Further signals while stopping are ignored (one Ctrl-C can arrive
  * twice: from the terminal and relayed by a wrapper such as npm or tsx); the stop itself is bounded.
  */
-export function stopOnSignals(options: { message?: string; exitCode?: number; timeoutMs?: number } = {}): void {
+export function stopOnSignals(options: { message?: string } = {}): void {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
       if (isStopping()) return;
@@ -101,8 +103,8 @@ export function stopOnSignals(options: { message?: string; exitCode?: number; ti
       setTimeout(() => {
         for (const child of children) child.kill("SIGKILL");
         process.exit(1);
-      }, options.timeoutMs ?? 15_000).unref();
-      void stopEverything().then(() => process.exit(options.exitCode ?? 0));
+      }, STOP_TIMEOUT_MS).unref();
+      void stopEverything().then(() => process.exit(0));
     });
   }
 }
