@@ -21,6 +21,8 @@ export interface StackOptions {
   echo?: boolean;
   /** Modules the app process preloads with `node --import` (the store emulator's fetch seam). */
   imports?: string[];
+  /** Runs on the migrated database before the app starts (so the app never sees the state before). */
+  beforeApp?: (databaseUrl: string) => Promise<void>;
 }
 
 export interface RunningStack {
@@ -47,6 +49,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   });
   try {
     await migrateDatabase(databaseUrl);
+    await options.beforeApp?.(databaseUrl);
     const env = {
       SHOPIFY_API_KEY: DEMO_APP_CREDENTIALS.apiKey,
       SHOPIFY_API_SECRET: DEMO_APP_CREDENTIALS.apiSecret,

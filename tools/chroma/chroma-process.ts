@@ -1,9 +1,10 @@
 // Starts a local Chroma server as a child process, waits for its heartbeat, stops it cleanly.
 // Used by `npm run chroma`, `npm run demo` and the test suites.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnOwned, terminate } from "../lib/process-lifecycle";
 import { waitForHttp } from "../lib/wait-for-http";
 
 const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "server.cjs");
@@ -17,7 +18,7 @@ export interface RunningChroma {
 
 export async function startChroma(options: { dataDir: string; port: number; quiet?: boolean }): Promise<RunningChroma> {
   mkdirSync(options.dataDir, { recursive: true });
-  const child = spawn(process.execPath, [serverScript, options.dataDir, String(options.port)], {
+  const child = spawnOwned(process.execPath, [serverScript, options.dataDir, String(options.port)], {
     stdio: options.quiet ? "ignore" : ["ignore", "inherit", "inherit"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
@@ -40,12 +41,6 @@ export async function startChroma(options: { dataDir: string; port: number; quie
     url,
     port: options.port,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-      }),
+    stop: () => terminate(child),
   };
 }

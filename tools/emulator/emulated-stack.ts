@@ -2,6 +2,7 @@
 // its real @shopify/shopify-api calls reach the emulator; the emulator sends webhooks and proxy requests
 // to the app. Used by `npm run demo` and the tests.
 import { freePort } from "../lib/ports";
+import { registerCleanup } from "../lib/process-lifecycle";
 import { DEMO_APP_CREDENTIALS, startStack, type RunningStack } from "../stack";
 import { FETCH_SEAM_MODULE, startStoreEmulator, type StoreEmulator, type StoreEmulatorOptions } from "./index";
 
@@ -19,6 +20,7 @@ export async function startEmulatedStack(options: {
   env?: Record<string, string>;
   echo?: boolean;
   emulator?: Partial<StoreEmulatorOptions>;
+  beforeApp?: (databaseUrl: string) => Promise<void>;
 }): Promise<EmulatedStack> {
   const appPort = options.appPort ?? (await freePort());
   const emulator = await startStoreEmulator({
@@ -26,6 +28,12 @@ export async function startEmulatedStack(options: {
     port: options.emulatorPort,
     ...options.emulator,
   });
+  // Stopped with everything else even when the start below is interrupted (its temp dir goes too).
+  const forgetEmulator = registerCleanup(() => emulator.stop());
+  const stopEmulator = async () => {
+    forgetEmulator();
+    await emulator.stop();
+  };
   try {
     const stack = await startStack({
       dataDir: options.dataDir,
@@ -33,6 +41,7 @@ export async function startEmulatedStack(options: {
       chromaPort: options.chromaPort ?? (await freePort()),
       echo: options.echo,
       imports: [FETCH_SEAM_MODULE],
+      beforeApp: options.beforeApp,
       env: { SHOPIFY_EMULATOR_URL: emulator.url, APP_BRIDGE_URL: `${emulator.url}/app-bridge.js`, ...options.env },
     });
     return {
@@ -40,11 +49,11 @@ export async function startEmulatedStack(options: {
       emulator,
       async stop() {
         await stack.stop();
-        await emulator.stop();
+        await stopEmulator();
       },
     };
   } catch (error) {
-    await emulator.stop();
+    await stopEmulator();
     throw error;
   }
 }

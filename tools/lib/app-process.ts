@@ -1,5 +1,5 @@
 // Runs the real app server (server.mjs, production build) as a child process.
-import { spawn } from "node:child_process";
+import { EXIT_WITH_PARENT_MODULE, spawnOwned, terminate } from "./process-lifecycle";
 import { waitForHttp } from "./wait-for-http";
 
 export interface RunningApp {
@@ -16,8 +16,8 @@ export async function startApp(options: {
   /** Modules preloaded with `node --import` (e.g. the store emulator's fetch seam). */
   imports?: string[];
 }): Promise<RunningApp> {
-  const preload = (options.imports ?? []).flatMap((module) => ["--import", module]);
-  const child = spawn(process.execPath, [...preload, "server.mjs"], {
+  const preload = [EXIT_WITH_PARENT_MODULE, ...(options.imports ?? [])].flatMap((module) => ["--import", module]);
+  const child = spawnOwned(process.execPath, [...preload, "server.mjs"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -34,8 +34,8 @@ export async function startApp(options: {
     output += chunk.toString();
     if (options.echo) process.stdout.write(chunk);
   };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   let exited = false;
   child.once("exit", () => {
     exited = true;
@@ -50,12 +50,6 @@ export async function startApp(options: {
   return {
     url,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-      }),
+    stop: () => terminate(child),
   };
 }
