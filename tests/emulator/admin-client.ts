@@ -21,8 +21,8 @@ export function shopifyLibrary() {
 }
 
 export async function connectShopifyApi(emulator: StoreEmulator) {
-  process.env.SHOPIFY_EMULATOR_URL = emulator.url;
-  await import("../../tools/emulator/fetch-seam.mjs");
+  const seam = await import("../../tools/emulator/fetch-seam.mjs");
+  seam.pointSeamAt(emulator.url);
   return shopifyLibrary();
 }
 

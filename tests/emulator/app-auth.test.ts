@@ -88,8 +88,8 @@ describe("install through token exchange", () => {
 
 describe("the app's Admin API client", () => {
   it("queries the shop through unauthenticated.admin with the session the install stored", async () => {
-    process.env.SHOPIFY_EMULATOR_URL = running.emulator.url;
-    await import("../../tools/emulator/fetch-seam.mjs");
+    const seam = await import("../../tools/emulator/fetch-seam.mjs");
+    seam.pointSeamAt(running.emulator.url);
     const { shopifyApp, ApiVersion } = await import("@shopify/shopify-app-remix/server");
     const { PrismaSessionStorage } = await import("@shopify/shopify-app-session-storage-prisma");
     const prisma = createPrismaClient(running.stack.databaseUrl);
