@@ -6,8 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Express } from "express";
 import type { AppConfig } from "../app-config";
-import { oauthHmac } from "../auth/app-proxy-signature";
 import type { EmulatedShop } from "../emulated-shop";
+import { oauthHmac } from "../signing/oauth-hmac";
 import { escapeHtml } from "../storefront/theme-pages";
 
 const STAND_IN = path.join(path.dirname(fileURLToPath(import.meta.url)), "app-bridge-stand-in.js");

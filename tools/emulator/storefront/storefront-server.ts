@@ -8,7 +8,7 @@ import express, { type Request, type Response } from "express";
 import type { AppConfig } from "../app-config";
 import type { EmulatedCustomer, EmulatedProduct } from "../store/model";
 import type { ShopStore } from "../store/shop-store";
-import { appProxySignature } from "../auth/app-proxy-signature";
+import { appProxyQuery } from "../signing/app-proxy";
 import { HOP_BY_HOP_HEADERS } from "../http-hop-by-hop";
 import { createLiquid, loadThemeExtension, renderEmbeds, type ThemeExtension } from "./theme-extension";
 import { CartStore, cartJson, lineItemJson, CartError } from "./cart";
@@ -273,14 +273,17 @@ ${product.images.map((image) => `<img src="${escapeHtml(image.src)}" alt="${esca
     app.all([prefix, `${prefix}/*`], (req, res) => {
       const url = new URL(req.originalUrl, "http://storefront.invalid");
       const rest = url.pathname.slice(prefix.length);
-      const params = new URLSearchParams(url.search);
-      // Shopify appends its own parameters after the shopper's, then signs them all.
-      for (const key of ["shop", "logged_in_customer_id", "path_prefix", "timestamp", "signature"]) params.delete(key);
-      params.append("shop", store.domain);
-      params.append("logged_in_customer_id", customerOf(req) ? String(customerOf(req)!.id) : "");
-      params.append("path_prefix", prefix);
-      params.append("timestamp", String(Math.floor(Date.now() / 1000)));
-      params.append("signature", appProxySignature(params, appConfig.apiSecret));
+      const customer = customerOf(req);
+      const params = appProxyQuery(
+        url.searchParams,
+        {
+          shop: store.domain,
+          loggedInCustomerId: customer ? String(customer.id) : "",
+          pathPrefix: prefix,
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+        appConfig.apiSecret,
+      );
       const target = new URL(`${appConfig.appUrl}${proxy.path}${rest}?${params}`);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers)) {
