@@ -1,7 +1,6 @@
 // The built app, started like `npm run demo` (tools/stack.ts), with CUSTOMER_STORE=appwrite against
 // the local Appwrite emulator: the store prepares Appwrite at boot, and signed webhooks sent over
 // HTTP land in (and are redacted from) Appwrite, while forged ones are refused.
-import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppwriteEmulator, type RunningAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { freePort } from "../../tools/lib/ports";
 import { DEMO_APP_CREDENTIALS, startStack, type RunningStack } from "../../tools/stack";
+import { signedWebhookRequest } from "../kit/signed-requests";
 import { scanAppwrite } from "./residue";
 
 const SHOP = "stack-shop.myshopify.com";
@@ -20,18 +20,7 @@ let dataDir: string;
 let appwrite: Client;
 
 function send(topic: string, body: string, secret = DEMO_APP_CREDENTIALS.apiSecret) {
-  return fetch(`${stack.app.url}/webhooks/${topic}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": topic,
-      "x-shopify-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
-      "x-shopify-shop-domain": SHOP,
-      "x-shopify-api-version": "2026-07",
-      "x-shopify-webhook-id": randomUUID(),
-    },
-    body,
-  });
+  return fetch(signedWebhookRequest({ appUrl: stack.app.url, secret, shop: SHOP, topic, body }));
 }
 
 beforeAll(async () => {

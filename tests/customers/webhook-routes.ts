@@ -2,7 +2,7 @@
 // Shopify signs them (base64 HMAC-SHA256 of the raw body with the app secret) and verified by
 // @shopify/shopify-app-remix's real `authenticate.webhook`. Each test file builds the app
 // (tests/kit/test-app.ts) with its customer store and hands its services to the suite.
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
@@ -16,6 +16,7 @@ import { action as customersUpdate } from "../../app/routes/webhooks.customers.u
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
 import { action as ordersUpdated } from "../../app/routes/webhooks.orders.updated";
 import type { Services } from "../../app/services.server";
+import { signedWebhookRequest, webhookHmac } from "../kit/signed-requests";
 
 const FIXTURES = path.resolve("../shared/data/shopify-fixtures/shopify-dev-docs/webhooks-2026-07");
 export const fixturesPresent = existsSync(FIXTURES);
@@ -39,23 +40,19 @@ const JOHN = "115310627314723954";
 
 export type Action = (args: ActionFunctionArgs) => Promise<Response>;
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, `${name}.json`), "utf8");
-const sign = (body: string, secret = APP_SECRET) => createHmac("sha256", secret).update(body, "utf8").digest("base64");
 
 type DeliveryOptions = { shop?: string; hmac?: string; webhookId?: string };
 
 function delivery(topic: string, body: string, options: DeliveryOptions = {}) {
-  return new Request(`http://127.0.0.1:9/webhooks/${topic}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": topic,
-      "x-shopify-hmac-sha256": options.hmac ?? sign(body),
-      "x-shopify-shop-domain": options.shop ?? SHOP,
-      "x-shopify-api-version": "2026-07",
-      "x-shopify-webhook-id": options.webhookId ?? randomUUID(),
-      "x-shopify-triggered-at": new Date().toISOString(),
-    },
+  const { shop = SHOP, hmac, webhookId } = options;
+  return signedWebhookRequest({
+    appUrl: APP_ENV.SHOPIFY_APP_URL,
+    secret: APP_SECRET,
+    shop,
+    topic,
     body,
+    hmac,
+    webhookId,
   });
 }
 
@@ -109,11 +106,11 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
     it("refuses a forged or unsigned delivery with 401 and writes nothing", async () => {
       const body = fixture("customers-create");
       const forged = await post(routes["customers.create"], "customers/create", body, {
-        hmac: sign(body, "not-the-secret"),
+        hmac: webhookHmac(body, "not-the-secret"),
       }).catch((thrown: unknown) => thrown as Response);
       expect(forged.status).toBe(401);
       const tampered = await post(routes["customers.create"], "customers/create", body.replace("Bob", "Eve"), {
-        hmac: sign(body),
+        hmac: webhookHmac(body, APP_SECRET),
       }).catch((thrown: unknown) => thrown as Response);
       expect(tampered.status).toBe(401);
       expect(await customers.store.countRecords({ shop: SHOP })).toEqual(ZERO);

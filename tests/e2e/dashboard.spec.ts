@@ -14,9 +14,9 @@ import { PrismaCustomerStore } from "../../app/lib/customers/prisma-store.server
 import { createCustomerService } from "../../app/lib/customers/service.server";
 import { seedDemoStore } from "../../tools/emulator/catalog/demo-store";
 import { startEmulatedStack, type EmulatedStack } from "../../tools/emulator/emulated-stack";
-import { webhookHmac } from "../../tools/emulator";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
+import { signedWebhookRequest } from "../kit/signed-requests";
 
 const SHOP = "dashboard-outfitters.myshopify.com";
 const PRODUCTS = 120;
@@ -110,19 +110,16 @@ test.beforeAll(async () => {
     customer: { id: 7_004_001, email: "maya.okafor@example.com", phone: null },
     data_request: { id: 9_001 },
   });
-  const response = await fetch(`${stack.app.url}/webhooks/customers/data_request`, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": "customers/data_request",
-      "X-Shopify-Hmac-Sha256": webhookHmac(body, DEMO_APP_CREDENTIALS.apiSecret),
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-API-Version": "2026-07",
-      "X-Shopify-Webhook-Id": "dashboard-e2e-data-request",
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-    },
-  });
+  const response = await fetch(
+    signedWebhookRequest({
+      appUrl: stack.app.url,
+      secret: DEMO_APP_CREDENTIALS.apiSecret,
+      shop: SHOP,
+      topic: "customers/data_request",
+      body,
+      webhookId: "dashboard-e2e-data-request",
+    }),
+  );
   expect(response.status).toBe(200);
 
   // Two product edits in Shopify: webhooks → sync → searchable, which records webhook → searchable lag.

@@ -10,6 +10,7 @@ import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { WebhookDelivery } from "../../tools/emulator/webhooks/delivery";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
+import { signedProxyRequest } from "../kit/signed-requests";
 
 const SHOP = "auth-check.myshopify.com";
 let running: EmulatedStack;
@@ -146,14 +147,15 @@ describe("app proxy into the app", () => {
   });
 
   it("has a request with a tampered signature refused by the app", async () => {
-    const params = new URLSearchParams({
+    const request = signedProxyRequest({
+      appUrl: running.stack.app.url,
+      path: "/proxy/session",
+      secret: DEMO_APP_CREDENTIALS.apiSecret,
       shop: SHOP,
-      logged_in_customer_id: "",
-      path_prefix: "/apps/aisle",
-      timestamp: String(Math.floor(Date.now() / 1000)),
+      tamper: (query) => query.set("signature", "0".repeat(64)),
+      init: { method: "POST", body: "{}" },
     });
-    params.set("signature", "0".repeat(64));
-    const response = await fetch(`${running.stack.app.url}/proxy/session?${params}`, { method: "POST", body: "{}" });
+    const response = await fetch(request);
     expect(response.status).toBe(400);
   });
 

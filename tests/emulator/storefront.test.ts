@@ -1,13 +1,10 @@
 // The storefront origin: the theme app extension's embed block rendered with Liquid, its assets, the
 // Ajax Cart API, the fake customer login, and the App Proxy (signed as documented, streamed through).
 import { createServer, type Server } from "node:http";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appProxySignature, oauthHmac, startStoreEmulator, type StoreEmulator } from "../../tools/emulator";
+import { startStoreEmulator, type StoreEmulator } from "../../tools/emulator";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
 import { shopifyLibrary } from "./admin-client";
-import { fixturesPresent, SIGNATURES } from "./fixtures";
 
 const SHOP = "storefront.myshopify.com";
 const api = shopifyLibrary();
@@ -93,19 +90,6 @@ function browser() {
 }
 
 const variants = () => [...emulator.shop(SHOP).store.allVariants()];
-
-describe.skipIf(!fixturesPresent("documented signature vectors", SIGNATURES))("documented signature vectors", () => {
-  it("reproduces both app proxy vectors and the OAuth HMAC vector", () => {
-    const proxy = JSON.parse(readFileSync(path.join(SIGNATURES, "app-proxy-signature-vectors.json"), "utf8"));
-    for (const vector of proxy.vectors) {
-      expect(appProxySignature(new URLSearchParams(vector.query_string), vector.secret)).toBe(
-        vector.expected_signature,
-      );
-    }
-    const oauth = JSON.parse(readFileSync(path.join(SIGNATURES, "oauth-hmac-vector.json"), "utf8"));
-    expect(oauthHmac(new URLSearchParams(oauth.query_string), oauth.secret)).toBe(oauth.expected_hmac);
-  });
-});
 
 describe("theme page", () => {
   it("renders the extension's embed block with schema defaults, asset_url, t and a script-safe json", async () => {

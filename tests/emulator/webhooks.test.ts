@@ -22,6 +22,7 @@ import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
 import { shopifyLibrary } from "./admin-client";
 import { requestTokenExchange } from "../../tools/emulator/auth/token-exchange-request";
 import { fixturesPresent, WEBHOOK_SAMPLES } from "./fixtures";
+import { signedWebhookRequest } from "../kit/signed-requests";
 
 interface Received {
   headers: IncomingMessage["headers"];
@@ -121,18 +122,19 @@ describe("delivery", () => {
       payload: { id: 1 },
     });
     await emulator.webhooks.idle();
-    const forged = await fetch(record.url, {
-      method: "POST",
-      body: record.body.replace("1", "2"),
-      headers: {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": record.topic,
-        "X-Shopify-Hmac-Sha256": received[0].headers["x-shopify-hmac-sha256"] as string,
-        "X-Shopify-Shop-Domain": SHOP,
-        "X-Shopify-API-Version": "2026-07",
-        "X-Shopify-Webhook-Id": record.webhookId,
-      },
-    });
+    // The emulator's signature of the original body, on a changed body.
+    const forged = await fetch(
+      signedWebhookRequest({
+        appUrl: emulator.app.appUrl,
+        path: "/x",
+        secret: DEMO_APP_CREDENTIALS.apiSecret,
+        shop: SHOP,
+        topic: record.topic,
+        body: record.body.replace("1", "2"),
+        webhookId: record.webhookId,
+        hmac: received[0].headers["x-shopify-hmac-sha256"] as string,
+      }),
+    );
     expect(forged.status).toBe(401);
     expect(received.map((r) => r.valid)).toEqual([true, false]);
   });

@@ -1,11 +1,11 @@
 // Webhook intake through the real routes and the library's real HMAC verification, real SQLite,
 // the suite's real Chroma and the real local embedder.
-import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requeueShop } from "../../app/lib/sync/product-state.server";
 import { SyncWorker } from "../../app/lib/sync/sync-worker.server";
 import { action as scopesUpdate } from "../../app/routes/webhooks.app.scopes_update";
 import { drainSync } from "../../tools/lib/drain-sync";
+import { webhookHmac } from "../kit/signed-requests";
 import { countEmbeddings, loadApp, TEST_SECRET, type LoadedApp } from "./helpers/app";
 import { deletePayload, graphqlProduct, restPayload } from "./helpers/catalog";
 
@@ -43,7 +43,7 @@ describe("webhook intake", () => {
     const tampered = body.replace("Trail jacket", "Free jacket");
     expect(
       await app.deliver(SHOP, "products/update", tampered, {
-        hmac: createHmac("sha256", TEST_SECRET).update(body).digest("base64"),
+        hmac: webhookHmac(body, TEST_SECRET),
       }),
     ).toBe(401);
     expect(await app.prisma.webhookDelivery.count()).toBe(0);

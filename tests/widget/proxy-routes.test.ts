@@ -1,14 +1,12 @@
 // The App Proxy routes of the chat, driven in-process with requests signed the way Shopify signs
 // proxied requests, verified by @shopify/shopify-app-remix's real `authenticate.public.appProxy`.
-import { createHmac } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as cartEventAction } from "../../app/routes/proxy.cart-event";
 import { action as chatAction } from "../../app/routes/proxy.chat";
 import { action as sessionAction } from "../../app/routes/proxy.session";
 import { action as streamAction, loader as streamLoader } from "../../app/routes/proxy.stream";
 import { createTestApp } from "../kit/test-app";
+import { signedProxyRequest } from "../kit/signed-requests";
 
 const SECRET = "widget-proxy-test-secret-8c1f";
 const APP_URL = "http://127.0.0.1:39931";
@@ -33,17 +31,6 @@ const { customers } = app.services;
 const call = app.call;
 afterAll(() => app.close());
 
-/** Shopify's App Proxy signature: sorted "key=value" pairs (repeats joined by ","), no separators. */
-export function signProxyQuery(params: [string, string][], secret: string): string {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) grouped.set(key, [...(grouped.get(key) ?? []), value]);
-  const message = [...grouped.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, values]) => `${key}=${values.join(",")}`)
-    .join("");
-  return createHmac("sha256", secret).update(message).digest("hex");
-}
-
 function proxied(
   route: string,
   options: {
@@ -56,19 +43,18 @@ function proxied(
     unsigned?: boolean;
   } = {},
 ) {
-  const params: [string, string][] = [
-    ["shop", options.shop ?? SHOP],
-    ["logged_in_customer_id", options.customerId ?? ""],
-    ["path_prefix", "/apps/aisle"],
-    ["timestamp", String(options.timestamp ?? Math.floor(Date.now() / 1000))],
-  ];
-  const query = new URLSearchParams(params);
-  if (!options.unsigned) query.set("signature", signProxyQuery(params, options.secret ?? SECRET));
-  options.tamper?.(query);
-  return new Request(`${APP_URL}/proxy/${route}?${query}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(options.body ?? {}),
+  return signedProxyRequest({
+    appUrl: APP_URL,
+    path: `/proxy/${route}`,
+    secret: options.secret ?? SECRET,
+    shop: options.shop ?? SHOP,
+    loggedInCustomerId: options.customerId,
+    timestamp: options.timestamp,
+    tamper: (query) => {
+      if (options.unsigned) query.delete("signature");
+      options.tamper?.(query);
+    },
+    init: { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(options.body ?? {}) },
   });
 }
 
@@ -84,22 +70,6 @@ beforeAll(async () => {
     },
   });
 });
-
-const VECTORS = path.resolve(
-  "../shared/data/shopify-fixtures/shopify-dev-docs/signatures/app-proxy-signature-vectors.json",
-);
-describe.skipIf(!existsSync(VECTORS))("the test signer", () => {
-  it("reproduces Shopify's documented App Proxy signatures", () => {
-    const { vectors } = JSON.parse(readFileSync(VECTORS, "utf8")) as {
-      vectors: { query_string: string; secret: string; expected_signature: string }[];
-    };
-    for (const vector of vectors) {
-      const params = [...new URLSearchParams(vector.query_string)].filter(([key]) => key !== "signature");
-      expect(signProxyQuery(params, vector.secret)).toBe(vector.expected_signature);
-    }
-  });
-});
-if (!existsSync(VECTORS)) console.info(`Signer vector check skipped: ${VECTORS} is absent.`);
 
 describe("App Proxy signature: checked before any work", () => {
   const visitor = { visitorId: "visitor-proxy-1", origin: STOREFRONT };

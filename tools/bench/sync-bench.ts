@@ -6,7 +6,6 @@
 // every product on every change, one at a time, inside the webhook), measured in the same run.
 // Results and the command lines that produced them: docs/benchmarks.md.
 import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,6 +21,7 @@ import { createServices } from "../../app/services.server";
 import { drainSync } from "../lib/drain-sync";
 import { legacyId } from "../../app/lib/shopify/gid";
 import { FETCH_SEAM_MODULE } from "../emulator/index";
+import { webhookMessage, webhookRequest } from "../emulator/signing/webhook";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
 import { createInterface } from "node:readline";
@@ -263,18 +263,11 @@ async function main() {
   };
   let deliveryNumber = 0;
   const deliver = async (body: string) => {
-    const request = new Request("http://127.0.0.1:9/webhooks/products/update", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": "products/update",
-        "x-shopify-shop-domain": benchShop,
-        "x-shopify-api-version": "2026-07",
-        "x-shopify-webhook-id": `bench-${++deliveryNumber}`,
-        "x-shopify-hmac-sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-      },
-      body,
-    });
+    const request = webhookRequest(
+      "http://127.0.0.1:9/webhooks/products/update",
+      webhookMessage({ topic: "products/update", shop: benchShop, body, webhookId: `bench-${++deliveryNumber}` }),
+      { apiSecret: SECRET, apiVersion: "2026-07" },
+    );
     const started = performance.now();
     const response = await updateRoute({ request, params: {}, context: { services } });
     if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);

@@ -2,7 +2,42 @@
 // browser tests that run in another process. Bad input answers 400 with the reason and changes nothing.
 import express, { type Express, type Request, type Response } from "express";
 import { z } from "zod";
-import type { StoreEmulator } from "./store-emulator";
+import { bulkEditInput, type BulkEdit } from "./bulk-edit";
+import type { EmulatedShop } from "./emulated-shop";
+import type { ProductInput } from "./store/model";
+import type { ShopStore } from "./store/shop-store";
+import type { WebhookDelivery, WebhookFaults } from "./webhooks/delivery";
+import type { EmulatedOrder } from "./webhooks/order-payload";
+
+/**
+ * What the control API drives: the emulator's own operations. StoreEmulator implements it; this module
+ * names only the interface, so it never imports store-emulator.ts (which mounts it).
+ */
+export interface EmulatorControls {
+  readonly shops: ReadonlyMap<string, EmulatedShop>;
+  readonly webhooks: Pick<WebhookDelivery, "flush" | "log">;
+  shop(domain: string): EmulatedShop;
+  createShop(domain: string, options?: { name?: string; currency?: string }): ShopStore;
+  adminUrl(domain: string): string;
+  seed(domain: string, products: Iterable<ProductInput>): number;
+  installApp(domain: string): Promise<{ status: number }>;
+  uninstallApp(domain: string): void;
+  signSessionToken(domain: string): Promise<string>;
+  storefront(domain: string): Promise<{ url: string }>;
+  bulkEdit(domain: string, edit: BulkEdit): number;
+  deleteCustomer(domain: string, customerId: number): void;
+  requestCustomerData(domain: string, customerId: number): void;
+  placeOrder(
+    domain: string,
+    input: { customerId?: number; lines: { variantId: number; quantity: number }[] },
+  ): EmulatedOrder;
+  fulfillOrder(
+    domain: string,
+    orderId: number,
+    tracking?: { company?: string; url?: string; shipmentStatus?: string },
+  ): EmulatedOrder;
+  setWebhookFaults(faults: WebhookFaults, seed?: number): void;
+}
 
 const money = z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'a decimal string like "19.99"');
 const variantInput = z.object({
@@ -42,15 +77,6 @@ const variantChange = z.object({
   inventoryQuantity: z.number().int().optional(),
   sku: z.string().nullable().optional(),
 });
-export const bulkEditInput = z.object({
-  /** Shopify search syntax selecting the products, e.g. "vendor:Northpeak". */
-  query: z.string().optional(),
-  /** Multiply every variant price by (1 + percent/100). */
-  pricePercent: z.number().gt(-100).optional(),
-  addTags: z.array(z.string()).optional(),
-  removeTags: z.array(z.string()).optional(),
-  status: z.enum(["active", "draft", "archived"]).optional(),
-});
 const faults = z.object({
   duplicateRate: z.number().min(0).max(1).optional(),
   dropRate: z.number().min(0).max(1).optional(),
@@ -79,7 +105,7 @@ function handle(run: (req: Request) => unknown | Promise<unknown>) {
   };
 }
 
-export function mountControlApi(app: Express, emulator: StoreEmulator): void {
+export function mountControlApi(app: Express, emulator: EmulatorControls): void {
   const api = express.Router();
   api.use(express.json({ limit: "50mb" }));
   const shopOf = (req: Request) => emulator.shop(String(req.params.shop));

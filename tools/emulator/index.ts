@@ -4,8 +4,9 @@ import { StoreEmulator, type StoreEmulatorOptions } from "./store-emulator";
 export { StoreEmulator, type StoreEmulatorOptions } from "./store-emulator";
 export type { ProductInput, VariantInput, EmulatedProduct, EmulatedVariant } from "./store/model";
 export type { WebhookFaults, WebhookDeliveryRecord } from "./webhooks/delivery";
-export { webhookHmac } from "./webhooks/delivery";
-export { appProxySignature, oauthHmac } from "./auth/app-proxy-signature";
+export { webhookHmac } from "./signing/webhook";
+export { appProxySignature, appProxyQuery } from "./signing/app-proxy";
+export { oauthHmac } from "./signing/oauth-hmac";
 export { shopifyJsonLine } from "./admin/jsonl";
 
 /** Absolute path of the preload module that routes the app's Shopify calls here. */

@@ -29,10 +29,10 @@ import {
 import { WebhookDelivery, type WebhookFaults } from "./webhooks/delivery";
 import { orderPayload, type EmulatedOrder } from "./webhooks/order-payload";
 import { mountDemoImages } from "./catalog/demo-images";
-import { mountControlApi, type bulkEditInput } from "./control-api";
-import type { z } from "zod";
-import { selectProducts } from "./admin/resolvers";
-import { mountEmbeddedAdmin } from "./embedded-admin/admin-routes";
+import { mountControlApi, type EmulatorControls } from "./control-api";
+import { applyBulkEdit, type BulkEdit } from "./bulk-edit";
+import type { EmulatedShop } from "./emulated-shop";
+import { mountEmbeddedAdmin, type EmbeddedAdminHost } from "./embedded-admin/admin-routes";
 import { startAppFrameProxy, type AppFrameProxy } from "./embedded-admin/app-frame-proxy";
 import { startStorefront, type RunningStorefront, type StorefrontOptions } from "./storefront/storefront-server";
 
@@ -54,26 +54,13 @@ export interface StoreEmulatorOptions {
   themeExtensionDir?: string;
 }
 
-interface Installation {
-  scopes: string[];
-  accessTokens: Map<string, number>;
-  refreshTokens: Map<string, number>;
-}
-
-export interface EmulatedShop {
-  store: ShopStore;
-  bucket: CostBucket;
-  bulk: BulkOperations;
-  installation: Installation | null;
-  orders: EmulatedOrder[];
-  storefront?: Promise<RunningStorefront>;
-}
+export type { EmulatedShop } from "./emulated-shop";
 
 export const BROWSER_USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
-export class StoreEmulator {
+export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
   readonly shops = new Map<string, EmulatedShop>();
   readonly ids = new IdSequence();
   readonly webhooks: WebhookDelivery;
@@ -205,28 +192,8 @@ export class StoreEmulator {
    * A merchant's bulk edit: changes every product matching `query` (Shopify search syntax), one
    * products/update each. Every change is computed before the first is applied.
    */
-  bulkEdit(domain: string, edit: z.infer<typeof bulkEditInput>): number {
-    const { store } = this.shop(domain);
-    const products = selectProducts(store, edit.query);
-    const changes = products.map((product) => {
-      const input = store.toInput(product);
-      const tags = new Set([...(input.tags ?? []), ...(edit.addTags ?? [])]);
-      for (const tag of edit.removeTags ?? []) tags.delete(tag);
-      const factor = 1 + (edit.pricePercent ?? 0) / 100;
-      return {
-        id: product.id,
-        change: {
-          tags: [...tags],
-          status: edit.status ?? input.status,
-          variants: input.variants!.map((variant) => ({
-            ...variant,
-            price: (Number(variant.price) * factor).toFixed(2),
-          })),
-        },
-      };
-    });
-    for (const { id, change } of changes) store.updateProduct(id, change);
-    return changes.length;
+  bulkEdit(domain: string, edit: BulkEdit): number {
+    return applyBulkEdit(this.shop(domain).store, edit);
   }
 
   // ---- installation --------------------------------------------------------------------------
@@ -426,10 +393,10 @@ export class StoreEmulator {
   /** Starts (once) the shop's storefront on its own origin and returns it. */
   storefront(
     domain: string,
-    options: Omit<Partial<StorefrontOptions>, "emulator" | "shop"> = {},
+    options: Omit<Partial<StorefrontOptions>, "app" | "store"> = {},
   ): Promise<RunningStorefront> {
     const shop = this.shop(domain);
-    shop.storefront ??= startStorefront({ emulator: this, shop, ...options });
+    shop.storefront ??= startStorefront({ app: this.app, store: shop.store, ...options });
     return shop.storefront;
   }
 

@@ -9,7 +9,7 @@ import { action as productsDelete } from "../../../app/routes/webhooks.products.
 import { action as productsUpdate } from "../../../app/routes/webhooks.products.update";
 import { action as shopRedact } from "../../../app/routes/webhooks.shop.redact";
 import { createTestApp } from "../../kit/test-app";
-import { signedWebhookRequest } from "./catalog";
+import { signedWebhookRequest } from "../../kit/signed-requests";
 
 export const TEST_SECRET = "sync-tests-secret-5d1c";
 

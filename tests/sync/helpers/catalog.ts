@@ -1,7 +1,6 @@
 // Catalog builders for sync tests: products in the shape Shopify's Admin GraphQL returns them
 // (what the bulk export and by-id fetch carry), their JSONL encoding as Shopify writes it, and the
 // REST webhook payload Shopify sends for the same product.
-import { createHmac } from "node:crypto";
 
 export interface GraphqlProductOptions {
   title?: string;
@@ -160,34 +159,4 @@ export function restPayload(product: GraphqlProductRecord): string {
 
 export function deletePayload(productId: number | string): string {
   return `{"id":${productId}}`;
-}
-
-export interface SignedWebhookOptions {
-  appUrl: string;
-  secret: string;
-  shop: string;
-  topic: string;
-  body: string;
-  webhookId: string;
-  /** Replaces the computed signature (forgery tests); null leaves the header out. */
-  hmac?: string | null;
-}
-
-/** A webhook request signed the way Shopify signs it (base64 HMAC-SHA256 of the raw body). */
-export function signedWebhookRequest(options: SignedWebhookOptions): Request {
-  const hmac =
-    options.hmac === undefined
-      ? createHmac("sha256", options.secret).update(options.body).digest("base64")
-      : options.hmac;
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    "x-shopify-topic": options.topic,
-    "x-shopify-shop-domain": options.shop,
-    "x-shopify-api-version": "2026-07",
-    "x-shopify-webhook-id": options.webhookId,
-    "x-shopify-triggered-at": new Date().toISOString(),
-  };
-  if (hmac !== null) headers["x-shopify-hmac-sha256"] = hmac;
-  const path = `/webhooks/${options.topic.replace("/", "/")}`;
-  return new Request(new URL(path, options.appUrl), { method: "POST", headers, body: options.body });
 }

@@ -5,15 +5,29 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Express } from "express";
-import { oauthHmac } from "../auth/app-proxy-signature";
-import type { StoreEmulator } from "../store-emulator";
+import type { AppConfig } from "../app-config";
+import type { EmulatedShop } from "../emulated-shop";
+import { oauthHmac } from "../signing/oauth-hmac";
 import { escapeHtml } from "../storefront/theme-pages";
 
 const STAND_IN = path.join(path.dirname(fileURLToPath(import.meta.url)), "app-bridge-stand-in.js");
 
+/** What the embedded admin needs of the emulator (StoreEmulator implements it; no import of it here). */
+export interface EmbeddedAdminHost {
+  /** The emulator's origin: the admin page, the App Bridge stand-in and session tokens are served there. */
+  readonly url: string;
+  readonly app: Pick<AppConfig, "apiKey" | "apiSecret" | "appUrl">;
+  /** The origin the admin frames the app from. */
+  readonly appFrame?: { url: string };
+  readonly shops: ReadonlyMap<string, EmulatedShop>;
+  shop(domain: string): EmulatedShop;
+  hostParam(domain: string): string;
+  signSessionToken(domain: string): Promise<string>;
+}
+
 /** The URL Shopify admin would frame: the app's path with the admin's signed parameters. */
 export async function embeddedAppUrl(
-  emulator: StoreEmulator,
+  emulator: EmbeddedAdminHost,
   domain: string,
   appPath = "/app",
   origin = emulator.app.appUrl,
@@ -30,7 +44,7 @@ export async function embeddedAppUrl(
   return `${origin}${appPath}?${params}`;
 }
 
-export function mountEmbeddedAdmin(app: Express, emulator: StoreEmulator): void {
+export function mountEmbeddedAdmin(app: Express, emulator: EmbeddedAdminHost): void {
   app.get("/app-bridge.js", (_req, res) => {
     res
       .type("application/javascript")

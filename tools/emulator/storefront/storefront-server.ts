@@ -5,17 +5,19 @@ import { existsSync } from "node:fs";
 import http, { type Server } from "node:http";
 import path from "node:path";
 import express, { type Request, type Response } from "express";
-import type { EmulatedShop, StoreEmulator } from "../store-emulator";
+import type { AppConfig } from "../app-config";
 import type { EmulatedCustomer, EmulatedProduct } from "../store/model";
-import { appProxySignature } from "../auth/app-proxy-signature";
+import type { ShopStore } from "../store/shop-store";
+import { appProxyQuery } from "../signing/app-proxy";
 import { HOP_BY_HOP_HEADERS } from "../http-hop-by-hop";
 import { createLiquid, loadThemeExtension, renderEmbeds, type ThemeExtension } from "./theme-extension";
 import { CartStore, cartJson, lineItemJson, CartError } from "./cart";
 import { escapeHtml, layout, moneyFormat, formatMoneyCents } from "./theme-pages";
 
 export interface StorefrontOptions {
-  emulator: StoreEmulator;
-  shop: EmulatedShop;
+  /** Where the App Proxy forwards to and the secret it signs with. */
+  app: Pick<AppConfig, "appUrl" | "apiSecret" | "proxy">;
+  store: ShopStore;
   port?: number;
   /** Theme app extension directories whose embeds are rendered (default: extensions/chat-widget if present). */
   extensionDirs?: string[];
@@ -42,8 +44,7 @@ function cookies(req: Request): Record<string, string> {
 }
 
 export async function startStorefront(options: StorefrontOptions): Promise<RunningStorefront> {
-  const { emulator, shop } = options;
-  const store = shop.store;
+  const { app: appConfig, store } = options;
   const extensionDirs =
     options.extensionDirs ?? (existsSync("extensions/chat-widget/blocks") ? ["extensions/chat-widget"] : []);
   const extensions: ThemeExtension[] = extensionDirs.map((dir) => loadThemeExtension(path.resolve(dir)));
@@ -266,21 +267,24 @@ ${product.images.map((image) => `<img src="${escapeHtml(image.src)}" alt="${esca
     app.use(extension.assetBase, express.static(path.join(extension.dir, "assets"), { fallthrough: false }));
 
   // ---- App Proxy -----------------------------------------------------------------------------
-  const proxy = emulator.app.proxy;
+  const proxy = appConfig.proxy;
   if (proxy) {
     const prefix = `/${proxy.prefix}/${proxy.subpath}`;
     app.all([prefix, `${prefix}/*`], (req, res) => {
       const url = new URL(req.originalUrl, "http://storefront.invalid");
       const rest = url.pathname.slice(prefix.length);
-      const params = new URLSearchParams(url.search);
-      // Shopify appends its own parameters after the shopper's, then signs them all.
-      for (const key of ["shop", "logged_in_customer_id", "path_prefix", "timestamp", "signature"]) params.delete(key);
-      params.append("shop", store.domain);
-      params.append("logged_in_customer_id", customerOf(req) ? String(customerOf(req)!.id) : "");
-      params.append("path_prefix", prefix);
-      params.append("timestamp", String(Math.floor(Date.now() / 1000)));
-      params.append("signature", appProxySignature(params, emulator.app.apiSecret));
-      const target = new URL(`${emulator.app.appUrl}${proxy.path}${rest}?${params}`);
+      const customer = customerOf(req);
+      const params = appProxyQuery(
+        url.searchParams,
+        {
+          shop: store.domain,
+          loggedInCustomerId: customer ? String(customer.id) : "",
+          pathPrefix: prefix,
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+        appConfig.apiSecret,
+      );
+      const target = new URL(`${appConfig.appUrl}${proxy.path}${rest}?${params}`);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers)) {
         if (

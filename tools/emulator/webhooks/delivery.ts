@@ -1,7 +1,7 @@
 // Delivers webhooks like Shopify: POST of the raw JSON body with X-Shopify-* headers and a base64
 // HMAC-SHA256 of the body, a 5 s timeout, retries with exponential backoff on failure, and switchable
 // faults (duplicates, reordering, drops, delays, bursts) driven by a seeded random source.
-import { createHmac, randomUUID } from "node:crypto";
+import { webhookHeaders, webhookMessage } from "../signing/webhook";
 
 export interface WebhookFaults {
   /** Probability (0–1) that a delivery is sent twice (same webhook id). */
@@ -50,13 +50,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function webhookHmac(body: string, secret: string): string {
-  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
-}
-
-/** Shopify's X-Shopify-Triggered-At format: microseconds and a Z. */
-const triggeredAtNow = () => new Date().toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-
 export class WebhookDelivery {
   readonly log: WebhookDeliveryRecord[] = [];
   private faults: WebhookFaults = {};
@@ -79,13 +72,8 @@ export class WebhookDelivery {
   /** Queues one webhook (one event to one subscription). */
   send(input: { topic: string; shop: string; url: string; payload: unknown }): WebhookDeliveryRecord {
     const record: WebhookDeliveryRecord = {
-      webhookId: randomUUID(),
-      eventId: randomUUID(),
-      topic: input.topic,
-      shop: input.shop,
+      ...webhookMessage({ topic: input.topic, shop: input.shop, body: JSON.stringify(input.payload) }),
       url: input.url,
-      body: JSON.stringify(input.payload),
-      triggeredAt: triggeredAtNow(),
       attempts: [],
       state: "queued",
       duplicate: false,
@@ -174,17 +162,7 @@ export class WebhookDelivery {
         body: record.body,
         redirect: "manual",
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-        headers: {
-          "Content-Type": "application/json",
-          "User-Agent": "Shopify-Captain-Hook",
-          "X-Shopify-Topic": record.topic,
-          "X-Shopify-Hmac-Sha256": webhookHmac(record.body, this.options.apiSecret),
-          "X-Shopify-Shop-Domain": record.shop,
-          "X-Shopify-API-Version": this.options.apiVersion,
-          "X-Shopify-Webhook-Id": record.webhookId,
-          "X-Shopify-Event-Id": record.eventId,
-          "X-Shopify-Triggered-At": record.triggeredAt,
-        },
+        headers: webhookHeaders(record, this.options),
       });
       await response.arrayBuffer().catch(() => undefined);
       record.attempts.push({ status: response.status, at });

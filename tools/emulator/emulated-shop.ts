@@ -1,0 +1,22 @@
+// One shop's state inside the emulator, in its own module so that the parts mounted by StoreEmulator
+// (control API, embedded admin, storefront) can name it without importing store-emulator.ts.
+import type { BulkOperations } from "./admin/bulk-operations";
+import type { CostBucket } from "./admin/throttle";
+import type { ShopStore } from "./store/shop-store";
+import type { RunningStorefront } from "./storefront/storefront-server";
+import type { EmulatedOrder } from "./webhooks/order-payload";
+
+export interface Installation {
+  scopes: string[];
+  accessTokens: Map<string, number>;
+  refreshTokens: Map<string, number>;
+}
+
+export interface EmulatedShop {
+  store: ShopStore;
+  bucket: CostBucket;
+  bulk: BulkOperations;
+  installation: Installation | null;
+  orders: EmulatedOrder[];
+  storefront?: Promise<RunningStorefront>;
+}
