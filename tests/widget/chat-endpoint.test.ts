@@ -109,12 +109,12 @@ describe("a chat turn", () => {
     expect(calls[1].request.history).toEqual([]);
   });
 
-  it("gives the engine a verified customer's context and nothing for anonymous shoppers", async () => {
+  it("gives the engine only what an answer needs of a verified customer, and nothing for anonymous shoppers", async () => {
     await customers.store.upsertCustomer({
       shop: SHOP,
       customerId: "7001",
       firstName: "Ada",
-      tags: [],
+      tags: ["vip-internal", "fraud-watch"],
       orderCount: 0,
       marketingConsent: "unknown",
       sourceUpdatedAt: clock,
@@ -122,7 +122,10 @@ describe("a chat turn", () => {
     await readSse(await turn({ message: "my orders", visitorId: VISITOR }));
     expect(calls[0].request.customer).toBeNull();
     await readSse(await turn({ message: "my orders", visitorId: VISITOR }, { customerId: "7001" }));
-    expect(calls[1].request.customer).toMatchObject({ firstName: "Ada", orderCount: 0, latestOrder: null });
+    expect(calls[1].request.customer).toEqual({ latestOrder: null, recentPurchases: [] });
+    // What reaches the model provider: no name, no merchant-internal tags.
+    const sent = JSON.stringify(ctx.llm.requests.at(-1));
+    for (const secret of ["Ada", "vip-internal", "fraud-watch"]) expect(sent).not.toContain(secret);
   });
 });
 

@@ -143,7 +143,8 @@ export class AnswerEngine {
       Number(p.price),
       ...p.variants.map((v) => Number(v.price)),
     ]);
-    const guard = new OutputGuard({ canary, productCount: products.length, prices });
+    // The shop's own domain is the one address the text may name.
+    const guard = new OutputGuard({ canary, productCount: products.length, prices, allowedHosts: [request.shop] });
 
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;

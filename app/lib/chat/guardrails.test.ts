@@ -59,3 +59,72 @@ describe("helpers", () => {
     expect(neutralizeUntrusted("word ".repeat(100), 50).length).toBeLessThanOrEqual(51);
   });
 });
+
+describe("links in any form (issue 15 findings)", () => {
+  const flagged = (text: string, pieces?: string[]) => stream(text, pieces).guard.violation;
+  it("flags a host on any top-level domain, not a fixed list", () => {
+    for (const text of [
+      "Order at evil.top today",
+      "Short link: bit.do/x",
+      "see Shop.Example.Museum",
+      "mail joe@deals.top",
+    ]) {
+      expect(flagged(text), text).toBe("link");
+    }
+  });
+  it("flags an address split across chunks", () => {
+    const text = "Buy it at https://evil.top/deal now";
+    expect(flagged(text, ["Buy it at https:", "//evil", ".top/deal now"])).toBe("link");
+    expect(flagged(text, bytes(text))).toBe("link");
+    expect(flagged("go to www", [" go to www", ".", "cheap", ".top"])).toBe("link");
+  });
+  it("keeps ordinary text with dots and allows the shop's own address", () => {
+    expect(flagged("A 3.5 kg tent, e.g. for two. It packs small [1].")).toBeUndefined();
+    const guard = new OutputGuard({ canary, productCount: 1, prices: [], allowedHosts: ["trailhead.myshopify.com"] });
+    const shown = guard.push("See https://trailhead.myshopify.com/products/tent [1].") + guard.flush();
+    expect(guard.violation).toBeUndefined();
+    expect(shown).toContain("trailhead.myshopify.com");
+  });
+});
+
+describe("amounts in any currency notation (issue 15 findings)", () => {
+  const prices = [129, 1299, 19.99];
+  it("finds invented amounts whatever the notation", () => {
+    for (const text of [
+      "USD 5",
+      "5 EUR",
+      "¥500",
+      "kr 99",
+      "99 kr",
+      "R$ 49,90",
+      "₹1,499",
+      "CHF 12.50",
+      "7 dollars",
+      "1.299,50 €",
+    ]) {
+      expect(hasUngroundedAmount(text, prices), text).toBe(true);
+    }
+  });
+  it("accepts the context's prices in any notation", () => {
+    for (const text of [
+      "USD 129",
+      "129 EUR",
+      "£129.00",
+      "1.299,00 €",
+      "1 299,00 kr",
+      "$1,299",
+      "19,99 €",
+      "JPY 1299",
+    ]) {
+      expect(hasUngroundedAmount(text, prices), text).toBe(false);
+    }
+  });
+  it("does not take numbers without a currency, or capitalised words, for amounts", () => {
+    for (const text of ["TOP 5 picks", "ALL 3 sizes", "size 42", "2 pack", "3.5 kg"]) {
+      expect(hasUngroundedAmount(text, prices), text).toBe(false);
+    }
+  });
+  it("catches an amount split across chunks", () => {
+    expect(stream("Now only USD 5 [1]", ["Now only USD", " 5 [1]"]).guard.violation).toBe("ungrounded_price");
+  });
+});

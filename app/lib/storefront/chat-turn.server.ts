@@ -58,13 +58,13 @@ export interface StorefrontChatDeps {
 }
 
 /** The customer facts the engine puts into its prompt: flat values only, nothing it does not need. */
+// Only what an answer can use goes to the model provider: the latest order's state ("where is my
+// order?") and what the shopper bought (for "what goes with my jacket?"). Never the name, the
+// merchant's internal customer tags or the order count (decision 080).
 export function customerFacts(context: CustomerContext | null): CustomerPromptFacts | null {
   if (!context) return null;
   const latest = context.latestOrder;
   return {
-    firstName: context.firstName,
-    tags: context.tags,
-    orderCount: context.orderCount,
     latestOrder: latest
       ? `${latest.orderName} placed ${latest.placedAt.slice(0, 10)}: ${latest.status.replaceAll("_", " ")}`
       : null,
