@@ -24,12 +24,16 @@ describe("app server", () => {
   it("tags each log line of a request with its id", async () => {
     const response = await fetch(`${stack.app.url}/healthz`, { headers: { "x-request-id": "req-logging-check" } });
     expect(response.headers.get("x-request-id")).toBe("req-logging-check");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const lines = stack.app
-      .output()
-      .split("\n")
-      .filter((line) => line.includes("req-logging-check"))
-      .map((line) => JSON.parse(line));
+    // The line is written when the response finishes, in another process: wait for it (bounded).
+    const logged = () =>
+      stack.app
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("req-logging-check"))
+        .map((line) => JSON.parse(line));
+    const deadline = Date.now() + 10_000;
+    while (!logged().length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = logged();
     expect(lines.length).toBeGreaterThan(0);
     expect(lines[0]).toMatchObject({ requestId: "req-logging-check", path: "/healthz", status: 200, msg: "request" });
   });

@@ -18,17 +18,19 @@ async function failure(promise: Promise<unknown>): Promise<AppwriteException> {
   throw new Error("expected the call to fail");
 }
 
-async function available() {
+async function available(collectionId = "items") {
   // Attributes and indexes are built asynchronously, as on a real server.
   for (;;) {
-    const { attributes } = await databases.listAttributes({ databaseId: db, collectionId: "items" });
+    const { attributes } = await databases.listAttributes({ databaseId: db, collectionId });
     if (attributes.every((a) => (a as { status: string }).status === "available")) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
 beforeAll(async () => {
-  emulator = await startAppwriteEmulator({ projectId: "p", apiKey: "k", buildDelayMs: 20 });
+  // Long enough that "still processing" right after a create holds on a loaded machine; the tests wait
+  // for "available" by polling, so this costs well under a second per wait.
+  emulator = await startAppwriteEmulator({ projectId: "p", apiKey: "k", buildDelayMs: 500 });
   databases = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("p").setKey("k"));
   await databases.create({ databaseId: db, name: "Test" });
   await databases.createCollection({ databaseId: db, collectionId: "items", name: "Items" });
@@ -134,7 +136,7 @@ describe("Appwrite emulator", () => {
     await databases.createStringAttribute({ databaseId: db, collectionId: "q", key: "group", size: 8, required: true });
     await databases.createIntegerAttribute({ databaseId: db, collectionId: "q", key: "n", required: true });
     await databases.createDatetimeAttribute({ databaseId: db, collectionId: "q", key: "at", required: true });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await available("q");
     for (let n = 0; n < 7; n++) {
       await databases.createDocument({
         databaseId: db,
