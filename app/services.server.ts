@@ -27,13 +27,15 @@ import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-l
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
-import { createShopify, type ShopifyApp } from "./shopify.server";
+import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 
 export interface Services {
   env: Env;
   log: Logger;
   prisma: PrismaClient;
   shopify: ShopifyApp;
+  /** Webhook routes: the library's HMAC and header check, without any access token (decision 093). */
+  webhookVerifier: WebhookVerifier;
   chroma: ChromaClient;
   embeddings: EmbeddingsProvider;
   llmProvider: "openai" | "none";
@@ -111,6 +113,7 @@ export function createServices(env: Env): Services {
     log,
     prisma,
     shopify,
+    webhookVerifier: createWebhookVerifier(env, log),
     chroma,
     embeddings,
     llmProvider: resolveLlmProvider(env),

@@ -19,9 +19,28 @@ function normalize(body: unknown): GraphqlResponse {
   return { data: raw.data, errors, extensions: raw.extensions };
 }
 
+/** No Admin API access for the shop right now (its token could not be refreshed); a later pass retries. */
+export class AdminAccessError extends Error {
+  constructor(
+    readonly shop: string,
+    readonly status: number,
+  ) {
+    super(`no Admin API access for ${shop}: Shopify refused a fresh access token (${status})`);
+    this.name = "AdminAccessError";
+  }
+}
+
 export function shopifyAppTransport(unauthenticatedAdmin: UnauthenticatedAdmin) {
   return async (shop: string): Promise<GraphqlTransport> => {
-    const { admin } = await unauthenticatedAdmin(shop);
+    let admin: AdminApiContext;
+    try {
+      ({ admin } = await unauthenticatedAdmin(shop));
+    } catch (error) {
+      // The library throws a bare Response when Shopify refuses to refresh an expired token (after an
+      // uninstall, or a revoked refresh token): an Error that says so, for the callers' logs and retries.
+      if (error instanceof Response) throw new AdminAccessError(shop, error.status);
+      throw error;
+    }
     return async (query, variables) => {
       try {
         const response = await admin.graphql(query, { variables });

@@ -1,8 +1,9 @@
 // The sync side of the webhook routes (app/routes/webhooks.*): verified deliveries in, a few DB
 // writes, out. Routes wrap these in `webhookAction` (verify → topic check → handler → 200); an
 // unusable body throws WebhookPayloadError, which webhookAction acknowledges and logs (decision 091).
+import { z } from "zod";
 import type { Logger } from "../logger.server";
-import { WebhookPayloadError } from "../shopify/webhook-payload-error";
+import { requireSameShop, validateWebhookBody, WebhookPayloadError } from "../shopify/webhook-payload-error";
 import type { SyncEngine } from "./sync-engine.server";
 import type { ProductTopic } from "./webhook-intake.server";
 
@@ -10,7 +11,9 @@ import type { ProductTopic } from "./webhook-intake.server";
 export interface VerifiedWebhook {
   shop: string;
   webhookId: string;
-  /** The shop's offline session; absent once the app is uninstalled. */
+  /** X-Shopify-Triggered-At: when the event happened. */
+  triggeredAt?: string;
+  /** The shop's stored offline session (never refreshed by the route); absent once uninstalled. */
   session?: unknown;
   payload?: unknown;
 }
@@ -45,4 +48,27 @@ export async function bulkOperationFinishHandler(
   if (typeof id !== "string") throw new WebhookPayloadError("bulk_operations/finish", "no admin_graphql_api_id");
   const known = await syncEngine.onBulkOperationFinished(webhook.shop, id);
   if (!known) log.info({ shop: webhook.shop, bulkOperationId: id }, "bulk operation finished that no import waits for");
+}
+
+// The shop in the body is what the HMAC covers; the header is not (requireSameShop).
+const uninstalledPayload = z.object({ myshopify_domain: z.string().min(1) });
+const shopRedactPayload = z.object({ shop_domain: z.string().min(1) });
+
+/** app/uninstalled: sessions go and sync stops; the data stays until shop/redact. */
+export async function appUninstalledHandler(
+  webhook: VerifiedWebhook,
+  _delivery: unknown,
+  { syncEngine }: SyncHandlerServices,
+) {
+  const body = validateWebhookBody("app/uninstalled", uninstalledPayload, webhook.payload);
+  requireSameShop("app/uninstalled", "myshopify_domain", webhook.shop, body.myshopify_domain);
+  await syncEngine.uninstall(webhook.shop);
+}
+
+/** shop/redact: every trace of the shop, if it was uninstalled before the event (not reinstalled since). */
+export async function shopRedactHandler(webhook: VerifiedWebhook, _delivery: unknown, { syncEngine }: SyncHandlerServices) {
+  const body = validateWebhookBody("shop/redact", shopRedactPayload, webhook.payload);
+  requireSameShop("shop/redact", "shop_domain", webhook.shop, body.shop_domain);
+  const triggeredAt = webhook.triggeredAt ? new Date(webhook.triggeredAt) : undefined;
+  await syncEngine.redact(webhook.shop, triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : undefined);
 }
