@@ -213,3 +213,38 @@ describe("webhooks into the app", () => {
     }
   });
 });
+
+// Issue 14 / decision 093: the built app, its real server and session storage, the emulator refusing
+// the token refresh after the uninstall, as Shopify does.
+describe("uninstall of a shop whose offline token has expired", () => {
+  const EXPIRED = "expired-token.myshopify.com";
+
+  it("answers app/uninstalled with 200 on the first attempt and removes the shop's sessions", async () => {
+    running.emulator.createShop(EXPIRED, { name: "Expired Token" });
+    await running.emulator.installApp(EXPIRED);
+    const prisma = createPrismaClient(running.stack.databaseUrl);
+    try {
+      const expired = await prisma.session.updateMany({
+        where: { shop: EXPIRED, isOnline: false, refreshToken: { not: null } },
+        data: { expires: new Date(Date.now() - 3_600_000) },
+      });
+      expect(expired.count).toBe(1);
+      const before = running.emulator.webhooks.log.length;
+      running.emulator.uninstallApp(EXPIRED);
+      await running.emulator.webhooks.idle();
+      const deliveries = running.emulator.webhooks.log
+        .slice(before)
+        .filter((d) => d.shop === EXPIRED && d.topic === "app/uninstalled");
+      expect(deliveries.map((d) => d.attempts.map((attempt) => attempt.status))).toEqual([[200]]);
+      expect(await prisma.session.count({ where: { shop: EXPIRED } })).toBe(0);
+      expect((await prisma.shop.findUnique({ where: { domain: EXPIRED } }))?.uninstalledAt).toBeInstanceOf(Date);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it("answers a GET on a webhook route with 405 and Allow: POST", async () => {
+    const response = await fetch(`${running.stack.app.url}/webhooks/app/uninstalled`);
+    expect([response.status, response.headers.get("allow")]).toEqual([405, "POST"]);
+  });
+});

@@ -66,7 +66,11 @@ export async function appUninstalledHandler(
 }
 
 /** shop/redact: every trace of the shop, if it was uninstalled before the event (not reinstalled since). */
-export async function shopRedactHandler(webhook: VerifiedWebhook, _delivery: unknown, { syncEngine }: SyncHandlerServices) {
+export async function shopRedactHandler(
+  webhook: VerifiedWebhook,
+  _delivery: unknown,
+  { syncEngine }: SyncHandlerServices,
+) {
   const body = validateWebhookBody("shop/redact", shopRedactPayload, webhook.payload);
   requireSameShop("shop/redact", "shop_domain", webhook.shop, body.shop_domain);
   const triggeredAt = webhook.triggeredAt ? new Date(webhook.triggeredAt) : undefined;
