@@ -51,6 +51,13 @@ async function installedWithExpiredToken(shop: string) {
 const statuses = (shop: string, topic: string) =>
   h.answered.filter((a) => a.shop === shop && a.topic === topic).map((a) => a.status);
 
+/** Shopify uninstalls the app (app/uninstalled, retried on failure); what the app answered. */
+async function uninstallAtShopify(shop: string) {
+  h.emulator.uninstallApp(shop);
+  await h.emulator.webhooks.idle();
+  return statuses(shop, "app/uninstalled");
+}
+
 async function traces(shop: string) {
   return {
     sessions: await h.prisma.session.count({ where: { shop } }),
@@ -64,10 +71,8 @@ describe("webhooks of a shop whose token expired", () => {
   it("app/uninstalled answers 200 once, deletes the sessions and marks the shop uninstalled", async () => {
     const SHOP = "expired-uninstall.myshopify.com";
     await installedWithExpiredToken(SHOP);
-    h.emulator.uninstallApp(SHOP);
-    await h.emulator.webhooks.idle();
     // On main: the library's refresh is refused, 500 on every one of the emulator's attempts.
-    expect(statuses(SHOP, "app/uninstalled")).toEqual([200]);
+    expect(await uninstallAtShopify(SHOP)).toEqual([200]);
     expect(await traces(SHOP)).toMatchObject({ sessions: 0, products: 1, shop: { uninstalledAt: expect.any(Date) } });
   });
 
@@ -113,8 +118,7 @@ describe("shop/redact and app/uninstalled act only on the shop they are about", 
   it("keeps every trace of a shop that was installed again before shop/redact arrived", async () => {
     const SHOP = "reinstalled.myshopify.com";
     await installed(SHOP);
-    h.emulator.uninstallApp(SHOP);
-    await h.emulator.webhooks.idle();
+    expect(await uninstallAtShopify(SHOP)).toEqual([200]);
     await installShop(h, SHOP);
     await recordInstall(h.prisma, h.services.log, SHOP, "read_products");
     const before = await traces(SHOP);

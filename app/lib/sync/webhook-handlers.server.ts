@@ -50,29 +50,26 @@ export async function bulkOperationFinishHandler(
   if (!known) log.info({ shop: webhook.shop, bulkOperationId: id }, "bulk operation finished that no import waits for");
 }
 
-// The shop in the body is what the HMAC covers; the header is not (requireSameShop).
-const uninstalledPayload = z.object({ myshopify_domain: z.string().min(1) });
-const shopRedactPayload = z.object({ shop_domain: z.string().min(1) });
+/** The body must name the delivering shop in `field`: the body is what the HMAC covers, the header is not. */
+function requireBodyShop(topic: string, field: string, webhook: VerifiedWebhook) {
+  const body = validateWebhookBody(topic, z.object({ [field]: z.string().min(1) }), webhook.payload);
+  requireSameShop(topic, field, webhook.shop, body[field]);
+}
 
 /** app/uninstalled: sessions go and sync stops; the data stays until shop/redact. */
 export async function appUninstalledHandler(
   webhook: VerifiedWebhook,
   _delivery: unknown,
-  { syncEngine }: SyncHandlerServices,
+  services: SyncHandlerServices,
 ) {
-  const body = validateWebhookBody("app/uninstalled", uninstalledPayload, webhook.payload);
-  requireSameShop("app/uninstalled", "myshopify_domain", webhook.shop, body.myshopify_domain);
-  await syncEngine.uninstall(webhook.shop);
+  requireBodyShop("app/uninstalled", "myshopify_domain", webhook);
+  await services.syncEngine.uninstall(webhook.shop);
 }
 
 /** shop/redact: every trace of the shop, if it was uninstalled before the event (not reinstalled since). */
-export async function shopRedactHandler(
-  webhook: VerifiedWebhook,
-  _delivery: unknown,
-  { syncEngine }: SyncHandlerServices,
-) {
-  const body = validateWebhookBody("shop/redact", shopRedactPayload, webhook.payload);
-  requireSameShop("shop/redact", "shop_domain", webhook.shop, body.shop_domain);
+export async function shopRedactHandler(webhook: VerifiedWebhook, _delivery: unknown, services: SyncHandlerServices) {
+  requireBodyShop("shop/redact", "shop_domain", webhook);
   const triggeredAt = webhook.triggeredAt ? new Date(webhook.triggeredAt) : undefined;
-  await syncEngine.redact(webhook.shop, triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : undefined);
+  const known = triggeredAt && !Number.isNaN(triggeredAt.getTime());
+  await services.syncEngine.redact(webhook.shop, known ? triggeredAt : undefined);
 }
