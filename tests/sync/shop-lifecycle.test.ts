@@ -114,6 +114,28 @@ describe("webhooks of a shop whose token expired", () => {
   });
 });
 
+describe("a stored token without expiry (Shopify/shopify-app-js#3400)", () => {
+  it("is refreshed when an Admin call gets 401, and the call succeeds", async () => {
+    const SHOP = "no-expiry.myshopify.com";
+    await installed(SHOP);
+    const { installation } = h.emulator.shop(SHOP);
+    const [refreshToken] = [...installation!.refreshTokens.keys()];
+    // What the library stores for a token answer without expires_in: no expiry, so never refreshed.
+    await h.prisma.session.update({
+      where: { id: `offline_${SHOP}` },
+      data: { expires: null, refreshToken, refreshTokenExpires: new Date(Date.now() + 24 * HOUR) },
+    });
+    const stale = await h.prisma.session.findUnique({ where: { id: `offline_${SHOP}` } });
+    installation!.accessTokens.clear(); // the token has in fact expired: Shopify answers 401
+    const admin = await h.services.syncEngine.adminFor(SHOP);
+    const result = await admin.query<{ products: { nodes: unknown[] } }>("{ products(first: 1) { nodes { id } } }");
+    expect(result.products.nodes).toEqual([]);
+    const fresh = await h.prisma.session.findUnique({ where: { id: `offline_${SHOP}` } });
+    expect(fresh?.accessToken).not.toBe(stale?.accessToken);
+    expect(fresh?.expires?.getTime()).toBeGreaterThan(Date.now());
+  });
+});
+
 describe("shop/redact and app/uninstalled act only on the shop they are about", () => {
   it("keeps every trace of a shop that was installed again before shop/redact arrived", async () => {
     const SHOP = "reinstalled.myshopify.com";

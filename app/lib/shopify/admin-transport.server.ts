@@ -1,7 +1,7 @@
 // Admin GraphQL through the app's own Shopify client (offline session of the shop, and the
 // @shopify/shopify-api fetch seam). GraphQL errors come back as a body, not as an exception, so
 // the throttling layer sees THROTTLED answers and their cost extensions.
-import { GraphqlQueryError } from "@shopify/shopify-api";
+import { GraphqlQueryError, HttpResponseError, type Session } from "@shopify/shopify-api";
 import type { GraphqlError, GraphqlResponse, GraphqlTransport } from "./admin-graphql";
 
 interface AdminApiContext {
@@ -30,24 +30,63 @@ export class AdminAccessError extends Error {
   }
 }
 
-export function shopifyAppTransport(unauthenticatedAdmin: UnauthenticatedAdmin) {
-  return async (shop: string): Promise<GraphqlTransport> => {
-    let admin: AdminApiContext;
+/** Where the app keeps offline sessions (shopifyApp's session storage and its ids). */
+export interface OfflineSessionStore {
+  offlineId(shop: string): string;
+  loadSession(id: string): Promise<Session | undefined>;
+  storeSession(session: Session): Promise<boolean>;
+}
+
+/**
+ * Marks the shop's stored offline token as expired, so that the library refreshes it on next use;
+ * false when there is nothing to refresh with. Shopify/shopify-app-js#3400: a token answer without
+ * `expires_in` is stored without an expiry, and the library then never refreshes it; the first
+ * 401 of an Admin call is how we learn that the token has in fact expired.
+ */
+export async function expireStoredToken(sessions: OfflineSessionStore, shop: string): Promise<boolean> {
+  const session = await sessions.loadSession(sessions.offlineId(shop));
+  if (!session?.refreshToken) return false;
+  // Now, not the epoch: the session storage reads a zero expiry back as "none".
+  session.expires = new Date();
+  return sessions.storeSession(session);
+}
+
+const unauthorized = (error: unknown) => error instanceof HttpResponseError && error.response.code === 401;
+
+export function shopifyAppTransport(
+  unauthenticatedAdmin: UnauthenticatedAdmin,
+  /** On a 401: mark the stored token expired (expireStoredToken); true if a refresh is worth a retry. */
+  expireToken: (shop: string) => Promise<boolean> = async () => false,
+) {
+  const connect = async (shop: string): Promise<AdminApiContext> => {
     try {
-      ({ admin } = await unauthenticatedAdmin(shop));
+      return (await unauthenticatedAdmin(shop)).admin;
     } catch (error) {
       // The library throws a bare Response when Shopify refuses to refresh an expired token (after an
       // uninstall, or a revoked refresh token): an Error that says so, for the callers' logs and retries.
       if (error instanceof Response) throw new AdminAccessError(shop, error.status);
       throw error;
     }
-    return async (query, variables) => {
+  };
+  return async (shop: string): Promise<GraphqlTransport> => {
+    let admin = await connect(shop);
+    const send = async (query: string, variables?: Record<string, unknown>) => {
       try {
         const response = await admin.graphql(query, { variables });
         return normalize(await response.json());
       } catch (error) {
         if (error instanceof GraphqlQueryError) return normalize(error.body);
         throw error;
+      }
+    };
+    return async (query, variables) => {
+      try {
+        return await send(query, variables);
+      } catch (error) {
+        // Refused token, yet stored as valid: refresh once and retry; a second 401 is the caller's.
+        if (!unauthorized(error) || !(await expireToken(shop))) throw error;
+        admin = await connect(shop);
+        return send(query, variables);
       }
     };
   };
