@@ -5,6 +5,7 @@
 // are never read, so they cannot be stored by accident.
 import { isSafeNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
+import { gidPrefix, legacyId } from "../shopify/gid";
 import { parseWebhookJson, validateWebhookBody, WebhookPayloadError } from "../shopify/webhook-payload-error";
 import type { CustomerProfile, MarketingConsent, OrderSummary } from "./types";
 
@@ -17,8 +18,8 @@ const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d
 const gid = (type: string) =>
   z
     .string()
-    .regex(new RegExp(`^gid://shopify/${type}/\\d+$`))
-    .transform((value) => value.slice(value.lastIndexOf("/") + 1));
+    .refine((value) => value.startsWith(gidPrefix(type)) && /^\d+$/.test(legacyId(value)), `not a ${type} GID`)
+    .transform(legacyId);
 const timestamp = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), "not a timestamp")
