@@ -3,7 +3,6 @@
 // the HTTP server (server.mjs) calls `bootServices` once and hands the services to every route as
 // `context.services`. Tests build their own with `createServices(testEnv)`.
 import type { PrismaClient } from "@prisma/client";
-import type { Session } from "@shopify/shopify-api";
 import type { ChromaClient } from "chromadb";
 import { AnswerEngine } from "./lib/chat/answer-engine.server";
 import { createChatModel } from "./lib/chat/chat-model.server";
@@ -23,7 +22,7 @@ import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddin
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
 import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
-import { expireStoredToken, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
+import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
@@ -66,12 +65,6 @@ export function createServices(env: Env): Services {
   const log = createLogger(env.LOG_LEVEL);
   const prisma = createPrismaClient(env.DATABASE_URL);
   const shopify = createShopify(env, prisma, log);
-  const webhookVerifier = createWebhookVerifier(env, log);
-  const offlineSessions = {
-    offlineId: webhookVerifier.offlineSessionId,
-    loadSession: (id: string) => shopify.sessionStorage.loadSession(id),
-    storeSession: (session: Session) => shopify.sessionStorage.storeSession(session),
-  };
   const chroma = createChromaClient(env);
   const embeddings = createEmbeddings(env);
   const customers = createCustomerService(createCustomerStore(env, prisma), {
@@ -95,7 +88,7 @@ export function createServices(env: Env): Services {
     index: productIndex,
     transportFor: shopifyAppTransport(
       (shop) => shopify.unauthenticated.admin(shop),
-      (shop) => expireStoredToken(offlineSessions, shop),
+      (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
     ),
     deleteCustomerData: (shop) => customers.deleteShopData(shop),
     // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
@@ -123,7 +116,7 @@ export function createServices(env: Env): Services {
     log,
     prisma,
     shopify,
-    webhookVerifier,
+    webhookVerifier: createWebhookVerifier(env, log),
     chroma,
     embeddings,
     llmProvider: resolveLlmProvider(env),

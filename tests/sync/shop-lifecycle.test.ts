@@ -2,7 +2,7 @@
 // (decision 093): the app's real routes and auth code against the store emulator, whose token
 // endpoint refuses a refresh after an uninstall (or of a revoked refresh token) as Shopify does.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { AdminAccessError } from "../../app/lib/shopify/admin-transport.server";
+import { AdminAccessError, expireRefusedToken } from "../../app/lib/shopify/admin-transport.server";
 import { recordInstall } from "../../app/lib/sync/shop-lifecycle.server";
 import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
 import { loader as appUninstalledLoader } from "../../app/routes/webhooks.app.uninstalled";
@@ -133,6 +133,18 @@ describe("a stored token without expiry (Shopify/shopify-app-js#3400)", () => {
     const fresh = await h.prisma.session.findUnique({ where: { id: `offline_${SHOP}` } });
     expect(fresh?.accessToken).not.toBe(stale?.accessToken);
     expect(fresh?.expires?.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("keeps a token another process refreshed meanwhile (only the refused token is marked expired)", async () => {
+    const SHOP = "refreshed-meanwhile.myshopify.com";
+    await installed(SHOP);
+    const id = `offline_${SHOP}`;
+    await h.prisma.session.update({ where: { id }, data: { expires: null, refreshToken: "shprt_current" } });
+    const current = await h.prisma.session.findUniqueOrThrow({ where: { id } });
+    expect(await expireRefusedToken(h.prisma, id, "shpat_refused_earlier")).toBe(true);
+    expect(await h.prisma.session.findUniqueOrThrow({ where: { id } })).toEqual(current);
+    expect(await expireRefusedToken(h.prisma, id, current.accessToken)).toBe(true);
+    expect((await h.prisma.session.findUniqueOrThrow({ where: { id } })).expires).toBeInstanceOf(Date);
   });
 });
 
