@@ -1,6 +1,7 @@
 // The app's real auth code against the emulator, through the fetch seam only: managed install with
 // token exchange (authenticate.admin), the offline session used by unauthenticated.admin inside the app,
-// webhooks verified by authenticate.webhook, and app proxy requests verified by authenticate.public.appProxy.
+// webhooks verified by the library's webhooks.validate (decision 093), and app proxy requests verified
+// by authenticate.public.appProxy.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -169,7 +170,7 @@ describe("app proxy into the app", () => {
 });
 
 describe("webhooks into the app", () => {
-  it("delivers products/update on a price change, accepted by authenticate.webhook", async () => {
+  it("delivers products/update on a price change, accepted by the webhook route", async () => {
     const { store } = running.emulator.shop(SHOP);
     const variant = [...store.allVariants()][0];
     const before = running.emulator.webhooks.log.length;
