@@ -22,18 +22,20 @@ import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddin
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
 import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
-import { shopifyAppTransport } from "./lib/shopify/admin-transport.server";
+import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
-import { createShopify, type ShopifyApp } from "./shopify.server";
+import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 
 export interface Services {
   env: Env;
   log: Logger;
   prisma: PrismaClient;
   shopify: ShopifyApp;
+  /** Webhook routes: the library's HMAC and header check, without any access token (decision 093). */
+  webhookVerifier: WebhookVerifier;
   chroma: ChromaClient;
   embeddings: EmbeddingsProvider;
   llmProvider: "openai" | "none";
@@ -84,7 +86,10 @@ export function createServices(env: Env): Services {
     db: prisma,
     log: log.child({ component: "sync" }),
     index: productIndex,
-    transportFor: shopifyAppTransport((shop) => shopify.unauthenticated.admin(shop)),
+    transportFor: shopifyAppTransport(
+      (shop) => shopify.unauthenticated.admin(shop),
+      (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
+    ),
     deleteCustomerData: (shop) => customers.deleteShopData(shop),
     // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
     documentOptions: (shop) => documentOptionsFor(prisma, shop),
@@ -111,6 +116,7 @@ export function createServices(env: Env): Services {
     log,
     prisma,
     shopify,
+    webhookVerifier: createWebhookVerifier(env, log),
     chroma,
     embeddings,
     llmProvider: resolveLlmProvider(env),

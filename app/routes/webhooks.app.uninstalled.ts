@@ -1,5 +1,6 @@
+import { appUninstalledHandler } from "../lib/sync/webhook-handlers.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("APP_UNINSTALLED", async ({ shop }, _delivery, { syncEngine }) => {
-  await syncEngine.uninstall(shop);
-});
+export { webhookLoader as loader } from "../webhooks.server";
+
+export const action = webhookAction("APP_UNINSTALLED", appUninstalledHandler);

@@ -1,4 +1,6 @@
 import { bulkOperationFinishHandler } from "../lib/sync/webhook-handlers.server";
 import { webhookAction } from "../webhooks.server";
 
+export { webhookLoader as loader } from "../webhooks.server";
+
 export const action = webhookAction("BULK_OPERATIONS_FINISH", bulkOperationFinishHandler);

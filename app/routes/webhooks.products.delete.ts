@@ -1,4 +1,7 @@
 import { productWebhookHandler } from "../lib/sync/webhook-handlers.server";
 import { webhookAction } from "../webhooks.server";
 
-export const action = webhookAction("PRODUCTS_DELETE", productWebhookHandler("PRODUCTS_DELETE"));
+export { webhookLoader as loader } from "../webhooks.server";
+
+// The stored session (never refreshed) says whether the shop is installed.
+export const action = webhookAction("PRODUCTS_DELETE", productWebhookHandler("PRODUCTS_DELETE"), { session: true });

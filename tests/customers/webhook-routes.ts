@@ -1,6 +1,6 @@
 // The customer and compliance webhook routes, driven in-process with deliveries signed exactly as
 // Shopify signs them (base64 HMAC-SHA256 of the raw body with the app secret) and verified by
-// @shopify/shopify-app-remix's real `authenticate.webhook`. Each test file builds the app
+// @shopify/shopify-api's real `webhooks.validate` (decision 093). Each test file builds the app
 // (tests/kit/test-app.ts) with its customer store and hands its services to the suite.
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";

@@ -1,6 +1,7 @@
 // The app's real auth code against the emulator, through the fetch seam only: managed install with
 // token exchange (authenticate.admin), the offline session used by unauthenticated.admin inside the app,
-// webhooks verified by authenticate.webhook, and app proxy requests verified by authenticate.public.appProxy.
+// webhooks verified by the library's webhooks.validate (decision 093), and app proxy requests verified
+// by authenticate.public.appProxy.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -169,7 +170,7 @@ describe("app proxy into the app", () => {
 });
 
 describe("webhooks into the app", () => {
-  it("delivers products/update on a price change, accepted by authenticate.webhook", async () => {
+  it("delivers products/update on a price change, accepted by the webhook route", async () => {
     const { store } = running.emulator.shop(SHOP);
     const variant = [...store.allVariants()][0];
     const before = running.emulator.webhooks.log.length;
@@ -211,5 +212,40 @@ describe("webhooks into the app", () => {
     } finally {
       await prisma.$disconnect();
     }
+  });
+});
+
+// Issue 14 / decision 093: the built app, its real server and session storage, the emulator refusing
+// the token refresh after the uninstall, as Shopify does.
+describe("uninstall of a shop whose offline token has expired", () => {
+  const EXPIRED = "expired-token.myshopify.com";
+
+  it("answers app/uninstalled with 200 on the first attempt and removes the shop's sessions", async () => {
+    running.emulator.createShop(EXPIRED, { name: "Expired Token" });
+    await running.emulator.installApp(EXPIRED);
+    const prisma = createPrismaClient(running.stack.databaseUrl);
+    try {
+      const expired = await prisma.session.updateMany({
+        where: { shop: EXPIRED, isOnline: false, refreshToken: { not: null } },
+        data: { expires: new Date(Date.now() - 3_600_000) },
+      });
+      expect(expired.count).toBe(1);
+      const before = running.emulator.webhooks.log.length;
+      running.emulator.uninstallApp(EXPIRED);
+      await running.emulator.webhooks.idle();
+      const deliveries = running.emulator.webhooks.log
+        .slice(before)
+        .filter((d) => d.shop === EXPIRED && d.topic === "app/uninstalled");
+      expect(deliveries.map((d) => d.attempts.map((attempt) => attempt.status))).toEqual([[200]]);
+      expect(await prisma.session.count({ where: { shop: EXPIRED } })).toBe(0);
+      expect((await prisma.shop.findUnique({ where: { domain: EXPIRED } }))?.uninstalledAt).toBeInstanceOf(Date);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it("answers a GET on a webhook route with 405 and Allow: POST", async () => {
+    const response = await fetch(`${running.stack.app.url}/webhooks/app/uninstalled`);
+    expect([response.status, response.headers.get("allow")]).toEqual([405, "POST"]);
   });
 });

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
 import { createChromaClient } from "../../app/lib/search/chroma.server";
+import { shopCollectionPrefix } from "../../app/lib/search/collection-name";
 import { shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { recordInstall } from "../../app/lib/sync/shop-lifecycle.server";
 import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
@@ -61,6 +62,16 @@ async function runImport(shop: string) {
     },
     240_000,
   );
+}
+
+/** Every collection of the suite's Chroma, page by page. */
+async function collectionNames(): Promise<string[]> {
+  const names: string[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = await h.services.chroma.listCollections({ limit: 100, offset });
+    names.push(...page.map((c) => c.name));
+    if (page.length < 100) return names;
+  }
 }
 
 const indexedIds = async (shop: string) => (await h.services.productIndex.listProductIds(shop)).sort();
@@ -312,6 +323,12 @@ describe("lifecycle", () => {
     expect(await h.prisma.productSync.count({ where: { shop: SHOP } })).toBe(20);
     expect(await h.services.productIndex.count(SHOP)).toBe(20);
 
+    // The shop's collections, as the registry records them (names are hashed: nothing to grep for).
+    const registry = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
+    const recorded = [registry?.activeCollection, registry?.rebuildingCollection].filter(Boolean);
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(await collectionNames()).toEqual(expect.arrayContaining(recorded));
+
     h.emulator.redactShop(SHOP);
     await h.emulator.webhooks.idle();
     expect(h.answered.filter((a) => a.topic === "shop/redact").at(-1)?.status).toBe(200);
@@ -326,8 +343,10 @@ describe("lifecycle", () => {
       h.prisma.session.count({ where: { shop: SHOP } }),
     ])
       expect(await count).toBe(0);
-    const collections = await h.services.chroma.listCollections({ limit: 1000 });
-    expect(collections.filter((c) => c.name.includes("lifecycle-shop"))).toEqual([]);
+    const remaining = await collectionNames();
+    expect(remaining.filter((name) => recorded.includes(name) || name.startsWith(shopCollectionPrefix(SHOP)))).toEqual(
+      [],
+    );
 
     store.createProduct(sampleCatalog(1, 900)[0], { silent: true });
     await installShop(h, SHOP);

@@ -199,7 +199,9 @@ describe("webhook intake", () => {
 
   it("acknowledges and ignores product webhooks of an uninstalled shop; app/uninstalled keeps the data", async () => {
     const before = await app.prisma.productSync.count({ where: { shop: SHOP } });
-    expect(await app.deliver(SHOP, "app/uninstalled", JSON.stringify({ id: 1, domain: SHOP }))).toBe(200);
+    expect(
+      await app.deliver(SHOP, "app/uninstalled", JSON.stringify({ id: 1, domain: SHOP, myshopify_domain: SHOP })),
+    ).toBe(200);
     expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
     expect(await app.deliver(SHOP, "products/create", restPayload(graphqlProduct(777)))).toBe(200);
     expect(await syncRow("gid://shopify/Product/777")).toBeNull();

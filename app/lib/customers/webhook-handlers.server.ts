@@ -3,7 +3,7 @@
 // WebhookPayloadError and changes nothing; the route wrapper acknowledges and logs it (decision 091).
 // Store failures propagate, so the delivery fails and Shopify retries it.
 import type { Logger } from "../logger.server";
-import { WebhookPayloadError } from "../shopify/webhook-payload-error";
+import { requireSameShop } from "../shopify/webhook-payload-error";
 import type { Privacy } from "./privacy.server";
 import type { CustomerStore } from "./types";
 import {
@@ -16,15 +16,6 @@ import {
 export interface WebhookHandlerOptions {
   now: () => Date;
   log: Logger;
-}
-
-/** Compliance topics act on the shop their body names, which must be the delivering shop. */
-function requireSameShop(topic: string, headerShop: string, bodyShop: string) {
-  // The body is what the HMAC covers; the header is not. Acting on a mismatch could redact
-  // another shop's data with a replayed body, so refuse it.
-  if (headerShop !== bodyShop) {
-    throw new WebhookPayloadError(topic, `shop_domain ${bodyShop} does not match the delivering shop ${headerShop}`);
-  }
 }
 
 export function createCustomerWebhookHandlers(
@@ -56,13 +47,13 @@ export function createCustomerWebhookHandlers(
     /** customers/data_request: keyed by Shopify's data_request id, else by the delivery's id. */
     async dataRequest(shop: string, rawBody: string, webhookId: string): Promise<void> {
       const payload = compliancePayloadFromWebhook("customers/data_request", rawBody);
-      requireSameShop("customers/data_request", shop, payload.shopDomain);
+      requireSameShop("customers/data_request", "shop_domain", shop, payload.shopDomain);
       await privacy.exportCustomerData(shop, payload.customerId, payload.dataRequestId ?? `webhook:${webhookId}`);
     },
     /** customers/redact. */
     async redact(shop: string, rawBody: string): Promise<void> {
       const payload = compliancePayloadFromWebhook("customers/redact", rawBody);
-      requireSameShop("customers/redact", shop, payload.shopDomain);
+      requireSameShop("customers/redact", "shop_domain", shop, payload.shopDomain);
       await privacy.redactCustomer(shop, payload.customerId);
     },
   };

@@ -34,6 +34,17 @@ export function validateWebhookBody<S extends ZodType>(topic: string, schema: S,
   return result.data;
 }
 
+/**
+ * Topics that act on a whole shop's data (compliance, uninstall) act on the shop their body names,
+ * which must be the delivering shop: the body is what the HMAC covers, the header is not. Acting on
+ * a mismatch could redact another shop's data with a replayed body, so it is refused.
+ */
+export function requireSameShop(topic: string, field: string, headerShop: string, bodyShop: string): void {
+  if (headerShop !== bodyShop) {
+    throw new WebhookPayloadError(topic, `${field} ${bodyShop} does not match the delivering shop ${headerShop}`);
+  }
+}
+
 /** The delivery a rejection is logged against. */
 export interface DeliveryRef {
   shop: string;

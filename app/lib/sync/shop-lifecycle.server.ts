@@ -54,12 +54,37 @@ export interface RedactDependencies {
 }
 
 /**
+ * Whether shop/redact may act: the shop was uninstalled when the event happened and has not been
+ * installed again since. A shop we have no record of has nothing to protect (a replay after a
+ * finished redact, or leftovers), so its traces go. Without the event's time, "uninstalled now".
+ */
+function uninstalledBefore(record: { uninstalledAt: Date | null } | null, triggeredAt: Date | undefined) {
+  if (!record) return true;
+  if (!record.uninstalledAt) return false;
+  return !triggeredAt || record.uninstalledAt <= triggeredAt;
+}
+
+/**
  * shop/redact (48 hours after uninstall): every trace of the shop goes — vector store first (so a
  * failure there leaves the rows that say what to delete, and Shopify's retry finishes the job), then
- * customer data, then sync state, deliveries, sessions and the shop record.
+ * customer data, then sync state, deliveries, sessions and the shop record. A shop installed again
+ * since the event keeps everything: the redact is about an installation that no longer exists.
  */
-export async function redactShop(deps: RedactDependencies, shop: string) {
+export async function redactShop(
+  deps: RedactDependencies,
+  shop: string,
+  triggeredAt?: Date,
+): Promise<"redacted" | "reinstalled"> {
   const { db, log } = deps;
+  const record = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  if (!uninstalledBefore(record, triggeredAt)) {
+    // Also what a lost app/uninstalled looks like: warn, so a person can tell the two apart.
+    log.warn(
+      { shop, uninstalledAt: record?.uninstalledAt, triggeredAt },
+      "shop/redact for a shop installed since the event: nothing deleted",
+    );
+    return "reinstalled";
+  }
   await deps.dropIndex(shop);
   await deps.deleteCustomerData?.(shop);
   const counts = await db.$transaction([
@@ -72,4 +97,5 @@ export async function redactShop(deps: RedactDependencies, shop: string) {
     db.shop.deleteMany({ where: { domain: shop } }),
   ]);
   log.info({ shop, products: counts[0].count, deliveries: counts[1].count }, "shop redacted");
+  return "redacted";
 }

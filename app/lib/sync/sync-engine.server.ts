@@ -242,7 +242,8 @@ export class SyncEngine {
     return recordUninstall(this.deps.db, this.deps.log, shop);
   }
 
-  redact(shop: string) {
+  /** shop/redact; `triggeredAt` (when Shopify raised the event) tells a reinstall since apart. */
+  redact(shop: string, triggeredAt?: Date) {
     return redactShop(
       {
         db: this.deps.db,
@@ -251,6 +252,7 @@ export class SyncEngine {
         deleteCustomerData: this.deps.deleteCustomerData,
       },
       shop,
+      triggeredAt,
     );
   }
 
