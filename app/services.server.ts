@@ -122,7 +122,8 @@ export function createServices(env: Env): Services {
       defaultMaxBytes: env.MAX_REQUEST_BODY_BYTES,
       routes: [
         { prefix: "/auth/login", maxBytes: LOGIN_BODY_LIMIT_BYTES },
-        { prefix: "/webhooks/", maxBytes: WEBHOOK_BODY_LIMIT_BYTES },
+        // Shopify signs every delivery: one without the header is refused before its body is read.
+        { prefix: "/webhooks/", maxBytes: WEBHOOK_BODY_LIMIT_BYTES, requiredHeader: "x-shopify-hmac-sha256" },
         { prefix: "/proxy/", maxBytes: env.CHAT_MAX_BODY_BYTES },
       ],
       // Login and OAuth: nothing authenticates these requests before the library's own checks.

@@ -178,6 +178,19 @@ describe("L4 oversized → 413 before any model call", () => {
   });
 });
 
+describe("webhooks refused without an HMAC header before the body is read", () => {
+  it("answers an unsigned 20 MB chunked delivery with 401, not after reading 5 MiB of it", async () => {
+    const before = rss();
+    // Today's route reads up to its 5 MiB cap first and so answers 413; unread, the answer is 401.
+    const { status } = await postChunked(`${stack.app.url}/webhooks/products/update`, 20 * MB, {
+      headers: { "content-type": "application/json", "x-shopify-topic": "products/update" },
+    });
+    expect(status).toBe(401);
+    expect(stack.app.output()).toContain("body without its required header refused unread");
+    expect(rss() - before).toBeLessThan(20 * MB);
+  });
+});
+
 describe("unauthenticated work is capped (UNAUTHENTICATED_CONCURRENCY=2)", () => {
   /** A login POST whose body never finishes: it holds a slot while the server waits for the rest. */
   function trickle(): Promise<net.Socket> {

@@ -11,6 +11,8 @@ import { BodyTooLargeError } from "./read-limited-body.server";
 export interface RouteBodyLimit {
   prefix: string;
   maxBytes: number;
+  /** A body without this header is refused (401) unread: it cannot be authentic (webhooks' HMAC). */
+  requiredHeader?: string;
 }
 
 export interface BoundedInputSettings {
@@ -77,11 +79,14 @@ export interface RequestGuard {
 const matches = (path: string, prefix: string) =>
   prefix.endsWith("/") ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`);
 
-export function bodyLimitFor(settings: BoundedInputSettings, path: string): number {
-  const route = settings.routes
+function routeFor(settings: BoundedInputSettings, path: string): RouteBodyLimit | undefined {
+  return settings.routes
     .filter((candidate) => matches(path, candidate.prefix))
     .sort((a, b) => b.prefix.length - a.prefix.length)[0];
-  return route?.maxBytes ?? settings.defaultMaxBytes;
+}
+
+export function bodyLimitFor(settings: BoundedInputSettings, path: string): number {
+  return routeFor(settings, path)?.maxBytes ?? settings.defaultMaxBytes;
 }
 
 export function isPublicPath(settings: BoundedInputSettings, path: string): boolean {
@@ -152,7 +157,8 @@ const hasBody = (req: IncomingMessage) =>
   (Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined);
 
 /**
- * Admits a request or answers it: 413 for a body over its route's limit (declared: before reading;
+ * Admits a request or answers it: 401 for a body without the header its route requires, 413 for a
+ * body over its route's limit (declared: before reading;
  * streamed: cut off at the limit), 503 + Retry-After when the unauthenticated-work gate is full,
  * 408 for a body that does not arrive in time. Returns the body read (undefined: none) or null
  * when the request was answered here.
@@ -168,7 +174,13 @@ export async function admitRequest(
   const wholeRequest = isPublicPath(settings, path);
   if (!withBody && !wholeRequest) return { body: undefined };
 
-  const maxBytes = bodyLimitFor(settings, path);
+  const route = routeFor(settings, path);
+  const maxBytes = route?.maxBytes ?? settings.defaultMaxBytes;
+  if (withBody && route?.requiredHeader && !req.headers[route.requiredHeader]) {
+    log.warn({ path, header: route.requiredHeader }, "body without its required header refused unread");
+    refuse(req, res, 401, "unauthorized", `Missing ${route.requiredHeader}.`);
+    return null;
+  }
   if (withBody && Number(req.headers["content-length"] ?? 0) > maxBytes) {
     log.warn({ path, limit: maxBytes, declared: Number(req.headers["content-length"]) }, "oversized body refused");
     refuse(req, res, 413, "payload_too_large", `The request body exceeds ${maxBytes} bytes.`);

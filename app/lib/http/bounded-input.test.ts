@@ -15,7 +15,7 @@ const settings: BoundedInputSettings = {
   defaultMaxBytes: 1000,
   routes: [
     { prefix: "/auth/login", maxBytes: 10 },
-    { prefix: "/webhooks/", maxBytes: 5000 },
+    { prefix: "/webhooks/", maxBytes: 5000, requiredHeader: "x-shopify-hmac-sha256" },
     { prefix: "/proxy/", maxBytes: 100 },
   ],
   publicPrefixes: ["/auth"],
