@@ -14,6 +14,7 @@ import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server
 import { freePort } from "../../tools/lib/ports";
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from "../../tools/openai-compatible/server";
 import { DEMO_APP_CREDENTIALS, startStack, type RunningStack } from "../../tools/stack";
+import { storeOfflineSession } from "../kit/installed-shop";
 import { signedProxyRequest } from "../kit/signed-requests";
 
 const HEALTH_TOKEN = "bounded-input-health-token-5d2a";
@@ -49,16 +50,7 @@ beforeAll(async () => {
     // An installed shop, so a signed proxy request would get as far as the chat turn.
     beforeApp: async (databaseUrl) => {
       const prisma = createPrismaClient(databaseUrl);
-      await prisma.session.create({
-        data: {
-          id: `offline_${SHOP}`,
-          shop: SHOP,
-          state: "",
-          isOnline: false,
-          scope: "read_products",
-          accessToken: "x",
-        },
-      });
+      await storeOfflineSession(prisma, SHOP);
       await prisma.$disconnect();
     },
   });
@@ -181,7 +173,7 @@ describe("L4 oversized → 413 before any model call", () => {
 describe("webhooks refused without an HMAC header before the body is read", () => {
   it("answers an unsigned 20 MB chunked delivery with 401, not after reading 5 MiB of it", async () => {
     const before = rss();
-    // Today's route reads up to its 5 MiB cap first and so answers 413; unread, the answer is 401.
+    // Before decision 094 the route read up to its 5 MiB cap first, then the connection was reset.
     const { status } = await postChunked(`${stack.app.url}/webhooks/products/update`, 20 * MB, {
       headers: { "content-type": "application/json", "x-shopify-topic": "products/update" },
     });
@@ -214,6 +206,8 @@ describe("unauthenticated work is capped (UNAUTHENTICATED_CONCURRENCY=2)", () =>
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: "shop=example.myshopify.com",
+      // Admitted, this would redirect to Shopify's OAuth (unreachable here).
+      redirect: "manual",
     });
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("1");

@@ -8,6 +8,7 @@ import { action as chatAction } from "../../app/routes/proxy.chat";
 import { action as sessionAction } from "../../app/routes/proxy.session";
 import { action as streamAction, loader as streamLoader } from "../../app/routes/proxy.stream";
 import type { StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
+import { storeOfflineSession } from "../kit/installed-shop";
 import { createTestApp } from "../kit/test-app";
 import { appProxySignature } from "../kit/signed-requests";
 
@@ -34,11 +35,7 @@ const counted: StorefrontChatDeps["engine"] = {
 };
 app.services.storefront.chat.engine = counted;
 
-beforeAll(async () => {
-  await app.services.prisma.session.create({
-    data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products", accessToken: "x" },
-  });
-});
+beforeAll(() => storeOfflineSession(app.services.prisma, SHOP));
 
 /** A proxied POST whose query is `pairs` plus a signature computed the way Shopify computes it. */
 function signedWith(route: string, pairs: [string, string][], body: unknown) {
