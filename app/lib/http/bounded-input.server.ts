@@ -79,14 +79,12 @@ export interface RequestGuard {
 const matches = (path: string, prefix: string) =>
   prefix.endsWith("/") ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`);
 
-function routeFor(settings: BoundedInputSettings, path: string): RouteBodyLimit | undefined {
-  return settings.routes
+/** The limits of the route `path` belongs to (its own, or the default). */
+export function routeLimits(settings: BoundedInputSettings, path: string): Omit<RouteBodyLimit, "prefix"> {
+  const route = settings.routes
     .filter((candidate) => matches(path, candidate.prefix))
     .sort((a, b) => b.prefix.length - a.prefix.length)[0];
-}
-
-export function bodyLimitFor(settings: BoundedInputSettings, path: string): number {
-  return routeFor(settings, path)?.maxBytes ?? settings.defaultMaxBytes;
+  return route ?? { maxBytes: settings.defaultMaxBytes };
 }
 
 export function isPublicPath(settings: BoundedInputSettings, path: string): boolean {
@@ -158,10 +156,9 @@ const hasBody = (req: IncomingMessage) =>
 
 /**
  * Admits a request or answers it: 401 for a body without the header its route requires, 413 for a
- * body over its route's limit (declared: before reading;
- * streamed: cut off at the limit), 503 + Retry-After when the unauthenticated-work gate is full,
- * 408 for a body that does not arrive in time. Returns the body read (undefined: none) or null
- * when the request was answered here.
+ * body over its route's limit (declared: before reading; streamed: cut off at the limit), 503 +
+ * Retry-After when the unauthenticated-work gate is full, 408 for a body that does not arrive in
+ * time. Returns the body read (undefined: none) or null when the request was answered here.
  */
 export async function admitRequest(
   guard: RequestGuard,
@@ -174,11 +171,10 @@ export async function admitRequest(
   const wholeRequest = isPublicPath(settings, path);
   if (!withBody && !wholeRequest) return { body: undefined };
 
-  const route = routeFor(settings, path);
-  const maxBytes = route?.maxBytes ?? settings.defaultMaxBytes;
-  if (withBody && route?.requiredHeader && !req.headers[route.requiredHeader]) {
-    log.warn({ path, header: route.requiredHeader }, "body without its required header refused unread");
-    refuse(req, res, 401, "unauthorized", `Missing ${route.requiredHeader}.`);
+  const { maxBytes, requiredHeader } = routeLimits(settings, path);
+  if (withBody && requiredHeader && !req.headers[requiredHeader]) {
+    log.warn({ path, header: requiredHeader }, "body without its required header refused unread");
+    refuse(req, res, 401, "unauthorized", `Missing ${requiredHeader}.`);
     return null;
   }
   if (withBody && Number(req.headers["content-length"] ?? 0) > maxBytes) {

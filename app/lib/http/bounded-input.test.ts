@@ -3,10 +3,10 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   BodyTimeoutError,
-  bodyLimitFor,
   ConcurrencyGate,
   isPublicPath,
   readNodeBody,
+  routeLimits,
   type BoundedInputSettings,
 } from "./bounded-input.server";
 import { BodyTooLargeError } from "./read-limited-body.server";
@@ -27,12 +27,15 @@ const stream = () => new PassThrough() as unknown as IncomingMessage & PassThrou
 
 describe("route limits", () => {
   it("gives each route its own limit, and the default to the rest", () => {
-    expect(bodyLimitFor(settings, "/auth/login")).toBe(10);
-    expect(bodyLimitFor(settings, "/auth/login/")).toBe(10);
-    expect(bodyLimitFor(settings, "/auth/loginx")).toBe(1000);
-    expect(bodyLimitFor(settings, "/webhooks/products/update")).toBe(5000);
-    expect(bodyLimitFor(settings, "/proxy/chat")).toBe(100);
-    expect(bodyLimitFor(settings, "/app/settings")).toBe(1000);
+    const limit = (path: string) => routeLimits(settings, path).maxBytes;
+    expect(limit("/auth/login")).toBe(10);
+    expect(limit("/auth/login/")).toBe(10);
+    expect(limit("/auth/loginx")).toBe(1000);
+    expect(limit("/webhooks/products/update")).toBe(5000);
+    expect(limit("/proxy/chat")).toBe(100);
+    expect(limit("/app/settings")).toBe(1000);
+    expect(routeLimits(settings, "/webhooks/app/uninstalled").requiredHeader).toBe("x-shopify-hmac-sha256");
+    expect(routeLimits(settings, "/proxy/chat").requiredHeader).toBeUndefined();
   });
 
   it("treats /auth and everything under it as public as a whole", () => {
