@@ -5,8 +5,13 @@
 // Development: Vite middleware with hot reload. Production (NODE_ENV=production): the build.
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler } from "@remix-run/node";
 import express from "express";
+// The Express adapter's own request/response conversion (its index exports only the handler, which
+// always reads the body from the socket itself; here the body has been read, bounded, beforehand).
+import remixExpress from "@remix-run/express/dist/server.js";
+
+const { createRemixRequest, sendRemixResponse } = remixExpress;
 
 // A local .env (or the file ENV_FILE names) is read when present; real environment variables win.
 const envFile = process.env.ENV_FILE ?? ".env";
@@ -48,7 +53,8 @@ async function servicesFor(build) {
 
 const app = express();
 app.disable("x-powered-by");
-// Webhooks and proxies need the raw body untouched: no body parsers here; Remix reads requests itself.
+// No body parsers: webhooks and proxies need the raw body untouched. Bodies are read once, bounded,
+// by `admitRequest` below and handed to Remix as they arrived.
 if (vite) {
   app.use(vite.middlewares);
 } else {
@@ -56,11 +62,18 @@ if (vite) {
   app.use(express.static("build/client", { maxAge: "1h" }));
 }
 
+// Remix's request handler per build (a new one only when Vite reloads the app in development).
+const handlers = new WeakMap();
+function remixHandlerFor(build) {
+  if (!handlers.has(build)) handlers.set(build, createRequestHandler(build, production ? "production" : "development"));
+  return handlers.get(build);
+}
+
 app.all("*", async (req, res, next) => {
   try {
     const build = await loadBuild();
     const services = await servicesFor(build);
-    const { withRequestContext } = build.entry.module;
+    const { admitRequest, withRequestContext } = build.entry.module;
     const requestId = /^[\w.-]{1,128}$/.test(req.get("x-request-id") ?? "") ? req.get("x-request-id") : randomUUID();
     res.set("x-request-id", requestId);
     const started = performance.now();
@@ -72,13 +85,17 @@ app.all("*", async (req, res, next) => {
         ),
       ),
     );
-    await withRequestContext(requestId, () =>
-      createRequestHandler({
-        build,
-        mode: production ? "production" : "development",
-        getLoadContext: () => ({ services }),
-      })(req, res, next),
-    );
+    await withRequestContext(requestId, async () => {
+      // Bounded input before any route runs (docs/decisions/094): the body up to its route's limit,
+      // a slot of the unauthenticated-work gate; otherwise 413/408/503 has been answered here.
+      const admitted = await admitRequest(services.http, req, res);
+      if (!admitted) return;
+      let request = createRemixRequest(req, res);
+      // Remix's own reader found the stream already read: the body is the bytes read above.
+      if (admitted.body) request = new Request(request, { body: admitted.body, duplex: "half" });
+      const response = await remixHandlerFor(build)(request, { services });
+      await sendRemixResponse(res, response);
+    });
   } catch (error) {
     next(error);
   }

@@ -6,6 +6,7 @@ import { renderToPipeableStream } from "react-dom/server";
 
 // server.mjs reaches these through the server build: it boots the composition root once and shares
 // the app's logger and request context.
+export { admitRequest } from "./lib/http/bounded-input.server";
 export { withRequestContext } from "./lib/logger.server";
 export { bootServices } from "./services.server";
 

@@ -13,7 +13,13 @@ import type { OverviewDependencies } from "./lib/dashboard/overview.server";
 import { DownSince, SyncTasks } from "./lib/dashboard/sync-tasks.server";
 import { databaseFlavour } from "./lib/db/database-url";
 import { createPrismaClient } from "./lib/db/create-prisma-client.server";
-import { checkHealth, type HealthDependencies } from "./lib/health.server";
+import { cachedProbe, checkHealth, type HealthDependencies } from "./lib/health.server";
+import {
+  BODY_TIMEOUT_MS,
+  ConcurrencyGate,
+  LOGIN_BODY_LIMIT_BYTES,
+  type RequestGuard,
+} from "./lib/http/bounded-input.server";
 import { createLogger, type Logger } from "./lib/logger.server";
 import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
 import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
@@ -28,6 +34,7 @@ import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
+import { WEBHOOK_BODY_LIMIT_BYTES } from "./webhooks.server";
 
 export interface Services {
   env: Env;
@@ -52,6 +59,10 @@ export interface Services {
   storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits };
   /** Dashboard state kept by this process: background sync controls, "unreachable since". */
   dashboard: { tasks: SyncTasks; downSince: DownSince };
+  /** Body limits and the unauthenticated-work gate server.mjs applies before Remix (decision 094). */
+  http: RequestGuard;
+  /** Model-provider probes, each shared for HEALTH_PROBE_TTL_SECONDS (every probe is a call with the app's keys). */
+  healthProbes: { embedder: () => Promise<void>; llm: () => Promise<void> };
 }
 
 declare module "@remix-run/node" {
@@ -111,6 +122,34 @@ export function createServices(env: Env): Services {
     // Where the widget streams from when its origin is allowed (the app's own origin).
     streamUrl: new URL("/proxy/stream", env.SHOPIFY_APP_URL).href,
   };
+  const http: RequestGuard = {
+    settings: {
+      defaultMaxBytes: env.MAX_REQUEST_BODY_BYTES,
+      routes: [
+        { prefix: "/auth/login", maxBytes: LOGIN_BODY_LIMIT_BYTES },
+        // Shopify signs every delivery: one without the header is refused before its body is read.
+        { prefix: "/webhooks/", maxBytes: WEBHOOK_BODY_LIMIT_BYTES, requiredHeader: "x-shopify-hmac-sha256" },
+        { prefix: "/proxy/", maxBytes: env.CHAT_MAX_BODY_BYTES },
+      ],
+      // Login and OAuth: nothing authenticates these requests before the library's own checks.
+      publicPrefixes: ["/auth"],
+      bodyTimeoutMs: BODY_TIMEOUT_MS,
+    },
+    gate: new ConcurrencyGate(env.UNAUTHENTICATED_CONCURRENCY),
+    log: log.child({ component: "http" }),
+  };
+  const probeTtlMs = env.HEALTH_PROBE_TTL_SECONDS * 1000;
+  const { descriptor } = embeddings;
+  const healthProbes = {
+    embedder: cachedProbe(
+      () =>
+        descriptor.provider === "local"
+          ? LocalEmbeddings.ready()
+          : probeOpenAiCompatible(descriptor.baseUrl, env.EMBEDDINGS_API_KEY ?? env.OPENAI_API_KEY),
+      probeTtlMs,
+    ),
+    llm: cachedProbe(() => probeOpenAiCompatible(env.LLM_BASE_URL, env.LLM_API_KEY ?? env.OPENAI_API_KEY), probeTtlMs),
+  };
   return {
     env,
     log,
@@ -127,6 +166,8 @@ export function createServices(env: Env): Services {
     syncEngine,
     storefront: { chat, token, limits },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
+    http,
+    healthProbes,
   };
 }
 
@@ -168,25 +209,15 @@ export function bootServices(rawEnv: Record<string, string | undefined>) {
   return { services, stop: startBackgroundJobs(services) };
 }
 
-export function healthDependencies({ env, prisma, chroma, embeddings, llmProvider }: Services): HealthDependencies {
-  const { descriptor } = embeddings;
+export function healthDependencies(services: Services): HealthDependencies {
+  const { env, prisma, chroma, embeddings, llmProvider, healthProbes } = services;
   return {
     db: prisma,
     databaseFlavour: databaseFlavour(env.DATABASE_URL),
     chroma,
     chromaUrl: env.CHROMA_URL,
-    embedder: {
-      ...descriptor,
-      probe: () =>
-        descriptor.provider === "local"
-          ? LocalEmbeddings.ready()
-          : probeOpenAiCompatible(descriptor.baseUrl, env.EMBEDDINGS_API_KEY ?? env.OPENAI_API_KEY),
-    },
-    llm: {
-      provider: llmProvider,
-      model: env.LLM_MODEL,
-      probe: () => probeOpenAiCompatible(env.LLM_BASE_URL, env.LLM_API_KEY ?? env.OPENAI_API_KEY),
-    },
+    embedder: { ...embeddings.descriptor, probe: healthProbes.embedder },
+    llm: { provider: llmProvider, model: env.LLM_MODEL, probe: healthProbes.llm },
   };
 }
 

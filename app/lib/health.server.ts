@@ -1,5 +1,8 @@
 // /healthz: is every part Aisle depends on reachable? Each probe is bounded by a timeout so a
-// hung dependency shows as "down" instead of hanging the health check.
+// hung dependency shows as "down" instead of hanging the health check. The public answer is the
+// status alone; the report (components, URLs, models, error text) needs the health token
+// (docs/decisions/094-bounded-input-and-health.md).
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import type { ChromaClient } from "chromadb";
 import type { EmbeddingsDescriptor } from "./search/embeddings.server";
@@ -82,4 +85,38 @@ export async function checkHealth(deps: HealthDependencies): Promise<HealthRepor
   const core = [database, chroma, embedder];
   const status = core.some((c) => c.status === "down") ? "down" : llm.status === "down" ? "degraded" : "ok";
   return { status, checkedAt: new Date().toISOString(), components: { database, chroma, embedder, llm } };
+}
+
+/**
+ * A probe whose result (success or failure) is shared for `ttlMs`: concurrent and repeated health
+ * checks within the window wait for the same call, so hammering /healthz makes at most one
+ * outbound call per provider per window (each is a request with the app's keys).
+ */
+export function cachedProbe(run: () => Promise<void>, ttlMs: number, now = () => Date.now()): () => Promise<void> {
+  let cached: { at: number; result: Promise<void> } | undefined;
+  return () => {
+    const at = now();
+    if (!cached || at - cached.at >= ttlMs) {
+      const result = run();
+      // Settled here too, so a failure nobody awaits any more is not an unhandled rejection.
+      result.catch(() => undefined);
+      cached = { at, result };
+    }
+    return cached.result;
+  };
+}
+
+/** Whether the request carries the health token; never true when no token is configured. */
+export function mayReadHealthDetails(token: string | undefined, request: Request): boolean {
+  if (!token) return false;
+  const presented = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (!presented) return false;
+  // Digests have one length, so the comparison takes the same time whatever was presented.
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(presented), digest(token));
+}
+
+/** What anyone may see: the overall status only, no component names, URLs or error text. */
+export function publicHealth(report: HealthReport): { status: HealthReport["status"] } {
+  return { status: report.status };
 }

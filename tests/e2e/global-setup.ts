@@ -9,12 +9,15 @@ import { seedDemoStore } from "../../tools/emulator/catalog/demo-store";
 export default async function globalSetup() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-e2e-"));
   // The app runs against the store emulator (fetch seam preloaded), with one installed demo shop.
-  const { stack, emulator, stop } = await startEmulatedStack({ dataDir });
+  // The health report's details need the token (docs/decisions/094); the specs read it from here.
+  const healthToken = "e2e-health-token-2b7f41";
+  const { stack, emulator, stop } = await startEmulatedStack({ dataDir, env: { HEALTH_TOKEN: healthToken } });
   const shop = "e2e-shop.myshopify.com";
   emulator.createShop(shop, { name: "E2E Outfitters" });
   seedDemoStore(emulator, shop, { limit: 40 });
   await emulator.installApp(shop);
   process.env.AISLE_E2E_APP_URL = stack.app.url;
+  process.env.AISLE_E2E_HEALTH_TOKEN = healthToken;
   process.env.AISLE_E2E_EMULATOR_URL = emulator.url;
   process.env.AISLE_E2E_SHOP = shop;
   process.env.AISLE_E2E_ADMIN_URL = emulator.adminUrl(shop);

@@ -7,12 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../tools/lib/ports";
 import { startStack, type RunningStack } from "../../tools/stack";
 
+const HEALTH_TOKEN = "app-server-health-token-93c1";
+
 let stack: RunningStack;
 let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-server-"));
-  stack = await startStack({ dataDir, appPort: await freePort(), chromaPort: await freePort() });
+  stack = await startStack({
+    dataDir,
+    appPort: await freePort(),
+    chromaPort: await freePort(),
+    env: { HEALTH_TOKEN },
+  });
 });
 
 afterAll(async () => {
@@ -65,9 +72,13 @@ describe("app server", () => {
 
   it("reports Chroma down, with a 503, when it stops", async () => {
     await stack.chroma.stop();
+    // The public answer is the status alone; the token shows which part is down.
     const response = await fetch(`${stack.app.url}/healthz`);
     expect(response.status).toBe(503);
-    const report = await response.json();
+    expect(await response.json()).toEqual({ status: "down" });
+    const detailed = await fetch(`${stack.app.url}/healthz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
+    expect(detailed.status).toBe(503);
+    const report = await detailed.json();
     expect(report.components.chroma.status).toBe("down");
     expect(report.components.database.status).toBe("ok");
   });

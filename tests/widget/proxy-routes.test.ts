@@ -5,6 +5,7 @@ import { action as cartEventAction } from "../../app/routes/proxy.cart-event";
 import { action as chatAction } from "../../app/routes/proxy.chat";
 import { action as sessionAction } from "../../app/routes/proxy.session";
 import { action as streamAction, loader as streamLoader } from "../../app/routes/proxy.stream";
+import { storeOfflineSession } from "../kit/installed-shop";
 import { createTestApp } from "../kit/test-app";
 import { signedProxyRequest } from "../kit/signed-requests";
 
@@ -58,18 +59,7 @@ function proxied(
   });
 }
 
-beforeAll(async () => {
-  await app.services.prisma.session.create({
-    data: {
-      id: `offline_${SHOP}`,
-      shop: SHOP,
-      state: "",
-      isOnline: false,
-      scope: "read_products",
-      accessToken: "shpat_test",
-    },
-  });
-});
+beforeAll(() => storeOfflineSession(app.services.prisma, SHOP));
 
 describe("App Proxy signature: checked before any work", () => {
   const visitor = { visitorId: "visitor-proxy-1", origin: STOREFRONT };

@@ -4,6 +4,8 @@ import { waitForHttp } from "./wait-for-http";
 
 export interface RunningApp {
   url: string;
+  /** The server's process id (memory measurements read /proc/<pid>/status). */
+  pid: number;
   stop(): Promise<void>;
   /** Everything the app wrote to stdout/stderr (JSON log lines), for assertions and debugging. */
   output(): string;
@@ -49,6 +51,7 @@ export async function startApp(options: {
   }
   return {
     url,
+    pid: child.pid ?? 0,
     output: () => output,
     stop: () => terminate(child),
   };

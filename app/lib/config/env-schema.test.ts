@@ -53,6 +53,18 @@ describe("parseEnv", () => {
     expect(byVariable.DATABASE_URL).toMatch(/file:.*postgres/);
   });
 
+  it("bounds input and keeps health details private by default", () => {
+    const env = parseEnv(required);
+    expect(env.MAX_REQUEST_BODY_BYTES).toBe(1_048_576);
+    expect(env.UNAUTHENTICATED_CONCURRENCY).toBe(32);
+    expect(env.HEALTH_TOKEN).toBeUndefined();
+    expect(env.HEALTH_PROBE_TTL_SECONDS).toBe(30);
+    const error = problemsOf({ ...required, HEALTH_TOKEN: "short", MAX_REQUEST_BODY_BYTES: "0" });
+    const byVariable = Object.fromEntries(error.problems.map((p) => [p.variable, p.message]));
+    expect(byVariable.HEALTH_TOKEN).toMatch(/at least 16 characters/);
+    expect(Object.keys(byVariable).sort()).toEqual(["HEALTH_TOKEN", "MAX_REQUEST_BODY_BYTES"]);
+  });
+
   it("rejects an explicit provider without credentials", () => {
     const error = problemsOf({ ...required, LLM_PROVIDER: "openai", EMBEDDINGS_PROVIDER: "openai" });
     expect(error.problems.map((p) => p.variable).sort()).toEqual(["EMBEDDINGS_PROVIDER", "LLM_PROVIDER"]);

@@ -96,6 +96,17 @@ export const envSchema = z
       .default("aisle"),
     CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
 
+    // Bounded input (server.mjs, app/lib/http/bounded-input.server.ts; docs/decisions/094).
+    // Body limit of every route without its own (webhooks 5 MiB, App Proxy CHAT_MAX_BODY_BYTES, login 8 KiB).
+    MAX_REQUEST_BODY_BYTES: positiveInt(1_048_576),
+    // Requests at once in their unauthenticated phase (body being read; the whole request on /auth/*).
+    UNAUTHENTICATED_CONCURRENCY: positiveInt(32),
+
+    // Health (/healthz): the detailed report needs `Authorization: Bearer <HEALTH_TOKEN>`; unset = never served.
+    HEALTH_TOKEN: z.string().trim().min(16, "must be at least 16 characters (a random secret)").optional(),
+    // How long a model-provider probe's result is reused (each probe is a call with the app's keys).
+    HEALTH_PROBE_TTL_SECONDS: positiveInt(30),
+
     // Storefront chat endpoint (app/lib/storefront).
     CHAT_MAX_BODY_BYTES: positiveInt(16_384),
     CHAT_RATE_WINDOW_SECONDS: positiveInt(60),

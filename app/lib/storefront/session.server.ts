@@ -1,6 +1,7 @@
 // Chat sessions for streaming from the app's origin: the token minted through the App Proxy, its
 // check on /proxy/stream, and CORS answered for the shop's storefront origins only.
 import { z } from "zod";
+import { repeatedParameter } from "./app-proxy.server";
 import { jsonError, readCappedJson, StorefrontRequestError } from "./http";
 import {
   ChatTokenError,
@@ -69,8 +70,13 @@ const corsFor = (origin: string) => ({
 /** Answers the CORS preflight of /proxy/stream: only for an allowed storefront origin of the shop. */
 export function preflight(settings: ChatTokenSettings, request: Request): Response {
   const origin = request.headers.get("origin") ?? "";
-  const shop = new URL(request.url).searchParams.get("shop") ?? "";
-  if (!shop || !isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins)) {
+  const url = new URL(request.url);
+  const shop = url.searchParams.get("shop") ?? "";
+  if (
+    !shop ||
+    repeatedParameter(url, ["shop"]) ||
+    !isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins)
+  ) {
     return new Response(null, { status: 403, headers: { Vary: "Origin" } });
   }
   return new Response(null, {
@@ -91,7 +97,11 @@ export function authorizeStream(
   nowSeconds = Math.floor(Date.now() / 1000),
 ): { claims: ChatTokenClaims; cors: Record<string, string> } | Response {
   const origin = request.headers.get("origin") ?? "";
-  const shop = new URL(request.url).searchParams.get("shop") ?? "";
+  const url = new URL(request.url);
+  const shop = url.searchParams.get("shop") ?? "";
+  if (repeatedParameter(url, ["shop"])) {
+    return jsonError(400, "repeated_parameter", 'The query gives "shop" more than once.', { Vary: "Origin" });
+  }
   const token = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
   if (!token) return jsonError(401, "missing_token", "A chat token is required.", { Vary: "Origin" });
   let claims: ChatTokenClaims;
