@@ -18,14 +18,21 @@ const addons = [
   {
     name: "better-sqlite3",
     binary: "build/Release/better_sqlite3.node",
-    // Opening a database is what loads the binary (requiring the package does not).
-    probe: "new (require('better-sqlite3'))(':memory:').close()",
+    // Opening a database is what loads the binary (requiring the package does not). Then garbage is
+    // collected while a vm context is entered: a build compiled against Node 24.19+ headers aborts there
+    // ("Assertion failed: (env) != nullptr", nodejs/node#65446), as it did in Vitest's workers.
+    probe: [
+      "const db = new (require('better-sqlite3'))(':memory:');",
+      "for (let i = 0; i < 200; i++) db.prepare('select ' + i);",
+      "require('node:vm').runInNewContext('let a = []; for (let i = 0; i < 2e5; i++) a.push({ i })');",
+      "db.close();",
+    ].join(" "),
   },
 ];
 
 // node-gyp compiles against npm's `nodedir` when set (this machine's npmrc points it at Node 20's headers)
 // and downloads headers otherwise, which fails offline. Pass the first candidate whose headers are for this
-// ABI: npm_config_nodedir (tools/node24.sh sets it), then the install this binary runs from (tarballs,
+// ABI: npm_config_nodedir (tools/with-node.sh sets it), then the install this binary runs from (tarballs,
 // nvm and Debian's /usr keep them in ../include/node). When none matches, npm keeps its own choice.
 function headersDir() {
   const candidates = [process.env.npm_config_nodedir, resolve(dirname(process.execPath), "..")];
@@ -40,7 +47,8 @@ function headersDir() {
 function loads(addon) {
   // A child process: a failed dlopen must not stick to this one, and the file may be replaced between tries.
   const result = spawnSync(process.execPath, ["-e", addon.probe], { cwd: root, encoding: "utf8" });
-  return { ok: result.status === 0, error: (result.stderr || "").trim().split("\n").slice(0, 4).join("\n") };
+  const error = (result.stderr || `killed by ${result.signal}`).trim().split("\n").slice(0, 5).join("\n");
+  return { ok: result.status === 0, error };
 }
 
 function copyAtomically(from, to) {
@@ -82,7 +90,13 @@ for (const addon of addons) {
     if (!existsSync(cached)) copyAtomically(installed, cached);
   } else {
     failed = true;
-    console.error(`${addon.name} does not load on ${node}:\n${result.error}`);
+    console.error(`${addon.name} does not work on ${node}:\n${result.error}`);
+    if (result.error.includes("(env) != nullptr")) {
+      console.error(
+        "That build was compiled against Node 24.19+ headers (nodejs/node#65446). `bash tools/with-node.sh 24 …`" +
+          " builds against Node 24.18.1's headers; or point npm_config_nodedir at headers of Node 24.18.1 or older.",
+      );
+    }
   }
 }
 process.exit(failed ? 1 : 0);
