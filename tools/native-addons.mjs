@@ -1,8 +1,8 @@
-// Makes the native addons load on the Node that runs this script (`node tools/native-addons.mjs`).
+// Makes the native addons work on the Node that runs this script (`node tools/native-addons.mjs`).
 // better-sqlite3 is compiled against one Node ABI (NODE_MODULE_VERSION: 115 on Node 20, 137 on Node 24),
-// so one tree used by two Nodes (tools/node24.sh, a version manager) needs the build of the Node at hand.
-// Every build that loads is kept in .cache/native/, one per package version, ABI and platform; switching
-// Node then copies a file instead of compiling for a minute or two. Missing builds come from `npm rebuild`
+// so one tree used by two Nodes (tools/with-node.sh, a version manager) needs the build of the Node at hand.
+// Every build that passes the probe is kept in .cache/native/, one per package version, ABI and platform:
+// switching Node then copies a file instead of compiling for minutes. Missing builds come from `npm rebuild`
 // (a prebuilt download when online, else node-gyp, which needs this Node's headers: see headersDir()).
 // The other .node files in node_modules (Rollup, the Chroma server) use Node-API and load on any Node.
 import { spawnSync } from "node:child_process";
@@ -68,12 +68,15 @@ for (const addon of addons) {
   const cached = join(root, ".cache", "native", key, addon.binary.split("/").pop());
 
   let result = loads(addon);
+  let built = false;
   if (!result.ok && existsSync(cached)) {
     copyAtomically(cached, installed);
     result = loads(addon);
-    if (result.ok) console.log(`${addon.name}: using the cached build for ${node}`);
+    const outcome = result.ok ? "using the cached build" : "the cached build fails too";
+    console.log(`${addon.name}: ${outcome} for ${node}`);
   }
   if (!result.ok) {
+    built = true;
     console.log(`${addon.name}: building for ${node} (npm rebuild ${addon.name})…`);
     const started = Date.now();
     const nodedir = headersDir();
@@ -87,7 +90,7 @@ for (const addon of addons) {
     if (result.ok) console.log(`${addon.name}: built in ${Math.round((Date.now() - started) / 1000)} s`);
   }
   if (result.ok) {
-    if (!existsSync(cached)) copyAtomically(installed, cached);
+    if (built || !existsSync(cached)) copyAtomically(installed, cached);
   } else {
     failed = true;
     console.error(`${addon.name} does not work on ${node}:\n${result.error}`);

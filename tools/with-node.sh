@@ -51,7 +51,11 @@ original_nodedir_set="${npm_config_nodedir+set}"
 restore() {
   local status=$?
   export PATH="$original_path"
-  if [ -n "$original_nodedir_set" ]; then export npm_config_nodedir="$original_nodedir"; else unset npm_config_nodedir; fi
+  if [ -n "$original_nodedir_set" ]; then
+    export npm_config_nodedir="$original_nodedir"
+  else
+    unset npm_config_nodedir
+  fi
   echo "▶ native addons back to $(node --version)"
   node tools/native-addons.mjs || echo "with-node.sh: could not restore the native addons for $(node --version)" >&2
   exit "$status"
