@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
 
+echo "▶ Node $(node --version)"
+# better-sqlite3 must be built for the Node running the tests (after switching Node: a cached copy or a rebuild).
+node tools/native-addons.mjs
 bash tools/ensure-chromium.sh
 TEST_POSTGRES_URL="$(bash tools/ensure-postgres.sh)"
 export TEST_POSTGRES_URL
