@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # Exact versions, so every run (and CI) tests the same Node. `headers` is what native addons are
 # compiled against: Node 24.19+ headers make better-sqlite3 11 abort during garbage collection
-# (nodejs/node#65446, docs/decisions/091), so Node 24 builds use 24.18.1's (same ABI, 137).
+# (nodejs/node#65446, docs/decisions/095), so Node 24 builds use 24.18.1's (same ABI, 137).
 case "${1:-}" in
   24) version=24.21.0 headers=24.18.1 ;;
   22) version=22.23.3 headers=22.23.3 ;;
