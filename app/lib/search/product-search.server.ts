@@ -192,12 +192,6 @@ export class ProductSearch {
     return result;
   }
 
-  /** The shop's indexed products by id, from the current snapshot (for follow-ups and answers). */
-  async products(shop: string, ids: string[]): Promise<IndexedProduct[]> {
-    const snapshot = await this.snapshot(shop);
-    return snapshot ? ids.flatMap((id) => snapshot.products.get(id) ?? []) : [];
-  }
-
   /** Forgets a shop's snapshot and cache (e.g. after dropShop in this process). */
   forget(shop: string) {
     this.snapshots.delete(shop);
