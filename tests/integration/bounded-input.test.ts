@@ -152,8 +152,8 @@ describe("L4 oversized → 413 before any model call", () => {
     const { status, cutOff, ms } = await postChunked(`${stack.app.url}/auth/login`, 1024 * MB, { keepSending: true });
     expect(status).toBe(413);
     expect(cutOff).toBe(true);
+    // The figure is reported, not asserted (timing is a benchmark's business); `cutOff` is the behaviour.
     console.info(`L4 /auth/login endless chunked body: connection cut ${Math.round(ms)} ms after the request began`);
-    expect(ms).toBeLessThan(5000);
   });
 
   it("refuses an oversized, validly signed chat body on the App Proxy with 413 and 0 model calls", async () => {
