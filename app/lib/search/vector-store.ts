@@ -1,0 +1,39 @@
+// Vectors of a shop's products, one collection per shop, embedding model and generation
+// (docs/decisions/050, 097). Implementations go through LangChain's VectorStore from
+// `@langchain/community`: Chroma (chroma-vector-store.server.ts) and PGVectorStore
+// (pgvector-vector-store.server.ts), chosen by VECTOR_STORE. Text, metadata and filters live in
+// the catalog store; a collection holds each product's vector (and its text, for LangChain).
+export interface VectorRecord {
+  id: string;
+  text: string;
+  vector: number[];
+}
+
+export interface VectorHit {
+  id: string;
+  /** Cosine distance (0 = same direction). */
+  distance: number;
+}
+
+export interface ProductVectorStore {
+  /** "chroma" | "pgvector": shown on the dashboard and in logs. */
+  readonly kind: string;
+  /** Creates the collection if needed and inserts or replaces these records. */
+  upsert(collection: string, records: VectorRecord[]): Promise<void>;
+  /** Unknown ids are ignored. */
+  remove(collection: string, ids: string[]): Promise<void>;
+  /**
+   * Nearest neighbours of `vector`, best first. `restrictTo`: only among these product ids (the
+   * products that passed the filters); an empty list gives no hits. A missing collection gives no hits.
+   */
+  query(collection: string, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]>;
+  count(collection: string): Promise<number>;
+  /** Ids of all records (reconciliation, tests), in pages. */
+  listIds(collection: string): Promise<string[]>;
+  /** Names of the collections starting with `prefix` (strays of an interrupted rebuild included). */
+  listCollections(prefix: string): Promise<string[]>;
+  /** Deletes the collection and its vectors; a missing collection is not an error. */
+  dropCollection(collection: string): Promise<void>;
+  /** Releases connections (pools). */
+  close(): Promise<void>;
+}
