@@ -58,13 +58,25 @@ describe("buildProductDocument", () => {
     expect(doc.text).toContain("Waterproof trail shoe & grippy sole.");
     expect(doc.text).not.toContain("alert");
     expect(doc.text).not.toContain("129");
-    expect(doc.metadata).toMatchObject({ minPrice: 119, maxPrice: 129, available: true, inventoryQuantity: 4 });
+    expect(doc.metadata).toMatchObject({ minPrice: 119, maxPrice: 129, available: true });
+    expect(doc.metadata).not.toHaveProperty("inventoryQuantity");
     expect(doc.metadata.skus).toBe("|NP-TR-42|NP-TR-43|");
     expect(doc.keywords).toEqual(["trail-runner-gtx", "NP-TR-42", "0001", "NP-TR-43"]);
     expect(JSON.parse(doc.metadata.variantsJson)[0]).toMatchObject({
       id: "gid://shopify/ProductVariant/1",
       options: { Size: "42" },
     });
+  });
+
+  it("changes no hash when a sale only lowers stock (search stores no stock counts)", () => {
+    const before = buildProductDocument(product());
+    const sale = product();
+    sale.variants[0] = { ...sale.variants[0], inventoryQuantity: 1 };
+    const after = buildProductDocument(sale);
+    expect(after.contentHash).toBe(before.contentHash);
+    expect(after.metadataHash).toBe(before.metadataHash);
+    sale.variants = sale.variants.map((v) => ({ ...v, inventoryQuantity: 0, availableForSale: false }));
+    expect(buildProductDocument(sale).metadataHash).not.toBe(before.metadataHash);
   });
 
   it("keeps the content hash when only price or stock change", () => {

@@ -12,7 +12,10 @@ export interface DocumentOptions {
   maxDescriptionChars?: number;
 }
 
-/** Flat, filterable metadata (Chroma metadata values must be scalars). */
+/**
+ * Flat, filterable metadata. Nothing here changes on a sale unless availability flips: no stock
+ * counts, no Shopify `updatedAt` (sync tracks that), so a sale rewrites nothing searchable.
+ */
 export interface ProductMetadata {
   productId: string;
   handle: string;
@@ -30,10 +33,8 @@ export interface ProductMetadata {
   maxPrice: number;
   compareAtMaxPrice: number;
   available: boolean;
-  inventoryQuantity: number;
   imageUrl: string;
   onlineStoreUrl: string;
-  updatedAt: string;
   /** JSON of VariantSummary[]: what a product card needs (variant choice, prices, stock). */
   variantsJson: string;
 }
@@ -160,7 +161,6 @@ function embeddedText(product: Product, fields: ReadonlySet<IndexableField>, max
 function productMetadata(product: Product): ProductMetadata {
   const prices = product.variants.map((v) => Number(v.price)).filter(Number.isFinite);
   const compareAt = product.variants.map((v) => Number(v.compareAtPrice ?? NaN)).filter(Number.isFinite);
-  const quantities = product.variants.map((v) => v.inventoryQuantity ?? 0);
   return {
     productId: product.id,
     handle: product.handle,
@@ -177,10 +177,8 @@ function productMetadata(product: Product): ProductMetadata {
     maxPrice: prices.length ? Math.max(...prices) : 0,
     compareAtMaxPrice: compareAt.length ? Math.max(...compareAt) : 0,
     available: product.variants.some((v) => v.availableForSale),
-    inventoryQuantity: quantities.reduce((sum, q) => sum + Math.max(q, 0), 0),
     imageUrl: product.featuredImage?.url ?? "",
     onlineStoreUrl: product.onlineStoreUrl ?? "",
-    updatedAt: product.updatedAt,
     variantsJson: JSON.stringify(
       product.variants.map<VariantSummary>((v) => ({
         id: v.id,

@@ -47,6 +47,17 @@ export const envSchema = z
         }
       }),
 
+    // Where product vectors live (docs/decisions/097): Chroma, or pgvector on Postgres.
+    VECTOR_STORE: z.enum(["chroma", "pgvector"]).default("chroma"),
+    // pgvector's Postgres; unset = DATABASE_URL when that is Postgres.
+    PGVECTOR_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//i, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    PGVECTOR_POOL_SIZE: positiveInt(10),
+    // Vector-store handles kept per process (one per shop collection in use; least recently used are closed).
+    VECTOR_COLLECTION_CACHE: positiveInt(500),
     CHROMA_URL: url("the Chroma server, e.g. http://127.0.0.1:8000").default("http://127.0.0.1:8000"),
     CHROMA_TENANT: optionalString,
     CHROMA_DATABASE: optionalString,
@@ -70,7 +81,10 @@ export const envSchema = z
     CHAT_MAX_INPUT_CHARS: positiveInt(1000),
     CHAT_CONTEXT_PRODUCTS: z.coerce.number().int().min(1).max(20).default(6),
     CHAT_HISTORY_TURNS: z.coerce.number().int().min(0).max(20).default(6),
+    // Search results cached per process, all shops together (0 = off); any write to a shop invalidates its entries.
     SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).default(200),
+    // Shops whose query vocabulary (types, brands, option values) a process keeps.
+    SEARCH_VOCABULARY_CACHE_SHOPS: positiveInt(100),
 
     // Catalog sync (app/lib/sync).
     // 0 = this process only records webhooks (web-only instances beside dedicated sync processes).
@@ -140,6 +154,13 @@ export const envSchema = z
         code: "custom",
         path: ["LLM_PROVIDER"],
         message: 'is "openai" but neither OPENAI_API_KEY, LLM_API_KEY nor LLM_BASE_URL is set',
+      });
+    }
+    if (env.VECTOR_STORE === "pgvector" && !env.PGVECTOR_URL && !/^postgres(ql)?:\/\//i.test(env.DATABASE_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PGVECTOR_URL"],
+        message: 'is required when VECTOR_STORE is "pgvector" and DATABASE_URL is not Postgres',
       });
     }
     if (env.CUSTOMER_STORE === "appwrite") {
