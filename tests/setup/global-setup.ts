@@ -1,8 +1,11 @@
-// Once per `vitest run`: a real Chroma server on a free port and a migrated SQLite template
-// database that each test file copies (migrating once is much faster than per file).
+// Once per `vitest run`: a real Chroma server on a free port, a migrated SQLite template database
+// that each test file copies, and with TEST_POSTGRES_URL a migrated Postgres template database
+// (migrating once is much faster than per file).
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startChroma } from "../../tools/chroma/chroma-process";
 import { migrateDatabase } from "../../tools/lib/database";
@@ -12,6 +15,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     chromaUrl: string;
     templateDatabasePath: string;
+    /** Name of the migrated Postgres template database; "" without TEST_POSTGRES_URL. */
+    postgresTemplate: string;
   }
 }
 
@@ -20,10 +25,33 @@ export default async function setup(project: TestProject) {
   const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
   const templateDatabasePath = path.join(workDir, "template.sqlite");
   await migrateDatabase(`file:${templateDatabasePath}`);
+  const postgresTemplate = await createPostgresTemplate();
+  project.provide("postgresTemplate", postgresTemplate?.name ?? "");
   project.provide("chromaUrl", chroma.url);
   project.provide("templateDatabasePath", templateDatabasePath);
   return async () => {
     await chroma.stop();
+    await postgresTemplate?.drop();
     rmSync(workDir, { recursive: true, force: true });
   };
+}
+
+async function createPostgresTemplate(): Promise<{ name: string; drop(): Promise<void> } | null> {
+  const adminUrl = process.env.TEST_POSTGRES_URL;
+  if (!adminUrl) return null;
+  const name = `aisle_template_${randomBytes(4).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await migrateDatabase(url.toString());
+  return { name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
