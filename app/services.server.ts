@@ -3,7 +3,6 @@
 // the HTTP server (server.mjs) calls `bootServices` once and hands the services to every route as
 // `context.services`. Tests build their own with `createServices(testEnv)`.
 import type { PrismaClient } from "@prisma/client";
-import type { ChromaClient } from "chromadb";
 import { AnswerEngine } from "./lib/chat/answer-engine.server";
 import { createChatModel } from "./lib/chat/chat-model.server";
 import { parseEnv, resolveLlmProvider, type Env } from "./lib/config/env-schema";
@@ -22,8 +21,9 @@ import {
 } from "./lib/http/bounded-input.server";
 import { createLogger, type Logger } from "./lib/logger.server";
 import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
-import { ChromaProductIndex } from "./lib/search/chroma-product-index.server";
-import { createChromaClient } from "./lib/search/chroma.server";
+import type { HybridProductIndex } from "./lib/search/hybrid-product-index.server";
+import { createProductIndex, createVectorStore } from "./lib/search/search-stores.server";
+import type { ProductVectorStore } from "./lib/search/vector-store";
 import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
@@ -43,13 +43,14 @@ export interface Services {
   shopify: ShopifyApp;
   /** Webhook routes: the library's HMAC and header check, without any access token (decision 093). */
   webhookVerifier: WebhookVerifier;
-  chroma: ChromaClient;
+  /** Product vectors: Chroma or pgvector (VECTOR_STORE), through LangChain. */
+  vectorStore: ProductVectorStore;
   embeddings: EmbeddingsProvider;
   llmProvider: "openai" | "none";
   /** Customers, conversations and privacy (app/lib/customers): Prisma or Appwrite per CUSTOMER_STORE. */
   customers: CustomerService;
   /** The shop product index (sync writes, search reads). */
-  productIndex: ChromaProductIndex;
+  productIndex: HybridProductIndex;
   productSearch: ProductSearch;
   /** Grounded, streamed answers (app/lib/chat/README.md). */
   answerEngine: AnswerEngine;
@@ -76,14 +77,19 @@ export function createServices(env: Env): Services {
   const log = createLogger(env.LOG_LEVEL);
   const prisma = createPrismaClient(env.DATABASE_URL);
   const shopify = createShopify(env, prisma, log);
-  const chroma = createChromaClient(env);
+  const vectorStore = createVectorStore(env);
   const embeddings = createEmbeddings(env);
   const customers = createCustomerService(createCustomerStore(env, prisma), {
     retentionDays: env.CHAT_RETENTION_DAYS,
     logger: log.child({ component: "customers" }),
   });
-  const productIndex = new ChromaProductIndex({ db: prisma, chroma, embeddings, log });
-  const productSearch = new ProductSearch({ index: productIndex, log, cacheSize: env.SEARCH_CACHE_SIZE });
+  const productIndex = createProductIndex({ env, db: prisma, vectors: vectorStore, embeddings, log });
+  const productSearch = new ProductSearch({
+    index: productIndex,
+    log,
+    cacheSize: env.SEARCH_CACHE_SIZE,
+    vocabularyCacheShops: env.SEARCH_VOCABULARY_CACHE_SHOPS,
+  });
   const answerEngine = new AnswerEngine({
     search: productSearch,
     chatModel: createChatModel(env),
@@ -156,7 +162,7 @@ export function createServices(env: Env): Services {
     prisma,
     shopify,
     webhookVerifier: createWebhookVerifier(env, log),
-    chroma,
+    vectorStore,
     embeddings,
     llmProvider: resolveLlmProvider(env),
     customers,
@@ -196,6 +202,7 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
     clearInterval(pruneLimits);
     stopRetention();
     await syncEngine.stop();
+    await services.vectorStore.close();
     await services.prisma.$disconnect();
   };
 }
@@ -210,12 +217,11 @@ export function bootServices(rawEnv: Record<string, string | undefined>) {
 }
 
 export function healthDependencies(services: Services): HealthDependencies {
-  const { env, prisma, chroma, embeddings, llmProvider, healthProbes } = services;
+  const { env, prisma, vectorStore, embeddings, llmProvider, healthProbes } = services;
   return {
     db: prisma,
     databaseFlavour: databaseFlavour(env.DATABASE_URL),
-    chroma,
-    chromaUrl: env.CHROMA_URL,
+    vectorStore,
     embedder: { ...embeddings.descriptor, probe: healthProbes.embedder },
     llm: { provider: llmProvider, model: env.LLM_MODEL, probe: healthProbes.llm },
   };

@@ -4,7 +4,6 @@
 // (docs/decisions/094-bounded-input-and-health.md).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import type { ChromaClient } from "chromadb";
 import type { EmbeddingsDescriptor } from "./search/embeddings.server";
 
 export type ComponentState = "ok" | "down" | "disabled";
@@ -20,7 +19,7 @@ export interface HealthReport {
   checkedAt: string;
   components: {
     database: ComponentHealth;
-    chroma: ComponentHealth;
+    vectorStore: ComponentHealth;
     embedder: ComponentHealth;
     llm: ComponentHealth;
   };
@@ -29,8 +28,8 @@ export interface HealthReport {
 export interface HealthDependencies {
   db: PrismaClient;
   databaseFlavour: string;
-  chroma: ChromaClient;
-  chromaUrl: string;
+  /** Pings the vector store (Chroma or pgvector) and says which one it is. */
+  vectorStore: { ping(): Promise<string> };
   embedder: EmbeddingsDescriptor & { probe: () => Promise<void> };
   llm: { provider: "openai" | "none"; model: string; probe: () => Promise<void> };
   timeoutMs?: number;
@@ -58,15 +57,12 @@ async function probe(run: () => Promise<string>, timeoutMs: number): Promise<Com
 
 export async function checkHealth(deps: HealthDependencies): Promise<HealthReport> {
   const timeoutMs = deps.timeoutMs ?? 3000;
-  const [database, chroma, embedder, llm] = await Promise.all([
+  const [database, vectorStore, embedder, llm] = await Promise.all([
     probe(async () => {
       await deps.db.$queryRawUnsafe("SELECT 1");
       return deps.databaseFlavour;
     }, timeoutMs),
-    probe(async () => {
-      await deps.chroma.heartbeat();
-      return deps.chromaUrl;
-    }, timeoutMs),
+    probe(() => deps.vectorStore.ping(), timeoutMs),
     probe(async () => {
       await deps.embedder.probe();
       const dims = deps.embedder.dimensions ? `, ${deps.embedder.dimensions} dimensions` : "";
@@ -82,9 +78,9 @@ export async function checkHealth(deps: HealthDependencies): Promise<HealthRepor
           return `openai-compatible: ${deps.llm.model}`;
         }, timeoutMs),
   ]);
-  const core = [database, chroma, embedder];
+  const core = [database, vectorStore, embedder];
   const status = core.some((c) => c.status === "down") ? "down" : llm.status === "down" ? "degraded" : "ok";
-  return { status, checkedAt: new Date().toISOString(), components: { database, chroma, embedder, llm } };
+  return { status, checkedAt: new Date().toISOString(), components: { database, vectorStore, embedder, llm } };
 }
 
 /**

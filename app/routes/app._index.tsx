@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const componentLabels = {
   database: "Database",
-  chroma: "Vector store (Chroma)",
+  vectorStore: "Vector store",
   embedder: "Embeddings",
   llm: "Language model",
 };

@@ -20,7 +20,7 @@ const database = useTestDatabases();
 const healthy: BannerInput = {
   health: {
     database: { status: "ok", detail: "sqlite" },
-    chroma: { status: "ok", detail: "1.0.0" },
+    vectorStore: { status: "ok", detail: "chroma at http://127.0.0.1:8000" },
     embedder: { status: "ok", detail: "local" },
     llm: { status: "ok", detail: "gpt" },
   },
@@ -39,16 +39,16 @@ describe("overview banners", () => {
     expect(dashboardBanners(healthy)).toEqual([]);
   });
 
-  it("say since when Chroma is unreachable and how many updates wait, and that nothing is lost", () => {
+  it("say since when the vector store is unreachable and how many updates wait, and that nothing is lost", () => {
     const [banner] = dashboardBanners({
       ...healthy,
-      health: { ...healthy.health, chroma: { status: "down", detail: "connect ECONNREFUSED 127.0.0.1:8000" } },
-      downSince: { chroma: new Date("2026-11-24T10:42:13Z") },
+      health: { ...healthy.health, vectorStore: { status: "down", detail: "connect ECONNREFUSED 127.0.0.1:8000" } },
+      downSince: { vectorStore: new Date("2026-11-24T10:42:13Z") },
       pending: 312,
     });
     expect(banner).toMatchObject({
       tone: "critical",
-      title: "Chroma (the vector store) unreachable since 10:42 UTC — 312 updates waiting",
+      title: "The vector store unreachable since 10:42 UTC — 312 updates waiting",
       action: { url: "/app/sync" },
     });
     expect(banner.body).toContain("ECONNREFUSED");

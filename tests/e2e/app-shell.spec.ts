@@ -34,7 +34,7 @@ test("the health report shows every dependency up to a caller with the token", a
   const report = await response.json();
   expect(report.status).toBe("ok");
   expect(report.components.database).toMatchObject({ status: "ok", detail: "sqlite" });
-  expect(report.components.chroma.status).toBe("ok");
+  expect(report.components.vectorStore.status).toBe("ok");
   expect(report.components.embedder).toMatchObject({ status: "ok" });
   expect(report.components.embedder.detail).toContain("512 dimensions");
   expect(report.components.llm.status).toBe("disabled");

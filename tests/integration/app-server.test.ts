@@ -79,7 +79,7 @@ describe("app server", () => {
     const detailed = await fetch(`${stack.app.url}/healthz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
     expect(detailed.status).toBe(503);
     const report = await detailed.json();
-    expect(report.components.chroma.status).toBe("down");
+    expect(report.components.vectorStore.status).toBe("down");
     expect(report.components.database.status).toBe("ok");
   });
 });

@@ -251,7 +251,7 @@ describe("health: status only in public, details with the token, provider probes
     expect(response.status).toBe(200);
     const report = await response.json();
     expect(report.components.database).toMatchObject({ status: "ok", detail: "sqlite" });
-    expect(report.components.chroma).toMatchObject({ status: "ok", detail: stack.env.CHROMA_URL });
+    expect(report.components.vectorStore).toMatchObject({ status: "ok", detail: `chroma at ${stack.env.CHROMA_URL}` });
     expect(report.components.llm).toMatchObject({ status: "ok", detail: `openai-compatible: ${LLM_MODEL}` });
     expect(report.components.embedder.status).toBe("ok");
   });

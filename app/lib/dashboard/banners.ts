@@ -14,9 +14,9 @@ export interface DashboardBanner {
 }
 
 export interface BannerInput {
-  health: { database: ComponentHealth; chroma: ComponentHealth; embedder: ComponentHealth; llm: ComponentHealth };
+  health: { database: ComponentHealth; vectorStore: ComponentHealth; embedder: ComponentHealth; llm: ComponentHealth };
   /** When each part was first seen down (and has been down since), by this process. */
-  downSince: Partial<Record<"database" | "chroma" | "embedder", Date | string>>;
+  downSince: Partial<Record<"database" | "vectorStore" | "embedder", Date | string>>;
   pending: number;
   failed: number;
   firstFailure: { title: string | null; error: string | null } | null;
@@ -26,11 +26,11 @@ export interface BannerInput {
   drift: { lastReconcileAt: Date | string | null; total: number };
 }
 
-const partNames = { database: "The database", chroma: "Chroma (the vector store)", embedder: "The embedding model" };
+const partNames = { database: "The database", vectorStore: "The vector store", embedder: "The embedding model" };
 
 export function dashboardBanners(input: BannerInput): DashboardBanner[] {
   const banners: DashboardBanner[] = [];
-  for (const part of ["database", "chroma", "embedder"] as const) {
+  for (const part of ["database", "vectorStore", "embedder"] as const) {
     const health = input.health[part];
     if (health.status !== "down") continue;
     const since = input.downSince[part];

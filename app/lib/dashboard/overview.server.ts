@@ -12,7 +12,7 @@ export interface OverviewDependencies {
   health: () => Promise<HealthReport>;
   index: {
     state(shop: string): Promise<SearchIndex | null>;
-    count(shop: string): Promise<number>;
+    vectorCount(state: SearchIndex): Promise<number>;
     servesCurrentModel(state: SearchIndex): boolean;
   };
   embeddings: EmbeddingsDescriptor;
@@ -26,7 +26,7 @@ export interface IndexFacts {
   provider: string;
   model: string;
   dimensions: number | null;
-  /** Vectors in the active collection; null when Chroma did not answer. */
+  /** Vectors in the active collection; null when the vector store did not answer. */
   size: number | null;
   generation: number;
   rebuilding: boolean;
@@ -60,8 +60,8 @@ export async function loadOverview(deps: OverviewDependencies, shop: string): Pr
     deps.db.importRun.count({ where: { shop, status: "completed" } }),
   ]);
   let size: number | null = null;
-  if (state && health.components.chroma.status === "ok") {
-    size = await deps.index.count(shop).catch(() => null);
+  if (state && health.components.vectorStore.status === "ok") {
+    size = await deps.index.vectorCount(state).catch(() => null);
   }
   const index: IndexFacts | null = state
     ? {
@@ -76,7 +76,7 @@ export async function loadOverview(deps: OverviewDependencies, shop: string): Pr
       }
     : null;
   const downSince = Object.fromEntries(
-    (["database", "chroma", "embedder"] as const).map((part) => [
+    (["database", "vectorStore", "embedder"] as const).map((part) => [
       part,
       deps.downSince.observe(part, health.components[part].status === "down") ?? undefined,
     ]),

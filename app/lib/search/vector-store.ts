@@ -34,6 +34,8 @@ export interface ProductVectorStore {
   listCollections(prefix: string): Promise<string[]>;
   /** Deletes the collection and its vectors; a missing collection is not an error. */
   dropCollection(collection: string): Promise<void>;
+  /** One cheap round trip; resolves to what is shown on health ("chroma at http://…"), rejects when down. */
+  ping(): Promise<string>;
   /** Releases connections (pools). */
   close(): Promise<void>;
 }
