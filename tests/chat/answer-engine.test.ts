@@ -9,7 +9,7 @@ let ctx: Awaited<ReturnType<typeof createChatTestContext>>;
 beforeAll(async () => {
   ctx = await createChatTestContext(outdoorCatalog(), { chunkDelayMs: 2 });
 });
-afterAll(() => ctx.llm.close());
+afterAll(() => ctx.close());
 beforeEach(() => ctx.llm.reset());
 
 const ask = (message: string, extra: Record<string, unknown> = {}) =>

@@ -1,5 +1,5 @@
 // An indexed shop + the local OpenAI-compatible server + the answer engine wired like the app
-// (real Chroma, local embedder, SQLite registry, LangChain ChatOpenAI over HTTP).
+// (SQLite catalog + real Chroma, local embedder, LangChain ChatOpenAI over HTTP).
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import type { Product } from "../../app/lib/catalog/product";
 import { AnswerEngine, type AnswerEngineOptions } from "../../app/lib/chat/answer-engine.server";
@@ -14,7 +14,7 @@ export async function createChatTestContext(
   serverOptions: OpenAiCompatibleServerOptions = {},
   engineOptions: Partial<AnswerEngineOptions> = {},
 ) {
-  const context = createSearchTestContext();
+  const context = await createSearchTestContext();
   const shop = context.shop("chat");
   await context.index.upsert(
     shop,
@@ -38,7 +38,11 @@ export async function createChatTestContext(
   const retrievalOnly = {
     answer: (request: AnswerRequest) => engine.answer({ ...request, useModel: false }),
   };
-  return { ...context, shop, llm, search, engine, retrievalOnly };
+  const close = async () => {
+    await llm.close();
+    await context.close();
+  };
+  return { ...context, shop, llm, search, engine, retrievalOnly, close };
 }
 
 /** The canary of the n-th (default: last) chat request the model server received. */

@@ -147,7 +147,7 @@ describe.each([
   beforeAll(async () => {
     ctx = await createChatTestContext(catalog, { responder }, { contextProducts: 4 });
   });
-  afterAll(() => ctx.llm.close());
+  afterAll(() => ctx.close());
 
   it.each(USER_ATTACKS.map((attack, i) => [i + 1, attack]))("user message attack %i", async (_i, attack) => {
     const answer = await collectAnswer(

@@ -1,27 +1,36 @@
-// Hybrid retrieval end to end: real Chroma, the local embedder, the SQLite registry.
-import { beforeAll, describe, expect, it } from "vitest";
+// The retrieval contract, end to end on each search back end (SQLite + Chroma, Postgres + pgvector):
+// exact codes, every filter kind, relaxation, caching, another instance's writes, a model change,
+// vector restriction and a vector store that is down. Real databases, vector servers and the local
+// embedder.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
+import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-index.server";
+import { createProductIndex, createVectorStore } from "../../app/lib/search/search-stores.server";
 import { makeProduct, outdoorCatalog } from "./products";
-import { createSearchTestContext } from "./search-test-context";
+import { createSearchTestContext, searchBackends, type SearchTestContext } from "./search-test-context";
 
-const context = createSearchTestContext();
 const catalog = outdoorCatalog();
 const byTitle = (title: string) => catalog.find((p) => p.title === title)!;
-const shop = context.shop("hybrid");
-const search = new ProductSearch({ index: context.index });
-const titles = async (query: string, extra: Partial<Parameters<ProductSearch["search"]>[0]> = {}) =>
-  (await search.search({ shop, query, ...extra })).hits.map((h) => h.product.title);
 
-beforeAll(async () => {
-  await context.index.upsert(
-    shop,
-    catalog.map((p) => buildProductDocument(p)),
-  );
-});
+describe.each(searchBackends())("hybrid product search on %s", (backend) => {
+  let context: SearchTestContext;
+  let shop: string;
+  let search: ProductSearch;
+  const titles = async (query: string, extra: Partial<Parameters<ProductSearch["search"]>[0]> = {}) =>
+    (await search.search({ shop, query, ...extra })).hits.map((h) => h.product.title);
 
-describe("hybrid product search", () => {
+  beforeAll(async () => {
+    context = await createSearchTestContext(backend);
+    shop = context.shop("hybrid");
+    search = new ProductSearch({ index: context.index });
+    await context.index.upsert(
+      shop,
+      catalog.map((p) => buildProductDocument(p)),
+    );
+  });
+  afterAll(() => context?.close());
+
   it("puts an exact SKU hit first and chooses that variant", async () => {
     const result = await search.search({ shop, query: "np-storm-l-red" });
     expect(result.hits[0].matchedBy).toEqual(["exact"]);
@@ -132,12 +141,7 @@ describe("hybrid product search", () => {
   });
 
   it("stays consistent across app instances: a write through one is seen by another's search", async () => {
-    const otherInstanceIndex = new ChromaProductIndex({
-      db: context.prisma,
-      chroma: context.chroma,
-      embeddings: context.embeddings,
-    });
-    const otherInstance = new ProductSearch({ index: otherInstanceIndex });
+    const otherInstance = new ProductSearch({ index: context.otherInstance() });
     expect((await otherInstance.search({ shop, query: "ZX-9000 kayak paddle" })).hits[0]?.product.title).not.toBe(
       "Carbon Kayak Paddle",
     );
@@ -199,12 +203,12 @@ describe("hybrid product search", () => {
     const restrictions: unknown[] = [];
     const spied = Object.create(context.index, {
       queryVectors: {
-        value: (...args: Parameters<ChromaProductIndex["queryVectors"]>) => {
+        value: (...args: Parameters<HybridProductIndex["queryVectors"]>) => {
           restrictions.push(args[3]);
           return context.index.queryVectors(...args);
         },
       },
-    }) as ChromaProductIndex;
+    }) as HybridProductIndex;
     const request = {
       shop: narrowShop,
       query: "rain jacket",
@@ -214,12 +218,33 @@ describe("hybrid product search", () => {
     };
     const narrow = await new ProductSearch({ index: spied, candidates: 1 }).search({ ...request, limit: 1 });
     const sockIds = socks.map((p) => p.id).sort();
-    expect(restrictions).toContainEqual({ ids: expect.arrayContaining(sockIds) });
-    expect(restrictions.some((r) => (r as { ids?: string[] } | undefined)?.ids?.length === 5)).toBe(true);
+    expect(restrictions).toContainEqual(expect.arrayContaining(sockIds));
+    expect(restrictions.some((r) => (r as string[] | undefined)?.length === 5)).toBe(true);
     // The same answer as a search whose pool covers the whole catalog: the nearest sock.
     const wide = await search.search({ ...request, limit: 1 });
     expect(narrow.hits.map((h) => h.product.id)).toEqual(wide.hits.map((h) => h.product.id));
     expect(sockIds).toContain(narrow.hits[0].product.id);
+  });
+
+  it("answers from the database when the vector store is down, and refuses writes without changing anything", async () => {
+    const down =
+      context.backend === "sqlite+chroma"
+        ? { CHROMA_URL: "http://127.0.0.1:9" }
+        : { PGVECTOR_URL: "postgresql://x:y@127.0.0.1:9/none" };
+    const vectors = createVectorStore({ ...context.env, ...down });
+    const index = createProductIndex({ env: context.env, db: context.prisma, vectors, embeddings: context.embeddings });
+    try {
+      const result = await new ProductSearch({ index }).search({ shop, query: "merino socks" });
+      expect(result.hits[0].product.title).toBe("Merino Wool Hiking Socks");
+      expect(result.hits.every((h) => !h.matchedBy.includes("vector"))).toBe(true);
+      const versionBefore = (await context.index.state(shop))!.version;
+      const newcomer = buildProductDocument(makeProduct({ title: "Never Written Lantern" }));
+      await expect(index.upsert(shop, [newcomer])).rejects.toThrow();
+      expect((await context.index.state(shop))!.version).toBe(versionBefore);
+      expect(await titles("never written lantern")).not.toContain("Never Written Lantern");
+    } finally {
+      await vectors.close();
+    }
   });
 
   it("returns nothing for a shop with no index", async () => {

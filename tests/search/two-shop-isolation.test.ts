@@ -1,4 +1,4 @@
-// Two shops on one Chroma server and one database: nothing of one is ever retrievable from the
+// Two shops on one vector store and one database (each search back end): nothing of one is ever retrievable from the
 // other — not by words, SKUs, barcodes, handles, vectors, answers, counts or shop deletion.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
@@ -6,11 +6,8 @@ import { AnswerEngine } from "../../app/lib/chat/answer-engine.server";
 import { collectAnswer } from "../kit/answers";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { makeProduct, outdoorCatalog } from "./products";
-import { createSearchTestContext } from "./search-test-context";
+import { createSearchTestContext, searchBackends, type SearchTestContext } from "./search-test-context";
 
-const context = createSearchTestContext();
-const shopA = context.shop("alpha");
-const shopB = context.shop("bravo");
 const catalogA = outdoorCatalog();
 const catalogB = [
   makeProduct({
@@ -31,21 +28,6 @@ const catalogB = [
 ];
 const idsA = new Set(catalogA.map((p) => p.id));
 const idsB = new Set(catalogB.map((p) => p.id));
-const search = new ProductSearch({ index: context.index });
-
-beforeAll(async () => {
-  await context.index.upsert(
-    shopA,
-    catalogA.map((p) => buildProductDocument(p)),
-  );
-  await context.index.upsert(
-    shopB,
-    catalogB.map((p) => buildProductDocument(p)),
-  );
-});
-afterAll(async () => {
-  await context.index.dropShop(shopA);
-});
 
 const QUERIES = [
   "espresso machine",
@@ -62,10 +44,35 @@ const QUERIES = [
   "under $1000",
 ];
 
-describe("two-shop isolation", () => {
+describe.each(searchBackends())("two-shop isolation on %s", (backend) => {
+  let context: SearchTestContext;
+  let shopA: string;
+  let shopB: string;
+  let search: ProductSearch;
+
+  beforeAll(async () => {
+    context = await createSearchTestContext(backend);
+    [shopA, shopB] = [context.shop("alpha"), context.shop("bravo")];
+    search = new ProductSearch({ index: context.index });
+    await context.index.upsert(
+      shopA,
+      catalogA.map((p) => buildProductDocument(p)),
+    );
+    await context.index.upsert(
+      shopB,
+      catalogB.map((p) => buildProductDocument(p)),
+    );
+  });
+  afterAll(async () => {
+    await context?.index.dropShop(shopA);
+    await context?.close();
+  });
+
   it("keeps separate collections, registries and counts", async () => {
     const [a, b] = [await context.index.state(shopA), await context.index.state(shopB)];
     expect(a!.activeCollection).not.toBe(b!.activeCollection);
+    expect(await context.vectors.count(a!.activeCollection)).toBe(catalogA.length);
+    expect(await context.vectors.count(b!.activeCollection)).toBe(catalogB.length);
     expect(new Set(await context.index.listProductIds(shopA))).toEqual(idsA);
     expect(new Set(await context.index.listProductIds(shopB))).toEqual(idsB);
   });
@@ -96,8 +103,10 @@ describe("two-shop isolation", () => {
   it("writes and deletes in one shop never touch the other", async () => {
     await context.index.remove(shopB, [...idsA]); // ids of the other shop: ignored
     expect(await context.index.count(shopA)).toBe(catalogA.length);
+    const collectionB = (await context.index.state(shopB))!.activeCollection;
     await context.index.dropShop(shopB);
     expect(await context.index.count(shopB)).toBe(0);
+    expect(await context.vectors.count(collectionB)).toBe(0);
     expect(await context.index.count(shopA)).toBe(catalogA.length);
     expect((await search.search({ shop: shopB, query: "espresso" })).hits).toEqual([]);
     expect((await search.search({ shop: shopA, query: "Stormline" })).hits[0].product.title).toBe(

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
-import { createChromaClient } from "../../app/lib/search/chroma.server";
+import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-index.server";
+import { createProductIndex, createVectorStore } from "../../app/lib/search/search-stores.server";
 import { shopCollectionPrefix } from "../../app/lib/search/collection-name";
 import { shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { recordInstall } from "../../app/lib/sync/shop-lifecycle.server";
@@ -64,15 +64,12 @@ async function runImport(shop: string) {
   );
 }
 
-/** Every collection of the suite's Chroma, page by page. */
-async function collectionNames(): Promise<string[]> {
-  const names: string[] = [];
-  for (let offset = 0; ; offset += 100) {
-    const page = await h.services.chroma.listCollections({ limit: 100, offset });
-    names.push(...page.map((c) => c.name));
-    if (page.length < 100) return names;
-  }
-}
+/** Every collection of the suite's vector store. */
+const collectionNames = () => h.services.vectorStore.listCollections("");
+
+/** The embedded texts the shop's catalog holds. */
+const indexedTexts = async (index: HybridProductIndex, shop: string) =>
+  (await index.catalog.page(shop, null, 100_000)).map((p) => p.text);
 
 const indexedIds = async (shop: string) => (await h.services.productIndex.listProductIds(shop)).sort();
 
@@ -144,8 +141,7 @@ describe("webhooks from the store", () => {
     const status = await h.services.syncEngine.status(SHOP);
     expect(status.drift).toMatchObject({ missing: 0, extra: 0, stale: 0, index: 0 });
     // Renamed titles made it into the embedded text.
-    const state = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
-    const texts = (await h.services.productIndex.readAll(state!.activeCollection)).map((p) => p.text);
+    const texts = await indexedTexts(h.services.productIndex, SHOP);
     expect(texts.filter((t) => t.startsWith("Renamed product"))).toHaveLength(60);
   }, 240_000);
 
@@ -163,8 +159,7 @@ describe("webhooks from the store", () => {
     h.emulator.setWebhookFaults({});
     await drainSync(h.services.syncEngine);
     const titles = async () => {
-      const state = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
-      const texts = (await h.services.productIndex.readAll(state!.activeCollection)).map((p) => p.text);
+      const texts = await indexedTexts(h.services.productIndex, SHOP);
       return ids.map((_, i) => texts.some((t) => t.startsWith(`Second edit ${i}`)));
     };
     // The deliveries alone cannot tell the order: with this shuffle some products hold the first edit…
@@ -182,9 +177,11 @@ describe("webhooks from the store", () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-chroma-outage-"));
     const port = await freePort();
     let chroma = await startChroma({ dataDir, port, quiet: true });
-    const index = new ChromaProductIndex({
+    const vectors = createVectorStore({ ...h.services.env, CHROMA_URL: chroma.url });
+    const index = createProductIndex({
+      env: h.services.env,
       db: h.prisma,
-      chroma: createChromaClient({ CHROMA_URL: chroma.url }),
+      vectors,
       embeddings: h.services.embeddings,
     });
     const engine = new SyncEngine({
@@ -236,10 +233,11 @@ describe("webhooks from the store", () => {
         .map((p) => `gid://shopify/Product/${p.id}`)
         .sort();
       expect((await index.listProductIds(SHOP)).sort()).toEqual(expected);
-      const state = await h.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
-      const texts = (await index.readAll(state!.activeCollection)).map((p) => p.text);
+      expect((await vectors.listIds((await index.state(SHOP))!.activeCollection)).sort()).toEqual(expected);
+      const texts = await indexedTexts(index, SHOP);
       expect(texts.filter((t) => t.startsWith("Storm shell"))).toHaveLength(30);
     } finally {
+      await vectors.close();
       await chroma.stop();
     }
   }, 240_000);

@@ -7,9 +7,8 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
-import { createChromaClient } from "../../app/lib/search/chroma.server";
 import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import { createProductIndex, createVectorStore } from "../../app/lib/search/search-stores.server";
 import { parseEnv } from "../../app/lib/config/env-schema";
 import { requestImport } from "../../app/lib/sync/catalog-import.server";
 import { startChroma, type RunningChroma } from "../../tools/chroma/chroma-process";
@@ -178,10 +177,13 @@ it(
     );
     expect(killedDuring.length).toBeGreaterThan(2);
 
-    const index = new ChromaProductIndex({
+    const settings = parseEnv(env());
+    const vectors = createVectorStore(settings);
+    const index = createProductIndex({
+      env: settings,
       db: database.prisma,
-      chroma: createChromaClient({ CHROMA_URL: chroma.url }),
-      embeddings: createEmbeddings(parseEnv(env())),
+      vectors,
+      embeddings: createEmbeddings(settings),
     });
     const ids = await index.listProductIds(SHOP);
     expect(new Set(ids).size).toBe(ids.length);
@@ -194,9 +196,10 @@ it(
     const run = await database.prisma.importRun.findFirstOrThrow({ where: { shop: SHOP } });
     expect(run).toMatchObject({ status: "completed", total: PRODUCTS, malformedLines: 0 });
     expect(await database.prisma.productSync.count({ where: { shop: SHOP, pending: true } })).toBe(0);
-    // Every product's indexed text is the one its current data gives (nothing half-written).
+    // Every product has its vector, and its indexed text is the one its current data gives (nothing half-written).
     const state = await database.prisma.searchIndex.findUniqueOrThrow({ where: { shop: SHOP } });
-    const stored = await index.readAll(state.activeCollection);
+    expect((await vectors.listIds(state.activeCollection)).sort()).toEqual(catalog.sort());
+    const stored = await index.catalog.page(SHOP, null, PRODUCTS + 1);
     const titles = new Map(
       [...emulator.shop(SHOP).store.products.values()].map((p) => [`gid://shopify/Product/${p.id}`, p.title]),
     );

@@ -24,11 +24,10 @@ afterAll(async () => {
   await app.close();
 });
 
-/** What the index holds for a product (text + metadata), read back from Chroma. */
+/** What the index holds for a product (text + metadata), read back from the catalog. */
 async function indexed(productId: string) {
-  const state = await app.prisma.searchIndex.findUnique({ where: { shop: SHOP } });
-  const all = await app.services.productIndex.readAll(state!.activeCollection);
-  return all.find((p) => p.id === productId);
+  const [product] = await app.services.productIndex.catalog.read(SHOP, [productId]);
+  return product;
 }
 
 const syncRow = (productId: string) =>

@@ -46,7 +46,7 @@ export async function createChatEndpointContext(
     caps: { maxBodyBytes: 2048, maxMessageChars: 200 },
     log: pino({ level: "silent" }),
   };
-  return { deps, calls, customers, makeLimits, llm: chat.llm, shop: chat.shop, close: () => chat.llm.close() };
+  return { deps, calls, customers, makeLimits, llm: chat.llm, shop: chat.shop, close: chat.close };
 }
 
 export interface SseEvent {

@@ -1,8 +1,9 @@
-// `npm run bench:search [-- 10000 100000]`: hybrid retrieval latency (p50/p95/p99, LLM excluded)
-// for shops of N products on the real stack (Chroma server, SQLite registry, MiniSearch, the
-// local embedder for every query). Products come from the demo catalog generator
+// `npm run bench:search [-- 10000 100000] [--backend sqlite-chroma|postgres-pgvector|all]`: hybrid
+// retrieval latency (p50/p95/p99, LLM excluded) for shops of N products on the real stack of each
+// back end (database full-text search and filters, Chroma or pgvector, the local embedder for
+// every query). Products come from the demo catalog generator
 // (tools/emulator/catalog) scaled up. Corpus vectors are pseudo-random 512-d unit vectors written
-// through the real ChromaProductIndex: embedding 100k texts with USE-lite takes hours on 2 cores,
+// through the real product index: embedding 100k texts with USE-lite takes hours on 2 cores,
 // and HNSW search cost depends on count and dimension, not on what the vectors mean. Queries are
 // embedded by the real local model inside the timed section. Results: docs/benchmarks.md.
 import os from "node:os";
@@ -12,9 +13,13 @@ import { createEmbeddings } from "../../app/lib/search/embeddings.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
-import { withSearchStack } from "../eval/search-stack";
+import { backendsFromArgs, withSearchStack } from "../eval/search-stack";
 
-const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+const sizes = process.argv
+  .slice(2)
+  .filter((arg, i, all) => all[i - 1] !== "--backend")
+  .map(Number)
+  .filter(Boolean);
 const SIZES = sizes.length ? sizes : [10_000, 100_000];
 const QUERY_ROUNDS = 3;
 
@@ -65,86 +70,87 @@ class BenchEmbeddings extends Embeddings {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-await withSearchStack(
-  {
-    env: { EMBEDDINGS_PROVIDER: "local" },
-    embeddings: (env) => {
-      const local = createEmbeddings(env);
-      return { descriptor: local.descriptor, embeddings: new BenchEmbeddings(local.embeddings) };
+for (const backend of backendsFromArgs())
+  await withSearchStack(
+    {
+      backend,
+      env: { EMBEDDINGS_PROVIDER: "local" },
+      embeddings: (env) => {
+        const local = createEmbeddings(env);
+        return { descriptor: local.descriptor, embeddings: new BenchEmbeddings(local.embeddings) };
+      },
     },
-    batchSize: 1000,
-  },
-  async ({ index }) => {
-    console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model}), Chroma server 1.0.0`);
-    console.log(
-      "| products | index write (Chroma) | cold snapshot load | heap after load | hybrid p50 | p95 | p99 | cached p50 | query embedding p50 | lexical-only p50 | vector-only p50 |",
-    );
-    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    async ({ index }) => {
+      console.log(`\n${backend}: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model})`);
+      console.log(
+        "| products | index write | first search | heap after it | hybrid p50 | p95 | p99 | cached p50 | query embedding p50 | lexical-only p50 | vector-only p50 |",
+      );
+      console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 
-    for (const size of SIZES) {
-      const shop = `bench-${size}.myshopify.com`;
-      let written = 0;
-      const started = Date.now();
-      const generated = demoProducts(size);
-      for (let i = 0; i < generated.length; i += 1000) {
-        const documents = generated.slice(i, i + 1000).map((p, j) => buildProductDocument(toProduct(p, i + j)));
-        await index.upsert(shop, documents);
-        written += documents.length;
-        process.stderr.write(`\r${size}: written ${written}`);
-      }
-      const writeSeconds = (Date.now() - started) / 1000;
-      process.stderr.write("\n");
-
-      const search = new ProductSearch({ index, cacheSize: 0 });
-      const loadStarted = Date.now();
-      await search.search({ shop, query: "warm up", limit: 10 }); // loads the snapshot (lexical index)
-      const loadSeconds = (Date.now() - loadStarted) / 1000;
-      global.gc?.();
-      const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
-      for (const query of QUERIES) await search.search({ shop, query, limit: 10 }); // warm-up
-
-      const time = async (fn: () => Promise<unknown>, into: number[]) => {
-        const t = performance.now();
-        await fn();
-        into.push(performance.now() - t);
-      };
-      const timings: number[] = [];
-      const perQuery = new Map<string, number[]>();
-      const embedTimings: number[] = [];
-      const lexicalTimings: number[] = [];
-      const vectorTimings: number[] = [];
-      for (let round = 0; round < QUERY_ROUNDS; round++) {
-        for (const query of QUERIES) {
-          await time(() => search.search({ shop, query, limit: 10 }), timings);
-          perQuery.set(query, [...(perQuery.get(query) ?? []), timings[timings.length - 1]]);
-          await time(() => index.embedQuery(query), embedTimings);
-          await time(() => search.search({ shop, query, limit: 10, mode: "lexical" }), lexicalTimings);
-          await time(() => search.search({ shop, query, limit: 10, mode: "vector" }), vectorTimings);
+      for (const size of SIZES) {
+        const shop = `bench-${size}.myshopify.com`;
+        let written = 0;
+        const started = Date.now();
+        const generated = demoProducts(size);
+        for (let i = 0; i < generated.length; i += 500) {
+          const documents = generated.slice(i, i + 500).map((p, j) => buildProductDocument(toProduct(p, i + j)));
+          await index.upsert(shop, documents);
+          written += documents.length;
+          process.stderr.write(`\r${size}: written ${written}`);
         }
+        const writeSeconds = (Date.now() - started) / 1000;
+        process.stderr.write("\n");
+
+        const search = new ProductSearch({ index, cacheSize: 0 });
+        const loadStarted = Date.now();
+        await search.search({ shop, query: "warm up", limit: 10 }); // cold: vocabulary, connections
+        const loadSeconds = (Date.now() - loadStarted) / 1000;
+        global.gc?.();
+        const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+        for (const query of QUERIES) await search.search({ shop, query, limit: 10 }); // warm-up
+
+        const time = async (fn: () => Promise<unknown>, into: number[]) => {
+          const t = performance.now();
+          await fn();
+          into.push(performance.now() - t);
+        };
+        const timings: number[] = [];
+        const perQuery = new Map<string, number[]>();
+        const embedTimings: number[] = [];
+        const lexicalTimings: number[] = [];
+        const vectorTimings: number[] = [];
+        for (let round = 0; round < QUERY_ROUNDS; round++) {
+          for (const query of QUERIES) {
+            await time(() => search.search({ shop, query, limit: 10 }), timings);
+            perQuery.set(query, [...(perQuery.get(query) ?? []), timings[timings.length - 1]]);
+            await time(() => index.embedQuery(query), embedTimings);
+            await time(() => search.search({ shop, query, limit: 10, mode: "lexical" }), lexicalTimings);
+            await time(() => search.search({ shop, query, limit: 10, mode: "vector" }), vectorTimings);
+          }
+        }
+        for (const list of [embedTimings, lexicalTimings, vectorTimings]) list.sort((a, b) => a - b);
+        timings.sort((a, b) => a - b);
+        const cached = new ProductSearch({ index, cacheSize: 200 });
+        for (const query of QUERIES) await cached.search({ shop, query, limit: 10 });
+        const cachedTimings: number[] = [];
+        for (const query of QUERIES) {
+          const t = performance.now();
+          await cached.search({ shop, query, limit: 10 });
+          cachedTimings.push(performance.now() - t);
+        }
+        cachedTimings.sort((a, b) => a - b);
+        const ms = (n: number) => `${n.toFixed(1)} ms`;
+        console.log(
+          `| ${size.toLocaleString("en")} | ${writeSeconds.toFixed(0)} s | ${loadSeconds.toFixed(1)} s | ${heapMb.toFixed(0)} MB | ${ms(percentile(timings, 50))} | ${ms(percentile(timings, 95))} | ${ms(percentile(timings, 99))} | ${ms(percentile(cachedTimings, 50))} | ${ms(percentile(embedTimings, 50))} | ${ms(percentile(lexicalTimings, 50))} | ${ms(percentile(vectorTimings, 50))} |`,
+        );
+        const slowest = [...perQuery]
+          .map(([query, list]) => [query, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]] as const)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4);
+        console.log(
+          `  slowest queries (median of ${QUERY_ROUNDS}): ${slowest.map(([q, t]) => `"${q}" ${ms(t)}`).join(", ")}`,
+        );
+        await index.dropShop(shop);
       }
-      for (const list of [embedTimings, lexicalTimings, vectorTimings]) list.sort((a, b) => a - b);
-      timings.sort((a, b) => a - b);
-      const cached = new ProductSearch({ index, cacheSize: 200 });
-      for (const query of QUERIES) await cached.search({ shop, query, limit: 10 });
-      const cachedTimings: number[] = [];
-      for (const query of QUERIES) {
-        const t = performance.now();
-        await cached.search({ shop, query, limit: 10 });
-        cachedTimings.push(performance.now() - t);
-      }
-      cachedTimings.sort((a, b) => a - b);
-      const ms = (n: number) => `${n.toFixed(1)} ms`;
-      console.log(
-        `| ${size.toLocaleString("en")} | ${writeSeconds.toFixed(0)} s | ${loadSeconds.toFixed(1)} s | ${heapMb.toFixed(0)} MB | ${ms(percentile(timings, 50))} | ${ms(percentile(timings, 95))} | ${ms(percentile(timings, 99))} | ${ms(percentile(cachedTimings, 50))} | ${ms(percentile(embedTimings, 50))} | ${ms(percentile(lexicalTimings, 50))} | ${ms(percentile(vectorTimings, 50))} |`,
-      );
-      const slowest = [...perQuery]
-        .map(([query, list]) => [query, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]] as const)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 4);
-      console.log(
-        `  slowest queries (median of ${QUERY_ROUNDS}): ${slowest.map(([q, t]) => `"${q}" ${ms(t)}`).join(", ")}`,
-      );
-      await index.dropShop(shop);
-    }
-  },
-);
+    },
+  );

@@ -1,15 +1,16 @@
-// `npm run eval`: retrieval quality of lexical-only, vector-only and hybrid search side by side
-// (recall@10, nDCG@10, MRR) on the demo catalog's labelled queries and on WANDS when present.
-// Uses the real stack: a temporary Chroma server and SQLite registry, the configured embedder
-// (local USE-lite unless EMBEDDINGS_* say otherwise). Results: docs/evaluation.md.
+// `npm run eval [-- --backend sqlite-chroma|postgres-pgvector|all]`: retrieval quality of
+// lexical-only, vector-only and hybrid search side by side (recall@10, nDCG@10, MRR) on the demo
+// catalog's labelled queries and on WANDS when present. Uses the real stack of each back end
+// (tools/eval/search-stack.ts) and the configured embedder (local USE-lite unless EMBEDDINGS_* say
+// otherwise). Results: docs/evaluation.md.
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import type { Product } from "../../app/lib/catalog/product";
-import type { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-index.server";
 import { ProductSearch, type RetrievalMode } from "../../app/lib/search/product-search.server";
 import { demoCatalog } from "./demo-catalog-products";
 import { demoQuerySet } from "./demo-queries";
 import { meanScores, ndcgAt, recallAt, reciprocalRank, type Judgements, type Scores } from "./metrics";
-import { withSearchStack } from "./search-stack";
+import { backendsFromArgs, withSearchStack } from "./search-stack";
 import { wandsAvailable, wandsProducts, wandsQuerySet } from "./wands";
 
 const K = 10;
@@ -30,7 +31,7 @@ const VARIANTS: Variant[] = [
 async function evaluate(
   name: string,
   search: ProductSearch,
-  index: ChromaProductIndex,
+  index: HybridProductIndex,
   products: Product[],
   queries: { query: string; kind: string; judgements: Judgements }[],
 ) {
@@ -89,14 +90,18 @@ async function evaluate(
   return rows;
 }
 
-await withSearchStack({ env: process.env }, async ({ index, embeddings }) => {
-  console.log(`Embeddings: ${embeddings.descriptor.provider} ${embeddings.descriptor.model}; k = ${K}`);
-  const search = new ProductSearch({ index, cacheSize: 0 });
-  const demo = demoCatalog();
-  await evaluate("Demo catalog", search, index, demo, demoQuerySet(demo));
-  if (wandsAvailable()) {
-    await evaluate("WANDS (40-query pool)", search, index, wandsProducts(), wandsQuerySet());
-  } else {
-    console.log("\nWANDS skipped: ../shared/data/wands-eval is not present.");
-  }
-});
+for (const backend of backendsFromArgs()) {
+  await withSearchStack({ backend, env: process.env }, async ({ index, embeddings }) => {
+    console.log(
+      `\n## Back end ${backend}; embeddings: ${embeddings.descriptor.provider} ${embeddings.descriptor.model}; k = ${K}`,
+    );
+    const search = new ProductSearch({ index, cacheSize: 0 });
+    const demo = demoCatalog();
+    await evaluate("Demo catalog", search, index, demo, demoQuerySet(demo));
+    if (wandsAvailable()) {
+      await evaluate("WANDS (40-query pool)", search, index, wandsProducts(), wandsQuerySet());
+    } else {
+      console.log("\nWANDS skipped: ../shared/data/wands-eval is not present.");
+    }
+  });
+}

@@ -1,54 +1,113 @@
-// A throwaway search stack for evaluation and benchmarks: a Chroma server and a migrated SQLite
-// registry in a temporary directory, the product index over them, removed afterwards.
+// A throwaway search stack for evaluation and benchmarks, on either search back end:
+// `sqlite-chroma` (a migrated SQLite file and a Chroma server in a temporary directory) or
+// `postgres-pgvector` (a fresh migrated database on the machine's Postgres — TEST_POSTGRES_URL or
+// tools/ensure-postgres.sh — and a local pgvector server on PGlite, or TEST_PGVECTOR_URL).
+// Everything is removed afterwards.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { parseEnv, type Env } from "../../app/lib/config/env-schema";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
-import { createChromaClient } from "../../app/lib/search/chroma.server";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
 import { createEmbeddings, type EmbeddingsProvider } from "../../app/lib/search/embeddings.server";
+import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-index.server";
+import { createProductIndex, createVectorStore } from "../../app/lib/search/search-stores.server";
 import { startChroma } from "../chroma/chroma-process";
+import { startPgvector } from "../pgvector/pgvector-process";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
 
+export type SearchBackendName = "sqlite-chroma" | "postgres-pgvector";
+export const SEARCH_BACKEND_NAMES: SearchBackendName[] = ["sqlite-chroma", "postgres-pgvector"];
+
+/** `--backend sqlite-chroma|postgres-pgvector|all` from the command line (default: sqlite-chroma). */
+export function backendsFromArgs(argv = process.argv): SearchBackendName[] {
+  const i = argv.indexOf("--backend");
+  const value = i > 0 ? argv[i + 1] : "sqlite-chroma";
+  if (value === "all") return SEARCH_BACKEND_NAMES;
+  if (!SEARCH_BACKEND_NAMES.includes(value as SearchBackendName)) {
+    throw new Error(`--backend must be one of ${SEARCH_BACKEND_NAMES.join(", ")} or all; got ${value}`);
+  }
+  return [value as SearchBackendName];
+}
+
+export interface SearchBackendServers {
+  /** DATABASE_URL, VECTOR_STORE and the vector server's URL for parseEnv. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts what a back end needs (migrated database, vector server) in `workDir`. */
+export async function startSearchBackend(backend: SearchBackendName, workDir: string): Promise<SearchBackendServers> {
+  if (backend === "sqlite-chroma") {
+    const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
+    const databaseUrl = `file:${path.join(workDir, "search.sqlite")}`;
+    await migrateDatabase(databaseUrl);
+    return { env: { DATABASE_URL: databaseUrl, CHROMA_URL: chroma.url, VECTOR_STORE: "chroma" }, stop: chroma.stop };
+  }
+  const adminUrl =
+    process.env.TEST_POSTGRES_URL || execFileSync("bash", ["tools/ensure-postgres.sh"], { encoding: "utf8" }).trim();
+  if (!adminUrl)
+    throw new Error("postgres-pgvector needs a Postgres: set TEST_POSTGRES_URL (see tools/ensure-postgres.sh)");
+  const database = `aisle_bench_${randomBytes(4).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE ${database}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  await migrateDatabase(url.toString());
+  const pgvector = process.env.TEST_PGVECTOR_URL
+    ? { url: process.env.TEST_PGVECTOR_URL, stop: async () => {} }
+    : await startPgvector({ dataDir: path.join(workDir, "pgvector"), port: await freePort(), quiet: true });
+  return {
+    env: { DATABASE_URL: url.toString(), VECTOR_STORE: "pgvector", PGVECTOR_URL: pgvector.url },
+    stop: async () => {
+      await pgvector.stop();
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    },
+  };
+}
+
 export interface SearchStack {
+  backend: SearchBackendName;
   env: Env;
-  index: ChromaProductIndex;
+  index: HybridProductIndex;
   embeddings: EmbeddingsProvider;
 }
 
 export async function withSearchStack<T>(
   options: {
+    backend?: SearchBackendName;
     env?: Record<string, string | undefined>;
     embeddings?: (env: Env) => EmbeddingsProvider;
-    batchSize?: number;
   },
   run: (stack: SearchStack) => Promise<T>,
 ): Promise<T> {
+  const backend = options.backend ?? "sqlite-chroma";
   const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-search-stack-"));
-  const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
+  const servers = await startSearchBackend(backend, workDir);
+  const env = parseEnv({
+    SHOPIFY_API_KEY: "search-stack",
+    SHOPIFY_API_SECRET: "search-stack",
+    SHOPIFY_APP_URL: "https://aisle.example.com",
+    ...options.env,
+    ...servers.env,
+  });
+  const db = createPrismaClient(env.DATABASE_URL);
+  const vectors = createVectorStore(env);
   try {
-    const databaseUrl = `file:${path.join(workDir, "search.sqlite")}`;
-    await migrateDatabase(databaseUrl);
-    const env = parseEnv({
-      SHOPIFY_API_KEY: "search-stack",
-      SHOPIFY_API_SECRET: "search-stack",
-      SHOPIFY_APP_URL: "https://aisle.example.com",
-      ...options.env,
-      CHROMA_URL: chroma.url,
-      DATABASE_URL: databaseUrl,
-    });
     const embeddings = (options.embeddings ?? createEmbeddings)(env);
-    const index = new ChromaProductIndex({
-      db: createPrismaClient(databaseUrl),
-      chroma: createChromaClient(env),
-      embeddings,
-      batchSize: options.batchSize,
-    });
-    return await run({ env, index, embeddings });
+    const index = createProductIndex({ env, db, vectors, embeddings });
+    return await run({ backend, env, index, embeddings });
   } finally {
-    await chroma.stop();
+    await vectors.close();
+    await db.$disconnect();
+    await servers.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -3,9 +3,8 @@
 // Usage: tsx tests/sync/helpers/sync-process.ts (settings from the environment, see below).
 import { createPrismaClient } from "../../../app/lib/db/create-prisma-client.server";
 import { createLogger } from "../../../app/lib/logger.server";
-import { ChromaProductIndex } from "../../../app/lib/search/chroma-product-index.server";
-import { createChromaClient } from "../../../app/lib/search/chroma.server";
 import { createEmbeddings } from "../../../app/lib/search/embeddings.server";
+import { createProductIndex, createVectorStore } from "../../../app/lib/search/search-stores.server";
 import type { GraphqlTransport } from "../../../app/lib/shopify/admin-graphql";
 import { SyncEngine, syncSettingsFromEnv } from "../../../app/lib/sync/sync-engine.server";
 import { parseEnv } from "../../../app/lib/config/env-schema";
@@ -29,7 +28,7 @@ const transportFor =
 const engine = new SyncEngine({
   db,
   log: createLogger(env.LOG_LEVEL),
-  index: new ChromaProductIndex({ db, chroma: createChromaClient(env), embeddings: createEmbeddings(env) }),
+  index: createProductIndex({ env, db, vectors: createVectorStore(env), embeddings: createEmbeddings(env) }),
   transportFor,
   settings: { ...syncSettingsFromEnv(env), reconcileIntervalMs: 0 },
 });

@@ -1,21 +1,20 @@
-// ChromaProductIndex against the real Chroma server, SQLite registry and local embedder.
-import { beforeAll, describe, expect, it } from "vitest";
+// The product index (catalog rows + vectors + registry) on each search back end: real databases,
+// the real vector servers and the local embedder.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import {
   isValidChromaCollectionName,
   productCollectionName,
   shopCollectionPrefix,
 } from "../../app/lib/search/collection-name";
-import { ProductIndexError } from "../../app/lib/search/chroma-product-index.server";
-import { ChromaProductIndex } from "../../app/lib/search/chroma-product-index.server";
+import { ProductIndexError } from "../../app/lib/search/hybrid-product-index.server";
 import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import { createProductIndex } from "../../app/lib/search/search-stores.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { startOpenAiCompatibleServer } from "../../tools/openai-compatible/server";
 import { makeProduct, outdoorCatalog } from "./products";
-import { createSearchTestContext, testEnv } from "./search-test-context";
+import { createSearchTestContext, searchBackends, testEnv, type SearchTestContext } from "./search-test-context";
 
-const context = createSearchTestContext();
-const { index, prisma, chroma } = context;
 const documents = outdoorCatalog().map((p) => buildProductDocument(p));
 
 describe("collection names", () => {
@@ -36,11 +35,17 @@ describe("collection names", () => {
   });
 });
 
-describe("ChromaProductIndex", () => {
-  const shop = context.shop("index");
+describe.each(searchBackends())("product index on %s", (backend) => {
+  let context: SearchTestContext;
+  let index: SearchTestContext["index"];
+  let shop: string;
   beforeAll(async () => {
+    context = await createSearchTestContext(backend);
+    index = context.index;
+    shop = context.shop("index");
     expect(await index.upsert(shop, documents)).toEqual({ embedded: documents.length });
   });
+  afterAll(() => context?.close());
 
   it("records the collection, embedding model and dimensions per shop and counts writes", async () => {
     const state = await index.state(shop);
@@ -52,45 +57,35 @@ describe("ChromaProductIndex", () => {
       version: 1,
     });
     expect(state!.activeCollection).toBe(productCollectionName(shop, context.embeddings.descriptor, 1));
-    const collection = await chroma.getCollection({ name: state!.activeCollection });
-    expect(collection.metadata).toMatchObject({ provider: "local", model: "universal-sentence-encoder-lite" });
+    expect(await context.vectors.count(state!.activeCollection)).toBe(documents.length);
     expect(await index.count(shop)).toBe(documents.length);
     expect((await index.listProductIds(shop)).sort()).toEqual(documents.map((d) => d.id).sort());
   });
 
   it("stores text, keywords and card metadata that read back exactly", async () => {
-    const state = (await index.state(shop))!;
-    const stored = await index.readAll(state.activeCollection);
-    const jacket = stored.find((p) => p.id === documents[0].id)!;
+    const [jacket] = await index.catalog.read(shop, [documents[0].id]);
     expect(jacket.text).toBe(documents[0].text);
     expect(jacket.keywords).toEqual(documents[0].keywords);
     expect(jacket.metadata).toEqual(documents[0].metadata);
   });
 
-  it("finds semantically close products by vector", async () => {
+  it("finds semantically close products by vector, also among given products only", async () => {
     const state = (await index.state(shop))!;
-    const hits = await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 2);
+    const vector = await index.embedQuery("rain coat");
+    const hits = await index.queryVectors(state, vector, 2);
     expect(hits.map((h) => documents.find((d) => d.id === h.id)!.metadata.productType)).toEqual(["Jacket", "Jacket"]);
-    const cheap = await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 3, {
-      where: { maxPrice: { $lte: 50 } },
-    });
-    expect(cheap.every((h) => documents.find((d) => d.id === h.id)!.metadata.maxPrice <= 50)).toBe(true);
     // Restricted to given products: only those, nearest first, however far the others are.
     const chosen = [documents[2].id, documents[4].id, documents[5].id];
-    const among = await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 10, {
-      ids: chosen,
-    });
+    const among = await index.queryVectors(state, vector, 10, chosen);
     expect(among.map((h) => h.id).sort()).toEqual([...chosen].sort());
     expect(among.map((h) => h.distance)).toEqual([...among.map((h) => h.distance)].sort((a, b) => a - b));
-    expect(
-      await index.queryVectors(state.activeCollection, await index.embedQuery("rain coat"), 10, { ids: [] }),
-    ).toEqual([]);
+    expect(await index.queryVectors(state, vector, 10, [])).toEqual([]);
   });
 
   it("updates metadata without re-embedding and refuses unknown products without writing anything", async () => {
     const state = (await index.state(shop))!;
-    const before = await chroma.getCollection({ name: state.activeCollection });
-    const [embeddingBefore] = (await before.get({ ids: [documents[3].id], include: ["embeddings"] })).embeddings;
+    const vector = await index.embedQuery(documents[3].text);
+    const [nearestBefore] = await index.queryVectors(state, vector, 1);
     const product = outdoorCatalog()[3];
     const repriced = buildProductDocument({
       ...product,
@@ -100,15 +95,21 @@ describe("ChromaProductIndex", () => {
     expect(repriced.contentHash).toBe(documents[3].contentHash);
     const unknown = buildProductDocument(makeProduct({ title: "Never indexed" }));
     await expect(index.updateMetadata(shop, [repriced, unknown])).rejects.toThrow(ProductIndexError);
-    let stored = (await index.readAll(state.activeCollection)).find((p) => p.id === documents[3].id)!;
+    let [stored] = await index.catalog.read(shop, [documents[3].id]);
     expect(stored.metadata.minPrice).toBe(149);
+    expect((await index.state(shop))!.version).toBe(state.version);
 
     await index.updateMetadata(shop, [repriced]);
-    stored = (await index.readAll(state.activeCollection)).find((p) => p.id === documents[3].id)!;
+    [stored] = await index.catalog.read(shop, [documents[3].id]);
     expect(stored.metadata.minPrice).toBe(99);
-    const [embeddingAfter] = (await before.get({ ids: [documents[3].id], include: ["embeddings"] })).embeddings;
-    expect(embeddingAfter).toEqual(embeddingBefore);
-    expect((await index.state(shop))!.version).toBe(state.version + 1);
+    // The vector is untouched: the product is still its own nearest neighbour at the same distance.
+    const [nearestAfter] = await index.queryVectors(state, vector, 1);
+    expect(nearestAfter).toEqual(nearestBefore);
+    expect(nearestAfter.id).toBe(documents[3].id);
+    const after = (await index.state(shop))!;
+    expect(after.version).toBe(state.version + 1);
+    // A price is not vocabulary: query understanding keeps its cached vocabulary.
+    expect(after.vocabularyVersion).toBe(state.vocabularyVersion);
   });
 
   it("rejects invalid batches before writing", async () => {
@@ -135,25 +136,27 @@ describe("ChromaProductIndex", () => {
     expect(after.activeCollection).not.toBe(before.activeCollection);
     expect(after.rebuildingCollection).toBeNull();
     expect(after.version).toBeGreaterThan(before.version);
-    expect((await index.listProductIds(other)).sort()).toEqual(
+    expect((await context.vectors.listIds(after.activeCollection)).sort()).toEqual(
       documents
         .slice(0, 4)
         .map((d) => d.id)
         .sort(),
     );
-    await expect(chroma.getCollection({ name: before.activeCollection })).rejects.toThrow();
+    expect(await context.vectors.listCollections(shopCollectionPrefix(other))).toEqual([after.activeCollection]);
+    const result2 = await new ProductSearch({ index }).search({ shop: other, query: documents[2].metadata.title });
+    expect(result2.vectorAvailable).toBe(true);
+    expect(result2.hits[0].product.id).toBe(documents[2].id);
   });
 
   it("dropShop deletes the shop's collections and registry, and only that shop's", async () => {
     const doomed = context.shop("doomed");
     await index.upsert(doomed, documents.slice(0, 2));
-    const name = (await index.state(doomed))!.activeCollection;
     await index.dropShop(doomed);
     expect(await index.state(doomed)).toBeNull();
     expect(await index.count(doomed)).toBe(0);
-    await expect(chroma.getCollection({ name })).rejects.toThrow();
+    expect(await context.vectors.listCollections(shopCollectionPrefix(doomed))).toEqual([]);
     expect(await index.count(shop)).toBe(documents.length);
-    expect(await prisma.searchIndex.count({ where: { shop } })).toBe(1);
+    expect(await context.prisma.searchIndex.count({ where: { shop } })).toBe(1);
   });
 
   it("changing the embedding model rebuilds into a new collection before the next write, with no mixed dimensions", async () => {
@@ -164,7 +167,12 @@ describe("ChromaProductIndex", () => {
     try {
       // A redeploy with EMBEDDINGS_BASE_URL set: OpenAI-compatible embeddings of another dimension.
       const openai = createEmbeddings(testEnv({ EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_BASE_URL: server.url }));
-      const upgraded = new ChromaProductIndex({ db: prisma, chroma, embeddings: openai });
+      const upgraded = createProductIndex({
+        env: context.env,
+        db: context.prisma,
+        vectors: context.vectors,
+        embeddings: openai,
+      });
       const staleSearch = new ProductSearch({ index: upgraded });
       expect((await staleSearch.search({ shop: other, query: "jacket" })).vectorAvailable).toBe(false);
 
@@ -183,10 +191,8 @@ describe("ChromaProductIndex", () => {
           .map((d) => d.id)
           .sort(),
       );
-      const collection = await chroma.getCollection({ name: after.activeCollection });
-      const stored = await collection.get({ include: ["embeddings"] });
-      expect(stored.embeddings.every((e) => e.length === 64)).toBe(true);
-      await expect(chroma.getCollection({ name: before.activeCollection })).rejects.toThrow();
+      expect(await context.vectors.count(after.activeCollection)).toBe(4);
+      expect(await context.vectors.listCollections(shopCollectionPrefix(other))).toEqual([after.activeCollection]);
       const result = await new ProductSearch({ index: upgraded }).search({ shop: other, query: "summit backpack" });
       expect(result.vectorAvailable).toBe(true);
       expect(result.hits[0].product.title).toBe("Summit 45L Backpack");
