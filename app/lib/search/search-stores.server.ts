@@ -40,7 +40,7 @@ export function createVectorStore(env: VectorStoreSettings): ProductVectorStore 
 }
 
 export function createCatalogStoreFor(db: PrismaClient, databaseUrl: string): CatalogStore {
-  return createCatalogStore(db, databaseFlavour(databaseUrl));
+  return createCatalogStore(db, databaseFlavour(databaseUrl) === "postgres" ? "postgresql" : "sqlite");
 }
 
 export function createProductIndex(options: {
