@@ -147,12 +147,17 @@ const sqlite: Dialect = {
 
   async lexical(db, shop, terms, filters, limit) {
     // Quoted strings: FTS5 reads OR, NEAR, column names and * inside them as plain words.
+    // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
+    // lead the plan and run the match once per row (60x slower at 10,000 products).
     const match = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`).join(" OR ");
     return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
-      SELECT p."productId" AS id, -${FTS5_BM25} AS score
-      FROM "SearchProductFts" JOIN "SearchProduct" p ON p.rowid = "SearchProductFts".rowid
-      WHERE "SearchProductFts" MATCH ${match} AND p."shop" = ${shop}${filters}
-      ORDER BY score DESC, p."productId"
+      WITH ranked AS MATERIALIZED (
+        SELECT rowid, -${FTS5_BM25} AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}
+      )
+      SELECT p."productId" AS id, ranked.score AS score
+      FROM ranked JOIN "SearchProduct" p ON p.rowid = ranked.rowid
+      WHERE p."shop" = ${shop}${filters}
+      ORDER BY ranked.score DESC, p."productId"
       LIMIT ${limit}`);
   },
 };
@@ -211,13 +216,31 @@ class SqlCatalogStore implements CatalogStore {
         await tx.searchProductCode.deleteMany({ where: { shop, productId: { in: chunk } } });
         await tx.searchProduct.deleteMany({ where: { shop, productId: { in: chunk } } });
       }
-      for (const chunk of chunks(unique)) {
-        await tx.searchProduct.createMany({ data: chunk.map((document) => productRow(shop, document)) });
+      // Multi-row INSERTs: about twice as fast as createMany, which builds each row through the query compiler.
+      const now = new Date();
+      for (const chunk of chunks(unique, 100)) {
+        const values = chunk.map((document) => {
+          const r = productRow(shop, document);
+          return Prisma.sql`(${r.shop}, ${r.productId}, ${r.handle}, ${r.title}, ${r.vendor}, ${r.productType}, ${r.tags},
+            ${r.optionValues}, ${r.skus}, ${r.barcodes}, ${r.keywords}, ${r.text}, ${r.minPrice}, ${r.maxPrice},
+            ${r.available}, ${r.metadata}, ${r.contentHash}, ${r.metadataHash}, ${now})`;
+        });
+        await tx.$executeRaw(Prisma.sql`
+          INSERT INTO "SearchProduct" ("shop", "productId", "handle", "title", "vendor", "productType", "tags",
+            "optionValues", "skus", "barcodes", "keywords", "text", "minPrice", "maxPrice",
+            "available", "metadata", "contentHash", "metadataHash", "updatedAt")
+          VALUES ${Prisma.join(values)}`);
       }
       const codes = unique.flatMap((document) =>
-        [...productCodes(document.metadata)].map(([code, sku]) => ({ shop, code, productId: document.id, sku })),
+        [...productCodes(document.metadata)].map(
+          ([code, sku]) => Prisma.sql`(${shop}, ${code}, ${document.id}, ${sku})`,
+        ),
       );
-      for (const chunk of chunks(codes, 2_000)) await tx.searchProductCode.createMany({ data: chunk });
+      for (const chunk of chunks(codes)) {
+        await tx.$executeRaw(
+          Prisma.sql`INSERT INTO "SearchProductCode" ("shop", "code", "productId", "sku") VALUES ${Prisma.join(chunk)}`,
+        );
+      }
       await this.dialect.insertLexical(tx, shop, unique);
       await this.bumpVersion(tx, shop, vocabularyChanged);
     }, TRANSACTION_OPTIONS);
