@@ -242,6 +242,29 @@ function catalogStoreSuite(
     expect(await store.count(SHOP)).toBe(4);
   });
 
+  it("replaces a rewritten product's codes and lexical entries, also under concurrent writes", async () => {
+    const tent = documents[0];
+    const renamed = (title: string, sku: string) => ({
+      ...tent,
+      metadata: { ...tent.metadata, title, skus: `|${sku}|`, barcodes: "" },
+      keywords: [tent.metadata.handle, sku],
+    });
+    await Promise.all([
+      store.write(SHOP, [renamed("Gale Shelter", "GALE-1")]),
+      store.write(SHOP, [renamed("Squall Shelter", "SQUALL-1")]),
+    ]);
+    expect(await store.count(SHOP)).toBe(4);
+    const [title] = (await store.read(SHOP, [tent.id])).map((p) => p.metadata.title);
+    const winner = title === "Gale Shelter" ? "gale" : "squall";
+    const loser = winner === "gale" ? "squall" : "gale";
+    expect((await store.lexical(SHOP, winner, {}, 10)).map((h) => h.id)).toEqual([tent.id]);
+    expect(await store.lexical(SHOP, loser, {}, 10)).toEqual([]);
+    expect(await store.exactCodes(SHOP, [`${winner}-1`, `${loser}-1`, "np-tempest-m", "0123456789"])).toEqual([
+      { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },
+    ]);
+    expect(await versions()).toEqual({ version: 3, vocabularyVersion: 1 });
+  });
+
   it("keeps shops apart and removes a product's rows, codes and lexical entries", async () => {
     const other = doc({
       id: documents[0].id,

@@ -86,6 +86,30 @@ function productRow(shop: string, document: ProductDocument) {
   };
 }
 
+const UPSERT_SET = Prisma.raw(
+  [
+    "handle",
+    "title",
+    "vendor",
+    "productType",
+    "tags",
+    "optionValues",
+    "skus",
+    "barcodes",
+    "keywords",
+    "text",
+    "minPrice",
+    "maxPrice",
+    "available",
+    "metadata",
+    "contentHash",
+    "metadataHash",
+    "updatedAt",
+  ]
+    .map((column) => `"${column}" = excluded."${column}"`)
+    .join(", "),
+);
+
 const INDEXED_SELECT = { productId: true, text: true, keywords: true, metadata: true } as const;
 
 function indexedProduct(row: { productId: string; text: string; keywords: string; metadata: string }): IndexedProduct {
@@ -99,6 +123,8 @@ function indexedProduct(row: { productId: string; text: string; keywords: string
 
 /** What differs between the databases: the lexical index and one string function. */
 interface Dialect {
+  /** Row locks for a read-then-write (SQLite serialises write transactions anyway). */
+  forUpdate: Prisma.Sql;
   /** Case-sensitive "haystack contains needle" (LIKE is case-insensitive on SQLite and needs escapes). */
   contains(haystack: Prisma.Sql, needle: string): Prisma.Sql;
   /** Removes the lexical entries of these products (before their rows go). */
@@ -115,6 +141,7 @@ interface Dialect {
 }
 
 const sqlite: Dialect = {
+  forUpdate: Prisma.empty,
   contains: (haystack, needle) => Prisma.sql`instr(${haystack}, ${needle}) > 0`,
 
   async deleteLexical(tx, shop, productIds) {
@@ -163,6 +190,7 @@ const sqlite: Dialect = {
 };
 
 const postgresql: Dialect = {
+  forUpdate: Prisma.sql` FOR UPDATE`,
   contains: (haystack, needle) => Prisma.sql`strpos(${haystack}, ${needle}) > 0`,
   // The tsvector is a generated column of the row itself.
   deleteLexical: async () => {},
@@ -193,30 +221,27 @@ class SqlCatalogStore implements CatalogStore {
     if (!unique.length) return;
     await this.db.$transaction(async (tx) => {
       let vocabularyChanged = false;
-      const existing = new Set<string>();
+      const existing: string[] = [];
       for (const ids of chunks([...byId.keys()])) {
-        const rows = await tx.searchProduct.findMany({
-          where: { shop, productId: { in: ids } },
-          select: { productId: true, productType: true, vendor: true, optionValues: true },
-        });
+        // Locked on Postgres: a concurrent write of the same products waits, then sees this one's result.
+        const rows = await tx.$queryRaw<
+          { productId: string; productType: string; vendor: string; optionValues: string }[]
+        >(
+          Prisma.sql`SELECT "productId", "productType", "vendor", "optionValues" FROM "SearchProduct"
+            WHERE "shop" = ${shop} AND "productId" IN (${Prisma.join(ids)})${this.dialect.forUpdate}`,
+        );
         for (const row of rows) {
-          existing.add(row.productId);
+          existing.push(row.productId);
           const m = byId.get(row.productId)!.metadata;
           if (row.productType !== m.productType || row.vendor !== m.vendor || row.optionValues !== m.optionValues) {
             vocabularyChanged = true;
           }
         }
       }
-      if (existing.size < unique.length) vocabularyChanged = true;
+      if (existing.length < unique.length) vocabularyChanged = true;
 
-      // Replace rather than update: one createMany per chunk instead of one statement per product.
-      const ids = [...existing];
-      await this.dialect.deleteLexical(tx, shop, ids);
-      for (const chunk of chunks(ids)) {
-        await tx.searchProductCode.deleteMany({ where: { shop, productId: { in: chunk } } });
-        await tx.searchProduct.deleteMany({ where: { shop, productId: { in: chunk } } });
-      }
-      // Multi-row INSERTs: about twice as fast as createMany, which builds each row through the query compiler.
+      // Multi-row upserts (the rowid, which keys the FTS5 entry, is kept): about twice as fast as
+      // createMany, which builds each row through the query compiler.
       const now = new Date();
       for (const chunk of chunks(unique, 100)) {
         const values = chunk.map((document) => {
@@ -229,7 +254,11 @@ class SqlCatalogStore implements CatalogStore {
           INSERT INTO "SearchProduct" ("shop", "productId", "handle", "title", "vendor", "productType", "tags",
             "optionValues", "skus", "barcodes", "keywords", "text", "minPrice", "maxPrice",
             "available", "metadata", "contentHash", "metadataHash", "updatedAt")
-          VALUES ${Prisma.join(values)}`);
+          VALUES ${Prisma.join(values)}
+          ON CONFLICT ("shop", "productId") DO UPDATE SET ${UPSERT_SET}`);
+      }
+      for (const chunk of chunks(existing)) {
+        await tx.searchProductCode.deleteMany({ where: { shop, productId: { in: chunk } } });
       }
       const codes = unique.flatMap((document) =>
         [...productCodes(document.metadata)].map(
@@ -238,9 +267,11 @@ class SqlCatalogStore implements CatalogStore {
       );
       for (const chunk of chunks(codes)) {
         await tx.$executeRaw(
-          Prisma.sql`INSERT INTO "SearchProductCode" ("shop", "code", "productId", "sku") VALUES ${Prisma.join(chunk)}`,
+          Prisma.sql`INSERT INTO "SearchProductCode" ("shop", "code", "productId", "sku") VALUES ${Prisma.join(chunk)}
+            ON CONFLICT ("shop", "code", "productId") DO UPDATE SET "sku" = excluded."sku"`,
         );
       }
+      await this.dialect.deleteLexical(tx, shop, existing);
       await this.dialect.insertLexical(tx, shop, unique);
       await this.bumpVersion(tx, shop, vocabularyChanged);
     }, TRANSACTION_OPTIONS);
