@@ -5,6 +5,7 @@
 import MiniSearch, { type SearchResult } from "minisearch";
 import type { IndexedProduct } from "./chroma-product-index.server";
 import { singular } from "./query-parser";
+import { foldTerm, STOP_WORDS } from "./search-terms";
 
 interface LexicalDocument {
   id: string;
@@ -22,20 +23,11 @@ export interface LexicalHit {
   score: number;
 }
 
-const STOP_WORDS = new Set(
-  "a an and are as at be by for from has have i in is it its me my of on or our that the this to was we with you your do does any some want need looking show find".split(
-    " ",
-  ),
-);
-
 const FIELDS = ["title", "vendor", "productType", "tags", "options", "codes", "text"] as const;
 const BOOST = { title: 3, vendor: 2, productType: 2, tags: 1.5, options: 1.2, codes: 3, text: 1 };
 
 function processTerm(term: string): string | null {
-  const lower = term
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase();
+  const lower = foldTerm(term);
   if (!lower || STOP_WORDS.has(lower)) return null;
   return singular(lower);
 }

@@ -1,0 +1,448 @@
+// CatalogStore on the app database (docs/decisions/096). Rows, codes and filters go through the
+// Prisma models and portable SQL; only lexical ranking differs by database: an FTS5 table keyed by
+// SearchProduct's rowid with bm25() on SQLite, the generated weighted tsvector column with ts_rank()
+// on Postgres (both created by the search_catalog migrations). Every query is parameterised: the
+// FTS5 / tsquery expression is built from search-terms.ts terms (letters and digits only) and
+// passed as a parameter. Queries are built with Prisma.sql and handed to $queryRaw(sql) whole: the
+// Postgres client bundles its own runtime, whose tagged template would not recognise fragments made
+// by @prisma/client's Prisma.sql and would bind them as values.
+import { Prisma, type PrismaClient } from "@prisma/client";
+import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
+import type { CatalogStore, CodeMatch, IndexedProduct, LexicalHit, VocabularySource } from "./catalog-store";
+import type { SearchFilters } from "./query-parser";
+import { searchTerms, type SearchTerm } from "./search-terms";
+
+export type CatalogDialect = "sqlite" | "postgresql";
+
+type Transaction = Prisma.TransactionClient;
+
+/** Ids per statement: far below SQLite's 32,766 and Postgres' 65,535 bound values even at 19 per row. */
+const CHUNK = 500;
+/** A write of thousands of products is one transaction; give it time (the default is 5 s). */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 120_000 };
+
+/** Field weights, the former in-memory boosts: title and codes 3, brand 2, tags 1.5, options 1.2, body 1. */
+const FTS5_BM25 = Prisma.raw(`bm25("SearchProductFts", 3.0, 2.0, 1.5, 1.2, 3.0, 1.0)`);
+/** ts_rank weights {D, C, B, A}: the same ratios (1 : 1.35 : 2 : 3) scaled to A = 1. */
+const TS_RANK_WEIGHTS = Prisma.raw(`'{0.33, 0.45, 0.67, 1.0}'::real[]`);
+
+function chunks<T>(values: readonly T[], size = CHUNK): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < values.length; i += size) result.push(values.slice(i, i + size));
+  return result;
+}
+
+const delimitedValues = (value: string) => value.split("|").filter(Boolean);
+
+/** The lexical columns of a product as the former in-memory index saw them. */
+function lexicalFields(document: ProductDocument) {
+  const m = document.metadata;
+  return {
+    title: m.title,
+    brand: `${m.vendor} ${m.productType}`,
+    tags: delimitedValues(m.tags).join(" "),
+    options: delimitedValues(m.optionValues)
+      .map((pair) => pair.slice(pair.indexOf(":") + 1))
+      .join(" "),
+    codes: [...document.keywords, ...delimitedValues(m.skus), ...delimitedValues(m.barcodes)].join(" "),
+    body: document.text,
+  };
+}
+
+/** Handle, barcodes and SKUs lower-cased, one entry per code; a SKU wins over an equal handle or barcode. */
+function productCodes(metadata: ProductMetadata): Map<string, string | null> {
+  const codes = new Map<string, string | null>();
+  const add = (value: string, sku: string | null) => {
+    const code = value.trim().toLowerCase();
+    if (code && (!codes.has(code) || (sku !== null && codes.get(code) === null))) codes.set(code, sku);
+  };
+  add(metadata.handle, null);
+  for (const barcode of delimitedValues(metadata.barcodes)) add(barcode, null);
+  for (const sku of delimitedValues(metadata.skus)) add(sku, sku.trim());
+  return codes;
+}
+
+function productRow(shop: string, document: ProductDocument) {
+  const m = document.metadata;
+  return {
+    shop,
+    productId: document.id,
+    handle: m.handle,
+    title: m.title,
+    vendor: m.vendor,
+    productType: m.productType,
+    tags: m.tags,
+    optionValues: m.optionValues,
+    skus: m.skus,
+    barcodes: m.barcodes,
+    keywords: JSON.stringify(document.keywords),
+    text: document.text,
+    minPrice: m.minPrice,
+    maxPrice: m.maxPrice,
+    available: m.available,
+    metadata: JSON.stringify(m),
+    contentHash: document.contentHash,
+    metadataHash: document.metadataHash,
+  };
+}
+
+const UPSERT_SET = Prisma.raw(
+  [
+    "handle",
+    "title",
+    "vendor",
+    "productType",
+    "tags",
+    "optionValues",
+    "skus",
+    "barcodes",
+    "keywords",
+    "text",
+    "minPrice",
+    "maxPrice",
+    "available",
+    "metadata",
+    "contentHash",
+    "metadataHash",
+    "updatedAt",
+  ]
+    .map((column) => `"${column}" = excluded."${column}"`)
+    .join(", "),
+);
+
+const INDEXED_SELECT = { productId: true, text: true, keywords: true, metadata: true } as const;
+
+function indexedProduct(row: { productId: string; text: string; keywords: string; metadata: string }): IndexedProduct {
+  return {
+    id: row.productId,
+    text: row.text,
+    keywords: JSON.parse(row.keywords) as string[],
+    metadata: JSON.parse(row.metadata) as ProductMetadata,
+  };
+}
+
+/** What differs between the databases: the lexical index and one string function. */
+interface Dialect {
+  /** Row locks for a read-then-write (SQLite serialises write transactions anyway). */
+  forUpdate: Prisma.Sql;
+  /** Case-sensitive "haystack contains needle" (LIKE is case-insensitive on SQLite and needs escapes). */
+  contains(haystack: Prisma.Sql, needle: string): Prisma.Sql;
+  /** Removes the lexical entries of these products (before their rows go). */
+  deleteLexical(tx: Transaction, shop: string, productIds: string[] | null): Promise<void>;
+  /** Adds the lexical entries of freshly inserted rows. */
+  insertLexical(tx: Transaction, shop: string, documents: ProductDocument[]): Promise<void>;
+  lexical(
+    db: PrismaClient,
+    shop: string,
+    terms: SearchTerm[],
+    filters: Prisma.Sql,
+    limit: number,
+  ): Promise<{ id: string; score: number }[]>;
+}
+
+const sqlite: Dialect = {
+  forUpdate: Prisma.empty,
+  contains: (haystack, needle) => Prisma.sql`instr(${haystack}, ${needle}) > 0`,
+
+  async deleteLexical(tx, shop, productIds) {
+    const rows = (ids: Prisma.Sql) =>
+      tx.$executeRaw(
+        Prisma.sql`DELETE FROM "SearchProductFts" WHERE rowid IN (SELECT rowid FROM "SearchProduct" WHERE "shop" = ${shop}${ids})`,
+      );
+    if (!productIds) {
+      await rows(Prisma.empty);
+      return;
+    }
+    for (const ids of chunks(productIds)) await rows(Prisma.sql` AND "productId" IN (${Prisma.join(ids)})`);
+  },
+
+  async insertLexical(tx, shop, documents) {
+    for (const batch of chunks(documents)) {
+      const rowids = await tx.$queryRaw<{ rowid: number | bigint; productId: string }[]>(Prisma.sql`
+        SELECT rowid, "productId" FROM "SearchProduct"
+        WHERE "shop" = ${shop} AND "productId" IN (${Prisma.join(batch.map((d) => d.id))})`);
+      const rowidOf = new Map(rowids.map((r) => [r.productId, BigInt(r.rowid)]));
+      const values = batch.map((document) => {
+        const f = lexicalFields(document);
+        return Prisma.sql`(${rowidOf.get(document.id)}, ${f.title}, ${f.brand}, ${f.tags}, ${f.options}, ${f.codes}, ${f.body})`;
+      });
+      await tx.$executeRaw(Prisma.sql`
+        INSERT INTO "SearchProductFts" (rowid, title, brand, tags, options, codes, body)
+        VALUES ${Prisma.join(values)}`);
+    }
+  },
+
+  async lexical(db, shop, terms, filters, limit) {
+    // Quoted strings: FTS5 reads OR, NEAR, column names and * inside them as plain words.
+    // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
+    // lead the plan and run the match once per row (60x slower at 10,000 products).
+    const match = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`).join(" OR ");
+    return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
+      WITH ranked AS MATERIALIZED (
+        SELECT rowid, -${FTS5_BM25} AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}
+      )
+      SELECT p."productId" AS id, ranked.score AS score
+      FROM ranked JOIN "SearchProduct" p ON p.rowid = ranked.rowid
+      WHERE p."shop" = ${shop}${filters}
+      ORDER BY ranked.score DESC, p."productId"
+      LIMIT ${limit}`);
+  },
+};
+
+const postgresql: Dialect = {
+  forUpdate: Prisma.sql` FOR UPDATE`,
+  contains: (haystack, needle) => Prisma.sql`strpos(${haystack}, ${needle}) > 0`,
+  // The tsvector is a generated column of the row itself.
+  deleteLexical: async () => {},
+  insertLexical: async () => {},
+
+  async lexical(db, shop, terms, filters, limit) {
+    // to_tsquery stems each quoted term with the same 'english' config the column was built with.
+    const query = terms.map((t) => `'${t.term}'${t.prefix ? ":*" : ""}`).join(" | ");
+    return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
+      SELECT p."productId" AS id, ts_rank(${TS_RANK_WEIGHTS}, p."fts", q, 1)::float8 AS score
+      FROM "SearchProduct" p, to_tsquery('english', ${query}) q
+      WHERE p."shop" = ${shop} AND p."fts" @@ q${filters}
+      ORDER BY score DESC, p."productId"
+      LIMIT ${limit}`);
+  },
+};
+
+class SqlCatalogStore implements CatalogStore {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async write(shop: string, documents: ProductDocument[]): Promise<void> {
+    // The last document of an id wins, as sequential writes would.
+    const byId = new Map(documents.map((document) => [document.id, document]));
+    const unique = [...byId.values()];
+    if (!unique.length) return;
+    await this.db.$transaction(async (tx) => {
+      let vocabularyChanged = false;
+      const existing: string[] = [];
+      for (const ids of chunks([...byId.keys()])) {
+        // Locked on Postgres: a concurrent write of the same products waits, then sees this one's result.
+        const rows = await tx.$queryRaw<
+          { productId: string; productType: string; vendor: string; optionValues: string }[]
+        >(
+          Prisma.sql`SELECT "productId", "productType", "vendor", "optionValues" FROM "SearchProduct"
+            WHERE "shop" = ${shop} AND "productId" IN (${Prisma.join(ids)})${this.dialect.forUpdate}`,
+        );
+        for (const row of rows) {
+          existing.push(row.productId);
+          const m = byId.get(row.productId)!.metadata;
+          if (row.productType !== m.productType || row.vendor !== m.vendor || row.optionValues !== m.optionValues) {
+            vocabularyChanged = true;
+          }
+        }
+      }
+      if (existing.length < unique.length) vocabularyChanged = true;
+
+      // Multi-row upserts (the rowid, which keys the FTS5 entry, is kept): about twice as fast as
+      // createMany, which builds each row through the query compiler.
+      const now = new Date();
+      for (const chunk of chunks(unique, 100)) {
+        const values = chunk.map((document) => {
+          const r = productRow(shop, document);
+          return Prisma.sql`(${r.shop}, ${r.productId}, ${r.handle}, ${r.title}, ${r.vendor}, ${r.productType}, ${r.tags},
+            ${r.optionValues}, ${r.skus}, ${r.barcodes}, ${r.keywords}, ${r.text}, ${r.minPrice}, ${r.maxPrice},
+            ${r.available}, ${r.metadata}, ${r.contentHash}, ${r.metadataHash}, ${now})`;
+        });
+        await tx.$executeRaw(Prisma.sql`
+          INSERT INTO "SearchProduct" ("shop", "productId", "handle", "title", "vendor", "productType", "tags",
+            "optionValues", "skus", "barcodes", "keywords", "text", "minPrice", "maxPrice",
+            "available", "metadata", "contentHash", "metadataHash", "updatedAt")
+          VALUES ${Prisma.join(values)}
+          ON CONFLICT ("shop", "productId") DO UPDATE SET ${UPSERT_SET}`);
+      }
+      for (const chunk of chunks(existing)) {
+        await tx.searchProductCode.deleteMany({ where: { shop, productId: { in: chunk } } });
+      }
+      const codes = unique.flatMap((document) =>
+        [...productCodes(document.metadata)].map(
+          ([code, sku]) => Prisma.sql`(${shop}, ${code}, ${document.id}, ${sku})`,
+        ),
+      );
+      for (const chunk of chunks(codes)) {
+        await tx.$executeRaw(
+          Prisma.sql`INSERT INTO "SearchProductCode" ("shop", "code", "productId", "sku") VALUES ${Prisma.join(chunk)}
+            ON CONFLICT ("shop", "code", "productId") DO UPDATE SET "sku" = excluded."sku"`,
+        );
+      }
+      await this.dialect.deleteLexical(tx, shop, existing);
+      await this.dialect.insertLexical(tx, shop, unique);
+      await this.bumpVersion(tx, shop, vocabularyChanged);
+    }, TRANSACTION_OPTIONS);
+  }
+
+  async remove(shop: string, productIds: string[]): Promise<void> {
+    const ids = [...new Set(productIds)];
+    if (!ids.length) return;
+    await this.db.$transaction(async (tx) => {
+      await this.dialect.deleteLexical(tx, shop, ids);
+      let removed = 0;
+      for (const chunk of chunks(ids)) {
+        await tx.searchProductCode.deleteMany({ where: { shop, productId: { in: chunk } } });
+        removed += (await tx.searchProduct.deleteMany({ where: { shop, productId: { in: chunk } } })).count;
+      }
+      if (removed) await this.bumpVersion(tx, shop, true);
+    }, TRANSACTION_OPTIONS);
+  }
+
+  async dropShop(shop: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      await this.dialect.deleteLexical(tx, shop, null);
+      await tx.searchProductCode.deleteMany({ where: { shop } });
+      const { count } = await tx.searchProduct.deleteMany({ where: { shop } });
+      // A registry row that outlives the catalog must not let instances serve cached results.
+      if (count) await this.bumpVersion(tx, shop, true);
+    }, TRANSACTION_OPTIONS);
+  }
+
+  private async bumpVersion(tx: Transaction, shop: string, vocabularyChanged: boolean): Promise<void> {
+    await tx.searchIndex.updateMany({
+      where: { shop },
+      data: { version: { increment: 1 }, ...(vocabularyChanged ? { vocabularyVersion: { increment: 1 } } : {}) },
+    });
+  }
+
+  async existingIds(shop: string, productIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks([...new Set(productIds)])) {
+      const rows = await this.db.searchProduct.findMany({
+        where: { shop, productId: { in: chunk } },
+        select: { productId: true },
+      });
+      for (const row of rows) found.add(row.productId);
+    }
+    return found;
+  }
+
+  async listProductIds(shop: string): Promise<string[]> {
+    const rows = await this.db.searchProduct.findMany({
+      where: { shop },
+      select: { productId: true },
+      orderBy: { productId: "asc" },
+    });
+    return rows.map((row) => row.productId);
+  }
+
+  count(shop: string): Promise<number> {
+    return this.db.searchProduct.count({ where: { shop } });
+  }
+
+  async read(shop: string, productIds: string[]): Promise<IndexedProduct[]> {
+    const products: IndexedProduct[] = [];
+    for (const chunk of chunks([...new Set(productIds)])) {
+      const rows = await this.db.searchProduct.findMany({
+        where: { shop, productId: { in: chunk } },
+        select: INDEXED_SELECT,
+      });
+      products.push(...rows.map(indexedProduct));
+    }
+    return products;
+  }
+
+  async page(shop: string, afterId: string | null, limit: number): Promise<IndexedProduct[]> {
+    const rows = await this.db.searchProduct.findMany({
+      where: { shop, ...(afterId === null ? {} : { productId: { gt: afterId } }) },
+      select: INDEXED_SELECT,
+      orderBy: { productId: "asc" },
+      take: Math.max(0, Math.floor(limit)),
+    });
+    return rows.map(indexedProduct);
+  }
+
+  async lexical(shop: string, text: string, filters: SearchFilters, limit: number): Promise<LexicalHit[]> {
+    const terms = searchTerms(text);
+    const take = Math.floor(limit);
+    if (!terms.length || !(take > 0)) return [];
+    const rows = await this.dialect.lexical(this.db, shop, terms, this.filterSql(filters), take);
+    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+  }
+
+  async filtered(shop: string, filters: SearchFilters, limit: number, within?: string[]): Promise<string[]> {
+    const take = Math.floor(limit);
+    if (!(take > 0) || (within && !within.length)) return [];
+    const among = within ? Prisma.sql` AND p."productId" IN (${Prisma.join([...new Set(within)])})` : Prisma.empty;
+    const order =
+      filters.sort === "price_asc"
+        ? Prisma.sql`p."minPrice" ASC, p."productId"`
+        : filters.sort === "price_desc"
+          ? Prisma.sql`p."minPrice" DESC, p."productId"`
+          : Prisma.sql`p."productId"`;
+    const rows = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`
+      SELECT p."productId" AS id FROM "SearchProduct" p
+      WHERE p."shop" = ${shop}${among}${this.filterSql(filters)}
+      ORDER BY ${order}
+      LIMIT ${take}`);
+    return rows.map((row) => row.id);
+  }
+
+  async exactCodes(shop: string, codes: string[]): Promise<CodeMatch[]> {
+    const wanted = [...new Set(codes.map((code) => code.trim().toLowerCase()).filter(Boolean))];
+    const matches: CodeMatch[] = [];
+    for (const chunk of chunks(wanted)) {
+      const rows = await this.db.searchProductCode.findMany({
+        where: { shop, code: { in: chunk } },
+        select: { code: true, productId: true, sku: true },
+        orderBy: [{ code: "asc" }, { productId: "asc" }],
+      });
+      for (const row of rows) {
+        matches.push(
+          row.sku === null
+            ? { code: row.code, id: row.productId }
+            : { code: row.code, id: row.productId, sku: row.sku },
+        );
+      }
+    }
+    return matches;
+  }
+
+  async vocabularySource(shop: string): Promise<VocabularySource> {
+    // SELECT DISTINCT in the database (Prisma's `distinct` may deduplicate in memory, after reading every row).
+    const distinct = async (column: "productType" | "vendor" | "optionValues") => {
+      const name = Prisma.raw(`"${column}"`);
+      const rows = await this.db.$queryRaw<{ value: string }[]>(Prisma.sql`
+        SELECT DISTINCT ${name} AS value FROM "SearchProduct" WHERE "shop" = ${shop} AND ${name} <> '' ORDER BY value`);
+      return rows.map((row) => row.value);
+    };
+    const [productTypes, vendors, optionValues] = await Promise.all([
+      distinct("productType"),
+      distinct("vendor"),
+      distinct("optionValues"),
+    ]);
+    return { productTypes, vendors, optionValues };
+  }
+
+  /** `matchesFilters` (query-parser.ts) as SQL over the row aliased `p`: "" or " AND …". */
+  private filterSql(filters: SearchFilters): Prisma.Sql {
+    const conditions: Prisma.Sql[] = [];
+    if (filters.maxPrice !== undefined) conditions.push(Prisma.sql`p."minPrice" <= ${filters.maxPrice}`);
+    if (filters.minPrice !== undefined) conditions.push(Prisma.sql`p."maxPrice" >= ${filters.minPrice}`);
+    if (filters.inStock) conditions.push(Prisma.sql`p."available" = ${true}`);
+    if (filters.productTypes?.length) {
+      conditions.push(Prisma.sql`p."productType" IN (${Prisma.join(filters.productTypes)})`);
+    }
+    if (filters.vendors?.length) conditions.push(Prisma.sql`p."vendor" IN (${Prisma.join(filters.vendors)})`);
+    // Values of the same option are alternatives; different options must all hold.
+    const byName = new Map<string, string[]>();
+    for (const option of filters.options ?? []) {
+      byName.set(option.name, [...(byName.get(option.name) ?? []), option.value]);
+    }
+    for (const [name, values] of byName) {
+      const alternatives = values.map((value) =>
+        this.dialect.contains(Prisma.sql`p."optionValues"`, `|${name}:${value}|`),
+      );
+      conditions.push(Prisma.sql`(${Prisma.join(alternatives, " OR ")})`);
+    }
+    return conditions.length ? Prisma.sql` AND ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  }
+}
+
+/** The catalog store for a Prisma client of either database (the Postgres client has the same models). */
+export function createCatalogStore(prisma: PrismaClient, dialect: CatalogDialect): CatalogStore {
+  return new SqlCatalogStore(prisma, dialect === "sqlite" ? sqlite : postgresql);
+}

@@ -1,0 +1,359 @@
+// The SQL catalog store on real databases: one suite, run on SQLite (FTS5) and on Postgres
+// (tsvector; needs TEST_POSTGRES_URL, e.g. from `bash tools/ensure-postgres.sh`).
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buildProductDocument, type ProductDocument } from "../../app/lib/catalog/product-document";
+import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
+import type { CatalogStore } from "../../app/lib/search/catalog-store";
+import { matchesFilters, type SearchFilters } from "../../app/lib/search/query-parser";
+import { createCatalogStore, type CatalogDialect } from "../../app/lib/search/sql-catalog-store.server";
+import { migrateDatabase } from "../../tools/lib/database";
+import { createTestDatabase } from "../helpers/database";
+import { makeProduct, type ProductSpec } from "./products";
+
+type Prisma = ReturnType<typeof createPrismaClient>;
+
+const SHOP = "catalog-a.myshopify.com";
+const OTHER = "catalog-b.myshopify.com";
+
+const doc = (spec: ProductSpec) => buildProductDocument(makeProduct(spec));
+
+function catalog(): ProductDocument[] {
+  return [
+    doc({
+      id: "gid://shopify/Product/1",
+      title: "Storm Tent",
+      vendor: "NorthPeak",
+      productType: "Tent",
+      tags: ["camping", "3-season"],
+      description: "A waterproof shelter for two.",
+      variants: [
+        { price: "100", sku: "NP-TEMPEST-M", barcode: "0123456789", options: { Size: "M", Color: "Blue" } },
+        { price: "200", sku: "NP-TEMPEST-L", options: { Size: "L", Color: "Green" } },
+      ],
+    }),
+    doc({
+      id: "gid://shopify/Product/2",
+      title: "Trail Chair",
+      vendor: "Acme",
+      productType: "Chair",
+      description: "Folds flat. Pairs well with a lantern and a tent.",
+      variants: [{ price: "40", available: false, options: { Color: "Blue", Material: "100%_Wool" } }],
+    }),
+    doc({
+      id: "gid://shopify/Product/3",
+      title: "Lantern",
+      vendor: "Lumo",
+      productType: "Lighting",
+      description: "Bright light for the campsite.",
+      variants: [{ price: "25", options: { Material: "A|B" } }],
+    }),
+    doc({
+      id: "gid://shopify/Product/4",
+      title: "Café Mug",
+      vendor: "Acme",
+      productType: "Kitchen",
+      handle: "cafe-mug",
+      variants: [{ price: "12.5", barcode: "MUG-BARCODE-1", options: { Color: "Red", Size: "M" } }],
+    }),
+  ];
+}
+
+function catalogStoreSuite(
+  dialect: CatalogDialect,
+  open: () => Promise<{ prisma: Prisma; close: () => Promise<void> }>,
+) {
+  let prisma: Prisma;
+  let close: () => Promise<void>;
+  let store: CatalogStore;
+  const documents = catalog();
+
+  beforeAll(async () => {
+    ({ prisma, close } = await open());
+    store = createCatalogStore(prisma, dialect);
+  });
+  afterAll(async () => close?.());
+
+  beforeEach(async () => {
+    await store.dropShop(SHOP);
+    await store.dropShop(OTHER);
+    await prisma.searchIndex.deleteMany();
+    for (const shop of [SHOP, OTHER]) {
+      await prisma.searchIndex.create({ data: { shop, activeCollection: "c", provider: "p", model: "m" } });
+    }
+    await store.write(SHOP, documents);
+  });
+
+  const versions = async (shop = SHOP) => {
+    const row = await prisma.searchIndex.findUniqueOrThrow({ where: { shop } });
+    return { version: row.version, vocabularyVersion: row.vocabularyVersion };
+  };
+
+  it("reads back what was written, by id and in keyset pages", async () => {
+    expect(await store.count(SHOP)).toBe(4);
+    expect(await store.listProductIds(SHOP)).toEqual(documents.map((d) => d.id).sort());
+    const [tent] = await store.read(SHOP, ["gid://shopify/Product/1", "gid://shopify/Product/404"]);
+    expect(tent).toEqual({
+      id: documents[0].id,
+      text: documents[0].text,
+      keywords: documents[0].keywords,
+      metadata: documents[0].metadata,
+    });
+    const first = await store.page(SHOP, null, 3);
+    const rest = await store.page(SHOP, first.at(-1)!.id, 3);
+    expect([...first, ...rest].map((p) => p.id)).toEqual(documents.map((d) => d.id).sort());
+    expect(await store.existingIds(SHOP, ["gid://shopify/Product/2", "nope"])).toEqual(
+      new Set(["gid://shopify/Product/2"]),
+    );
+  });
+
+  it("filters exactly as matchesFilters does", async () => {
+    const cases: SearchFilters[] = [
+      {},
+      { maxPrice: 100 },
+      { maxPrice: 99.99 },
+      { minPrice: 150 },
+      { minPrice: 200.01 },
+      { minPrice: 20, maxPrice: 30 },
+      { inStock: true },
+      { productTypes: ["Tent", "Chair"] },
+      { productTypes: ["tent"] },
+      { vendors: ["Acme"] },
+      { options: [{ name: "Color", value: "Blue" }] },
+      { options: [{ name: "Color", value: "blue" }] },
+      {
+        options: [
+          { name: "Color", value: "Blue" },
+          { name: "Color", value: "Red" },
+        ],
+      },
+      {
+        options: [
+          { name: "Color", value: "Blue" },
+          { name: "Size", value: "M" },
+        ],
+      },
+      {
+        options: [
+          { name: "Color", value: "Red" },
+          { name: "Size", value: "L" },
+        ],
+      },
+      { options: [{ name: "Material", value: "100%_Wool" }] },
+      { options: [{ name: "Material", value: "100%" }] },
+      { options: [{ name: "Material", value: "1__%_Wool" }] },
+      { options: [{ name: "Material", value: "A|B" }] },
+      { options: [{ name: "Material", value: "A" }] },
+      { options: [{ name: "Material", value: "B" }] },
+      { vendors: ["Acme"], inStock: true, maxPrice: 50 },
+    ];
+    for (const filters of cases) {
+      const expected = documents.filter((d) => matchesFilters(d.metadata, filters)).map((d) => d.id);
+      expect(await store.filtered(SHOP, filters, 100), JSON.stringify(filters)).toEqual(expected.sort());
+    }
+    expect(await store.filtered(SHOP, { sort: "price_asc" }, 2)).toEqual([
+      "gid://shopify/Product/4",
+      "gid://shopify/Product/3",
+    ]);
+    expect(await store.filtered(SHOP, { sort: "price_desc" }, 1)).toEqual(["gid://shopify/Product/1"]);
+    expect(
+      await store.filtered(SHOP, { vendors: ["Acme"] }, 10, ["gid://shopify/Product/2", "gid://shopify/Product/1"]),
+    ).toEqual(["gid://shopify/Product/2"]);
+    expect(await store.filtered(SHOP, {}, 10, [])).toEqual([]);
+  });
+
+  it("ranks by field weight, stems, prefixes and code parts", async () => {
+    const ids = async (text: string, filters: SearchFilters = {}) =>
+      (await store.lexical(SHOP, text, filters, 10)).map((h) => h.id);
+    // The lantern's title beats the chair's body mention.
+    expect((await ids("lantern"))[0]).toBe("gid://shopify/Product/3");
+    expect(await ids("lantern")).toContain("gid://shopify/Product/2");
+    expect((await ids("tents"))[0]).toBe("gid://shopify/Product/1");
+    expect(await ids("waterp")).toEqual(["gid://shopify/Product/1"]);
+    expect(await ids("tempest")).toEqual(["gid://shopify/Product/1"]);
+    // Whole code: every part matches (terms are OR-ed, so "m" alone also finds the size-M mug).
+    expect((await ids("NP-TEMPEST-M"))[0]).toBe("gid://shopify/Product/1");
+    expect(await ids("cafe")).toEqual(["gid://shopify/Product/4"]);
+    expect(await ids("café")).toEqual(["gid://shopify/Product/4"]);
+    expect(await ids("northpeak")).toEqual(["gid://shopify/Product/1"]);
+    expect(await ids("the with and")).toEqual([]);
+    // Filters apply in the same query.
+    expect(await ids("lantern tent", { maxPrice: 30 })).toEqual(["gid://shopify/Product/3"]);
+    const hits = await store.lexical(SHOP, "lantern", {}, 10);
+    expect(hits[0].score).toBeGreaterThan(hits[1].score);
+    expect(await store.lexical(SHOP, "lantern", {}, 1)).toHaveLength(1);
+  });
+
+  it("never throws on hostile query text", async () => {
+    const hostile = [
+      '"',
+      '"tent',
+      "tent*",
+      "*",
+      "NEAR(tent lantern)",
+      "tent OR",
+      "OR",
+      "AND NOT",
+      "title:tent",
+      ":",
+      "!",
+      "'",
+      "'tent':*",
+      "tent & | !",
+      "\\",
+      "(",
+      ")",
+      "^tent",
+      "-tent",
+      "{title}: x",
+      "²",
+      "🏕️ tent",
+      "%_",
+      "NEAR",
+      "tent NOT lantern",
+    ];
+    for (const text of hostile) {
+      await expect(store.lexical(SHOP, text, {}, 10), text).resolves.toBeInstanceOf(Array);
+    }
+    expect((await store.lexical(SHOP, 'NEAR("tent"', {}, 10)).map((h) => h.id)).toContain("gid://shopify/Product/1");
+  });
+
+  it("bumps version on every write and vocabularyVersion only when the vocabulary may change", async () => {
+    expect(await versions()).toEqual({ version: 1, vocabularyVersion: 1 });
+    const tent = documents[0];
+    const cheaper = { ...tent, metadata: { ...tent.metadata, minPrice: 90 } };
+    await store.write(SHOP, [cheaper]);
+    expect(await versions()).toEqual({ version: 2, vocabularyVersion: 1 });
+    expect(await store.filtered(SHOP, { maxPrice: 95 }, 10)).toContain(tent.id);
+    await store.write(SHOP, [{ ...cheaper, metadata: { ...cheaper.metadata, vendor: "SouthPeak" } }]);
+    expect(await versions()).toEqual({ version: 3, vocabularyVersion: 2 });
+    expect((await store.lexical(SHOP, "southpeak", {}, 10)).map((h) => h.id)).toEqual([tent.id]);
+    expect((await store.vocabularySource(SHOP)).vendors).toEqual(["Acme", "Lumo", "SouthPeak"]);
+    await store.write(SHOP, [{ ...cheaper, metadata: { ...cheaper.metadata, optionValues: "|Size:XL|" } }]);
+    expect(await versions()).toEqual({ version: 4, vocabularyVersion: 3 });
+    await store.remove(SHOP, ["gid://shopify/Product/404"]);
+    expect(await versions()).toEqual({ version: 4, vocabularyVersion: 3 });
+    await store.remove(SHOP, [tent.id]);
+    expect(await versions()).toEqual({ version: 5, vocabularyVersion: 4 });
+    // A shop without a registry row can still be written.
+    await prisma.searchIndex.delete({ where: { shop: SHOP } });
+    await store.write(SHOP, [tent]);
+    expect(await store.count(SHOP)).toBe(4);
+  });
+
+  it("replaces a rewritten product's codes and lexical entries, also under concurrent writes", async () => {
+    const tent = documents[0];
+    const renamed = (title: string, sku: string) => ({
+      ...tent,
+      metadata: { ...tent.metadata, title, skus: `|${sku}|`, barcodes: "" },
+      keywords: [tent.metadata.handle, sku],
+    });
+    await Promise.all([
+      store.write(SHOP, [renamed("Gale Shelter", "GALE-1")]),
+      store.write(SHOP, [renamed("Squall Shelter", "SQUALL-1")]),
+    ]);
+    expect(await store.count(SHOP)).toBe(4);
+    const [title] = (await store.read(SHOP, [tent.id])).map((p) => p.metadata.title);
+    const winner = title === "Gale Shelter" ? "gale" : "squall";
+    const loser = winner === "gale" ? "squall" : "gale";
+    expect((await store.lexical(SHOP, winner, {}, 10)).map((h) => h.id)).toEqual([tent.id]);
+    expect(await store.lexical(SHOP, loser, {}, 10)).toEqual([]);
+    expect(await store.exactCodes(SHOP, [`${winner}-1`, `${loser}-1`, "np-tempest-m", "0123456789"])).toEqual([
+      { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },
+    ]);
+    expect(await versions()).toEqual({ version: 3, vocabularyVersion: 1 });
+  });
+
+  it("keeps shops apart and removes a product's rows, codes and lexical entries", async () => {
+    const other = doc({
+      id: documents[0].id,
+      title: "Harbour Kayak",
+      vendor: "Seaway",
+      productType: "Kayak",
+      variants: [{ price: "900", sku: "NP-TEMPEST-M" }],
+    });
+    await store.write(OTHER, [other]);
+    expect(await versions(OTHER)).toEqual({ version: 1, vocabularyVersion: 1 });
+    expect(await versions(SHOP)).toEqual({ version: 1, vocabularyVersion: 1 });
+    expect(await store.count(OTHER)).toBe(1);
+    expect(await store.lexical(OTHER, "tent", {}, 10)).toEqual([]);
+    expect((await store.lexical(OTHER, "kayak", {}, 10)).map((h) => h.id)).toEqual([other.id]);
+    expect(await store.lexical(SHOP, "kayak", {}, 10)).toEqual([]);
+    expect(await store.filtered(OTHER, { minPrice: 500 }, 10)).toEqual([other.id]);
+    expect(await store.filtered(SHOP, { minPrice: 500 }, 10)).toEqual([]);
+    expect((await store.vocabularySource(OTHER)).vendors).toEqual(["Seaway"]);
+
+    await store.remove(SHOP, [documents[0].id]);
+    expect(await store.lexical(SHOP, "tent", {}, 10).then((hits) => hits.map((h) => h.id))).toEqual([
+      "gid://shopify/Product/2",
+    ]);
+    expect(await store.exactCodes(SHOP, ["np-tempest-m"])).toEqual([]);
+    expect(await store.exactCodes(OTHER, ["np-tempest-m"])).toEqual([
+      { code: "np-tempest-m", id: other.id, sku: "NP-TEMPEST-M" },
+    ]);
+
+    await store.dropShop(SHOP);
+    expect(await store.count(SHOP)).toBe(0);
+    expect(await store.lexical(SHOP, "lantern", {}, 10)).toEqual([]);
+    expect(await store.exactCodes(SHOP, ["cafe-mug"])).toEqual([]);
+    expect(await store.count(OTHER)).toBe(1);
+    // Written again after a drop: no stale lexical entries collide.
+    await store.write(SHOP, documents);
+    expect((await store.lexical(SHOP, "lantern", {}, 10))[0].id).toBe("gid://shopify/Product/3");
+  });
+
+  it("matches codes exactly: SKU (with the variant), barcode and handle", async () => {
+    expect(
+      await store.exactCodes(SHOP, ["NP-TEMPEST-L", " 0123456789 ", "Cafe-Mug", "mug-barcode-1", "np-tempest", ""]),
+    ).toEqual(
+      expect.arrayContaining([
+        { code: "np-tempest-l", id: "gid://shopify/Product/1", sku: "NP-TEMPEST-L" },
+        { code: "0123456789", id: "gid://shopify/Product/1" },
+        { code: "cafe-mug", id: "gid://shopify/Product/4" },
+        { code: "mug-barcode-1", id: "gid://shopify/Product/4" },
+      ]),
+    );
+    expect(await store.exactCodes(SHOP, ["np-tempest"])).toEqual([]);
+  });
+
+  it("lists the vocabulary sources", async () => {
+    const source = await store.vocabularySource(SHOP);
+    expect(source.productTypes).toEqual(["Chair", "Kitchen", "Lighting", "Tent"]);
+    expect(source.vendors).toEqual(["Acme", "Lumo", "NorthPeak"]);
+    expect(source.optionValues).toEqual(expect.arrayContaining(documents.map((d) => d.metadata.optionValues)));
+  });
+}
+
+describe("SQL catalog store on SQLite", () => {
+  catalogStoreSuite("sqlite", async () => {
+    const { prisma } = createTestDatabase();
+    return { prisma, close: () => prisma.$disconnect() };
+  });
+});
+
+const adminUrl = process.env.TEST_POSTGRES_URL;
+
+describe.skipIf(!adminUrl)("SQL catalog store on Postgres", () => {
+  catalogStoreSuite("postgresql", async () => {
+    const database = `aisle_catalog_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const target = new URL(adminUrl!);
+    target.pathname = `/${database}`;
+    await migrateDatabase(target.toString());
+    const prisma = createPrismaClient(target.toString());
+    return {
+      prisma,
+      close: async () => {
+        await prisma.$disconnect();
+        const cleanup = new pg.Client({ connectionString: adminUrl });
+        await cleanup.connect();
+        await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await cleanup.end();
+      },
+    };
+  });
+});
