@@ -1,0 +1,289 @@
+// ProductVectorStore on LangChain's PGVectorStore (docs/decisions/097).
+//
+// Layout: one collection table (LangChain's `collectionTableName`) with a row per collection
+// (shop × embedding model × generation, the same names as Chroma's collections), and one embeddings
+// table per embedding space (`vector(n)` columns differ between models), named after the model
+// hash inside the collection name. Every row carries its collection's uuid; LangChain scopes every
+// query and delete by it, and dropping the collection row cascades to its vectors.
+//
+// Around LangChain 1.1's PGVectorStore:
+// - its ids are uuids and the primary key spans all collections of a table, so a row's id is a
+//   uuid derived from (collection, product id); the product id itself is the `productId` metadata;
+// - it inserts without ON CONFLICT, so a replace is a delete of those ids followed by the insert;
+// - any search or delete creates a missing collection row, so reads check that it exists first;
+// - `initialize` keeps a pooled connection checked out for good, so tables are created through
+//   its public `ensure…` methods instead;
+// - it creates no index on `collection_id`: this class adds (collection_id, productId), which the
+//   exact, collection-scoped scan uses (097 has the measurements against HNSW).
+import { createHash } from "node:crypto";
+import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
+import pg from "pg";
+import { LruCache } from "./lru-cache";
+import { VectorOnlyEmbeddings } from "./vector-only-embeddings";
+import { chunks, validateRecords, VectorStoreError } from "./vector-store-error";
+import type { ProductVectorStore, VectorHit, VectorRecord } from "./vector-store";
+
+export interface PgvectorVectorStoreOptions {
+  /** A pool the caller owns (and ends), or a connection string for a pool this store owns. */
+  connection: { pool: pg.Pool } | { url: string; maxConnections?: number };
+  /** Table of collection rows, shared by all embedding spaces. */
+  collectionTableName?: string;
+  /**
+   * The embeddings table of a collection. Default: `aisle_vectors_<model hash>` taken from a
+   * productCollectionName (`aisle-<shop>-<model>-g<n>`); other names need this option.
+   */
+  tableFor?: (collection: string) => string;
+  /** PGVectorStore instances (one per collection) kept in this process; least recently used go first. */
+  cacheSize?: number;
+  /** Rows per INSERT (LangChain's chunkSize): 4 parameters a row, Postgres allows 65,535. */
+  batchSize?: number;
+}
+
+const PRODUCT_ID = "productId";
+const PAGE = 5000;
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const COLLECTION_NAME = /^aisle-[0-9a-f]{16}-([0-9a-f]{8})-g\d+$/;
+
+function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
+  return name;
+}
+
+function defaultTableFor(collection: string): string {
+  const space = COLLECTION_NAME.exec(collection)?.[1];
+  if (!space) throw new Error(`cannot tell the embedding space of collection ${collection}: pass tableFor`);
+  return `aisle_vectors_${space}`;
+}
+
+/** The row id of a product in a collection (stable, so a replace finds the old row). */
+function rowId(collection: string, productId: string): string {
+  const hex = createHash("sha256").update(`${collection}\0${productId}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const isUndefinedTable = (error: unknown) => (error as { code?: string })?.code === "42P01";
+const isUniqueViolation = (error: unknown) =>
+  (error as { code?: string })?.code === "23505" || /duplicate key/i.test(String((error as Error)?.message));
+
+export class PgvectorVectorStore implements ProductVectorStore {
+  readonly kind = "pgvector";
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly collectionTable: string;
+  private readonly tableFor: (collection: string) => string;
+  private readonly stores: LruCache<string, PGVectorStore>;
+  private readonly embeddings = new VectorOnlyEmbeddings("pgvector");
+  private readonly batchSize: number;
+  /** Embeddings tables made ready by this process (one per embedding space, so few). */
+  private readonly readyTables = new Map<string, Promise<void>>();
+
+  constructor(options: PgvectorVectorStoreOptions) {
+    if ("pool" in options.connection) {
+      this.pool = options.connection.pool;
+      this.ownsPool = false;
+    } else {
+      this.pool = new pg.Pool({
+        connectionString: options.connection.url,
+        max: options.connection.maxConnections ?? 10,
+        // A host that swallows packets must fail a request, not hang it.
+        connectionTimeoutMillis: 10_000,
+      });
+      // An idle connection the server drops emits "error" on the pool; unhandled, it would end the process.
+      this.pool.on("error", () => undefined);
+      this.ownsPool = true;
+    }
+    this.collectionTable = identifier(options.collectionTableName ?? "aisle_vector_collections");
+    this.tableFor = (collection) => identifier((options.tableFor ?? defaultTableFor)(collection));
+    this.stores = new LruCache(options.cacheSize ?? 256);
+    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 16_000));
+  }
+
+  async upsert(collection: string, records: VectorRecord[]): Promise<void> {
+    validateRecords(records);
+    if (!records.length) return;
+    await this.guard("upsert", collection, async () => {
+      const store = this.store(collection);
+      await this.ensureTable(store, records[0].vector.length);
+      for (const batch of chunks(records, this.batchSize)) {
+        const write = async () => {
+          await store.delete({ ids: batch.map((record) => rowId(collection, record.id)) });
+          await store.addVectors(
+            batch.map((record) => record.vector),
+            batch.map((record) => ({ pageContent: record.text, metadata: { [PRODUCT_ID]: record.id } })),
+            { ids: batch.map((record) => rowId(collection, record.id)) },
+          );
+        };
+        // Two writers racing on the same product (or on creating the collection row) collide on a
+        // unique key; the second attempt deletes what the winner wrote and writes again.
+        await write().catch((error: unknown) => (isUniqueViolation(error) ? write() : Promise.reject(error)));
+      }
+    });
+  }
+
+  async remove(collection: string, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.guard("remove", collection, async () => {
+      if (!(await this.exists(collection))) return;
+      const store = this.store(collection);
+      for (const batch of chunks([...new Set(ids)], this.batchSize)) {
+        await store.delete({ ids: batch.map((id) => rowId(collection, id)) });
+      }
+    });
+  }
+
+  async query(collection: string, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]> {
+    if (k < 1 || (restrictTo && !restrictTo.length)) return [];
+    return this.guard("query", collection, async () => {
+      if (!(await this.exists(collection))) return [];
+      const allowed = restrictTo && [...new Set(restrictTo)];
+      // Exact distances over the collection's rows (or the allowed ones), found through the
+      // (collection_id, productId) index: no HNSW post-filtering that could return fewer than k.
+      const results = await this.store(collection).similaritySearchVectorWithScore(
+        vector,
+        allowed ? Math.min(k, allowed.length) : k,
+        allowed ? { [PRODUCT_ID]: { in: allowed } } : undefined,
+      );
+      return results.map(([document, distance]) => ({ id: String(document.metadata[PRODUCT_ID]), distance }));
+    });
+  }
+
+  async count(collection: string): Promise<number> {
+    return this.guard("count", collection, async () => {
+      const rows = await this.rowsOf<{ count: string }>(
+        collection,
+        (table) =>
+          `SELECT count(*) AS count FROM ${table} WHERE collection_id = (SELECT uuid FROM ${this.collectionTable} WHERE name = $1)`,
+        [collection],
+      );
+      return Number(rows[0]?.count ?? 0);
+    });
+  }
+
+  async listIds(collection: string): Promise<string[]> {
+    return this.guard("listIds", collection, async () => {
+      const ids: string[] = [];
+      // Keyset pages by row id: each round trip stays bounded, whatever the catalog's size.
+      for (let after = "00000000-0000-0000-0000-000000000000"; ;) {
+        const rows = await this.rowsOf<{ id: string; product: string }>(
+          collection,
+          (table) =>
+            `SELECT id, metadata->>'${PRODUCT_ID}' AS product FROM ${table}
+             WHERE collection_id = (SELECT uuid FROM ${this.collectionTable} WHERE name = $1) AND id > $2
+             ORDER BY id LIMIT ${PAGE}`,
+          [collection, after],
+        );
+        ids.push(...rows.map((row) => row.product));
+        if (rows.length < PAGE) return ids;
+        after = rows[rows.length - 1].id;
+      }
+    });
+  }
+
+  async listCollections(prefix: string): Promise<string[]> {
+    return this.guard("listCollections", undefined, async () => {
+      const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      try {
+        const { rows } = await this.pool.query<{ name: string }>(
+          `SELECT name FROM ${this.collectionTable} WHERE name LIKE $1 ORDER BY name`,
+          [pattern],
+        );
+        return rows.map((row) => row.name);
+      } catch (error) {
+        if (isUndefinedTable(error)) return [];
+        throw error;
+      }
+    });
+  }
+
+  async dropCollection(collection: string): Promise<void> {
+    this.stores.delete(collection);
+    await this.guard("dropCollection", collection, async () => {
+      try {
+        // The embeddings tables reference the row with ON DELETE CASCADE: its vectors go with it.
+        await this.pool.query(`DELETE FROM ${this.collectionTable} WHERE name = $1`, [collection]);
+      } catch (error) {
+        if (!isUndefinedTable(error)) throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stores.clear();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private store(collection: string): PGVectorStore {
+    let store = this.stores.get(collection);
+    if (!store) {
+      store = new PGVectorStore(this.embeddings, {
+        pool: this.pool,
+        tableName: this.tableFor(collection),
+        collectionTableName: this.collectionTable,
+        collectionName: collection,
+        distanceStrategy: "cosine",
+        chunkSize: this.batchSize,
+      });
+      this.stores.set(collection, store);
+    }
+    return store;
+  }
+
+  /** Creates the collection table, the space's embeddings table (vector(n)) and our indexes, once. */
+  private ensureTable(store: PGVectorStore, dimensions: number): Promise<void> {
+    const table = store.tableName;
+    let ready = this.readyTables.get(table);
+    if (!ready) {
+      ready = (async () => {
+        await store.ensureTableInDatabase(dimensions);
+        await store.ensureCollectionTableInDatabase();
+        // Two writers creating the same collection at once would otherwise add two rows by one name.
+        await this.pool.query(
+          `CREATE UNIQUE INDEX IF NOT EXISTS ${this.collectionTable}_name_key ON ${this.collectionTable} (name)`,
+        );
+        await this.pool.query(
+          `CREATE INDEX IF NOT EXISTS ${table}_collection_product_idx ON ${table} (collection_id, (metadata->>'${PRODUCT_ID}'))`,
+        );
+      })().catch((error: unknown) => {
+        this.readyTables.delete(table);
+        throw error;
+      });
+      this.readyTables.set(table, ready);
+    }
+    return ready;
+  }
+
+  private async exists(collection: string): Promise<boolean> {
+    try {
+      const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.collectionTable} WHERE name = $1`, [collection]);
+      return Boolean(rowCount);
+    } catch (error) {
+      if (isUndefinedTable(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Rows of a query on the collection's embeddings table; none when a table does not exist yet. */
+  private async rowsOf<R extends pg.QueryResultRow>(
+    collection: string,
+    sql: (table: string) => string,
+    values: unknown[],
+  ): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql(this.tableFor(collection)), values)).rows;
+    } catch (error) {
+      if (isUndefinedTable(error)) return [];
+      throw error;
+    }
+  }
+
+  private async guard<T>(operation: string, collection: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof VectorStoreError) throw error;
+      throw new VectorStoreError(this.kind, operation, collection, error);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+// One contract for both ProductVectorStore implementations, against the real servers of the test
+// run: Chroma (global setup) and pgvector (PGlite, or TEST_PGVECTOR_URL).
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createChromaClient } from "../../app/lib/search/chroma.server";
+import { ChromaVectorStore } from "../../app/lib/search/chroma-vector-store.server";
+import { productCollectionName, shopCollectionPrefix } from "../../app/lib/search/collection-name";
+import { PgvectorVectorStore } from "../../app/lib/search/pgvector-vector-store.server";
+import type { ProductVectorStore, VectorRecord } from "../../app/lib/search/vector-store";
+import { freePort } from "../../tools/lib/ports";
+
+const chromaStore = (url: string) =>
+  new ChromaVectorStore({ client: createChromaClient({ CHROMA_URL: url }), cacheSize: 4, batchSize: 50 });
+const pgvectorStore = (url: string) => new PgvectorVectorStore({ connection: { url }, cacheSize: 4, batchSize: 50 });
+
+const implementations: [string, () => string, (url: string) => ProductVectorStore][] = [
+  ["chroma", () => inject("chromaUrl"), chromaStore],
+  ["pgvector", () => inject("pgvectorUrl"), pgvectorStore],
+];
+
+const small = { provider: "local", model: "test-axes-8" } as const;
+const large = { provider: "local", model: "test-random-512" } as const;
+
+/** Unit vector along axis `i` of 8 dimensions, optionally with a bit of axis `j`. */
+function axis(i: number, j?: number, amount = 0): number[] {
+  const vector = new Array<number>(8).fill(0);
+  vector[i] = 1;
+  if (j !== undefined) vector[j] = amount;
+  return vector;
+}
+
+const record = (id: string, vector: number[]): VectorRecord => ({ id, text: `product ${id}`, vector });
+
+/** Deterministic pseudo-random vectors (mulberry32), so a failure reproduces. */
+function randomVectors(count: number, dimensions: number, seed: number): number[][] {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  return Array.from({ length: count }, () => Array.from({ length: dimensions }, next));
+}
+
+describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) => {
+  const store = create(url());
+  const shop = () => `vs-${randomUUID().slice(0, 8)}.myshopify.com`;
+  afterAll(() => store.close());
+
+  it("returns the nearest vectors first, by cosine distance", async () => {
+    const collection = productCollectionName(shop(), small, 1);
+    await store.upsert(collection, [
+      record("far", axis(1)),
+      record("same", axis(0)),
+      record(
+        "opposite",
+        axis(0, undefined, 0).map((value) => -value),
+      ),
+      record("near", axis(0, 1, 0.5)),
+      // Cosine ignores length: three times the query vector is as near as the query itself.
+      record(
+        "scaled",
+        axis(0).map((value) => value * 3),
+      ),
+    ]);
+    const hits = await store.query(collection, axis(0), 5);
+    expect(hits.map((hit) => hit.id).slice(2)).toEqual(["near", "far", "opposite"]);
+    expect(
+      hits
+        .slice(0, 2)
+        .map((hit) => hit.id)
+        .sort(),
+    ).toEqual(["same", "scaled"]);
+    const distance = Object.fromEntries(hits.map((hit) => [hit.id, hit.distance]));
+    expect(distance.same).toBeCloseTo(0, 5);
+    expect(distance.scaled).toBeCloseTo(0, 5);
+    expect(distance.near).toBeCloseTo(1 - 1 / Math.sqrt(1.25), 5);
+    expect(distance.far).toBeCloseTo(1, 5);
+    expect(distance.opposite).toBeCloseTo(2, 5);
+    expect(await store.query(collection, axis(0), 2)).toHaveLength(2);
+  });
+
+  it("replaces a record on upsert and keeps one row per id", async () => {
+    const collection = productCollectionName(shop(), small, 1);
+    await store.upsert(collection, [record("a", axis(0)), record("b", axis(1))]);
+    await store.upsert(collection, [{ id: "a", text: "moved", vector: axis(2) }]);
+    expect(await store.count(collection)).toBe(2);
+    expect((await store.query(collection, axis(2), 1))[0]).toMatchObject({ id: "a" });
+    expect((await store.query(collection, axis(2), 1))[0].distance).toBeCloseTo(0, 5);
+    await expect(store.upsert(collection, [record("x", axis(0)), record("x", axis(1))])).rejects.toThrow(/duplicate/);
+  });
+
+  it("restricts a query to the given ids; an empty list gives no hits", async () => {
+    const collection = productCollectionName(shop(), small, 1);
+    await store.upsert(collection, [record("a", axis(0)), record("b", axis(0, 1, 0.2)), record("c", axis(1))]);
+    expect((await store.query(collection, axis(0), 5, ["c", "b"])).map((hit) => hit.id)).toEqual(["b", "c"]);
+    expect((await store.query(collection, axis(0), 1, ["c", "b"])).map((hit) => hit.id)).toEqual(["b"]);
+    expect(await store.query(collection, axis(0), 5, ["not-there"])).toEqual([]);
+    expect(await store.query(collection, axis(0), 5, [])).toEqual([]);
+  });
+
+  it("keeps shops and generations apart", async () => {
+    const one = shop();
+    const other = shop();
+    const first = productCollectionName(one, small, 1);
+    const second = productCollectionName(one, small, 2);
+    const others = productCollectionName(other, small, 1);
+    // The same product id in three collections: each keeps its own vector.
+    await store.upsert(first, [record("p", axis(0)), record("only-first", axis(0, 1, 0.1))]);
+    await store.upsert(second, [record("p", axis(1))]);
+    await store.upsert(others, [record("p", axis(2)), record("only-other", axis(0))]);
+    expect((await store.query(first, axis(0), 10)).map((hit) => hit.id)).toEqual(["p", "only-first"]);
+    expect(await store.query(second, axis(0), 10)).toEqual([{ id: "p", distance: expect.closeTo(1, 5) }]);
+    expect((await store.query(others, axis(0), 10)).map((hit) => hit.id)).toEqual(["only-other", "p"]);
+    expect(await store.query(others, axis(0), 10, ["only-first"])).toEqual([]);
+    await store.remove(second, ["p"]);
+    expect(await store.count(first)).toBe(2);
+    expect(await store.count(others)).toBe(2);
+    expect(await store.listCollections(shopCollectionPrefix(one))).toEqual([first, second].sort());
+    await store.dropCollection(first);
+    expect(await store.listIds(others)).toEqual(expect.arrayContaining(["p", "only-other"]));
+  });
+
+  it("removes records, ignoring unknown ids", async () => {
+    const collection = productCollectionName(shop(), small, 1);
+    await store.upsert(collection, [record("a", axis(0)), record("b", axis(1)), record("c", axis(2))]);
+    await store.remove(collection, ["b", "unknown"]);
+    expect((await store.listIds(collection)).sort()).toEqual(["a", "c"]);
+    expect((await store.query(collection, axis(1), 5)).map((hit) => hit.id)).not.toContain("b");
+    await store.remove(productCollectionName(shop(), small, 1), ["a"]);
+  });
+
+  it("counts and lists ids across write batches", async () => {
+    const collection = productCollectionName(shop(), small, 1);
+    const records = Array.from({ length: 130 }, (_, i) => record(`p${i}`, axis(i % 8, (i + 1) % 8, i / 130)));
+    await store.upsert(collection, records);
+    expect(await store.count(collection)).toBe(130);
+    expect((await store.listIds(collection)).sort()).toEqual(records.map((r) => r.id).sort());
+  });
+
+  it("drops a collection with its vectors; lists collections by prefix", async () => {
+    const name = shop();
+    const first = productCollectionName(name, small, 1);
+    const second = productCollectionName(name, large, 2);
+    await store.upsert(first, [record("a", axis(0))]);
+    await store.upsert(second, [record("a", randomVectors(1, 512, 1)[0])]);
+    expect(await store.listCollections(shopCollectionPrefix(name))).toEqual([first, second].sort());
+    await store.dropCollection(first);
+    await store.dropCollection(first);
+    expect(await store.listCollections(shopCollectionPrefix(name))).toEqual([second]);
+    expect(await store.count(first)).toBe(0);
+    expect(await store.query(first, axis(0), 3)).toEqual([]);
+    // Recreated after a drop: empty, then usable.
+    await store.upsert(first, [record("b", axis(1))]);
+    expect(await store.listIds(first)).toEqual(["b"]);
+  });
+
+  it("answers a missing collection with nothing and does not create it", async () => {
+    const name = shop();
+    const missing = productCollectionName(name, small, 1);
+    expect(await store.query(missing, axis(0), 3)).toEqual([]);
+    expect(await store.query(missing, axis(0), 3, ["a"])).toEqual([]);
+    expect(await store.count(missing)).toBe(0);
+    expect(await store.listIds(missing)).toEqual([]);
+    await store.remove(missing, ["a"]);
+    expect(await store.listCollections(shopCollectionPrefix(name))).toEqual([]);
+  });
+
+  it("finds a 512-dimension vector among a few hundred, with and without restriction", async () => {
+    const collection = productCollectionName(shop(), large, 1);
+    const vectors = randomVectors(300, 512, 42);
+    await store.upsert(
+      collection,
+      vectors.map((vector, i) => record(`p${i}`, vector)),
+    );
+    const target = vectors[123].map((value, i) => value + (i % 2 ? 0.01 : -0.01));
+    expect((await store.query(collection, target, 3))[0].id).toBe("p123");
+    const allowed = Array.from({ length: 150 }, (_, i) => `p${i * 2 + 1}`);
+    const hits = await store.query(collection, target, 10, allowed);
+    expect(hits).toHaveLength(10);
+    expect(hits.every((hit) => allowed.includes(hit.id))).toBe(true);
+    expect(hits.map((hit) => hit.distance)).toEqual([...hits.map((hit) => hit.distance)].sort((a, b) => a - b));
+  });
+});
+
+describe.each(implementations)("ProductVectorStore on %s, server down", (kind, _url, create) => {
+  it("fails with a clear error instead of hanging", async () => {
+    const port = await freePort();
+    const url = kind === "chroma" ? `http://127.0.0.1:${port}` : `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const store = create(url);
+    const collection = productCollectionName("down.myshopify.com", small, 1);
+    const started = Date.now();
+    await expect(store.query(collection, axis(0), 3)).rejects.toThrow(
+      new RegExp(`${kind} vector store: query on ${collection} failed: .*(connect|ECONNREFUSED)`, "i"),
+    );
+    await expect(store.upsert(collection, [record("a", axis(0))])).rejects.toThrow(/vector store: upsert/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await store.close();
+  });
+});

@@ -1,0 +1,251 @@
+// `npx tsx tools/bench/vector-store-bench.ts [products]`: query latency of the two
+// ProductVectorStores for one shop's collection of N (default 10,000) pseudo-random 512-d vectors,
+// unrestricted and restricted to ~50 and ~4,000 product ids, and how each restriction strategy that
+// LangChain allows compares. Chroma: the local server; pgvector: PGlite (or PGVECTOR_URL), with the
+// shop's collection among other shops' vectors in the same table, exact scan vs an HNSW index.
+// Results and the choice they led to: docs/decisions/097-vectors-through-langchain.md.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Chroma } from "@langchain/community/vectorstores/chroma";
+import pg from "pg";
+import { createChromaClient } from "../../app/lib/search/chroma.server";
+import { ChromaVectorStore } from "../../app/lib/search/chroma-vector-store.server";
+import { productCollectionName } from "../../app/lib/search/collection-name";
+import { PgvectorVectorStore } from "../../app/lib/search/pgvector-vector-store.server";
+import { VectorOnlyEmbeddings } from "../../app/lib/search/vector-only-embeddings";
+import type { ProductVectorStore, VectorHit } from "../../app/lib/search/vector-store";
+import { startChroma } from "../chroma/chroma-process";
+import { freePort } from "../lib/ports";
+import { startPgvector } from "../pgvector/pgvector-process";
+
+const PRODUCTS = Number(process.argv[2] ?? 10_000);
+const OTHER_SHOPS = Number(process.env.OTHER_SHOPS ?? 2);
+const DIMENSIONS = 512;
+const K = 10;
+const ROUNDS = 15;
+const space = { provider: "local", model: "bench-random-512" } as const;
+
+function randomVectors(count: number, seed: number): number[][] {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  return Array.from({ length: count }, () => Array.from({ length: DIMENSIONS }, next));
+}
+
+const ids = Array.from({ length: PRODUCTS }, (_, i) => `gid://shopify/Product/${1000 + i}`);
+const pick = (count: number) => ids.filter((_, i) => i % Math.floor(PRODUCTS / count) === 0).slice(0, count);
+const restrictions: [string, string[] | undefined][] = [
+  ["all", undefined],
+  ["50 ids", pick(50)],
+  ["4000 ids", pick(4000)],
+];
+const queries = randomVectors(ROUNDS, 7);
+
+async function timed(run: (query: number[]) => Promise<VectorHit[]>) {
+  await run(queries[0]); // warm-up (handles, plans)
+  const times: number[] = [];
+  let results: VectorHit[][] = [];
+  for (const query of queries) {
+    const started = performance.now();
+    results.push(await run(query));
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const hits = Math.min(...results.map((r) => r.length));
+  const out = { p50: times[Math.floor(times.length / 2)], p95: times[Math.floor(times.length * 0.95)], hits, results };
+  results = [];
+  return out;
+}
+
+const recall = (got: VectorHit[][], exact: VectorHit[][]) => {
+  let found = 0;
+  let total = 0;
+  exact.forEach((expected, i) => {
+    const mine = new Set(got[i].map((hit) => hit.id));
+    found += expected.filter((hit) => mine.has(hit.id)).length;
+    total += expected.length;
+  });
+  return total ? found / total : 1;
+};
+
+const rows: string[] = [];
+function report(store: string, strategy: string, restriction: string, r: Awaited<ReturnType<typeof timed>>, rec = 1) {
+  const line = `| ${store} | ${strategy} | ${restriction} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.hits} | ${(rec * 100).toFixed(0)}% |`;
+  rows.push(line);
+  console.log(line);
+}
+
+async function fill(store: ProductVectorStore, collection: string, seed: number) {
+  const vectors = randomVectors(PRODUCTS, seed);
+  for (let start = 0; start < PRODUCTS; start += 1000) {
+    await store.upsert(
+      collection,
+      vectors.slice(start, start + 1000).map((vector, i) => ({ id: ids[start + i], text: ids[start + i], vector })),
+    );
+  }
+}
+
+async function benchChroma(url: string) {
+  const client = createChromaClient({ CHROMA_URL: url });
+  const store = new ChromaVectorStore({ client });
+  const collection = productCollectionName("bench-chroma.myshopify.com", space, 1);
+  await store.dropCollection(collection);
+  let started = performance.now();
+  await fill(store, collection, 1);
+  console.log(`chroma: wrote ${PRODUCTS} vectors in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const handle = await client.getCollection({ name: collection });
+  const langchain = new Chroma(new VectorOnlyEmbeddings("chroma"), { index: client, collectionName: collection });
+  langchain.collection = handle;
+  for (const [label, allowed] of restrictions) {
+    const exact = await timed((q) => store.query(collection, q, K, allowed));
+    report("chroma", "LangChain filter productId $in (chosen)", label, exact);
+    if (!allowed) continue;
+    const allowedSet = new Set(allowed);
+    // Over-fetch without a filter and keep the allowed ones: LangChain's other option.
+    const fetchK = Math.min(PRODUCTS, Math.ceil((K * PRODUCTS) / allowed.length) * 3);
+    const over = await timed(async (q) =>
+      (await langchain.similaritySearchVectorWithScore(q, fetchK))
+        .filter(([doc]) => allowedSet.has(String(doc.id)))
+        .slice(0, K)
+        .map(([doc, distance]) => ({ id: String(doc.id), distance })),
+    );
+    report("chroma", `over-fetch k=${fetchK}, filter in JS`, label, over, recall(over.results, exact.results));
+    if (allowed.length <= 100) {
+      const or = await timed(async (q) =>
+        (
+          await langchain.similaritySearchVectorWithScore(q, K, {
+            $or: allowed.map((id) => ({ productId: { $eq: id } })),
+          })
+        ).map(([doc, distance]) => ({ id: String(doc.id), distance })),
+      );
+      report("chroma", "LangChain filter $or of $eq", label, or, recall(or.results, exact.results));
+    }
+    // Outside LangChain, for reference: the Chroma client's own `ids` restriction.
+    const byIds = await timed(async (q) => {
+      const r = await handle.query({
+        queryEmbeddings: [q],
+        nResults: Math.min(K, allowed.length),
+        ids: allowed,
+        include: ["distances"],
+      });
+      return r.ids[0].map((id, i) => ({ id, distance: r.distances[0][i] ?? 1 }));
+    });
+    report("chroma", "chromadb query ids (not LangChain)", label, byIds, recall(byIds.results, exact.results));
+  }
+  started = performance.now();
+  await store.dropCollection(collection);
+  console.log(`chroma: dropped in ${(performance.now() - started).toFixed(0)} ms`);
+}
+
+async function benchPgvector(url: string) {
+  // One connection: the HNSW session settings below must apply to the benchmark's queries.
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const store = new PgvectorVectorStore({ connection: { pool } });
+  const collection = productCollectionName("bench-pg.myshopify.com", space, 1);
+  const table = `aisle_vectors_${collection.split("-")[2]}`;
+  let started = performance.now();
+  for (let shop = 0; shop < OTHER_SHOPS; shop++) {
+    await fill(store, productCollectionName(`bench-other-${shop}.myshopify.com`, space, 1), 100 + shop);
+  }
+  await fill(store, collection, 1);
+  console.log(
+    `pgvector: wrote ${(OTHER_SHOPS + 1) * PRODUCTS} vectors (${OTHER_SHOPS + 1} shops) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const exactResults = new Map<string, VectorHit[][]>();
+  for (const [label, allowed] of restrictions) {
+    const exact = await timed((q) => store.query(collection, q, K, allowed));
+    exactResults.set(label, exact.results);
+    report("pgvector", "exact scan, (collection_id, productId) index (chosen)", label, exact);
+  }
+  await pool.query(`ANALYZE ${table}`);
+  const uuid = (await pool.query(`SELECT uuid FROM aisle_vector_collections WHERE name = $1`, [collection])).rows[0]
+    .uuid;
+  const explain = async (title: string) => {
+    const plan = await pool.query(
+      `EXPLAIN SELECT id FROM ${table} WHERE collection_id = $1 ORDER BY embedding <=> $2 LIMIT ${K}`,
+      [uuid, `[${queries[0].join(",")}]`],
+    );
+    // Plan node lines only (the query vector literal would fill the screen).
+    const nodes = plan.rows.map((row) => String(Object.values(row)[0])).filter((line) => !line.includes("Sort Key"));
+    console.log(`${title}:\n${nodes.join("\n")}`);
+  };
+  await explain("plan, exact");
+  started = performance.now();
+  // LangChain's own index: one HNSW over the whole table, i.e. over every shop's vectors.
+  await pool.query(
+    `CREATE INDEX IF NOT EXISTS embedding_embedding_hnsw_idx ON ${table} USING hnsw ((embedding::vector(${DIMENSIONS})) vector_cosine_ops)`,
+  );
+  console.log(`pgvector: HNSW index built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const definition = await pool.query(
+    `SELECT indexdef FROM pg_indexes WHERE indexname = 'embedding_embedding_hnsw_idx'`,
+  );
+  console.log(definition.rows[0]?.indexdef);
+  await explain("plan with HNSW and the (collection_id, productId) index");
+  // Without the btree the planner chooses between HNSW (then post-filtering by collection) and a scan.
+  await pool.query(`DROP INDEX ${table}_collection_product_idx`);
+  await explain("plan with HNSW only");
+  for (const iterative of ["off", "relaxed_order"]) {
+    await pool.query(`SET hnsw.iterative_scan = ${iterative}`);
+    for (const [label, allowed] of restrictions) {
+      const r = await timed((q) => store.query(collection, q, K, allowed));
+      report(
+        "pgvector",
+        `HNSW (whole table, planner's choice), iterative_scan=${iterative}`,
+        label,
+        r,
+        recall(r.results, exactResults.get(label)!),
+      );
+    }
+  }
+  await pool.query(`SET enable_seqscan = off`);
+  await explain("plan with HNSW only, sequential scans disabled");
+  for (const [label, allowed] of restrictions) {
+    const r = await timed((q) => store.query(collection, q, K, allowed));
+    report(
+      "pgvector",
+      "HNSW forced (seqscan off), iterative_scan=relaxed_order",
+      label,
+      r,
+      recall(r.results, exactResults.get(label)!),
+    );
+  }
+  await pool.query(`SET hnsw.iterative_scan = off`);
+  for (const [label, allowed] of restrictions) {
+    const r = await timed((q) => store.query(collection, q, K, allowed));
+    report(
+      "pgvector",
+      "HNSW forced (seqscan off), iterative_scan=off",
+      label,
+      r,
+      recall(r.results, exactResults.get(label)!),
+    );
+  }
+  await pool.query(`RESET ALL`);
+  await pool.query(`DROP INDEX embedding_embedding_hnsw_idx`);
+  started = performance.now();
+  await store.dropCollection(collection);
+  console.log(`pgvector: dropped a ${PRODUCTS}-vector collection in ${(performance.now() - started).toFixed(0)} ms`);
+  await pool.end();
+}
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-vector-bench-"));
+const chroma = process.env.CHROMA_URL
+  ? undefined
+  : await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
+const pgvector = process.env.PGVECTOR_URL ? undefined : await startPgvector({ port: await freePort(), quiet: true });
+try {
+  console.log(`| store | strategy | restriction | p50 ms | p95 ms | hits (k=${K}) | recall vs chosen |`);
+  console.log("|---|---|---|---|---|---|---|");
+  if (!process.env.ONLY || process.env.ONLY === "chroma") await benchChroma(process.env.CHROMA_URL ?? chroma!.url);
+  if (!process.env.ONLY || process.env.ONLY === "pgvector")
+    await benchPgvector(process.env.PGVECTOR_URL ?? pgvector!.url);
+  console.log(`\n${rows.join("\n")}`);
+} finally {
+  await Promise.all([chroma?.stop(), pgvector?.stop()]);
+  rmSync(workDir, { recursive: true, force: true });
+}
