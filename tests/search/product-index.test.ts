@@ -7,7 +7,7 @@ import {
   productCollectionName,
   shopCollectionPrefix,
 } from "../../app/lib/search/collection-name";
-import { ProductIndexError } from "../../app/lib/search/hybrid-product-index.server";
+import { ProductIndexError } from "../../app/lib/search/product-index";
 import { createEmbeddings } from "../../app/lib/search/embeddings.server";
 import { createProductIndex } from "../../app/lib/search/search-stores.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";

@@ -38,7 +38,9 @@ export async function createSearchTestContext(
   embeddings?: EmbeddingsProvider,
 ) {
   const database =
-    backend === "sqlite+chroma" ? { ...createTestDatabase(), drop: async () => {} } : await createPostgresTestDatabase();
+    backend === "sqlite+chroma"
+      ? { ...createTestDatabase(), drop: async () => {} }
+      : await createPostgresTestDatabase();
   const env = testEnv({
     DATABASE_URL: database.url,
     VECTOR_STORE: backend === "sqlite+chroma" ? "chroma" : "pgvector",

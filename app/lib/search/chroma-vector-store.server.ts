@@ -8,7 +8,7 @@
 // up for reads — and hands it to the LangChain store through its public `collection` field.
 import { Chroma } from "@langchain/community/vectorstores/chroma";
 import type { ChromaClient, Collection } from "chromadb";
-import { LruCache } from "./lru-cache";
+import { LRUCache } from "lru-cache";
 import { VectorOnlyEmbeddings } from "./vector-only-embeddings";
 import { chunks, validateRecords, VectorStoreError } from "./vector-store-error";
 import type { ProductVectorStore, VectorHit, VectorRecord } from "./vector-store";
@@ -19,6 +19,8 @@ export interface ChromaVectorStoreOptions {
   cacheSize?: number;
   /** Records per write request; capped by the server's own maximum batch size. */
   batchSize?: number;
+  /** Where the server is, as health shows it (e.g. CHROMA_URL). */
+  location?: string;
 }
 
 /** Metadata key holding the product id: LangChain's Chroma can restrict a query by metadata only. */
@@ -31,15 +33,17 @@ const isNotFound = (error: unknown) =>
 export class ChromaVectorStore implements ProductVectorStore {
   readonly kind = "chroma";
   private readonly client: ChromaClient;
-  private readonly stores: LruCache<string, Chroma>;
+  private readonly stores: LRUCache<string, Chroma>;
   private readonly embeddings = new VectorOnlyEmbeddings("chroma");
   private readonly requestedBatchSize: number;
+  private readonly location: string;
   private batchSize: number | undefined;
 
   constructor(options: ChromaVectorStoreOptions) {
     this.client = options.client;
-    this.stores = new LruCache(options.cacheSize ?? 256);
+    this.stores = new LRUCache({ max: options.cacheSize ?? 256 });
     this.requestedBatchSize = options.batchSize ?? 500;
+    this.location = options.location ?? "the configured server";
   }
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
@@ -130,6 +134,11 @@ export class ChromaVectorStore implements ProductVectorStore {
         if (!isNotFound(error)) throw error;
       }
     });
+  }
+
+  async ping(): Promise<string> {
+    await this.client.heartbeat();
+    return `chroma at ${this.location}`;
   }
 
   async close(): Promise<void> {

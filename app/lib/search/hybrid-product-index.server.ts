@@ -11,15 +11,8 @@ import type { Logger } from "../logger.server";
 import type { CatalogStore } from "./catalog-store";
 import { productCollectionName, shopCollectionPrefix } from "./collection-name";
 import type { EmbeddingsProvider } from "./embeddings.server";
-import type { ProductIndex } from "./product-index";
+import { ProductIndexError, type ProductIndex } from "./product-index";
 import type { ProductVectorStore, VectorHit } from "./vector-store";
-
-export class ProductIndexError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ProductIndexError";
-  }
-}
 
 export interface HybridProductIndexOptions {
   db: PrismaClient;

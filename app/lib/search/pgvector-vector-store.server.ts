@@ -18,7 +18,7 @@
 import { createHash } from "node:crypto";
 import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
 import pg from "pg";
-import { LruCache } from "./lru-cache";
+import { LRUCache } from "lru-cache";
 import { VectorOnlyEmbeddings } from "./vector-only-embeddings";
 import { chunks, validateRecords, VectorStoreError } from "./vector-store-error";
 import type { ProductVectorStore, VectorHit, VectorRecord } from "./vector-store";
@@ -35,6 +35,8 @@ export interface PgvectorVectorStoreOptions {
   tableFor?: (collection: string) => string;
   /** PGVectorStore instances (one per collection) kept in this process; least recently used go first. */
   cacheSize?: number;
+  /** Where the database is, as health shows it (credentials removed). */
+  location?: string;
   /** Rows per INSERT (LangChain's chunkSize): 4 parameters a row, Postgres allows 65,535. */
   batchSize?: number;
 }
@@ -71,9 +73,10 @@ export class PgvectorVectorStore implements ProductVectorStore {
   private readonly ownsPool: boolean;
   private readonly collectionTable: string;
   private readonly tableFor: (collection: string) => string;
-  private readonly stores: LruCache<string, PGVectorStore>;
+  private readonly stores: LRUCache<string, PGVectorStore>;
   private readonly embeddings = new VectorOnlyEmbeddings("pgvector");
   private readonly batchSize: number;
+  private readonly location: string;
   /** Embeddings tables made ready by this process (one per embedding space, so few). */
   private readonly readyTables = new Map<string, Promise<void>>();
 
@@ -94,7 +97,8 @@ export class PgvectorVectorStore implements ProductVectorStore {
     }
     this.collectionTable = identifier(options.collectionTableName ?? "aisle_vector_collections");
     this.tableFor = (collection) => identifier((options.tableFor ?? defaultTableFor)(collection));
-    this.stores = new LruCache(options.cacheSize ?? 256);
+    this.stores = new LRUCache({ max: options.cacheSize ?? 256 });
+    this.location = options.location ?? "the configured database";
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 16_000));
   }
 
@@ -205,6 +209,11 @@ export class PgvectorVectorStore implements ProductVectorStore {
         if (!isUndefinedTable(error)) throw error;
       }
     });
+  }
+
+  async ping(): Promise<string> {
+    await this.pool.query("SELECT 1");
+    return `pgvector at ${this.location}`;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // The contract between sync (which decides *what* changed) and search (which owns *how* products
-// are stored for retrieval: Chroma collections per shop and embedding model, lexical index).
+// are stored for retrieval: catalog rows in the database, vectors per shop and embedding model).
 import type { ProductDocument } from "../catalog/product-document";
 
 export interface ProductIndex {
@@ -14,4 +14,12 @@ export interface ProductIndex {
   /** Product ids currently in the shop's active index (reconciliation, health). */
   listProductIds(shop: string): Promise<string[]>;
   count(shop: string): Promise<number>;
+}
+
+/** A write the index refuses before changing anything (invalid documents, unknown products). */
+export class ProductIndexError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProductIndexError";
+  }
 }

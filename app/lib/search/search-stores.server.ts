@@ -3,7 +3,7 @@
 // (VECTOR_STORE). The composition root, tools and tests build the search stack through these.
 import type { PrismaClient } from "@prisma/client";
 import type { Env } from "../config/env-schema";
-import { databaseFlavour } from "../db/database-url";
+import { databaseFlavour, redactUrl } from "../db/database-url";
 import type { Logger } from "../logger.server";
 import type { CatalogStore } from "./catalog-store";
 import { createChromaClient } from "./chroma.server";
@@ -34,9 +34,14 @@ export function createVectorStore(env: VectorStoreSettings): ProductVectorStore 
     return new PgvectorVectorStore({
       connection: { url, maxConnections: env.PGVECTOR_POOL_SIZE },
       cacheSize: env.VECTOR_COLLECTION_CACHE,
+      location: redactUrl(url),
     });
   }
-  return new ChromaVectorStore({ client: createChromaClient(env), cacheSize: env.VECTOR_COLLECTION_CACHE });
+  return new ChromaVectorStore({
+    client: createChromaClient(env),
+    cacheSize: env.VECTOR_COLLECTION_CACHE,
+    location: env.CHROMA_URL,
+  });
 }
 
 export function createCatalogStoreFor(db: PrismaClient, databaseUrl: string): CatalogStore {

@@ -8,7 +8,7 @@ import type { PrismaClient, ProductSync } from "@prisma/client";
 import { isSearchable } from "../catalog/product";
 import { buildProductDocument, type DocumentOptions, type ProductDocument } from "../catalog/product-document";
 import type { Logger } from "../logger.server";
-import { ProductIndexError } from "../search/chroma-product-index.server";
+import { ProductIndexError } from "../search/product-index";
 import type { ProductIndex } from "../search/product-index";
 import { parseSnapshot } from "./product-state.server";
 import { recordIndexWork } from "./sync-stats.server";
