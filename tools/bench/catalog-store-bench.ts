@@ -68,6 +68,19 @@ async function bench(dialect: CatalogDialect, url: string): Promise<void> {
   await prisma.$disconnect();
 }
 
+/** FORCE cannot end an autovacuum worker (superuser) that the bulk writes started: retry a while. */
+async function dropDatabase(admin: pg.Client, database: string): Promise<void> {
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      console.warn(`DROP DATABASE ${database}: ${(error as Error).message}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), "aisle-catalog-bench-"));
 try {
   await bench("sqlite", `file:${path.join(dir, "bench.sqlite")}`);
@@ -85,7 +98,7 @@ if (adminUrl) {
   try {
     await bench("postgresql", target.toString());
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await dropDatabase(admin, database);
     await admin.end();
   }
 }

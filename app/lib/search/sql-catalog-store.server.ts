@@ -6,6 +6,7 @@
 // passed as a parameter. Queries are built with Prisma.sql and handed to $queryRaw(sql) whole: the
 // Postgres client bundles its own runtime, whose tagged template would not recognise fragments made
 // by @prisma/client's Prisma.sql and would bind them as values.
+import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
 import type { CatalogStore, CodeMatch, IndexedProduct, LexicalHit, VocabularySource } from "./catalog-store";
@@ -22,7 +23,7 @@ const CHUNK = 500;
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 120_000 };
 
 /** Field weights, the former in-memory boosts: title and codes 3, brand 2, tags 1.5, options 1.2, body 1. */
-const FTS5_BM25 = Prisma.raw(`bm25("SearchProductFts", 3.0, 2.0, 1.5, 1.2, 3.0, 1.0)`);
+const FTS5_BM25 = Prisma.raw(`bm25("SearchProductFts", 3.0, 2.0, 1.5, 1.2, 3.0, 1.0, 0.0)`);
 /** ts_rank weights {D, C, B, A}: the same ratios (1 : 1.35 : 2 : 3) scaled to A = 1. */
 const TS_RANK_WEIGHTS = Prisma.raw(`'{0.33, 0.45, 0.67, 1.0}'::real[]`);
 
@@ -31,6 +32,12 @@ function chunks<T>(values: readonly T[], size = CHUNK): T[][] {
   for (let i = 0; i < values.length; i += size) result.push(values.slice(i, i + size));
   return result;
 }
+
+/**
+ * The FTS5 `shop` column's single token: a digest, because the domain would tokenize into words
+ * ("myshopify", "com") that every shop shares.
+ */
+const shopToken = (shop: string) => `shop${createHash("sha256").update(shop).digest("hex").slice(0, 24)}`;
 
 const delimitedValues = (value: string) => value.split("|").filter(Boolean);
 
@@ -161,13 +168,14 @@ const sqlite: Dialect = {
       const rowids = await tx.$queryRaw<{ rowid: number | bigint; productId: string }[]>(Prisma.sql`
         SELECT rowid, "productId" FROM "SearchProduct"
         WHERE "shop" = ${shop} AND "productId" IN (${Prisma.join(batch.map((d) => d.id))})`);
+      const token = shopToken(shop);
       const rowidOf = new Map(rowids.map((r) => [r.productId, BigInt(r.rowid)]));
       const values = batch.map((document) => {
         const f = lexicalFields(document);
-        return Prisma.sql`(${rowidOf.get(document.id)}, ${f.title}, ${f.brand}, ${f.tags}, ${f.options}, ${f.codes}, ${f.body})`;
+        return Prisma.sql`(${rowidOf.get(document.id)}, ${f.title}, ${f.brand}, ${f.tags}, ${f.options}, ${f.codes}, ${f.body}, ${token})`;
       });
       await tx.$executeRaw(Prisma.sql`
-        INSERT INTO "SearchProductFts" (rowid, title, brand, tags, options, codes, body)
+        INSERT INTO "SearchProductFts" (rowid, title, brand, tags, options, codes, body, shop)
         VALUES ${Prisma.join(values)}`);
     }
   },
@@ -176,7 +184,8 @@ const sqlite: Dialect = {
     // Quoted strings: FTS5 reads OR, NEAR, column names and * inside them as plain words.
     // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
     // lead the plan and run the match once per row (60x slower at 10,000 products).
-    const match = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`).join(" OR ");
+    const words = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`).join(" OR ");
+    const match = `shop : "${shopToken(shop)}" AND (${words})`;
     return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
       WITH ranked AS MATERIALIZED (
         SELECT rowid, -${FTS5_BM25} AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}

@@ -76,8 +76,9 @@ CREATE INDEX "SearchProductCode_shop_productId_idx" ON "SearchProductCode"("shop
 -- written by app/lib/search/sql-catalog-store.server.ts in the transaction that writes the row.
 -- Contentless (the text lives in "SearchProduct"); contentless_delete lets rows be deleted by rowid.
 -- Columns in bm25() weight order: title, brand (vendor + product type), tags, options (values
--- without names), codes (handle, SKUs, barcodes), body (the embedded text).
+-- without names), codes (handle, SKUs, barcodes), body (the embedded text); then shop, one token
+-- per shop (weight 0) that every query requires, so a match never walks other shops' entries.
 CREATE VIRTUAL TABLE "SearchProductFts" USING fts5(
-    title, brand, tags, options, codes, body,
+    title, brand, tags, options, codes, body, shop,
     content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2'
 );
