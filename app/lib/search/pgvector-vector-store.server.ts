@@ -36,7 +36,7 @@ export interface PgvectorVectorStoreOptions {
   tableFor?: (collection: string) => string;
   /** PGVectorStore instances (one per collection) kept in this process; least recently used go first. */
   cacheSize?: number;
-  /** Rows per INSERT (LangChain's chunkSize): 4 parameters a row, Postgres allows 65,535. */
+  /** Rows per INSERT (LangChain's chunkSize): 5 parameters a row, Postgres allows 65,535. */
   batchSize?: number;
 }
 
@@ -94,7 +94,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
     this.collectionTable = identifier(options.collectionTableName ?? "aisle_vector_collections");
     this.tableFor = (collection) => identifier((options.tableFor ?? defaultTableFor)(collection));
     this.stores = new LruCache(options.cacheSize ?? 256);
-    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 16_000));
+    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 13_000));
   }
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
