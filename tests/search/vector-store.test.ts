@@ -167,6 +167,32 @@ describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) 
     expect(await store.listCollections(shopCollectionPrefix(name))).toEqual([]);
   });
 
+  it("sees another instance's drop and re-creation of a collection", async () => {
+    const other = create(url());
+    const collection = productCollectionName(shop(), small, 1);
+    await store.upsert(collection, [record("a", axis(0))]);
+    expect(await store.count(collection)).toBe(1);
+    await other.dropCollection(collection);
+    expect(await store.query(collection, axis(0), 3)).toEqual([]);
+    await other.upsert(collection, [record("b", axis(1))]);
+    expect((await store.query(collection, axis(0), 3)).map((hit) => hit.id)).toEqual(["b"]);
+    await store.upsert(collection, [record("c", axis(2))]);
+    expect((await other.listIds(collection)).sort()).toEqual(["b", "c"]);
+    await other.close();
+  });
+
+  it("takes concurrent first writes to a new collection from two instances", async () => {
+    const other = create(url());
+    const collection = productCollectionName(shop(), small, 1);
+    await Promise.all([
+      store.upsert(collection, [record("a", axis(0)), record("b", axis(1))]),
+      other.upsert(collection, [record("c", axis(2)), record("d", axis(3))]),
+    ]);
+    expect((await store.listIds(collection)).sort()).toEqual(["a", "b", "c", "d"]);
+    expect(await store.listCollections(collection)).toEqual([collection]);
+    await other.close();
+  });
+
   it("finds a 512-dimension vector among a few hundred, with and without restriction", async () => {
     const collection = productCollectionName(shop(), large, 1);
     const vectors = randomVectors(300, 512, 42);

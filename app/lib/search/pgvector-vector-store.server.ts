@@ -9,7 +9,8 @@
 // Around LangChain 1.1's PGVectorStore:
 // - its ids are uuids and the primary key spans all collections of a table, so a row's id is a
 //   uuid derived from (collection, product id); the product id itself is the `productId` metadata;
-// - it inserts without ON CONFLICT, so a replace is a delete of those ids followed by the insert;
+// - it inserts without ON CONFLICT, so a replace is a delete of those ids followed by the insert, in
+//   one transaction under a per-collection advisory lock (its statements go through `pool.query`);
 // - any search or delete creates a missing collection row, so reads check that it exists first;
 // - `initialize` keeps a pooled connection checked out for good, so tables are created through
 //   its public `ensure…` methods instead;
@@ -37,7 +38,7 @@ export interface PgvectorVectorStoreOptions {
   cacheSize?: number;
   /** Where the database is, as health shows it (credentials removed). */
   location?: string;
-  /** Rows per INSERT (LangChain's chunkSize): 4 parameters a row, Postgres allows 65,535. */
+  /** Rows per INSERT (LangChain's chunkSize): 5 parameters a row, Postgres allows 65,535. */
   batchSize?: number;
 }
 
@@ -64,8 +65,6 @@ function rowId(collection: string, productId: string): string {
 }
 
 const isUndefinedTable = (error: unknown) => (error as { code?: string })?.code === "42P01";
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string })?.code === "23505" || /duplicate key/i.test(String((error as Error)?.message));
 
 export class PgvectorVectorStore implements ProductVectorStore {
   readonly kind = "pgvector";
@@ -99,40 +98,41 @@ export class PgvectorVectorStore implements ProductVectorStore {
     this.tableFor = (collection) => identifier((options.tableFor ?? defaultTableFor)(collection));
     this.stores = new LRUCache({ max: options.cacheSize ?? 256 });
     this.location = options.location ?? "the configured database";
-    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 16_000));
+    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 13_000));
   }
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
     validateRecords(records);
     if (!records.length) return;
     await this.guard("upsert", collection, async () => {
-      const store = this.store(collection);
-      await this.ensureTable(store, records[0].vector.length);
-      for (const batch of chunks(records, this.batchSize)) {
-        const write = async () => {
-          await store.delete({ ids: batch.map((record) => rowId(collection, record.id)) });
+      await this.ensureTable(this.store(collection), records[0].vector.length);
+      // Delete-then-insert in one transaction: readers never miss a replaced product, a failure
+      // leaves the old vectors, and the collection lock keeps concurrent writers from colliding.
+      await this.writing(collection, async (store) => {
+        for (const batch of chunks(records, this.batchSize)) {
+          const ids = batch.map((record) => rowId(collection, record.id));
+          await store.delete({ ids });
           await store.addVectors(
             batch.map((record) => record.vector),
             batch.map((record) => ({ pageContent: record.text, metadata: { [PRODUCT_ID]: record.id } })),
-            { ids: batch.map((record) => rowId(collection, record.id)) },
+            { ids },
           );
-        };
-        // Two writers racing on the same product (or on creating the collection row) collide on a
-        // unique key; the second attempt deletes what the winner wrote and writes again.
-        await write().catch((error: unknown) => (isUniqueViolation(error) ? write() : Promise.reject(error)));
-      }
+        }
+      });
     });
   }
 
   async remove(collection: string, ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await this.guard("remove", collection, async () => {
-      if (!(await this.exists(collection))) return;
-      const store = this.store(collection);
-      for (const batch of chunks([...new Set(ids)], this.batchSize)) {
-        await store.delete({ ids: batch.map((id) => rowId(collection, id)) });
-      }
-    });
+    await this.guard("remove", collection, () =>
+      this.writing(collection, async (store, client) => {
+        // Checked under the lock: LangChain's delete would otherwise re-create a dropped collection.
+        if (!(await this.exists(collection, client))) return;
+        for (const batch of chunks([...new Set(ids)], this.batchSize)) {
+          await store.delete({ ids: batch.map((id) => rowId(collection, id)) });
+        }
+      }),
+    );
   }
 
   async query(collection: string, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]> {
@@ -203,8 +203,10 @@ export class PgvectorVectorStore implements ProductVectorStore {
     this.stores.delete(collection);
     await this.guard("dropCollection", collection, async () => {
       try {
-        // The embeddings tables reference the row with ON DELETE CASCADE: its vectors go with it.
-        await this.pool.query(`DELETE FROM ${this.collectionTable} WHERE name = $1`, [collection]);
+        await this.writing(collection, (_store, client) =>
+          // The embeddings tables reference the row with ON DELETE CASCADE: its vectors go with it.
+          client.query(`DELETE FROM ${this.collectionTable} WHERE name = $1`, [collection]),
+        );
       } catch (error) {
         if (!isUndefinedTable(error)) throw error;
       }
@@ -223,20 +225,50 @@ export class PgvectorVectorStore implements ProductVectorStore {
 
   // ---- internals -----------------------------------------------------------------------------
 
+  /** The cached store for reads (and table creation), on the pool. */
   private store(collection: string): PGVectorStore {
     let store = this.stores.get(collection);
     if (!store) {
-      store = new PGVectorStore(this.embeddings, {
-        pool: this.pool,
-        tableName: this.tableFor(collection),
-        collectionTableName: this.collectionTable,
-        collectionName: collection,
-        distanceStrategy: "cosine",
-        chunkSize: this.batchSize,
-      });
+      store = this.newStore(collection, this.pool);
       this.stores.set(collection, store);
     }
     return store;
+  }
+
+  private newStore(collection: string, pool: pg.Pool): PGVectorStore {
+    return new PGVectorStore(this.embeddings, {
+      pool,
+      tableName: this.tableFor(collection),
+      collectionTableName: this.collectionTable,
+      collectionName: collection,
+      distanceStrategy: "cosine",
+      chunkSize: this.batchSize,
+    });
+  }
+
+  /**
+   * Runs writes of one collection in a transaction holding the collection's advisory lock (writers
+   * of one collection take turns, across app instances). PGVectorStore only issues `pool.query`, so a
+   * store bound to the transaction's client (same `query` API) runs its statements inside it.
+   */
+  private async writing<T>(collection: string, work: (store: PGVectorStore, client: pg.PoolClient) => Promise<T>) {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`aisle-vectors:${collection}`]);
+      const result = await work(this.newStore(collection, client as unknown as pg.Pool), client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollback: Error) => {
+        broken = rollback;
+      });
+      throw error;
+    } finally {
+      // A connection that could not roll back is closed rather than returned to the pool.
+      client.release(broken);
+    }
   }
 
   /** Creates the collection table, the space's embeddings table (vector(n)) and our indexes, once. */
@@ -263,9 +295,9 @@ export class PgvectorVectorStore implements ProductVectorStore {
     return ready;
   }
 
-  private async exists(collection: string): Promise<boolean> {
+  private async exists(collection: string, db: pg.Pool | pg.PoolClient = this.pool): Promise<boolean> {
     try {
-      const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.collectionTable} WHERE name = $1`, [collection]);
+      const { rowCount } = await db.query(`SELECT 1 FROM ${this.collectionTable} WHERE name = $1`, [collection]);
       return Boolean(rowCount);
     } catch (error) {
       if (isUndefinedTable(error)) return false;
