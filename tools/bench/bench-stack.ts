@@ -119,7 +119,11 @@ export async function startBenchStack(backend: Backend, label: string): Promise<
       env.VECTOR_STORE = "pgvector";
       // Loaded only for this backend: the pgvector server helper is not on every tree.
       const helper = "../pgvector/pgvector-process";
-      const { startPgvector } = (await import(/* @vite-ignore */ helper)) as {
+      const { startPgvector } = (await import(/* @vite-ignore */ helper).catch((error: unknown) => {
+        throw new Error(`--backend postgres-pgvector needs tools/pgvector/pgvector-process.ts on this tree`, {
+          cause: error,
+        });
+      })) as {
         startPgvector(options: { port: number; quiet?: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
       };
       const pgvector = await startPgvector({ port: await freePort(), quiet: true });
@@ -227,9 +231,9 @@ export function pseudoVector(text: string, dimensions: number): number[] {
 
 // ---- catalogs ----------------------------------------------------------------------------------
 
-/** `count` demo products as Aisle Products (ids 7000000…, the same for every shop). */
-export function demoCatalogProducts(count: number): Product[] {
-  return demoProducts(count).map((p, i) => toProduct(p, i));
+/** `count` demo products as Aisle Products (ids 7000000…; another `seed`, another catalog). */
+export function demoCatalogProducts(count: number, seed?: number): Product[] {
+  return demoProducts(count, seed).map((p, i) => toProduct(p, i));
 }
 
 /** Writes `products` into the shop's index through `productIndex.upsert`, `batchSize` at a time. */
