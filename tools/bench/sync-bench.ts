@@ -25,6 +25,7 @@ import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
 import { createInterface } from "node:readline";
 import { productWebhookBody } from "./product-webhook-body";
+import { mb, ms, percentile, sleep } from "./bench-stack";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,14 +37,6 @@ const BURST = Number(arg("burst", "5000"));
 const NAIVE_SAMPLE = Number(arg("naive-sample", "100"));
 const CONCURRENCY = Number(arg("concurrency", "10"));
 const SECRET = "sync-bench-secret";
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
-};
-const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-const sleep = (t: number) => new Promise((resolve) => setTimeout(resolve, t));
 
 /** Live heap after a full collection (needs `node --expose-gc`; "n/a" otherwise). */
 function liveHeap(): string {
