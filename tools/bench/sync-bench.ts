@@ -19,12 +19,13 @@ import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
 import { action as updateRoute } from "../../app/routes/webhooks.products.update";
 import { createServices } from "../../app/services.server";
 import { drainSync } from "../lib/drain-sync";
-import { legacyId } from "../../app/lib/shopify/gid";
 import { FETCH_SEAM_MODULE } from "../emulator/index";
 import { webhookMessage, webhookRequest } from "../emulator/signing/webhook";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
 import { createInterface } from "node:readline";
+import { productWebhookBody } from "./product-webhook-body";
+import { mb, ms, percentile, sleep } from "./bench-stack";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,14 +37,6 @@ const BURST = Number(arg("burst", "5000"));
 const NAIVE_SAMPLE = Number(arg("naive-sample", "100"));
 const CONCURRENCY = Number(arg("concurrency", "10"));
 const SECRET = "sync-bench-secret";
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
-};
-const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-const sleep = (t: number) => new Promise((resolve) => setTimeout(resolve, t));
 
 /** Live heap after a full collection (needs `node --expose-gc`; "n/a" otherwise). */
 function liveHeap(): string {
@@ -217,49 +210,26 @@ async function main() {
   const ids = [...catalog.keys()];
   const base = Date.parse("2030-01-01T00:00:00Z");
   let second = 0;
-  /** A products/update body as Shopify sends it (REST shape, numeric ids), with a fresh updated_at. */
+  /** A products/update body with a fresh updated_at: a sale changes price and stock, an edit the title. */
   const updateBody = (id: string, change: "sale" | "content") => {
     const product = catalog.get(id)!;
     // A content edit stays: later sales of the product carry the edited title, as in Shopify.
     if (change === "content")
       catalog.set(id, { ...product, title: `${product.title.replace(/ \(edited \d+\)$/, "")} (edited ${second + 1})` });
-    const numeric = (gid: string) => `@@${legacyId(gid)}`;
     const updatedAt = new Date(base + ++second * 1000).toISOString();
-    const body = {
-      admin_graphql_api_id: product.id,
-      id: numeric(product.id),
-      title: catalog.get(id)!.title,
-      body_html: product.descriptionHtml,
-      vendor: product.vendor,
-      product_type: product.productType,
-      handle: product.handle,
-      created_at: product.createdAt,
-      updated_at: updatedAt,
-      published_at: product.publishedOnline ? product.createdAt : null,
-      status: product.status.toLowerCase(),
-      tags: product.tags.join(", "),
-      variants: product.variants.map((v, i) => ({
-        admin_graphql_api_id: v.id,
-        id: numeric(v.id),
-        title: v.title,
-        price: change === "sale" ? (Number(v.price) + (second % 7)).toFixed(2) : v.price,
-        compare_at_price: v.compareAtPrice,
-        sku: v.sku,
-        barcode: v.barcode,
-        position: i + 1,
-        inventory_policy: "deny",
-        inventory_quantity:
-          change === "sale" ? Math.max(0, (v.inventoryQuantity ?? 5) - (second % 3)) : v.inventoryQuantity,
-        option1: v.selectedOptions[0]?.value ?? null,
-        option2: v.selectedOptions[1]?.value ?? null,
-        option3: v.selectedOptions[2]?.value ?? null,
-        image_id: null,
-      })),
-      options: product.options.map((o, i) => ({ name: o.name, position: i + 1, values: o.values })),
-      image: product.featuredImage ? { src: product.featuredImage.url, alt: product.featuredImage.altText } : null,
-      images: [],
-    };
-    return JSON.stringify(body).replace(/"@@(\d+)"/g, "$1");
+    const current = catalog.get(id)!;
+    const sold =
+      change === "sale"
+        ? {
+            ...current,
+            variants: current.variants.map((v) => ({
+              ...v,
+              price: (Number(v.price) + (second % 7)).toFixed(2),
+              inventoryQuantity: Math.max(0, (v.inventoryQuantity ?? 5) - (second % 3)),
+            })),
+          }
+        : current;
+    return productWebhookBody(sold, updatedAt);
   };
   let deliveryNumber = 0;
   const deliver = async (body: string) => {
