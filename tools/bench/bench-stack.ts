@@ -7,19 +7,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import type { Product } from "../../app/lib/catalog/product";
 import { parseEnv } from "../../app/lib/config/env-schema";
 import { createServices, type Services } from "../../app/services.server";
-import { startChroma } from "../chroma/chroma-process";
 import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
-import { migrateDatabase } from "../lib/database";
-import { freePort } from "../lib/ports";
+import { SEARCH_BACKEND_NAMES, startSearchBackend, type SearchBackendName } from "../eval/search-stack";
 
-export type Backend = "sqlite-chroma" | "postgres-pgvector";
-export const BACKENDS: readonly Backend[] = ["sqlite-chroma", "postgres-pgvector"];
+export type Backend = SearchBackendName;
+const BACKENDS = SEARCH_BACKEND_NAMES;
 
 // ---- command line ------------------------------------------------------------------------------
 
@@ -98,65 +95,23 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** A fresh database and vector store for `backend`; `stop` removes both. */
+/** A fresh database and vector store for `backend` (tools/eval/search-stack.ts); `stop` removes both. */
 export async function startBenchStack(backend: Backend, label: string): Promise<BenchStack> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), `aisle-${label}-`));
-  const stops: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
-  const stop = async () => {
-    for (const step of stops.reverse()) await step().catch((error: unknown) => console.error(error));
-  };
   try {
-    const env: Record<string, string> = {};
-    if (backend === "sqlite-chroma") {
-      env.DATABASE_URL = `file:${path.join(workDir, "bench.sqlite")}`;
-      const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
-      stops.push(() => chroma.stop());
-      env.CHROMA_URL = chroma.url;
-    } else {
-      const database = await createPostgresDatabase(label);
-      stops.push(database.drop);
-      env.DATABASE_URL = database.url;
-      env.VECTOR_STORE = "pgvector";
-      // Loaded only for this backend: the pgvector server helper is not on every tree.
-      const helper = "../pgvector/pgvector-process";
-      const { startPgvector } = (await import(/* @vite-ignore */ helper).catch((error: unknown) => {
-        throw new Error(`--backend postgres-pgvector needs tools/pgvector/pgvector-process.ts on this tree`, {
-          cause: error,
-        });
-      })) as {
-        startPgvector(options: { port: number; quiet?: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
-      };
-      const pgvector = await startPgvector({ port: await freePort(), quiet: true });
-      stops.push(() => pgvector.stop());
-      env.PGVECTOR_URL = pgvector.url;
-    }
-    await migrateDatabase(env.DATABASE_URL);
-    return { backend, env, stop };
+    const servers = await startSearchBackend(backend, workDir);
+    return {
+      backend,
+      env: servers.env,
+      stop: async () => {
+        await servers.stop();
+        rmSync(workDir, { recursive: true, force: true });
+      },
+    };
   } catch (error) {
-    await stop();
+    rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** A new database on TEST_POSTGRES_URL (an account that may create databases; see tools/ensure-postgres.sh). */
-async function createPostgresDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_POSTGRES_URL;
-  if (!adminUrl)
-    throw new Error("--backend postgres-pgvector needs TEST_POSTGRES_URL=$(bash tools/ensure-postgres.sh)");
-  const name = `aisle_${label.replace(/\W/g, "_")}_${process.pid}_${Date.now()}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 // ---- services ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
 import { backendsFromArgs, withSearchStack } from "../eval/search-stack";
+import { percentile, pseudoVector } from "./bench-stack";
 
 const sizes = process.argv
   .slice(2)
@@ -52,23 +53,12 @@ class BenchEmbeddings extends Embeddings {
     super({});
   }
   async embedDocuments(texts: string[]): Promise<number[][]> {
-    return texts.map((text) => {
-      let seed = [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-      const vector = Array.from({ length: 512 }, () => {
-        seed = (seed * 1664525 + 1013904223) >>> 0;
-        return seed / 2 ** 32 - 0.5;
-      });
-      const norm = Math.hypot(...vector);
-      return vector.map((v) => v / norm);
-    });
+    return texts.map((text) => pseudoVector(text, 512));
   }
   embedQuery(text: string): Promise<number[]> {
     return this.real.embedQuery(text);
   }
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 for (const backend of backendsFromArgs())
   await withSearchStack(
