@@ -55,7 +55,7 @@ export class ChromaVectorStore implements ProductVectorStore {
         for (const batch of chunks(records, await this.maxBatch())) {
           await store.addVectors(
             batch.map((record) => record.vector),
-            batch.map((record) => ({ pageContent: record.text, metadata: { [PRODUCT_ID]: record.id } })),
+            batch.map((record) => ({ pageContent: "", metadata: { [PRODUCT_ID]: record.id } })),
             { ids: batch.map((record) => record.id) },
           );
         }

@@ -65,7 +65,7 @@ export class HybridProductIndex implements ProductIndex {
       await this.recordDimensions(state, vectors[0]?.length);
       // Vectors first: a product is searchable once its catalog row exists, and a vector without a
       // row is ignored by search (every hit is joined with the catalog), so a crash in between is safe.
-      const records = documents.map((d, i) => ({ id: d.id, text: d.text, vector: vectors[i] }));
+      const records = documents.map((d, i) => ({ id: d.id, vector: vectors[i] }));
       for (const name of this.writeTargets(state)) await this.vectors.upsert(name, records);
       await this.catalog.write(shop, documents);
       return { embedded: documents.length };
@@ -175,7 +175,7 @@ export class HybridProductIndex implements ProductIndex {
       dimensions ??= vectors[0]?.length;
       await this.vectors.upsert(
         target,
-        page.map((p, i) => ({ id: p.id, text: p.text, vector: vectors[i] })),
+        page.map((p, i) => ({ id: p.id, vector: vectors[i] })),
       );
       products += page.length;
       after = page[page.length - 1].id;

@@ -114,7 +114,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
           await store.delete({ ids });
           await store.addVectors(
             batch.map((record) => record.vector),
-            batch.map((record) => ({ pageContent: record.text, metadata: { [PRODUCT_ID]: record.id } })),
+            batch.map((record) => ({ pageContent: "", metadata: { [PRODUCT_ID]: record.id } })),
             { ids },
           );
         }

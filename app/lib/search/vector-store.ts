@@ -2,10 +2,14 @@
 // (docs/decisions/050, 097). Implementations go through LangChain's VectorStore from
 // `@langchain/community`: Chroma (chroma-vector-store.server.ts) and PGVectorStore
 // (pgvector-vector-store.server.ts), chosen by VECTOR_STORE. Text, metadata and filters live in
-// the catalog store; a collection holds each product's vector (and its text, for LangChain).
+// the catalog store; a collection holds each product's vector and id only.
+/**
+ * A product's vector. Its text lives in the catalog store only: a vector query returns what is
+ * stored with each hit, and carrying 1–2 KB of text per candidate made every query several times
+ * slower for nothing (search reads the text of the hits it shows from the database).
+ */
 export interface VectorRecord {
   id: string;
-  text: string;
   vector: number[];
 }
 
