@@ -377,7 +377,7 @@ class VectorCandidates {
 
   async candidates(filters: SearchFilters): Promise<string[]> {
     const filtered = hasAnyFilter(filters);
-    const size = filtered ? this.count * 20 : this.count * 4;
+    const size = filtered ? this.count * 8 : this.count * 4;
     const pool = await this.pool(size);
     if (!filtered) return pool.slice(0, this.count);
     const passing = new Set(await this.catalog.filtered(this.shop, filters, pool.length, pool));

@@ -2,23 +2,23 @@
 CREATE TABLE "SearchProduct" (
     "shop" TEXT NOT NULL,
     "productId" TEXT NOT NULL,
-    "handle" TEXT NOT NULL,
-    "title" TEXT NOT NULL,
-    "vendor" TEXT NOT NULL,
-    "productType" TEXT NOT NULL,
-    "tags" TEXT NOT NULL,
-    "optionValues" TEXT NOT NULL,
-    "skus" TEXT NOT NULL,
-    "barcodes" TEXT NOT NULL,
-    "keywords" TEXT NOT NULL,
-    "text" TEXT NOT NULL,
     "minPrice" REAL NOT NULL,
     "maxPrice" REAL NOT NULL,
     "available" BOOLEAN NOT NULL,
-    "metadata" TEXT NOT NULL,
+    "productType" TEXT NOT NULL,
+    "vendor" TEXT NOT NULL,
+    "optionValues" TEXT NOT NULL,
+    "handle" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "tags" TEXT NOT NULL,
+    "skus" TEXT NOT NULL,
+    "barcodes" TEXT NOT NULL,
     "contentHash" TEXT NOT NULL,
     "metadataHash" TEXT NOT NULL,
     "updatedAt" DATETIME NOT NULL,
+    "keywords" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "metadata" TEXT NOT NULL,
 
     PRIMARY KEY ("shop", "productId")
 );
@@ -54,6 +54,9 @@ DROP TABLE "SearchIndex";
 ALTER TABLE "new_SearchIndex" RENAME TO "SearchIndex";
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE INDEX "SearchProduct_filters_idx" ON "SearchProduct"("shop", "productId", "available", "minPrice", "maxPrice", "productType", "vendor");
 
 -- CreateIndex
 CREATE INDEX "SearchProduct_shop_productType_idx" ON "SearchProduct"("shop", "productType");

@@ -5,23 +5,23 @@ ALTER TABLE "SearchIndex" ADD COLUMN     "vocabularyVersion" INTEGER NOT NULL DE
 CREATE TABLE "SearchProduct" (
     "shop" TEXT NOT NULL,
     "productId" TEXT NOT NULL,
-    "handle" TEXT NOT NULL,
-    "title" TEXT NOT NULL,
-    "vendor" TEXT NOT NULL,
-    "productType" TEXT NOT NULL,
-    "tags" TEXT NOT NULL,
-    "optionValues" TEXT NOT NULL,
-    "skus" TEXT NOT NULL,
-    "barcodes" TEXT NOT NULL,
-    "keywords" TEXT NOT NULL,
-    "text" TEXT NOT NULL,
     "minPrice" DOUBLE PRECISION NOT NULL,
     "maxPrice" DOUBLE PRECISION NOT NULL,
     "available" BOOLEAN NOT NULL,
-    "metadata" TEXT NOT NULL,
+    "productType" TEXT NOT NULL,
+    "vendor" TEXT NOT NULL,
+    "optionValues" TEXT NOT NULL,
+    "handle" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "tags" TEXT NOT NULL,
+    "skus" TEXT NOT NULL,
+    "barcodes" TEXT NOT NULL,
     "contentHash" TEXT NOT NULL,
     "metadataHash" TEXT NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "keywords" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "metadata" TEXT NOT NULL,
 
     CONSTRAINT "SearchProduct_pkey" PRIMARY KEY ("shop","productId")
 );
@@ -35,6 +35,9 @@ CREATE TABLE "SearchProductCode" (
 
     CONSTRAINT "SearchProductCode_pkey" PRIMARY KEY ("shop","code","productId")
 );
+
+-- CreateIndex
+CREATE INDEX "SearchProduct_filters_idx" ON "SearchProduct"("shop", "productId", "available", "minPrice", "maxPrice", "productType", "vendor");
 
 -- CreateIndex
 CREATE INDEX "SearchProduct_shop_productType_idx" ON "SearchProduct"("shop", "productType");
