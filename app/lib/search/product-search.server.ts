@@ -90,8 +90,8 @@ export interface ProductSearchOptions {
 /** Code-like tokens of a query (SKUs such as "NP-STORM-M", barcodes, handles). */
 const CODE_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\-_./]*[\p{L}\p{N}]/gu;
 
-/** Above this many products passing the filters, the vector query is not restricted to their ids. */
-const MAX_ID_RESTRICTION = 4000;
+/** Up to this many products passing the filters, the vector query is restricted to their ids. */
+const MAX_ID_RESTRICTION = 1000;
 
 interface VocabularyEntry {
   version: number;
@@ -348,14 +348,13 @@ function hasAnyFilter(filters: SearchFilters): boolean {
 }
 
 /**
- * Vector candidates for one search: one unfiltered nearest-neighbour query (a pool several times
- * the candidate count) serves every filter combination tried (strict, relaxed, backfill); the
- * database says which pool members pass. Only when the filters keep too few of the pool does a
- * vector query restricted to the passing products run.
+ * Vector candidates for one search, per filter combination tried (strict, relaxed, backfill): the
+ * plain nearest neighbours without filters; with filters, a query restricted to the passing
+ * products when they are few, else the passing members of one shared nearest-neighbour pool.
  */
 class VectorCandidates {
   private readonly pools = new Map<number, Promise<string[]>>();
-  private readonly restricted = new Map<string, Promise<string[]>>();
+  private readonly filteredByKey = new Map<string, Promise<string[]>>();
 
   private readonly catalog: CatalogStore;
   private readonly shop: string;
@@ -376,30 +375,28 @@ class VectorCandidates {
   }
 
   async candidates(filters: SearchFilters): Promise<string[]> {
-    const filtered = hasAnyFilter(filters);
-    const size = filtered ? this.count * 8 : this.count * 4;
-    const pool = await this.pool(size);
-    if (!filtered) return pool.slice(0, this.count);
-    const passing = new Set(await this.catalog.filtered(this.shop, filters, pool.length, pool));
-    const kept = pool.filter((id) => passing.has(id));
-    if (kept.length >= this.count / 5 || pool.length < size) return kept.slice(0, this.count);
+    if (!hasAnyFilter(filters)) return this.pool(this.count);
     const key = JSON.stringify(filters);
-    let pending = this.restricted.get(key);
+    let pending = this.filteredByKey.get(key);
     if (!pending) {
-      pending = this.restrictedQuery(filters, kept);
-      this.restricted.set(key, pending);
+      pending = this.filteredCandidates(filters);
+      this.filteredByKey.set(key, pending);
     }
     return pending;
   }
 
   /**
-   * Few products pass the filters (that is why the pool kept so few): the vector query is restricted
-   * to exactly those ids, which the database lists. Past MAX_ID_RESTRICTION of them the pool's
-   * survivors are the best there is.
+   * When few products pass the filters (the database lists them), the vector query is restricted to
+   * exactly those: exact, and cheaper than a large pool. When many pass, a pool of the nearest 8×
+   * the candidates keeps enough of them (a tenth or more of the catalog passes).
    */
-  private async restrictedQuery(filters: SearchFilters, keptFromPool: string[]): Promise<string[]> {
+  private async filteredCandidates(filters: SearchFilters): Promise<string[]> {
     const passing = await this.catalog.filtered(this.shop, filters, MAX_ID_RESTRICTION + 1);
-    if (passing.length > MAX_ID_RESTRICTION) return keptFromPool.slice(0, this.count);
-    return this.query(Math.min(this.count, passing.length), passing);
+    if (passing.length <= MAX_ID_RESTRICTION) {
+      return passing.length ? this.query(Math.min(this.count, passing.length), passing) : [];
+    }
+    const pool = await this.pool(this.count * 8);
+    const kept = new Set(await this.catalog.filtered(this.shop, filters, pool.length, pool));
+    return pool.filter((id) => kept.has(id)).slice(0, this.count);
   }
 }

@@ -59,16 +59,10 @@ PRAGMA defer_foreign_keys=OFF;
 CREATE INDEX "SearchProduct_filters_idx" ON "SearchProduct"("shop", "productId", "available", "minPrice", "maxPrice", "productType", "vendor");
 
 -- CreateIndex
-CREATE INDEX "SearchProduct_shop_productType_idx" ON "SearchProduct"("shop", "productType");
+CREATE INDEX "SearchProduct_type_filters_idx" ON "SearchProduct"("shop", "productType", "available", "minPrice", "maxPrice", "vendor", "productId");
 
 -- CreateIndex
-CREATE INDEX "SearchProduct_shop_vendor_idx" ON "SearchProduct"("shop", "vendor");
-
--- CreateIndex
-CREATE INDEX "SearchProduct_shop_minPrice_idx" ON "SearchProduct"("shop", "minPrice");
-
--- CreateIndex
-CREATE INDEX "SearchProduct_shop_maxPrice_idx" ON "SearchProduct"("shop", "maxPrice");
+CREATE INDEX "SearchProduct_vendor_filters_idx" ON "SearchProduct"("shop", "vendor", "available", "minPrice", "maxPrice", "productType", "productId");
 
 -- CreateIndex
 CREATE INDEX "SearchProductCode_shop_productId_idx" ON "SearchProductCode"("shop", "productId");
