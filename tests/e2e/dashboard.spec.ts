@@ -442,9 +442,7 @@ test("overview: an unreachable Chroma shows when it went down and how many updat
     (n) => n >= 1,
   );
   const app = await openInAdmin(page);
-  await expect(
-    app.getByText(/The vector store unreachable since \d\d:\d\d UTC — 1 update waiting/),
-  ).toBeVisible();
+  await expect(app.getByText(/The vector store unreachable since \d\d:\d\d UTC — 1 update waiting/)).toBeVisible();
   await expect(app.getByText("Changes are kept and indexed automatically")).toBeVisible();
   await screenshot(page, "overview-chroma-down");
   // Products still list from sync state; the playground says why it cannot search instead of failing blank.
