@@ -1,18 +1,15 @@
 // The SQL catalog store on real databases: one suite, run on SQLite (FTS5) and on Postgres
 // (tsvector; needs TEST_POSTGRES_URL, e.g. from `bash tools/ensure-postgres.sh`).
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildProductDocument, type ProductDocument } from "../../app/lib/catalog/product-document";
-import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import type { CatalogStore } from "../../app/lib/search/catalog-store";
 import { matchesFilters, type SearchFilters } from "../../app/lib/search/query-parser";
 import { createCatalogStore, type CatalogDialect } from "../../app/lib/search/sql-catalog-store.server";
-import { migrateDatabase } from "../../tools/lib/database";
 import { createTestDatabase } from "../helpers/database";
+import { createPostgresTestDatabase, postgresAvailable, type PostgresTestDatabase } from "../helpers/postgres-database";
 import { makeProduct, type ProductSpec } from "./products";
 
-type Prisma = ReturnType<typeof createPrismaClient>;
+type Prisma = PostgresTestDatabase["prisma"];
 
 const SHOP = "catalog-a.myshopify.com";
 const OTHER = "catalog-b.myshopify.com";
@@ -332,28 +329,9 @@ describe("SQL catalog store on SQLite", () => {
   });
 });
 
-const adminUrl = process.env.TEST_POSTGRES_URL;
-
-describe.skipIf(!adminUrl)("SQL catalog store on Postgres", () => {
+describe.skipIf(!postgresAvailable())("SQL catalog store on Postgres", () => {
   catalogStoreSuite("postgresql", async () => {
-    const database = `aisle_catalog_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const target = new URL(adminUrl!);
-    target.pathname = `/${database}`;
-    await migrateDatabase(target.toString());
-    const prisma = createPrismaClient(target.toString());
-    return {
-      prisma,
-      close: async () => {
-        await prisma.$disconnect();
-        const cleanup = new pg.Client({ connectionString: adminUrl });
-        await cleanup.connect();
-        await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await cleanup.end();
-      },
-    };
+    const database = await createPostgresTestDatabase("aisle_catalog");
+    return { prisma: database.prisma, close: database.drop };
   });
 });

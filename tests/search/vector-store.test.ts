@@ -1,6 +1,7 @@
 // One contract for both ProductVectorStore implementations, against the real servers of the test
 // run: Chroma (global setup) and pgvector (PGlite, or TEST_PGVECTOR_URL).
 import { randomUUID } from "node:crypto";
+import { pseudoVectors } from "../../tools/lib/pseudo-vectors";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createChromaClient } from "../../app/lib/search/chroma.server";
 import { ChromaVectorStore } from "../../app/lib/search/chroma-vector-store.server";
@@ -30,18 +31,6 @@ function axis(i: number, j?: number, amount = 0): number[] {
 }
 
 const record = (id: string, vector: number[]): VectorRecord => ({ id, vector });
-
-/** Deterministic pseudo-random vectors (mulberry32), so a failure reproduces. */
-function randomVectors(count: number, dimensions: number, seed: number): number[][] {
-  let state = seed;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-  return Array.from({ length: count }, () => Array.from({ length: dimensions }, next));
-}
 
 describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) => {
   const store = create(url());
@@ -144,7 +133,7 @@ describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) 
     const first = productCollectionName(name, small, 1);
     const second = productCollectionName(name, large, 2);
     await store.upsert(first, [record("a", axis(0))]);
-    await store.upsert(second, [record("a", randomVectors(1, 512, 1)[0])]);
+    await store.upsert(second, [record("a", pseudoVectors(1, 512, 1)[0])]);
     expect(await store.listCollections(shopCollectionPrefix(name))).toEqual([first, second].sort());
     await store.dropCollection(first);
     await store.dropCollection(first);
@@ -195,7 +184,7 @@ describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) 
 
   it("finds a 512-dimension vector among a few hundred, with and without restriction", async () => {
     const collection = productCollectionName(shop(), large, 1);
-    const vectors = randomVectors(300, 512, 42);
+    const vectors = pseudoVectors(300, 512, 42);
     await store.upsert(
       collection,
       vectors.map((vector, i) => record(`p${i}`, vector)),

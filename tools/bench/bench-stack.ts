@@ -13,6 +13,7 @@ import { parseEnv } from "../../app/lib/config/env-schema";
 import { createServices, type Services } from "../../app/services.server";
 import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
+import { pseudoVector } from "../lib/pseudo-vectors";
 import { SEARCH_BACKEND_NAMES, startSearchBackend, type SearchBackendName } from "../eval/search-stack";
 
 export type Backend = SearchBackendName;
@@ -169,20 +170,7 @@ export async function createBenchServices(
   };
 }
 
-/** A deterministic pseudo-random unit vector for `text` (same text, same vector). */
-export function pseudoVector(text: string, dimensions: number): number[] {
-  let seed = 7;
-  for (let i = 0; i < text.length; i++) seed = (seed * 31 + text.charCodeAt(i)) >>> 0;
-  const vector = new Array<number>(dimensions);
-  let norm = 0;
-  for (let i = 0; i < dimensions; i++) {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    vector[i] = seed / 2 ** 32 - 0.5;
-    norm += vector[i] * vector[i];
-  }
-  norm = Math.sqrt(norm);
-  return vector.map((v) => v / norm);
-}
+export { pseudoVector };
 
 // ---- catalogs ----------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import pg from "pg";
 import { createChromaClient } from "../../app/lib/search/chroma.server";
 import { ChromaVectorStore } from "../../app/lib/search/chroma-vector-store.server";
 import { productCollectionName } from "../../app/lib/search/collection-name";
+import { pseudoVectors } from "../lib/pseudo-vectors";
 import { PgvectorVectorStore } from "../../app/lib/search/pgvector-vector-store.server";
 import { VectorOnlyEmbeddings } from "../../app/lib/search/vector-only-embeddings";
 import type { ProductVectorStore, VectorHit } from "../../app/lib/search/vector-store";
@@ -26,17 +27,6 @@ const K = 10;
 const ROUNDS = 15;
 const space = { provider: "local", model: "bench-random-512" } as const;
 
-function randomVectors(count: number, seed: number): number[][] {
-  let state = seed;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-  return Array.from({ length: count }, () => Array.from({ length: DIMENSIONS }, next));
-}
-
 const ids = Array.from({ length: PRODUCTS }, (_, i) => `gid://shopify/Product/${1000 + i}`);
 const pick = (count: number) => ids.filter((_, i) => i % Math.floor(PRODUCTS / count) === 0).slice(0, count);
 const restrictions: [string, string[] | undefined][] = [
@@ -44,7 +34,7 @@ const restrictions: [string, string[] | undefined][] = [
   ["50 ids", pick(50)],
   ["4000 ids", pick(4000)],
 ];
-const queries = randomVectors(ROUNDS, 7);
+const queries = pseudoVectors(ROUNDS, DIMENSIONS, 7);
 
 async function timed(run: (query: number[]) => Promise<VectorHit[]>) {
   await run(queries[0]); // warm-up (handles, plans)
@@ -81,11 +71,11 @@ function report(store: string, strategy: string, restriction: string, r: Awaited
 }
 
 async function fill(store: ProductVectorStore, collection: string, seed: number) {
-  const vectors = randomVectors(PRODUCTS, seed);
+  const vectors = pseudoVectors(PRODUCTS, DIMENSIONS, seed);
   for (let start = 0; start < PRODUCTS; start += 1000) {
     await store.upsert(
       collection,
-      vectors.slice(start, start + 1000).map((vector, i) => ({ id: ids[start + i], text: ids[start + i], vector })),
+      vectors.slice(start, start + 1000).map((vector, i) => ({ id: ids[start + i], vector })),
     );
   }
 }

@@ -10,7 +10,7 @@ import { Chroma } from "@langchain/community/vectorstores/chroma";
 import type { ChromaClient, Collection } from "chromadb";
 import { LRUCache } from "lru-cache";
 import { VectorOnlyEmbeddings } from "./vector-only-embeddings";
-import { chunks, validateRecords, VectorStoreError } from "./vector-store-error";
+import { chunks, guarded, validateRecords } from "./vector-store-error";
 import type { ProductVectorStore, VectorHit, VectorRecord } from "./vector-store";
 
 export interface ChromaVectorStoreOptions {
@@ -202,13 +202,8 @@ export class ChromaVectorStore implements ProductVectorStore {
     }
   }
 
-  private async guard<T>(operation: string, collection: string | undefined, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof VectorStoreError) throw error;
-      throw new VectorStoreError(this.kind, operation, collection, error);
-    }
+  private guard<T>(operation: string, collection: string | undefined, work: () => Promise<T>): Promise<T> {
+    return guarded(this.kind, operation, collection, work);
   }
 
   private async maxBatch(): Promise<number> {

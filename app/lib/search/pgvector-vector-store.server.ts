@@ -21,7 +21,7 @@ import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
 import pg from "pg";
 import { LRUCache } from "lru-cache";
 import { VectorOnlyEmbeddings } from "./vector-only-embeddings";
-import { chunks, validateRecords, VectorStoreError } from "./vector-store-error";
+import { chunks, guarded, validateRecords } from "./vector-store-error";
 import type { ProductVectorStore, VectorHit, VectorRecord } from "./vector-store";
 
 export interface PgvectorVectorStoreOptions {
@@ -319,12 +319,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
     }
   }
 
-  private async guard<T>(operation: string, collection: string | undefined, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof VectorStoreError) throw error;
-      throw new VectorStoreError(this.kind, operation, collection, error);
-    }
+  private guard<T>(operation: string, collection: string | undefined, work: () => Promise<T>): Promise<T> {
+    return guarded(this.kind, operation, collection, work);
   }
 }

@@ -8,6 +8,21 @@ export class VectorStoreError extends Error {
   }
 }
 
+/** Runs a store operation; any failure leaves as a VectorStoreError naming the store, operation and collection. */
+export async function guarded<T>(
+  storeKind: string,
+  operation: string,
+  collection: string | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof VectorStoreError) throw error;
+    throw new VectorStoreError(storeKind, operation, collection, error);
+  }
+}
+
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   // pg's AggregateError (one error per address tried) has an empty message.
