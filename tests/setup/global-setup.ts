@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startChroma } from "../../tools/chroma/chroma-process";
 import { migrateDatabase } from "../../tools/lib/database";
+import { databaseUrl, dropDatabase, postgresAdmin } from "../../tools/lib/postgres-admin";
 import { freePort } from "../../tools/lib/ports";
 import { startPgvector } from "../../tools/pgvector/pgvector-process";
 
@@ -48,18 +48,7 @@ async function createPostgresTemplate(): Promise<{ name: string; drop(): Promise
   const adminUrl = process.env.TEST_POSTGRES_URL;
   if (!adminUrl) return null;
   const name = `aisle_template_${randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.toString());
-  return { name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  await postgresAdmin(adminUrl, `CREATE DATABASE ${name}`);
+  await migrateDatabase(databaseUrl(adminUrl, name));
+  return { name, drop: () => dropDatabase(adminUrl, name) };
 }

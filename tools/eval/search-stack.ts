@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { parseEnv, type Env } from "../../app/lib/config/env-schema";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { createEmbeddings, type EmbeddingsProvider } from "../../app/lib/search/embeddings.server";
@@ -18,6 +17,7 @@ import { startChroma } from "../chroma/chroma-process";
 import { startPgvector } from "../pgvector/pgvector-process";
 import { migrateDatabase } from "../lib/database";
 import { freePort } from "../lib/ports";
+import { databaseUrl, dropDatabase, postgresAdmin } from "../lib/postgres-admin";
 
 export type SearchBackendName = "sqlite-chroma" | "postgres-pgvector";
 export const SEARCH_BACKEND_NAMES: SearchBackendName[] = ["sqlite-chroma", "postgres-pgvector"];
@@ -52,23 +52,17 @@ export async function startSearchBackend(backend: SearchBackendName, workDir: st
   if (!adminUrl)
     throw new Error("postgres-pgvector needs a Postgres: set TEST_POSTGRES_URL (see tools/ensure-postgres.sh)");
   const database = `aisle_bench_${randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  await migrateDatabase(url.toString());
+  await postgresAdmin(adminUrl, `CREATE DATABASE ${database}`);
+  const url = databaseUrl(adminUrl, database);
+  await migrateDatabase(url);
   const pgvector = process.env.TEST_PGVECTOR_URL
     ? { url: process.env.TEST_PGVECTOR_URL, stop: async () => {} }
     : await startPgvector({ dataDir: path.join(workDir, "pgvector"), port: await freePort(), quiet: true });
   return {
-    env: { DATABASE_URL: url.toString(), VECTOR_STORE: "pgvector", PGVECTOR_URL: pgvector.url },
+    env: { DATABASE_URL: url, VECTOR_STORE: "pgvector", PGVECTOR_URL: pgvector.url },
     stop: async () => {
       await pgvector.stop();
-      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await dropDatabase(adminUrl, database);
     },
   };
 }
