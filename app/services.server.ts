@@ -98,6 +98,7 @@ export function createServices(env: Env): Services {
     contextProducts: env.CHAT_CONTEXT_PRODUCTS,
     historyTurns: env.CHAT_HISTORY_TURNS,
     timeoutMs: env.LLM_TIMEOUT_MS,
+    maxOutputTokens: env.LLM_MAX_TOKENS,
   });
   const syncEngine = new SyncEngine({
     db: prisma,

@@ -58,6 +58,13 @@ const turn = (body: unknown, options: { customerId?: string | null; headers?: Re
     request: chatRequest(body, options.headers),
   });
 
+/** The status of a turn whose answer is read to its end, so no answer outlives its test. */
+const statusOf = async (pending: Promise<Response>) => {
+  const response = await pending;
+  await response.text();
+  return response.status;
+};
+
 describe("a chat turn", () => {
   it("streams the conversation id, product cards, text pieces and done, and records both messages", async () => {
     const response = await turn({ message: "a waterproof hiking jacket?", visitorId: VISITOR });
@@ -166,21 +173,21 @@ describe("size caps (413) before any model call", () => {
 
 describe("rate limits (429 + Retry-After)", () => {
   it("limits each visitor per window and tells when to retry; other visitors carry on", async () => {
-    for (let i = 0; i < 5; i++) expect((await turn({ message: "jacket", visitorId: VISITOR })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect(await statusOf(turn({ message: "jacket", visitorId: VISITOR }))).toBe(200);
     const refused = await turn({ message: "jacket", visitorId: VISITOR });
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("55");
     expect((await refused.json()).error.code).toBe("visitor_rate_limited");
     expect(calls).toHaveLength(5);
-    expect((await turn({ message: "jacket", visitorId: "visitor-0002" })).status).toBe(200);
+    expect(await statusOf(turn({ message: "jacket", visitorId: "visitor-0002" }))).toBe(200);
     clock = new Date("2026-11-24T10:01:00Z"); // next window
-    expect((await turn({ message: "jacket", visitorId: VISITOR })).status).toBe(200);
+    expect(await statusOf(turn({ message: "jacket", visitorId: VISITOR }))).toBe(200);
   });
 
   it("limits the whole shop across visitors", async () => {
     deps.limits = limits({ shopMessagesPerWindow: 3 });
     for (let i = 0; i < 3; i++)
-      expect((await turn({ message: "jacket", visitorId: `visitor-10${i}0` })).status).toBe(200);
+      expect(await statusOf(turn({ message: "jacket", visitorId: `visitor-10${i}0` }))).toBe(200);
     const refused = await turn({ message: "jacket", visitorId: "visitor-fresh" });
     expect(refused.status).toBe(429);
     expect((await refused.json()).error.code).toBe("shop_rate_limited");
@@ -188,8 +195,8 @@ describe("rate limits (429 + Retry-After)", () => {
 
   it("counts a logged-in customer as one visitor whatever visitor id each device sends", async () => {
     deps.limits = limits({ visitorMessagesPerWindow: 2 });
-    expect((await turn({ message: "a", visitorId: "device-one-1" }, { customerId: "42" })).status).toBe(200);
-    expect((await turn({ message: "a", visitorId: "device-two-2" }, { customerId: "42" })).status).toBe(200);
+    expect(await statusOf(turn({ message: "a", visitorId: "device-one-1" }, { customerId: "42" }))).toBe(200);
+    expect(await statusOf(turn({ message: "a", visitorId: "device-two-2" }, { customerId: "42" }))).toBe(200);
     expect((await turn({ message: "a", visitorId: "device-three" }, { customerId: "42" })).status).toBe(429);
   });
 
@@ -204,7 +211,7 @@ describe("rate limits (429 + Retry-After)", () => {
 describe("pruning", () => {
   it("deletes rate windows older than a day and budget rows older than a week, and keeps current ones", async () => {
     await deps.limits.admitMessage(SHOP, VISITOR);
-    await deps.limits.recordTokens(SHOP, 10);
+    await deps.limits.reserveTokens(SHOP, VISITOR, 10);
     clock = new Date("2026-11-26T10:00:05Z");
     await deps.limits.admitMessage(SHOP, VISITOR);
     expect(await deps.limits.prune()).toBe(2); // yesterday's visitor and shop windows
@@ -218,22 +225,39 @@ describe("pruning", () => {
 
 describe("daily token budget", () => {
   it("answers retrieval-only once the shop's tokens for the day are spent, and again the next day", async () => {
-    deps.limits = limits({ dailyTokenBudget: 1 });
+    // A day of its own: answers other tests left streaming settle on theirs.
+    clock = new Date("2026-12-10T10:00:05Z");
     await readSse(await turn({ message: "jacket", visitorId: VISITOR }));
+    const used = await deps.limits.tokensToday(SHOP);
+    expect(used).toBeGreaterThan(0);
+    // The day fills up (other shoppers): room for less than a call's worst case (its prompt plus
+    // LLM_MAX_TOKENS) is no room.
+    const budget = deps.limits.settings.dailyTokenBudget;
+    await prisma.chatTokenUsage.updateMany({ data: { tokens: budget - 500 } });
     const modelRequests = ctx.llm.requests.length;
-    expect(modelRequests).toBeGreaterThan(0);
     const second = await readSse(await turn({ message: "jacket", visitorId: VISITOR }));
-    expect(calls.map((r) => r.mode)).toEqual(["llm", "retrieval-only"]);
     expect(ctx.llm.requests.length).toBe(modelRequests); // no model call past the budget
-    expect(second[0].data.mode).toBe("retrieval-only");
+    expect(second.at(-1)).toMatchObject({ event: "done", data: { mode: "retrieval-only" } });
     expect(second.find((e) => e.event === "products")).toBeDefined();
     expect(second.filter((e) => e.event === "text").length).toBeGreaterThan(0);
     const [usage] = await prisma.chatTokenUsage.findMany();
-    expect(usage).toMatchObject({ shop: SHOP, day: budgetDay(clock) });
-    expect(usage.tokens).toBeGreaterThan(1);
-    clock = new Date("2026-11-25T00:00:01Z");
-    await readSse(await turn({ message: "jacket", visitorId: VISITOR }));
-    expect(calls.at(-1)?.mode).toBe("llm");
+    expect(usage).toMatchObject({ shop: SHOP, day: budgetDay(clock), tokens: budget - 500 });
+    clock = new Date("2026-12-11T00:00:01Z");
+    const nextDay = await readSse(await turn({ message: "jacket", visitorId: VISITOR }));
+    expect(nextDay.at(-1)).toMatchObject({ event: "done", data: { mode: "llm" } });
+  });
+
+  it("charges an answer however it ends: a guardrail trips, the provider cuts the stream", async () => {
+    clock = new Date("2026-12-12T10:00:05Z");
+    ctx.llm.script("The Stormline jacket [1] is on sale at https://evil.top/deal today.");
+    const tripped = await readSse(await turn({ message: "jacket", visitorId: VISITOR }));
+    expect(tripped.some((e) => e.event === "replace")).toBe(true);
+    const afterGuardrail = await deps.limits.tokensToday(SHOP);
+    expect(afterGuardrail).toBeGreaterThan(0);
+
+    ctx.llm.fail({ dropAfterChunks: 3 });
+    await readSse(await turn({ message: "rain jacket", visitorId: VISITOR }));
+    expect(await deps.limits.tokensToday(SHOP)).toBeGreaterThan(afterGuardrail);
   });
 
   it("never calls the model when the budget is 0", async () => {
@@ -322,5 +346,44 @@ describe("add-to-cart events", () => {
     expect(stored?.cartEvents).toMatchObject([
       { productId: "gid://shopify/Product/9001", variantId: "gid://shopify/ProductVariant/90011" },
     ]);
+  });
+});
+
+describe("a shopper who leaves after the first words", () => {
+  it("is charged for what the model was asked and wrote, not nothing", async () => {
+    // A model that writes slowly enough to leave in the middle of its answer.
+    const slow = await createChatEndpointContext(prisma, outdoorCatalog(), { now, chunkDelayMs: 40 });
+    try {
+      const leave = new AbortController();
+      const response = await handleChatTurn(slow.deps, {
+        shop: slow.shop,
+        customerId: null,
+        request: new Request("https://app.example/proxy/chat", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ message: "a waterproof hiking jacket?", visitorId: VISITOR }),
+          signal: leave.signal,
+        }),
+      });
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let received = "";
+      while (!received.includes("event: text")) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("the answer ended before its first words");
+        received += decoder.decode(value);
+      }
+      leave.abort();
+      await reader.cancel();
+      const deadline = Date.now() + 10_000;
+      while ((await slow.deps.limits.tokensToday(slow.shop)) === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Charged the estimate of its prompt and the words written before the shopper left.
+      expect(await slow.deps.limits.tokensToday(slow.shop)).toBeGreaterThan(100);
+      expect(received).not.toContain("event: done");
+    } finally {
+      await slow.close();
+    }
   });
 });

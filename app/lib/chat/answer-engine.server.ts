@@ -26,7 +26,20 @@ export interface AnswerEngineOptions {
   historyTurns?: number;
   /** Whole-answer deadline for the model, in ms. */
   timeoutMs?: number;
+  /** The model's output cap (LLM_MAX_TOKENS): part of what a call reserves. */
+  maxOutputTokens?: number;
 }
+
+/**
+ * Tokens of a text, estimated on the high side (about 3 characters a token; English averages 4):
+ * what a call reserves for its prompt, and what it is charged when the provider reports no usage.
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 3);
+}
+
+/** Per-message overhead of the chat format, on the high side. */
+const TOKENS_PER_MESSAGE = 8;
 
 function toLangChain(messages: PromptMessage[]): BaseMessage[] {
   return messages.map((m) =>
@@ -63,6 +76,7 @@ export class AnswerEngine {
   private readonly contextProducts: number;
   private readonly historyTurns: number;
   private readonly timeoutMs: number;
+  private readonly maxOutputTokens: number;
 
   constructor(options: AnswerEngineOptions) {
     this.search = options.search;
@@ -72,6 +86,7 @@ export class AnswerEngine {
     this.contextProducts = options.contextProducts ?? 6;
     this.historyTurns = options.historyTurns ?? 6;
     this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.maxOutputTokens = options.maxOutputTokens ?? 1024;
   }
 
   async *answer(request: AnswerRequest): AsyncGenerator<ChatEvent> {
@@ -146,17 +161,28 @@ export class AnswerEngine {
     // The shop's own domain is the one address the text may name.
     const guard = new OutputGuard({ canary, productCount: products.length, prices, allowedHosts: [request.shop] });
 
+    // The call's worst case is held before it starts and settled however it ends (answer, guardrail,
+    // error, timeout, a shopper who left): an unfinished answer is never free.
+    const promptTokens = prompt.reduce((sum, m) => sum + estimateTokens(m.content) + TOKENS_PER_MESSAGE, 0);
+    const reservation = request.spend ? await request.spend.reserve(promptTokens + this.maxOutputTokens) : null;
+    if (request.spend && !reservation) {
+      yield* retrievalOnly("budget");
+      return;
+    }
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     let failure: FallbackReason | undefined;
+    let streamed = "";
     try {
       const stream = await chatModel.stream(toLangChain(prompt), { signal });
       for await (const chunk of stream) {
         if (chunk.usage_metadata) {
           usage = { inputTokens: chunk.usage_metadata.input_tokens, outputTokens: chunk.usage_metadata.output_tokens };
         }
-        const delta = guard.push(chunkText(chunk.content));
+        const piece = chunkText(chunk.content);
+        streamed += piece;
+        const delta = guard.push(piece);
         if (guard.violation) break;
         if (delta) yield { type: "text", delta };
       }
@@ -171,6 +197,12 @@ export class AnswerEngine {
         { err: error, shop: request.shop, reason: failure },
         "language model failed; retrieval-only answer",
       );
+    } finally {
+      // Also runs when the consumer stops reading (the generator is returned early).
+      const used = usage ? usage.inputTokens + usage.outputTokens : promptTokens + estimateTokens(streamed);
+      await reservation?.settle(used).catch((error: unknown) => {
+        this.log?.error({ err: error, shop: request.shop }, "could not settle the model tokens of an answer");
+      });
     }
     if (guard.violation) {
       this.log?.warn({ shop: request.shop, violation: guard.violation }, VIOLATION_LOG[guard.violation]);

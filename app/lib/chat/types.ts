@@ -36,6 +36,8 @@ export interface AnswerRequest {
   style?: AnswerStyle;
   /** false: answer from retrieval alone even when a model is configured (the shop's token budget is spent). */
   useModel?: boolean;
+  /** Reserved before the model call and settled after it, whatever happens in between. */
+  spend?: TokenSpend;
   signal?: AbortSignal;
 }
 
@@ -45,7 +47,21 @@ export interface ProductReference extends ProductCard {
 }
 
 export type AnswerSource = "llm" | "retrieval";
-export type FallbackReason = "no_llm" | "llm_error" | "llm_timeout" | "guardrail" | "no_products";
+/** `budget`: a token ceiling (the shop's day or minute, the app's day, the visitor's share) refused the call. */
+export type FallbackReason = "no_llm" | "llm_error" | "llm_timeout" | "guardrail" | "no_products" | "budget";
+
+/** Model tokens held for one call until it ends, then settled to what it really used. */
+export interface TokenReservation {
+  readonly tokens: number;
+  /** Replaces the held amount by `usedTokens`; called once, on every way the call can end. */
+  settle(usedTokens: number): Promise<void>;
+}
+
+/** How a turn pays for the model (the storefront's ceilings); absent = unmetered (playground, evaluation). */
+export interface TokenSpend {
+  /** Holds `tokens` against every ceiling; null when one would be passed (then the model is not called). */
+  reserve(tokens: number): Promise<TokenReservation | null>;
+}
 
 export type ChatEvent =
   /** First event of every answer: the products the answer may cite, numbered from 1. */

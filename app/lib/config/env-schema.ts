@@ -134,6 +134,11 @@ export const envSchema = z
     CHAT_SHOP_MESSAGES_PER_WINDOW: positiveInt(600),
     // 0 = never call the language model (retrieval-only answers).
     CHAT_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
+    // Every model call reserves its worst case against these before it starts (decision 104).
+    // 0 = no per-minute / app-wide ceiling; a share of 1 = no per-visitor ceiling.
+    CHAT_SHOP_TOKENS_PER_MINUTE: z.coerce.number().int().min(0).default(20_000),
+    CHAT_GLOBAL_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(10_000_000),
+    CHAT_VISITOR_TOKEN_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
     CHAT_TOKEN_TTL_SECONDS: positiveInt(900),
     CHAT_STOREFRONT_ORIGINS: csv
       .default([])

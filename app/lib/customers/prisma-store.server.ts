@@ -21,6 +21,7 @@ import type {
   RecordScope,
 } from "./types";
 import { CustomerStoreError } from "./types";
+import { isUniqueViolation } from "../db/prisma-errors";
 
 type ConversationRow = Prisma.ConversationGetPayload<object>;
 
@@ -64,7 +65,7 @@ export class PrismaCustomerStore implements CustomerStore {
       await insert();
       return "written";
     } catch (error) {
-      if ((error as { code?: string }).code !== "P2002") throw error;
+      if (!isUniqueViolation(error)) throw error;
       // The row exists after all: written concurrently (decide again) or newer than ours (stale).
       return (await updateIfNotNewer()).count ? "written" : "stale";
     }

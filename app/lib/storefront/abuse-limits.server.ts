@@ -1,7 +1,11 @@
 // Abuse limits of the storefront chat: fixed-window request counters per visitor and per shop, and
-// a daily per-shop budget of language-model tokens. Counters live in the database (not in process
-// memory) so several app instances share them (docs/decisions/071-chat-abuse-limits.md).
-import { Prisma, type PrismaClient } from "@prisma/client";
+// ceilings on language-model tokens — the shop's day and minute, the app's day, one visitor's share
+// of the shop's day — that every model call reserves against before it starts and settles after.
+// Counters live in the database (not in process memory) so several app instances share them
+// (docs/decisions/071-chat-abuse-limits.md, 104-token-reservations.md).
+import type { PrismaClient } from "@prisma/client";
+import { isUniqueViolation } from "../db/prisma-errors";
+import type { TokenReservation } from "../chat/types";
 
 export interface AbuseLimitSettings {
   windowSeconds: number;
@@ -9,24 +13,45 @@ export interface AbuseLimitSettings {
   shopMessagesPerWindow: number;
   /** Tokens per shop per UTC day; 0 = never call the model. */
   dailyTokenBudget: number;
+  /** Tokens per shop per minute, so a burst cannot spend the day at once; 0 = no such ceiling. */
+  shopTokensPerMinute?: number;
+  /** Tokens per UTC day for all shops of this app together; 0 = no such ceiling. */
+  globalDailyTokenBudget?: number;
+  /** The share (0–1] of a shop's day one visitor (or logged-in customer) may spend; 1 = no such ceiling. */
+  visitorTokenShare?: number;
 }
+
+/** The ceiling that refused a reservation. */
+export type TokenCeiling = "shop_day" | "shop_minute" | "global_day" | "visitor_share";
+
+/** One counter a reservation holds tokens on: a shop's day row, or a keyed window row. */
+type TokenCounter =
+  | { ceiling: "shop_day"; limit: number; shop: string; day: string }
+  | { ceiling: Exclude<TokenCeiling, "shop_day">; limit: number; key: string; windowStart: Date };
 
 export type RateDecision =
   { allowed: true } | { allowed: false; scope: "visitor" | "shop"; retryAfterSeconds: number; limit: number };
 
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 
 export function abuseLimitSettingsFromEnv(env: {
   CHAT_RATE_WINDOW_SECONDS: number;
   CHAT_VISITOR_MESSAGES_PER_WINDOW: number;
   CHAT_SHOP_MESSAGES_PER_WINDOW: number;
   CHAT_DAILY_TOKEN_BUDGET: number;
+  CHAT_SHOP_TOKENS_PER_MINUTE: number;
+  CHAT_GLOBAL_DAILY_TOKEN_BUDGET: number;
+  CHAT_VISITOR_TOKEN_SHARE: number;
 }): AbuseLimitSettings {
   return {
     windowSeconds: env.CHAT_RATE_WINDOW_SECONDS,
     visitorMessagesPerWindow: env.CHAT_VISITOR_MESSAGES_PER_WINDOW,
     shopMessagesPerWindow: env.CHAT_SHOP_MESSAGES_PER_WINDOW,
     dailyTokenBudget: env.CHAT_DAILY_TOKEN_BUDGET,
+    shopTokensPerMinute: env.CHAT_SHOP_TOKENS_PER_MINUTE,
+    globalDailyTokenBudget: env.CHAT_GLOBAL_DAILY_TOKEN_BUDGET,
+    visitorTokenShare: env.CHAT_VISITOR_TOKEN_SHARE,
   };
 }
 
@@ -76,19 +101,137 @@ export class AbuseLimits {
     return (row?.tokens ?? 0) < this.settings.dailyTokenBudget;
   }
 
-  /** Adds the tokens an answer used to the shop's total for today; returns the new total. */
-  async recordTokens(shop: string, tokens: number): Promise<number> {
-    if (!Number.isFinite(tokens) || tokens <= 0) return this.tokensToday(shop);
-    const day = budgetDay(this.now());
-    const amount = Math.ceil(tokens);
-    const row = await this.upsertWithRetry(() =>
-      this.db.chatTokenUsage.upsert({
-        where: { shop_day: { shop, day } },
-        create: { shop, day, tokens: amount },
-        update: { tokens: { increment: amount } },
-      }),
+  /**
+   * Holds `tokens` on every ceiling, or says which ceiling refused. Each counter is raised by one
+   * conditional update (atomic per row on SQLite and Postgres, so concurrent calls on any instance
+   * never take a counter past its limit); when a later counter refuses, the ones already raised are
+   * given back. No transaction: a pool of connections is never held while turns queue. The
+   * reservation is settled to what the call used; one never settled (a crashed process) stays
+   * charged in full.
+   */
+  async reserveTokens(
+    shop: string,
+    visitorKey: string,
+    tokens: number,
+  ): Promise<{ reservation: TokenReservation } | { refused: TokenCeiling }> {
+    const amount = Math.max(0, Math.ceil(tokens));
+    const counters = this.tokenCounters(shop, visitorKey);
+    for (const [i, counter] of counters.entries()) {
+      if (await this.raiseWithin(counter, amount)) continue;
+      for (const raised of counters.slice(0, i)) await this.adjust(raised, -amount);
+      return { refused: counter.ceiling };
+    }
+    let settled = false;
+    return {
+      reservation: {
+        tokens: amount,
+        settle: async (usedTokens: number) => {
+          if (settled) return;
+          settled = true;
+          const delta = Math.max(0, Math.ceil(Number.isFinite(usedTokens) ? usedTokens : amount)) - amount;
+          if (delta !== 0) for (const counter of counters) await this.adjust(counter, delta);
+        },
+      },
+    };
+  }
+
+  /** The counters a shop's model call is charged on; a ceiling of 0 (or a share of 1) has none. */
+  private tokenCounters(shop: string, visitorKey: string): TokenCounter[] {
+    const at = this.now();
+    const day = budgetDay(at);
+    const dayStart = new Date(`${day}T00:00:00.000Z`);
+    const minuteStart = new Date(Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS);
+    const {
+      dailyTokenBudget,
+      shopTokensPerMinute = 0,
+      globalDailyTokenBudget = 0,
+      visitorTokenShare = 1,
+    } = this.settings;
+    const counters: TokenCounter[] = [{ ceiling: "shop_day", limit: dailyTokenBudget, shop, day }];
+    if (shopTokensPerMinute > 0) {
+      counters.push({
+        ceiling: "shop_minute",
+        limit: shopTokensPerMinute,
+        key: `tokens:shop:${shop}`,
+        windowStart: minuteStart,
+      });
+    }
+    if (globalDailyTokenBudget > 0) {
+      counters.push({ ceiling: "global_day", limit: globalDailyTokenBudget, key: "tokens:app", windowStart: dayStart });
+    }
+    if (visitorTokenShare < 1) {
+      counters.push({
+        ceiling: "visitor_share",
+        limit: Math.floor(dailyTokenBudget * visitorTokenShare),
+        key: `tokens:visitor:${shop}:${visitorKey}`,
+        windowStart: dayStart,
+      });
+    }
+    return counters;
+  }
+
+  /** Settles a counter by `delta`; a refund never takes it below 0 (a pruned or reset row). */
+  private async adjust(counter: TokenCounter, delta: number): Promise<void> {
+    if (delta > 0) {
+      await this.raiseWithin(counter, delta, false);
+      return;
+    }
+    const refund = -delta;
+    if (counter.ceiling === "shop_day") {
+      const where = { shop: counter.shop, day: counter.day };
+      const { count } = await this.db.chatTokenUsage.updateMany({
+        where: { ...where, tokens: { gte: refund } },
+        data: { tokens: { decrement: refund } },
+      });
+      if (!count) await this.db.chatTokenUsage.updateMany({ where, data: { tokens: 0 } });
+      return;
+    }
+    const where = { key: counter.key, windowStart: counter.windowStart };
+    const { count } = await this.db.chatRateWindow.updateMany({
+      where: { ...where, count: { gte: refund } },
+      data: { count: { decrement: refund } },
+    });
+    if (!count) await this.db.chatRateWindow.updateMany({ where, data: { count: 0 } });
+  }
+
+  /**
+   * Adds `amount` to a counter, creating its row; with `bounded`, only while the total stays within
+   * the limit (a conditional update, atomic per row on SQLite and Postgres). Returns whether it did.
+   */
+  private async raiseWithin(counter: TokenCounter, amount: number, bounded = true): Promise<boolean> {
+    // Update first; when nothing matched, make sure the row exists (this call or a concurrent one
+    // creates it) and update once more: a miss then means the limit, not a missing row.
+    const raise = async () => {
+      if (counter.ceiling === "shop_day") {
+        const where = { shop: counter.shop, day: counter.day };
+        const { count } = await this.db.chatTokenUsage.updateMany({
+          where: { ...where, ...(bounded ? { tokens: { lte: counter.limit - amount } } : {}) },
+          data: { tokens: { increment: amount } },
+        });
+        return count === 1;
+      }
+      const where = { key: counter.key, windowStart: counter.windowStart };
+      const { count } = await this.db.chatRateWindow.updateMany({
+        where: { ...where, ...(bounded ? { count: { lte: counter.limit - amount } } : {}) },
+        data: { count: { increment: amount } },
+      });
+      return count === 1;
+    };
+    if (await raise()) return true;
+    await this.ignoringDuplicate(
+      counter.ceiling === "shop_day"
+        ? this.db.chatTokenUsage.create({ data: { shop: counter.shop, day: counter.day, tokens: 0 } })
+        : this.db.chatRateWindow.create({ data: { key: counter.key, windowStart: counter.windowStart, count: 0 } }),
     );
-    return row.tokens;
+    return raise();
+  }
+
+  private async ignoringDuplicate(write: Promise<unknown>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
   }
 
   async tokensToday(shop: string): Promise<number> {
@@ -125,7 +268,7 @@ export class AbuseLimits {
     try {
       return await write();
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return write();
+      if (isUniqueViolation(error)) return write();
       throw error;
     }
   }

@@ -95,7 +95,8 @@ export async function handleChatTurn(
   const log = deps.log.child({ shop, component: "chat-endpoint" });
 
   // A logged-in customer is limited as one visitor across devices.
-  const decision = await deps.limits.admitMessage(shop, customerId ? `customer-${customerId}` : turn.visitorId);
+  const visitorKey = customerId ? `customer-${customerId}` : turn.visitorId;
+  const decision = await deps.limits.admitMessage(shop, visitorKey);
   if (!decision.allowed) {
     log.info({ scope: decision.scope, limit: decision.limit }, "chat rate limit reached");
     return jsonError(
@@ -106,7 +107,7 @@ export async function handleChatTurn(
     );
   }
 
-  const mode: AnswerMode = (await deps.limits.modelAllowed(shop)) ? "llm" : "retrieval-only";
+  let mode: AnswerMode = (await deps.limits.modelAllowed(shop)) ? "llm" : "retrieval-only";
   const conversation = await deps.conversations.openConversation({
     shop,
     visitorId: turn.visitorId,
@@ -131,7 +132,6 @@ export async function handleChatTurn(
       send("conversation", { id: conversation.id, mode });
       let text = "";
       const productIds: string[] = [];
-      let tokens = 0;
       let failed = false;
       try {
         const style = await deps.answerStyle?.(shop);
@@ -150,6 +150,15 @@ export async function handleChatTurn(
           locale: turn.locale ?? undefined,
           style,
           useModel: mode === "llm",
+          // Every model call holds its tokens on the shop's, the app's and this visitor's ceilings.
+          spend: {
+            reserve: async (tokens) => {
+              const held = await deps.limits.reserveTokens(shop, visitorKey, tokens);
+              if ("reservation" in held) return held.reservation;
+              log.info({ ceiling: held.refused, tokens }, "token ceiling reached; retrieval-only answer");
+              return null;
+            },
+          },
           signal: abort.signal,
         });
         for await (const event of events) {
@@ -169,7 +178,7 @@ export async function handleChatTurn(
             send("replace", { text: event.text });
           } else if (event.type === "done") {
             text = event.text;
-            tokens = (event.usage?.inputTokens ?? 0) + (event.usage?.outputTokens ?? 0);
+            if (event.fallbackReason === "budget") mode = "retrieval-only";
           } else if (event.type === "error") {
             failed = true;
             log.warn({ code: event.code, message: event.message }, "answer engine refused the message");
@@ -195,7 +204,6 @@ export async function handleChatTurn(
             productIds: [...new Set(productIds)],
           });
         }
-        if (tokens > 0) await deps.limits.recordTokens(shop, tokens);
       } catch (error) {
         log.error({ err: error }, "could not record the assistant's answer");
       }

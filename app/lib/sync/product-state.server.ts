@@ -3,7 +3,8 @@
 // than what is known. Conditional updates make it safe for concurrent requests and workers on
 // SQLite and Postgres; replays and stale deliveries change nothing.
 import { createHash } from "node:crypto";
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { isUniqueViolation } from "../db/prisma-errors";
 import type { Product } from "../catalog/product";
 
 export type ChangeSource = "webhook" | "import" | "reconcile";
@@ -28,10 +29,6 @@ export type ProductChange =
 export type ApplyResult = "accepted" | "stale" | "unchanged";
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
-
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
 
 /** REST webhooks do not carry collections, metafields or the storefront URL: keep the last known ones. */
 export function completeFromPrevious(product: Product, previous: Product | null): Product {

@@ -3,7 +3,8 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Logger } from "../logger.server";
 import { deletedProductIdFromWebhook, productFromWebhook } from "../shopify/product-from-webhook";
-import { applyProductChange, isUniqueViolation, type ApplyResult } from "./product-state.server";
+import { isUniqueViolation } from "../db/prisma-errors";
+import { applyProductChange, type ApplyResult } from "./product-state.server";
 import { recordWebhookReceived } from "./sync-stats.server";
 
 export const PRODUCT_TOPICS = ["PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE"] as const;
