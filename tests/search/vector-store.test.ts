@@ -12,7 +12,8 @@ import { freePort } from "../../tools/lib/ports";
 
 const chromaStore = (url: string) =>
   new ChromaVectorStore({ client: createChromaClient({ CHROMA_URL: url }), cacheSize: 4, batchSize: 50 });
-const pgvectorStore = (url: string) => new PgvectorVectorStore({ connection: { url }, cacheSize: 4, batchSize: 50 });
+const pgvectorStore = (url: string) =>
+  new PgvectorVectorStore({ connection: { url }, batchSize: 50, hnswThreshold: 100 });
 
 const implementations: [string, () => string, (url: string) => ProductVectorStore][] = [
   ["chroma", () => inject("chromaUrl"), chromaStore],
