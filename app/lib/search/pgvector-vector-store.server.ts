@@ -67,7 +67,7 @@ function legacyTableFor(collection: string): string | undefined {
 }
 
 /** The row id of a product in a collection (stable, so a replace finds the old row). */
-function rowId(collection: string, productId: string): string {
+export function pgvectorRowId(collection: string, productId: string): string {
   const hex = createHash("sha256").update(`${collection}\0${productId}`).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -121,7 +121,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
       this.writing(collection, async (store, client) => {
         await this.ensureTable(collection, store, client, records[0].vector.length);
         for (const batch of chunks(records, this.batchSize)) {
-          const ids = batch.map((record) => rowId(collection, record.id));
+          const ids = batch.map((record) => pgvectorRowId(collection, record.id));
           await store.delete({ ids });
           await store.addVectors(
             batch.map((record) => record.vector),
@@ -141,7 +141,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
         // Checked under the lock: LangChain's delete would otherwise re-create a dropped collection.
         if (!(await this.hasTable(collection, store, client))) return;
         for (const batch of chunks([...new Set(ids)], this.batchSize)) {
-          await store.delete({ ids: batch.map((id) => rowId(collection, id)) });
+          await store.delete({ ids: batch.map((id) => pgvectorRowId(collection, id)) });
         }
       }),
     );
