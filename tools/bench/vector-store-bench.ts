@@ -163,12 +163,14 @@ async function benchPgvector(url: string) {
     `pgvector: HNSW index of ${PRODUCTS} vectors built in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   for (const efSearch of [40, 100, 200, 400]) {
-    const store = new PgvectorVectorStore({ connection: { pool }, efSearch });
+    // Its own pool: hnsw.ef_search is set on each new connection.
+    const store = new PgvectorVectorStore({ connection: { url }, efSearch });
     for (const [label, allowed] of restrictions) {
       const r = await timed((q) => store.query(collection, q, K, allowed));
       const strategy = allowed ? "restricted: exact (index scans off)" : `HNSW, ef_search ${efSearch}`;
       report("pgvector", strategy, label, r, recall(r.results, exactResults.get(label)!));
     }
+    await store.close();
   }
   started = performance.now();
   await exactStore.dropCollection(collection);

@@ -11,8 +11,8 @@
 //   id itself is the `productId` metadata;
 // - it inserts without ON CONFLICT, so a replace is a delete of those ids followed by the insert, in
 //   one transaction under a per-collection advisory lock (its statements go through `pool.query`);
-// - any search or delete creates a missing collection row: reads run in a transaction that a
-//   missing table rolls back, writes check under the lock;
+// - any search or delete creates a missing collection row, so reads check that it exists first and
+//   writes check under the lock;
 // - `initialize` keeps a pooled connection checked out for good, so tables are created through
 //   its public `ensure…` methods instead; `createHnswIndex` logs instead of throwing (fatal inside
 //   a transaction) and indexes a cast expression, so the HNSW index is created here.
@@ -72,6 +72,15 @@ export function pgvectorRowId(collection: string, productId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * An advisory lock key as a literal (a signed 64-bit number from a digest), so BEGIN and the lock
+ * go in one round trip: PGlite runs one transaction at a time, and every round trip inside one
+ * keeps all other connections waiting.
+ */
+function lockKey(name: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${createHash("sha256").update(name).digest("hex").slice(0, 16)}`)).toString();
+}
+
 const isUndefinedTable = (error: unknown) => (error as { code?: string })?.code === "42P01";
 
 export class PgvectorVectorStore implements ProductVectorStore {
@@ -110,6 +119,12 @@ export class PgvectorVectorStore implements ProductVectorStore {
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 13_000));
     this.hnswThreshold = Math.max(1, options.hnswThreshold ?? 5000);
     this.efSearch = Math.max(1, Math.min(Math.trunc(options.efSearch ?? 200), 1000));
+    // A session setting, so unrestricted queries need no transaction (a placeholder until the
+    // session loads pgvector, which then adopts it). Connections a given pool opened before stay
+    // at the server's default.
+    this.pool.on("connect", (client) => {
+      client.query(`SET hnsw.ef_search = ${this.efSearch}`).catch(() => undefined);
+    });
   }
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
@@ -150,25 +165,22 @@ export class PgvectorVectorStore implements ProductVectorStore {
   async query(collection: string, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]> {
     if (k < 1 || (restrictTo && !restrictTo.length)) return [];
     const allowed = restrictTo && [...new Set(restrictTo)];
+    const search = async (store: PGVectorStore) => {
+      const results = await store.similaritySearchVectorWithScore(
+        vector,
+        allowed ? Math.min(k, allowed.length) : k,
+        allowed ? { [PRODUCT_ID]: { in: allowed } } : undefined,
+      );
+      return results.map(([document, distance]) => ({ id: String(document.metadata[PRODUCT_ID]), distance }));
+    };
     return this.guard("query", collection, () =>
-      this.reading(
-        collection,
-        async (store, client) => {
-          // A restricted query must be exact: with index scans off, the planner reads the allowed
-          // rows through the productId index (bitmap scan) and sorts them, instead of walking the
-          // HNSW graph and post-filtering away hits. An unrestricted one walks the graph (if any).
-          await client.query(
-            allowed ? "SET LOCAL enable_indexscan = off" : `SET LOCAL hnsw.ef_search = ${this.efSearch}`,
-          );
-          const results = await store.similaritySearchVectorWithScore(
-            vector,
-            allowed ? Math.min(k, allowed.length) : k,
-            allowed ? { [PRODUCT_ID]: { in: allowed } } : undefined,
-          );
-          return results.map(([document, distance]) => ({ id: String(document.metadata[PRODUCT_ID]), distance }));
-        },
-        [],
-      ),
+      allowed
+        ? // Must be exact: with index scans off, the planner reads the allowed rows through the
+          // productId index (bitmap scan) and sorts them, instead of walking the HNSW graph and
+          // post-filtering hits away. In a transaction, so the setting ends with it.
+          this.reading(collection, search, [], "SET LOCAL enable_indexscan = off")
+        : // Walks the graph (if any) with the session's hnsw.ef_search.
+          this.plain(collection, search, []),
     );
   }
 
@@ -244,12 +256,12 @@ export class PgvectorVectorStore implements ProductVectorStore {
   // ---- internals -----------------------------------------------------------------------------
 
   /**
-   * A LangChain store for one transaction (cheap to make). PGVectorStore only issues `pool.query`,
-   * which a client has too, so its statements run inside the transaction.
+   * A LangChain store on the pool or bound to a transaction's client (cheap to make). PGVectorStore
+   * only issues `pool.query`, which a client has too, so its statements run inside the transaction.
    */
-  private boundStore(collection: string, client: pg.PoolClient): PGVectorStore {
+  private boundStore(collection: string, db: pg.Pool | pg.PoolClient): PGVectorStore {
     return new PGVectorStore(this.embeddings, {
-      pool: client as unknown as pg.Pool,
+      pool: db as pg.Pool,
       tableName: this.tableFor(collection),
       collectionTableName: this.collectionTable,
       collectionName: collection,
@@ -262,11 +274,11 @@ export class PgvectorVectorStore implements ProductVectorStore {
    * Runs work in a transaction on one pooled connection; a connection that could not roll back is
    * closed rather than returned to the pool.
    */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
+      await client.query(begin);
       const result = await work(client);
       await client.query("COMMIT");
       return result;
@@ -285,30 +297,56 @@ export class PgvectorVectorStore implements ProductVectorStore {
    * of one collection take turns, across app instances).
    */
   private writing<T>(collection: string, work: (store: PGVectorStore, client: pg.PoolClient) => Promise<T>) {
-    return this.transaction(async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`aisle-vectors:${collection}`]);
-      return work(this.boundStore(collection, client), client);
-    });
+    return this.transaction(
+      (client) => work(this.boundStore(collection, client), client),
+      `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(`aisle-vectors:${collection}`)})`,
+    );
   }
 
   /**
-   * Runs a read in a transaction: a missing table (no such collection) rolls back the collection
-   * row LangChain's search would have created, and gives `missing`. A collection still in the 097
-   * layout is moved to its own table first (once).
+   * Runs a read in a transaction that starts with `settings`: a missing table (no such collection)
+   * rolls back the collection row LangChain's search would have created, and gives `missing`.
    */
-  private async reading<T>(
+  private reading<T>(
     collection: string,
-    work: (store: PGVectorStore, client: pg.PoolClient) => Promise<T>,
+    work: (store: PGVectorStore) => Promise<T>,
     missing: T,
+    settings: string,
   ): Promise<T> {
+    return this.adoptingLegacy(
+      collection,
+      () => this.transaction((client) => work(this.boundStore(collection, client)), `BEGIN; ${settings}`),
+      missing,
+    );
+  }
+
+  /**
+   * Runs a read outside a transaction (under PGlite, other connections' statements go in between):
+   * `missing` when the collection row does not exist (LangChain would create it) or its table is gone.
+   */
+  private plain<T>(collection: string, work: (store: PGVectorStore) => Promise<T>, missing: T): Promise<T> {
+    return this.adoptingLegacy(
+      collection,
+      async () => ((await this.exists(collection)) ? work(this.boundStore(collection, this.pool)) : missing),
+      missing,
+    );
+  }
+
+  /** A read that finds no table: a collection still in the 097 layout moves to its own table, once. */
+  private async adoptingLegacy<T>(collection: string, read: () => Promise<T>, missing: T): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.transaction((client) => work(this.boundStore(collection, client), client));
+        return await read();
       } catch (error) {
         if (!isUndefinedTable(error)) throw error;
       }
       if (attempt > 0 || !(await this.adoptLegacy(collection))) return missing;
     }
+  }
+
+  private async exists(collection: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.collectionTable} WHERE name = $1`, [collection]);
+    return Boolean(rowCount);
   }
 
   /** Rows of a statement on the collection's table; none when the collection does not exist. */
@@ -317,11 +355,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
     sql: (table: string) => string,
     values: unknown[] = [],
   ): Promise<R[]> {
-    return this.reading(
-      collection,
-      async (store, client) => (await client.query<R>(sql(store.tableName), values)).rows,
-      [],
-    );
+    return this.plain(collection, async (store) => (await this.pool.query<R>(sql(store.tableName), values)).rows, []);
   }
 
   /**
@@ -334,7 +368,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
 
   private async createTable(store: PGVectorStore, client: pg.PoolClient, dimensions: number) {
     // Collections share the collection table: its creation takes one database-wide lock.
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["aisle-vectors:schema"]);
+    await client.query(`SELECT pg_advisory_xact_lock(${lockKey("aisle-vectors:schema")})`);
     await store.ensureTableInDatabase(dimensions);
     await store.ensureCollectionTableInDatabase();
     const table = store.tableName;
