@@ -6,13 +6,17 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createChromaClient } from "../../app/lib/search/chroma.server";
 import { ChromaVectorStore } from "../../app/lib/search/chroma-vector-store.server";
 import { productCollectionName, shopCollectionPrefix } from "../../app/lib/search/collection-name";
-import { PgvectorVectorStore } from "../../app/lib/search/pgvector-vector-store.server";
+import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
+import pg from "pg";
+import { pgvectorRowId, PgvectorVectorStore } from "../../app/lib/search/pgvector-vector-store.server";
+import { VectorOnlyEmbeddings } from "../../app/lib/search/vector-only-embeddings";
 import type { ProductVectorStore, VectorRecord } from "../../app/lib/search/vector-store";
 import { freePort } from "../../tools/lib/ports";
 
 const chromaStore = (url: string) =>
   new ChromaVectorStore({ client: createChromaClient({ CHROMA_URL: url }), cacheSize: 4, batchSize: 50 });
-const pgvectorStore = (url: string) => new PgvectorVectorStore({ connection: { url }, cacheSize: 4, batchSize: 50 });
+const pgvectorStore = (url: string) =>
+  new PgvectorVectorStore({ connection: { url }, batchSize: 50, hnswThreshold: 100 });
 
 const implementations: [string, () => string, (url: string) => ProductVectorStore][] = [
   ["chroma", () => inject("chromaUrl"), chromaStore],
@@ -212,5 +216,42 @@ describe.each(implementations)("ProductVectorStore on %s, server down", (kind, _
     await expect(store.upsert(collection, [record("a", axis(0))])).rejects.toThrow(/vector store: upsert/);
     expect(Date.now() - started).toBeLessThan(15_000);
     await store.close();
+  });
+});
+
+describe("pgvector vector store, collections of the 097 layout", () => {
+  it("moves a collection from the shared table of its embedding space into its own table on first use", async () => {
+    const url = inject("pgvectorUrl");
+    const space = { provider: "local", model: `test-legacy-${randomUUID().slice(0, 8)}` } as const;
+    const collection = productCollectionName(`vs-${randomUUID().slice(0, 8)}.myshopify.com`, space, 1);
+    const pool = new pg.Pool({ connectionString: url });
+    // What 097 wrote: one table per embedding space, rows scoped by the collection's uuid.
+    const legacyTable = `aisle_vectors_${/-([0-9a-f]{8})-g1$/.exec(collection)![1]}`;
+    const legacy = new PGVectorStore(new VectorOnlyEmbeddings("pgvector"), {
+      pool,
+      tableName: legacyTable,
+      collectionTableName: "aisle_vector_collections",
+      collectionName: collection,
+      distanceStrategy: "cosine",
+    });
+    await legacy.ensureTableInDatabase(8);
+    await legacy.ensureCollectionTableInDatabase();
+    await legacy.addVectors(
+      [axis(0), axis(1), axis(2)],
+      ["a", "b", "c"].map((id) => ({ pageContent: "", metadata: { productId: id } })),
+      { ids: ["a", "b", "c"].map((id) => pgvectorRowId(collection, id)) },
+    );
+    const store = new PgvectorVectorStore({ connection: { url } });
+
+    expect((await store.query(collection, axis(0, 1, 0.5), 2)).map((hit) => hit.id)).toEqual(["a", "b"]);
+    await store.upsert(collection, [record("a", axis(2))]);
+    expect((await store.listIds(collection)).sort()).toEqual(["a", "b", "c"]);
+    expect((await store.query(collection, axis(2), 2)).map((hit) => hit.id).sort()).toEqual(["a", "c"]);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${legacyTable}`);
+    expect(rows[0].n).toBe(0);
+    await store.dropCollection(collection);
+    expect(await store.count(collection)).toBe(0);
+    await store.close();
+    await pool.end();
   });
 });

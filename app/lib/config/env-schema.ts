@@ -56,7 +56,7 @@ export const envSchema = z
       .regex(/^postgres(ql)?:\/\//i, "must be a postgres:// or postgresql:// URL")
       .optional(),
     PGVECTOR_POOL_SIZE: positiveInt(10),
-    // Vector-store handles kept per process (one per shop collection in use; least recently used are closed).
+    // Chroma collection handles kept per process (one per shop collection in use; least recently used are closed).
     VECTOR_COLLECTION_CACHE: positiveInt(500),
     CHROMA_URL: url("the Chroma server, e.g. http://127.0.0.1:8000").default("http://127.0.0.1:8000"),
     CHROMA_TENANT: optionalString,

@@ -1,21 +1,21 @@
-// ProductVectorStore on LangChain's PGVectorStore (docs/decisions/097).
+// ProductVectorStore on LangChain's PGVectorStore (docs/decisions/097, 100).
 //
 // Layout: one collection table (LangChain's `collectionTableName`) with a row per collection
 // (shop × embedding model × generation, the same names as Chroma's collections), and one embeddings
-// table per embedding space (`vector(n)` columns differ between models), named after the model
-// hash inside the collection name. Every row carries its collection's uuid; LangChain scopes every
-// query and delete by it, and dropping the collection row cascades to its vectors.
+// table per collection (`aisle_vectors_<shop>_<model>_g<n>`), so each collection has its own HNSW
+// index (candidates of one shop only) and dropping a collection is a DROP TABLE. Rows still carry
+// their collection's uuid (LangChain scopes every statement by it; the FK cascades).
 //
 // Around LangChain 1.1's PGVectorStore:
-// - its ids are uuids and the primary key spans all collections of a table, so a row's id is a
-//   uuid derived from (collection, product id); the product id itself is the `productId` metadata;
+// - its ids are uuids, so a row's id is a uuid derived from (collection, product id); the product
+//   id itself is the `productId` metadata;
 // - it inserts without ON CONFLICT, so a replace is a delete of those ids followed by the insert, in
 //   one transaction under a per-collection advisory lock (its statements go through `pool.query`);
-// - any search or delete creates a missing collection row, so reads check that it exists first;
+// - any search or delete creates a missing collection row, so reads check that it exists first and
+//   writes check under the lock;
 // - `initialize` keeps a pooled connection checked out for good, so tables are created through
-//   its public `ensure…` methods instead;
-// - it creates no index on `collection_id`: this class adds (collection_id, productId), which the
-//   exact, collection-scoped scan uses (097 has the measurements against HNSW).
+//   its public `ensure…` methods instead; `createHnswIndex` logs instead of throwing (fatal inside
+//   a transaction) and indexes a cast expression, so the HNSW index is created here.
 import { createHash } from "node:crypto";
 import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
 import pg from "pg";
@@ -27,25 +27,27 @@ import type { ProductVectorStore, VectorHit, VectorRecord } from "./vector-store
 export interface PgvectorVectorStoreOptions {
   /** A pool the caller owns (and ends), or a connection string for a pool this store owns. */
   connection: { pool: pg.Pool } | { url: string; maxConnections?: number };
-  /** Table of collection rows, shared by all embedding spaces. */
+  /** Table of collection rows, shared by all collections. */
   collectionTableName?: string;
   /**
-   * The embeddings table of a collection. Default: `aisle_vectors_<model hash>` taken from a
-   * productCollectionName (`aisle-<shop>-<model>-g<n>`); other names need this option.
+   * The embeddings table of a collection. Default: `aisle_vectors_<shop hash>_<model hash>_g<n>`
+   * taken from a productCollectionName (`aisle-<shop>-<model>-g<n>`); other names need this option.
    */
   tableFor?: (collection: string) => string;
-  /** PGVectorStore instances (one per collection) kept in this process; least recently used go first. */
-  cacheSize?: number;
   /** Where the database is, as health shows it (credentials removed). */
   location?: string;
   /** Rows per INSERT (LangChain's chunkSize): 5 parameters a row, Postgres allows 65,535. */
   batchSize?: number;
+  /** A collection gets its HNSW index once it holds this many vectors (below, the exact scan is cheap). */
+  hnswThreshold?: number;
+  /** `hnsw.ef_search` of unrestricted queries: candidates kept while walking the graph (recall vs time). */
+  efSearch?: number;
 }
 
 const PRODUCT_ID = "productId";
 const PAGE = 5000;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const COLLECTION_NAME = /^aisle-[0-9a-f]{16}-([0-9a-f]{8})-g\d+$/;
+const COLLECTION_NAME = /^aisle-([0-9a-f]{16})-([0-9a-f]{8})-g(\d+)$/;
 
 function identifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
@@ -53,15 +55,30 @@ function identifier(name: string): string {
 }
 
 function defaultTableFor(collection: string): string {
-  const space = COLLECTION_NAME.exec(collection)?.[1];
-  if (!space) throw new Error(`cannot tell the embedding space of collection ${collection}: pass tableFor`);
-  return `aisle_vectors_${space}`;
+  const parts = COLLECTION_NAME.exec(collection);
+  if (!parts) throw new Error(`cannot tell the table of collection ${collection}: pass tableFor`);
+  return `aisle_vectors_${parts[1]}_${parts[2]}_g${parts[3]}`;
+}
+
+/** Where the 097 layout kept a collection's vectors (one table per embedding space), if it can tell. */
+function legacyTableFor(collection: string): string | undefined {
+  const space = COLLECTION_NAME.exec(collection)?.[2];
+  return space && `aisle_vectors_${space}`;
 }
 
 /** The row id of a product in a collection (stable, so a replace finds the old row). */
-function rowId(collection: string, productId: string): string {
+export function pgvectorRowId(collection: string, productId: string): string {
   const hex = createHash("sha256").update(`${collection}\0${productId}`).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * An advisory lock key as a literal (a signed 64-bit number from a digest), so BEGIN and the lock
+ * go in one round trip: PGlite runs one transaction at a time, and every round trip inside one
+ * keeps all other connections waiting.
+ */
+function lockKey(name: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${createHash("sha256").update(name).digest("hex").slice(0, 16)}`)).toString();
 }
 
 const isUndefinedTable = (error: unknown) => (error as { code?: string })?.code === "42P01";
@@ -72,12 +89,13 @@ export class PgvectorVectorStore implements ProductVectorStore {
   private readonly ownsPool: boolean;
   private readonly collectionTable: string;
   private readonly tableFor: (collection: string) => string;
-  private readonly stores: LRUCache<string, PGVectorStore>;
   private readonly embeddings = new VectorOnlyEmbeddings("pgvector");
   private readonly batchSize: number;
   private readonly location: string;
-  /** Embeddings tables made ready by this process (one per embedding space, so few). */
-  private readonly readyTables = new Map<string, Promise<void>>();
+  private readonly hnswThreshold: number;
+  private readonly efSearch: number;
+  /** Tables this process saw with their HNSW index (saves the check on every write). */
+  private readonly indexed: LRUCache<string, true>;
 
   constructor(options: PgvectorVectorStoreOptions) {
     if ("pool" in options.connection) {
@@ -96,21 +114,29 @@ export class PgvectorVectorStore implements ProductVectorStore {
     }
     this.collectionTable = identifier(options.collectionTableName ?? "aisle_vector_collections");
     this.tableFor = (collection) => identifier((options.tableFor ?? defaultTableFor)(collection));
-    this.stores = new LRUCache({ max: options.cacheSize ?? 256 });
+    this.indexed = new LRUCache({ max: 4096 });
     this.location = options.location ?? "the configured database";
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 13_000));
+    this.hnswThreshold = Math.max(1, options.hnswThreshold ?? 5000);
+    this.efSearch = Math.max(1, Math.min(Math.trunc(options.efSearch ?? 200), 1000));
+    // A session setting, so unrestricted queries need no transaction (a placeholder until the
+    // session loads pgvector, which then adopts it). Connections a given pool opened before stay
+    // at the server's default.
+    this.pool.on("connect", (client) => {
+      client.query(`SET hnsw.ef_search = ${this.efSearch}`).catch(() => undefined);
+    });
   }
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
     validateRecords(records);
     if (!records.length) return;
-    await this.guard("upsert", collection, async () => {
-      await this.ensureTable(this.store(collection), records[0].vector.length);
+    await this.guard("upsert", collection, () =>
       // Delete-then-insert in one transaction: readers never miss a replaced product, a failure
       // leaves the old vectors, and the collection lock keeps concurrent writers from colliding.
-      await this.writing(collection, async (store) => {
+      this.writing(collection, async (store, client) => {
+        await this.ensureTable(collection, store, client, records[0].vector.length);
         for (const batch of chunks(records, this.batchSize)) {
-          const ids = batch.map((record) => rowId(collection, record.id));
+          const ids = batch.map((record) => pgvectorRowId(collection, record.id));
           await store.delete({ ids });
           await store.addVectors(
             batch.map((record) => record.vector),
@@ -118,8 +144,9 @@ export class PgvectorVectorStore implements ProductVectorStore {
             { ids },
           );
         }
-      });
-    });
+        await this.indexWhenLarge(store.tableName, client);
+      }),
+    );
   }
 
   async remove(collection: string, ids: string[]): Promise<void> {
@@ -127,9 +154,9 @@ export class PgvectorVectorStore implements ProductVectorStore {
     await this.guard("remove", collection, () =>
       this.writing(collection, async (store, client) => {
         // Checked under the lock: LangChain's delete would otherwise re-create a dropped collection.
-        if (!(await this.exists(collection, client))) return;
+        if (!(await this.hasTable(collection, store, client))) return;
         for (const batch of chunks([...new Set(ids)], this.batchSize)) {
-          await store.delete({ ids: batch.map((id) => rowId(collection, id)) });
+          await store.delete({ ids: batch.map((id) => pgvectorRowId(collection, id)) });
         }
       }),
     );
@@ -137,27 +164,31 @@ export class PgvectorVectorStore implements ProductVectorStore {
 
   async query(collection: string, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]> {
     if (k < 1 || (restrictTo && !restrictTo.length)) return [];
-    return this.guard("query", collection, async () => {
-      if (!(await this.exists(collection))) return [];
-      const allowed = restrictTo && [...new Set(restrictTo)];
-      // Exact distances over the collection's rows (or the allowed ones), found through the
-      // (collection_id, productId) index: no HNSW post-filtering that could return fewer than k.
-      const results = await this.store(collection).similaritySearchVectorWithScore(
+    const allowed = restrictTo && [...new Set(restrictTo)];
+    const search = async (store: PGVectorStore) => {
+      const results = await store.similaritySearchVectorWithScore(
         vector,
         allowed ? Math.min(k, allowed.length) : k,
         allowed ? { [PRODUCT_ID]: { in: allowed } } : undefined,
       );
       return results.map(([document, distance]) => ({ id: String(document.metadata[PRODUCT_ID]), distance }));
-    });
+    };
+    return this.guard("query", collection, () =>
+      allowed
+        ? // Must be exact: with index scans off, the planner reads the allowed rows through the
+          // productId index (bitmap scan) and sorts them, instead of walking the HNSW graph and
+          // post-filtering hits away. In a transaction, so the setting ends with it.
+          this.reading(collection, search, [], "SET LOCAL enable_indexscan = off")
+        : // Walks the graph (if any) with the session's hnsw.ef_search.
+          this.plain(collection, search, []),
+    );
   }
 
   async count(collection: string): Promise<number> {
     return this.guard("count", collection, async () => {
       const rows = await this.rowsOf<{ count: string }>(
         collection,
-        (table) =>
-          `SELECT count(*) AS count FROM ${table} WHERE collection_id = (SELECT uuid FROM ${this.collectionTable} WHERE name = $1)`,
-        [collection],
+        (table) => `SELECT count(*) AS count FROM ${table}`,
       );
       return Number(rows[0]?.count ?? 0);
     });
@@ -171,10 +202,8 @@ export class PgvectorVectorStore implements ProductVectorStore {
         const rows = await this.rowsOf<{ id: string; product: string }>(
           collection,
           (table) =>
-            `SELECT id, metadata->>'${PRODUCT_ID}' AS product FROM ${table}
-             WHERE collection_id = (SELECT uuid FROM ${this.collectionTable} WHERE name = $1) AND id > $2
-             ORDER BY id LIMIT ${PAGE}`,
-          [collection, after],
+            `SELECT id, metadata->>'${PRODUCT_ID}' AS product FROM ${table} WHERE id > $1 ORDER BY id LIMIT ${PAGE}`,
+          [after],
         );
         ids.push(...rows.map((row) => row.product));
         if (rows.length < PAGE) return ids;
@@ -200,13 +229,15 @@ export class PgvectorVectorStore implements ProductVectorStore {
   }
 
   async dropCollection(collection: string): Promise<void> {
-    this.stores.delete(collection);
     await this.guard("dropCollection", collection, async () => {
       try {
-        await this.writing(collection, (_store, client) =>
-          // The embeddings tables reference the row with ON DELETE CASCADE: its vectors go with it.
-          client.query(`DELETE FROM ${this.collectionTable} WHERE name = $1`, [collection]),
-        );
+        await this.writing(collection, async (store, client) => {
+          // The table first: deleting the row would otherwise cascade to every vector, one by one.
+          await client.query(`DROP TABLE IF EXISTS ${store.tableName}`);
+          this.indexed.delete(store.tableName);
+          await client.query(`DELETE FROM ${this.collectionTable} WHERE name = $1`, [collection]);
+          // Vectors still in a 097 shared table go with the row (ON DELETE CASCADE).
+        });
       } catch (error) {
         if (!isUndefinedTable(error)) throw error;
       }
@@ -219,25 +250,18 @@ export class PgvectorVectorStore implements ProductVectorStore {
   }
 
   async close(): Promise<void> {
-    this.stores.clear();
     if (this.ownsPool) await this.pool.end();
   }
 
   // ---- internals -----------------------------------------------------------------------------
 
-  /** The cached store for reads (and table creation), on the pool. */
-  private store(collection: string): PGVectorStore {
-    let store = this.stores.get(collection);
-    if (!store) {
-      store = this.newStore(collection, this.pool);
-      this.stores.set(collection, store);
-    }
-    return store;
-  }
-
-  private newStore(collection: string, pool: pg.Pool): PGVectorStore {
+  /**
+   * A LangChain store on the pool or bound to a transaction's client (cheap to make). PGVectorStore
+   * only issues `pool.query`, which a client has too, so its statements run inside the transaction.
+   */
+  private boundStore(collection: string, db: pg.Pool | pg.PoolClient): PGVectorStore {
     return new PGVectorStore(this.embeddings, {
-      pool,
+      pool: db as pg.Pool,
       tableName: this.tableFor(collection),
       collectionTableName: this.collectionTable,
       collectionName: collection,
@@ -247,17 +271,15 @@ export class PgvectorVectorStore implements ProductVectorStore {
   }
 
   /**
-   * Runs writes of one collection in a transaction holding the collection's advisory lock (writers
-   * of one collection take turns, across app instances). PGVectorStore only issues `pool.query`, so a
-   * store bound to the transaction's client (same `query` API) runs its statements inside it.
+   * Runs work in a transaction on one pooled connection; a connection that could not roll back is
+   * closed rather than returned to the pool.
    */
-  private async writing<T>(collection: string, work: (store: PGVectorStore, client: pg.PoolClient) => Promise<T>) {
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`aisle-vectors:${collection}`]);
-      const result = await work(this.newStore(collection, client as unknown as pg.Pool), client);
+      await client.query(begin);
+      const result = await work(client);
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -266,57 +288,155 @@ export class PgvectorVectorStore implements ProductVectorStore {
       });
       throw error;
     } finally {
-      // A connection that could not roll back is closed rather than returned to the pool.
       client.release(broken);
     }
   }
 
-  /** Creates the collection table, the space's embeddings table (vector(n)) and our indexes, once. */
-  private ensureTable(store: PGVectorStore, dimensions: number): Promise<void> {
-    const table = store.tableName;
-    let ready = this.readyTables.get(table);
-    if (!ready) {
-      ready = (async () => {
-        await store.ensureTableInDatabase(dimensions);
-        await store.ensureCollectionTableInDatabase();
-        // Two writers creating the same collection at once would otherwise add two rows by one name.
-        await this.pool.query(
-          `CREATE UNIQUE INDEX IF NOT EXISTS ${this.collectionTable}_name_key ON ${this.collectionTable} (name)`,
-        );
-        await this.pool.query(
-          `CREATE INDEX IF NOT EXISTS ${table}_collection_product_idx ON ${table} (collection_id, (metadata->>'${PRODUCT_ID}'))`,
-        );
-      })().catch((error: unknown) => {
-        this.readyTables.delete(table);
-        throw error;
-      });
-      this.readyTables.set(table, ready);
-    }
-    return ready;
+  /**
+   * Runs writes of one collection in a transaction holding the collection's advisory lock (writers
+   * of one collection take turns, across app instances).
+   */
+  private writing<T>(collection: string, work: (store: PGVectorStore, client: pg.PoolClient) => Promise<T>) {
+    return this.transaction(
+      (client) => work(this.boundStore(collection, client), client),
+      `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(`aisle-vectors:${collection}`)})`,
+    );
   }
 
-  private async exists(collection: string, db: pg.Pool | pg.PoolClient = this.pool): Promise<boolean> {
-    try {
-      const { rowCount } = await db.query(`SELECT 1 FROM ${this.collectionTable} WHERE name = $1`, [collection]);
-      return Boolean(rowCount);
-    } catch (error) {
-      if (isUndefinedTable(error)) return false;
-      throw error;
+  /**
+   * Runs a read in a transaction that starts with `settings`: a missing table (no such collection)
+   * rolls back the collection row LangChain's search would have created, and gives `missing`.
+   */
+  private reading<T>(
+    collection: string,
+    work: (store: PGVectorStore) => Promise<T>,
+    missing: T,
+    settings: string,
+  ): Promise<T> {
+    return this.adoptingLegacy(
+      collection,
+      () => this.transaction((client) => work(this.boundStore(collection, client)), `BEGIN; ${settings}`),
+      missing,
+    );
+  }
+
+  /**
+   * Runs a read outside a transaction (under PGlite, other connections' statements go in between):
+   * `missing` when the collection row does not exist (LangChain would create it) or its table is gone.
+   */
+  private plain<T>(collection: string, work: (store: PGVectorStore) => Promise<T>, missing: T): Promise<T> {
+    return this.adoptingLegacy(
+      collection,
+      async () => ((await this.exists(collection)) ? work(this.boundStore(collection, this.pool)) : missing),
+      missing,
+    );
+  }
+
+  /** A read that finds no table: a collection still in the 097 layout moves to its own table, once. */
+  private async adoptingLegacy<T>(collection: string, read: () => Promise<T>, missing: T): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (!isUndefinedTable(error)) throw error;
+      }
+      if (attempt > 0 || !(await this.adoptLegacy(collection))) return missing;
     }
   }
 
-  /** Rows of a query on the collection's embeddings table; none when a table does not exist yet. */
-  private async rowsOf<R extends pg.QueryResultRow>(
+  private async exists(collection: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.collectionTable} WHERE name = $1`, [collection]);
+    return Boolean(rowCount);
+  }
+
+  /** Rows of a statement on the collection's table; none when the collection does not exist. */
+  private rowsOf<R extends pg.QueryResultRow>(
     collection: string,
     sql: (table: string) => string,
-    values: unknown[],
+    values: unknown[] = [],
   ): Promise<R[]> {
-    try {
-      return (await this.pool.query<R>(sql(this.tableFor(collection)), values)).rows;
-    } catch (error) {
-      if (isUndefinedTable(error)) return [];
-      throw error;
+    return this.plain(collection, async (store) => (await this.pool.query<R>(sql(store.tableName), values)).rows, []);
+  }
+
+  /**
+   * Creates the collection's table (vector(n), stored inline, with the productId index), under
+   * the collection's lock, or moves the collection's vectors from a 097 shared table.
+   */
+  private async ensureTable(collection: string, store: PGVectorStore, client: pg.PoolClient, dimensions: number) {
+    if (!(await this.hasTable(collection, store, client))) await this.createTable(store, client, dimensions);
+  }
+
+  private async createTable(store: PGVectorStore, client: pg.PoolClient, dimensions: number) {
+    // Collections share the collection table: its creation takes one database-wide lock.
+    await client.query(`SELECT pg_advisory_xact_lock(${lockKey("aisle-vectors:schema")})`);
+    await store.ensureTableInDatabase(dimensions);
+    await store.ensureCollectionTableInDatabase();
+    const table = store.tableName;
+    // pgvector stores vectors EXTERNAL: a 512-d vector (2 KB) went to TOAST and every distance
+    // fetched it from there; inline (MAIN: out of line only when a row cannot fit a page), the
+    // exact scan of 10,000 vectors takes half the time or less.
+    await client.query(`ALTER TABLE ${table} ALTER COLUMN embedding SET STORAGE MAIN`);
+    await client.query(
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${this.collectionTable}_name_key ON ${this.collectionTable} (name)`,
+    );
+    await client.query(`CREATE INDEX IF NOT EXISTS ${table}_product_idx ON ${table} ((metadata->>'${PRODUCT_ID}'))`);
+  }
+
+  /**
+   * Whether the collection's table exists, after moving a 097 collection's vectors into one (under
+   * the collection's lock). False for a collection that does not exist.
+   */
+  private async hasTable(collection: string, store: PGVectorStore, client: pg.PoolClient): Promise<boolean> {
+    if (await this.tableExists(store.tableName, client)) return true;
+    const legacy = legacyTableFor(collection);
+    if (!legacy || !(await this.tableExists(legacy, client))) return false;
+    const { rows } = await client.query<{ uuid: string; dimensions: number | null }>(
+      `SELECT c.uuid, (SELECT vector_dims(embedding) FROM ${legacy} WHERE collection_id = c.uuid LIMIT 1) AS dimensions
+       FROM ${this.collectionTable} c WHERE c.name = $1`,
+      [collection],
+    );
+    if (!rows[0]?.dimensions) return false;
+    await this.createTable(store, client, rows[0].dimensions);
+    // The ids stay the same (derived from collection and product); the old rows leave the old table.
+    await client.query(
+      `WITH moved AS (DELETE FROM ${legacy} WHERE collection_id = $1 RETURNING *)
+       INSERT INTO ${store.tableName} (id, text, metadata, embedding, collection_id)
+       SELECT id, text, metadata, embedding, collection_id FROM moved`,
+      [rows[0].uuid],
+    );
+    await this.indexWhenLarge(store.tableName, client);
+    return true;
+  }
+
+  /** Moves a 097 collection into its own table; false when there is nothing to move. */
+  private adoptLegacy(collection: string): Promise<boolean> {
+    if (!legacyTableFor(collection)) return Promise.resolve(false);
+    return this.writing(collection, (store, client) => this.hasTable(collection, store, client));
+  }
+
+  private async tableExists(table: string, db: pg.PoolClient): Promise<boolean> {
+    const { rows } = await db.query<{ found: boolean }>("SELECT to_regclass($1) IS NOT NULL AS found", [table]);
+    return rows[0].found;
+  }
+
+  /**
+   * Builds the table's HNSW index once it holds `hnswThreshold` vectors. Later writes add to the
+   * graph; building it over the first rows is faster than adding them one by one.
+   */
+  private async indexWhenLarge(table: string, client: pg.PoolClient): Promise<void> {
+    if (this.indexed.has(table)) return;
+    const index = identifier(`${table}_hnsw`);
+    const { rows } = await client.query<{ indexed: boolean; count: string }>(
+      `SELECT to_regclass($1) IS NOT NULL AS indexed, (SELECT count(*) FROM (SELECT 1 FROM ${table} LIMIT ${this.hnswThreshold}) s) AS count`,
+      [index],
+    );
+    if (!rows[0].indexed) {
+      if (Number(rows[0].count) < this.hnswThreshold) return;
+      await client.query(`CREATE INDEX ${index} ON ${table} USING hnsw (embedding vector_cosine_ops)`);
+      // Without statistics the planner guesses few rows match the collection and sorts a full scan.
+      await client.query(`ANALYZE ${table}`);
     }
+    this.indexed.set(table, true);
   }
 
   private guard<T>(operation: string, collection: string | undefined, work: () => Promise<T>): Promise<T> {

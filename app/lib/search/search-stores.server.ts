@@ -33,7 +33,6 @@ export function createVectorStore(env: VectorStoreSettings): ProductVectorStore 
     const url = env.PGVECTOR_URL ?? env.DATABASE_URL;
     return new PgvectorVectorStore({
       connection: { url, maxConnections: env.PGVECTOR_POOL_SIZE },
-      cacheSize: env.VECTOR_COLLECTION_CACHE,
       location: redactUrl(url),
     });
   }
