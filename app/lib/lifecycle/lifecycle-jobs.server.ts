@@ -12,7 +12,12 @@ import type { Logger } from "../logger.server";
 import { isUniqueViolation } from "../sync/product-state.server";
 import { backoffMs } from "../sync/sync-worker.server";
 
-export const LIFECYCLE_TOPICS = ["app/uninstalled", "shop/redact", "customers/redact", "customers/data_request"] as const;
+export const LIFECYCLE_TOPICS = [
+  "app/uninstalled",
+  "shop/redact",
+  "customers/redact",
+  "customers/data_request",
+] as const;
 export type LifecycleTopic = (typeof LIFECYCLE_TOPICS)[number];
 export type LifecycleJobStatus = "pending" | "running" | "retrying" | "done" | "failed";
 const ACTIVE: LifecycleJobStatus[] = ["pending", "running", "retrying"];
@@ -107,7 +112,14 @@ export class LifecycleJobs {
     if (await db.lifecycleJob.findUnique({ where: { webhookId }, select: { webhookId: true } })) return "duplicate";
     try {
       await db.lifecycleJob.create({
-        data: { webhookId, shop, topic, eventAt: job.eventAt, input: JSON.stringify(job.input), nextAttemptAt: this.now() },
+        data: {
+          webhookId,
+          shop,
+          topic,
+          eventAt: job.eventAt,
+          input: JSON.stringify(job.input),
+          nextAttemptAt: this.now(),
+        },
       });
     } catch (error) {
       if (isUniqueViolation(error)) return "duplicate"; // a concurrent copy of the delivery won
@@ -162,7 +174,7 @@ export class LifecycleJobs {
     const now = this.now();
     const candidates = await db.lifecycleJob.findMany({
       where: { status: { in: ACTIVE }, nextAttemptAt: { lte: now }, OR: this.leaseFree(now) },
-      orderBy: [{ eventAt: "asc" }, { createdAt: "asc" }],
+      orderBy: [{ eventAt: "asc" }, { createdAt: "asc" }, { webhookId: "asc" }],
       take: 20,
     });
     for (const job of candidates) {
@@ -172,7 +184,11 @@ export class LifecycleJobs {
           shop: job.shop,
           status: { in: ACTIVE },
           webhookId: { not: job.webhookId },
-          OR: [{ eventAt: { lt: job.eventAt } }, { eventAt: job.eventAt, createdAt: { lt: job.createdAt } }],
+          OR: [
+            { eventAt: { lt: job.eventAt } },
+            { eventAt: job.eventAt, createdAt: { lt: job.createdAt } },
+            { eventAt: job.eventAt, createdAt: job.createdAt, webhookId: { lt: job.webhookId } },
+          ],
         },
       });
       if (earlier) continue;
@@ -225,7 +241,15 @@ export class LifecycleJobs {
       const done = await db.lifecycleJob.updateMany({
         where: owned,
         // Finished: the row keeps no customer id (a later redact must find no trace of the customer).
-        data: { status: "done", input: "{}", outcome, finishedAt: this.now(), leaseOwner: null, leaseUntil: null },
+        data: {
+          status: "done",
+          input: "{}",
+          outcome,
+          attempts: job.attempts + 1,
+          finishedAt: this.now(),
+          leaseOwner: null,
+          leaseUntil: null,
+        },
       });
       if (done.count === 0) throw new LeaseLostError();
       this.transition(ref, "done", { attempts: job.attempts + 1, outcome });
