@@ -210,7 +210,10 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   if (env.SYNC_WORKER_CONCURRENCY > 0) lifecycleJobs.start();
   // Running these on several instances is harmless: deletes are idempotent.
   const stopRetention = customers.startRetentionJob(HOUR_MS);
-  const retention = { webhookDeliveryDays: env.WEBHOOK_DELIVERY_RETENTION_DAYS, syncLagSampleDays: env.SYNC_LAG_RETENTION_DAYS };
+  const retention = {
+    webhookDeliveryDays: env.WEBHOOK_DELIVERY_RETENTION_DAYS,
+    syncLagSampleDays: env.SYNC_LAG_RETENTION_DAYS,
+  };
   const pruneLimits = setInterval(() => {
     storefront.limits.prune().catch((error: unknown) => log.warn({ err: error }, "pruning chat limits failed"));
     pruneOperationalRows(prisma, log, retention).catch((error: unknown) =>

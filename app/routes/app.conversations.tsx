@@ -74,7 +74,13 @@ function GroupList({ groups, empty }: { groups: { key: string; example: string; 
   );
 }
 
-const jobTones = { pending: "info", running: "attention", retrying: "warning", done: "success", failed: "critical" } as const;
+const jobTones = {
+  pending: "info",
+  running: "attention",
+  retrying: "warning",
+  done: "success",
+  failed: "critical",
+} as const;
 
 function JobStatus({ status }: { status: string }) {
   return <Badge tone={jobTones[status as keyof typeof jobTones]}>{status}</Badge>;

@@ -4,11 +4,7 @@
 // Store failures propagate, so the delivery fails and Shopify retries it.
 import type { Logger } from "../logger.server";
 import type { CustomerStore } from "./types";
-import {
-  customerProfileFromWebhook,
-  deletedCustomerIdFromWebhook,
-  orderSummaryFromWebhook,
-} from "./webhook-payloads";
+import { customerProfileFromWebhook, deletedCustomerIdFromWebhook, orderSummaryFromWebhook } from "./webhook-payloads";
 
 export interface WebhookHandlerOptions {
   now: () => Date;
