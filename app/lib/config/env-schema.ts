@@ -110,9 +110,9 @@ export const envSchema = z
       .default("aisle"),
     CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
     // Retention of operational rows, pruned hourly (docs/decisions/102); 0 keeps them forever.
-    // Exports hold full chat text: 30 days gives the merchant Shopify's 30-day answer window.
+    // Exports hold full chat text: 30 days covers the month the merchant has to answer the request.
     DATA_EXPORT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
-    // Deliveries (and finished lifecycle jobs) only deduplicate retries (Shopify retries for 48 h); 30 days keeps a trace.
+    // Deliveries (and finished lifecycle jobs) only deduplicate retries, which end within hours; 30 days keeps a trace.
     WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
     // Lag samples feed the last-24-hours chart: a week is enough to look back at an incident.
     SYNC_LAG_RETENTION_DAYS: z.coerce.number().int().min(0).default(7),
