@@ -1,5 +1,5 @@
 import { BlockStack, Badge, InlineStack, ProgressBar, Text } from "@shopify/polaris";
-import { formatCount, formatDuration, formatRate, percent } from "../lib/dashboard/format";
+import { formatClock, formatCount, formatDuration, formatRate, percent } from "../lib/dashboard/format";
 
 export interface ImportProgressView {
   id: string;
@@ -10,6 +10,8 @@ export interface ImportProgressView {
   etaSeconds: number | null;
   malformedLines: number;
   error: string | null;
+  attempts: number;
+  retryAt: string | Date | null;
   startedAt: string | Date;
   finishedAt: string | Date | null;
 }
@@ -27,6 +29,8 @@ const statusLabels: Record<string, string> = {
 export function ImportProgress({ progress }: { progress: ImportProgressView }) {
   const value =
     progress.status === "completed" ? 100 : progress.total ? percent(progress.done, progress.total) : undefined;
+  // A failed attempt waiting out its backoff; the run itself is still under way.
+  const waiting = Boolean(progress.retryAt) && progress.status !== "failed" && progress.status !== "completed";
   const tone = progress.status === "failed" ? "critical" : progress.status === "completed" ? "success" : "highlight";
   return (
     <BlockStack gap="200">
@@ -66,10 +70,17 @@ export function ImportProgress({ progress }: { progress: ImportProgressView }) {
           </Text>
         )}
       </InlineStack>
-      {progress.error && (
-        <Text as="p" tone="critical">
-          {progress.error}
+      {waiting ? (
+        <Text as="p" tone="caution">
+          {`${progress.error ?? "The last attempt failed"}. Aisle tries again at ${formatClock(progress.retryAt)}` +
+            ` (failed attempts so far: ${progress.attempts}); nothing needs doing.`}
         </Text>
+      ) : (
+        progress.error && (
+          <Text as="p" tone={progress.status === "failed" ? "critical" : "subdued"}>
+            {progress.status === "failed" ? progress.error : `Recovered from: ${progress.error}`}
+          </Text>
+        )
       )}
     </BlockStack>
   );

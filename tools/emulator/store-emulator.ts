@@ -534,6 +534,14 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     const op: BulkOperationRecord | undefined = [...this.shops.values()]
       .map((shop) => shop.bulk.find(id))
       .find(Boolean);
+    if (op?.status === "EXPIRED") {
+      // What the storage answers once the signed URL has expired.
+      res
+        .status(403)
+        .type("application/xml")
+        .send("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
+      return;
+    }
     if (!op || op.status !== "COMPLETED" || !op.url) {
       res.status(404).type("application/xml").send("<Error><Code>NoSuchKey</Code></Error>");
       return;

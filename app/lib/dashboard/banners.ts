@@ -50,7 +50,9 @@ export function dashboardBanners(input: BannerInput): DashboardBanner[] {
       id: "import-failed",
       tone: "critical",
       title: "The last catalog import failed",
-      body: input.lastImport.error ?? "No reason was recorded.",
+      body: `${input.lastImport.error ?? "No reason was recorded."}${
+        input.importedOnce ? "" : " Aisle starts a new import by itself later; you can also start one now."
+      }`,
       action: { label: "Start a new import", url: "/app/sync" },
     });
   } else if (!input.importedOnce && !input.lastImport) {

@@ -54,9 +54,24 @@ export async function getBulkOperation(admin: AdminGraphql, id: string): Promise
 
 export type FetchFunction = (url: string, init?: RequestInit) => Promise<Response>;
 
+/**
+ * The result file is gone for good: its signed URL expired (Shopify keeps results 7 days) or the
+ * storage refuses it. Downloading again cannot help; a new export can.
+ */
+export class BulkResultUnavailableError extends Error {
+  constructor(readonly status: number) {
+    super(`the export's result file is no longer available (HTTP ${status})`);
+    this.name = "BulkResultUnavailableError";
+  }
+}
+
+/** 4xx answers other than timeouts and rate limits do not change on retry. */
+const isPermanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
 /** The result file as lines, streamed (never held whole in memory). An empty export has no URL. */
 export async function* downloadJsonlLines(url: string, fetchFn: FetchFunction = fetch): AsyncGenerator<string> {
   const response = await fetchFn(url);
+  if (isPermanent(response.status)) throw new BulkResultUnavailableError(response.status);
   if (!response.ok || !response.body) {
     throw new Error(`bulk operation result download failed: HTTP ${response.status} ${response.statusText}`);
   }

@@ -3,12 +3,16 @@
 // checkpointed at product boundaries) → indexing (the worker drains) → completed | failed.
 // Every step can be interrupted at any point (crash, deploy) and is taken up again by whichever
 // process next holds the run's lease; re-applying a product is a no-op, so nothing is duplicated.
+// A failed attempt (Shopify's export failed, was cancelled or expired, its result file is gone, a
+// request failed) is retried after a backoff — from a new export when the old one cannot help —
+// until the run's attempt budget is spent (docs/decisions/103).
 import type { ImportRun, PrismaClient } from "@prisma/client";
 import type { Product } from "../catalog/product";
 import type { Logger } from "../logger.server";
 import { ShopifyUserError, type AdminGraphql } from "../shopify/admin-graphql";
 import { assembleBulkProducts } from "../shopify/bulk-jsonl";
 import {
+  BulkResultUnavailableError,
   downloadJsonlLines,
   getBulkOperation,
   startBulkQuery,
@@ -22,6 +26,16 @@ export const ACTIVE_IMPORT_STATUSES = ["requested", "exporting", "downloading", 
 const MALFORMED_SAMPLE_LIMIT = 1000;
 const CHECKPOINT_EVERY = 100;
 
+export interface ImportRetryPolicy {
+  /** Failed attempts a run may have: the one that reaches this number ends the run as failed. */
+  attempts: number;
+  /** Wait after the first failure; it doubles with each further one, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_IMPORT_RETRY: ImportRetryPolicy = { attempts: 6, baseDelayMs: 15_000, maxDelayMs: 300_000 };
+
 export interface ImportDependencies {
   db: PrismaClient;
   log: Logger;
@@ -29,6 +43,29 @@ export interface ImportDependencies {
   fetchResult?: FetchFunction;
   metafieldKeys?: readonly MetafieldKey[];
   leaseMs?: number;
+  retry?: ImportRetryPolicy;
+}
+
+/** What a run looks like again when its export has to be made anew. */
+const FRESH_EXPORT = {
+  status: "requested",
+  bulkOperationId: null,
+  resultUrl: null,
+  total: null,
+  objectCount: 0,
+  linesDone: 0,
+  productsDone: 0,
+  malformedLines: 0,
+  malformedSample: null,
+  exportFinishedAt: null,
+} as const;
+
+/** Another worker took the run over (this one was too slow to renew its lease): not a failed attempt. */
+class LeaseLostError extends Error {
+  constructor() {
+    super("import lease lost to another worker");
+    this.name = "LeaseLostError";
+  }
 }
 
 interface MalformedEntry {
@@ -53,7 +90,10 @@ async function leaseRun(db: PrismaClient, runId: string, owner: string, leaseMs:
     where: {
       id: runId,
       status: { in: [...ACTIVE_IMPORT_STATUSES] },
-      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: owner }],
+      AND: [
+        { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: owner }] },
+        { OR: [{ retryAt: null }, { retryAt: { lte: now } }] },
+      ],
     },
     data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
   });
@@ -80,12 +120,12 @@ export async function advanceImport(deps: ImportDependencies, runId: string, own
     if (run.status === "indexing") run = await checkIndexed(db, run);
     return run.status;
   } catch (error) {
-    log.warn({ err: error, status: run.status }, "import step failed; it will be retried");
-    await db.importRun.update({
-      where: { id: run.id },
-      data: { error: (error instanceof Error ? error.message : String(error)).slice(0, 500) },
-    });
-    throw error;
+    if (error instanceof LeaseLostError) throw error;
+    // The step may have moved the run on before failing: the retry starts from what is stored.
+    const current = (await db.importRun.findUnique({ where: { id: run.id } })) ?? run;
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warn({ err: error, status: current.status }, "import step failed");
+    return (await retryLater(deps, current, reason, { reexport: error instanceof BulkResultUnavailableError })).status;
   } finally {
     await releaseRun(db, runId, owner);
   }
@@ -100,20 +140,27 @@ async function startExport(deps: ImportDependencies, run: ImportRun): Promise<Im
     // Another bulk query of the app still runs (Shopify allows one): try again later. Anything
     // else Shopify refuses will not get better by retrying.
     const busy = error instanceof ShopifyUserError && error.userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS");
-    if (error instanceof ShopifyUserError && !busy) return fail(deps.db, run, error.message);
+    if (busy) {
+      // Not a failure of this run: Shopify runs one bulk query per app and shop, and it ends.
+      return retryLater(deps, run, "waiting for another bulk export of this app to finish", {
+        reexport: false,
+        counts: false,
+      });
+    }
+    if (error instanceof ShopifyUserError) return fail(deps.db, run, error.message);
     throw error;
   }
   deps.log.info({ shop: run.shop, bulkOperationId }, "bulk export started");
   return deps.db.importRun.update({
     where: { id: run.id },
-    data: { status: "exporting", bulkOperationId, error: null },
+    data: { status: "exporting", bulkOperationId, error: null, retryAt: null },
   });
 }
 
 async function checkExport(deps: ImportDependencies, run: ImportRun): Promise<ImportRun> {
   const admin = await deps.adminFor(run.shop);
   const op = await getBulkOperation(admin, run.bulkOperationId!);
-  if (!op) return fail(deps.db, run, `bulk operation ${run.bulkOperationId} not found`);
+  if (!op) return retryLater(deps, run, `bulk operation ${run.bulkOperationId} not found`, { reexport: true });
   if (op.status === "COMPLETED") {
     return deps.db.importRun.update({
       where: { id: run.id },
@@ -128,13 +175,50 @@ async function checkExport(deps: ImportDependencies, run: ImportRun): Promise<Im
     });
   }
   if (op.status === "FAILED" || op.status === "CANCELED" || op.status === "EXPIRED") {
-    return fail(deps.db, run, `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`);
+    const reason = `Shopify's export ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`;
+    // A missing permission stays missing until the merchant grants it; anything else may pass.
+    if (op.errorCode === "ACCESS_DENIED") {
+      return fail(deps.db, run, `${reason}: the app lacks a permission it needs to read products`);
+    }
+    return retryLater(deps, run, reason, { reexport: true });
   }
   return deps.db.importRun.update({ where: { id: run.id }, data: { objectCount: op.objectCount } });
 }
 
-function fail(db: PrismaClient, run: ImportRun, error: string) {
-  return db.importRun.update({ where: { id: run.id }, data: { status: "failed", error, finishedAt: new Date() } });
+function fail(db: PrismaClient, run: ImportRun, error: string, attempts = run.attempts) {
+  return db.importRun.update({
+    where: { id: run.id },
+    data: { status: "failed", error: error.slice(0, 500), attempts, retryAt: null, finishedAt: new Date() },
+  });
+}
+
+/**
+ * A failed attempt: the run waits (exponential backoff) and goes on from where it is, or from a new
+ * export when `reexport`; the attempt that spends the budget fails the run. `counts: false` waits
+ * without spending the budget (Shopify busy with another export of the app).
+ */
+async function retryLater(
+  deps: ImportDependencies,
+  run: ImportRun,
+  reason: string,
+  options: { reexport: boolean; counts?: boolean },
+): Promise<ImportRun> {
+  const policy = deps.retry ?? DEFAULT_IMPORT_RETRY;
+  const attempts = run.attempts + (options.counts === false ? 0 : 1);
+  if (attempts >= policy.attempts) {
+    deps.log.error({ shop: run.shop, importId: run.id, attempts, reason }, "import failed: no attempts left");
+    return fail(deps.db, run, `${reason} (gave up after ${attempts} failed attempts)`, attempts);
+  }
+  const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  const retryAt = new Date(Date.now() + delay);
+  deps.log.warn(
+    { shop: run.shop, importId: run.id, attempts, retryAt, reexport: options.reexport, reason },
+    "import attempt failed; retrying",
+  );
+  return deps.db.importRun.update({
+    where: { id: run.id },
+    data: { ...(options.reexport ? FRESH_EXPORT : {}), attempts, retryAt, error: reason.slice(0, 500) },
+  });
 }
 
 async function download(
@@ -166,7 +250,7 @@ async function download(
             leaseUntil: new Date(Date.now() + leaseMs),
           },
         });
-        if (!saved.count) throw new Error("import lease lost to another worker");
+        if (!saved.count) throw new LeaseLostError();
       },
       { timeout: 60_000 },
     );

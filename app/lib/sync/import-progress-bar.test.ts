@@ -15,10 +15,28 @@ const progress = (over: Partial<ImportProgress>): ImportProgress => ({
   startedAt: new Date(0),
   finishedAt: null,
   error: null,
+  attempts: 0,
+  retryAt: null,
   ...over,
 });
 
 describe("renderImportProgressBar", () => {
+  it("says when a failed attempt is retried and why", () => {
+    const retryAt = new Date("2026-12-02T14:00:00Z");
+    expect(
+      renderImportProgressBar(
+        progress({
+          status: "requested",
+          attempts: 1,
+          retryAt,
+          error: "Shopify's export failed (INTERNAL_SERVER_ERROR)",
+        }),
+        4,
+      ),
+    ).toBe(
+      "Catalog import [#---] 250/1000 (25%) starting export 50/s ETA 15s retrying at 2026-12-02T14:00:00.000Z after: Shopify's export failed (INTERNAL_SERVER_ERROR)",
+    );
+  });
   it("shows done/total, rate and ETA while indexing", () => {
     expect(renderImportProgressBar(progress({}), 10)).toBe(
       "Catalog import [###-------] 250/1000 (25%) indexing 50/s ETA 15s",

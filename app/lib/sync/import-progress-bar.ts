@@ -23,5 +23,7 @@ export function renderImportProgressBar(progress: ImportProgress | null, width =
   const eta = progress.etaSeconds !== null && active ? ` ETA ${progress.etaSeconds}s` : "";
   const problems = progress.malformedLines ? ` ${progress.malformedLines} malformed line(s)` : "";
   const error = progress.error && progress.status === "failed" ? `: ${progress.error}` : "";
-  return `Catalog import ${bar} ${counts} ${phase[progress.status] ?? progress.status}${rate}${eta}${problems}${error}`;
+  const retry =
+    active && progress.retryAt ? ` retrying at ${progress.retryAt.toISOString()} after: ${progress.error}` : "";
+  return `Catalog import ${bar} ${counts} ${phase[progress.status] ?? progress.status}${rate}${eta}${problems}${error}${retry}`;
 }

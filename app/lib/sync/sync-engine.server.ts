@@ -13,6 +13,7 @@ import { createThrottledAdmin, ShopBuckets, type Clock } from "../shopify/thrott
 import {
   ACTIVE_IMPORT_STATUSES,
   advanceImport,
+  DEFAULT_IMPORT_RETRY,
   findRunForBulkOperation,
   requestImport,
   type ImportDependencies,
@@ -37,6 +38,14 @@ export interface SyncSettings {
   /** How long same-second webhook versions settle before the product is fetched again. */
   tieSettleMs: number;
   metafieldKeys: MetafieldKey[];
+  /** Failed attempts an import run may have (each waits importRetryBaseMs, doubling, up to maxBackoffMs). */
+  importAttempts: number;
+  importRetryBaseMs: number;
+  /**
+   * A shop whose imports have all failed gets a new one after this long (doubling with each failed
+   * run, at most a day); 0 = only when the merchant asks.
+   */
+  failedImportRetryMs: number;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -48,7 +57,12 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   reconcileIntervalMs: 6 * 3600_000,
   tieSettleMs: 5000,
   metafieldKeys: [],
+  importAttempts: DEFAULT_IMPORT_RETRY.attempts,
+  importRetryBaseMs: DEFAULT_IMPORT_RETRY.baseDelayMs,
+  failedImportRetryMs: 3600_000,
 };
+
+const DAY_MS = 24 * 3600_000;
 
 export interface SyncEngineDependencies {
   db: PrismaClient;
@@ -108,6 +122,11 @@ export class SyncEngine {
       fetchResult: this.deps.fetchResult,
       metafieldKeys: this.settings.metafieldKeys,
       leaseMs: this.settings.leaseMs,
+      retry: {
+        attempts: this.settings.importAttempts,
+        baseDelayMs: this.settings.importRetryBaseMs,
+        maxDelayMs: this.settings.maxBackoffMs,
+      },
     };
   }
 
@@ -137,7 +156,10 @@ export class SyncEngine {
   /** Moves every active import forward once (the driver's tick; also callable directly). */
   async advanceImports(): Promise<void> {
     const runs = await this.deps.db.importRun.findMany({
-      where: { status: { in: [...ACTIVE_IMPORT_STATUSES] } },
+      where: {
+        status: { in: [...ACTIVE_IMPORT_STATUSES] },
+        OR: [{ retryAt: null }, { retryAt: { lte: new Date() } }],
+      },
       select: { id: true },
     });
     for (const run of runs) {
@@ -220,6 +242,32 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Installed shops that have never completed an import and have none running: a new one starts
+   * once their last failed run is old enough (failedImportRetryMs, doubling per failed run, ≤ 1 day).
+   * Without it a shop whose first import failed would stay empty: reconciliation needs an import.
+   */
+  async retryFailedFirstImports(): Promise<number> {
+    const { db, log } = this.deps;
+    if (this.settings.failedImportRetryMs <= 0) return 0;
+    const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+    let started = 0;
+    for (const { domain } of shops) {
+      const runs = await db.importRun.findMany({
+        where: { shop: domain },
+        select: { status: true, finishedAt: true },
+        orderBy: { startedAt: "desc" },
+      });
+      if (!runs.length || runs.some((run) => run.status !== "failed")) continue;
+      const wait = Math.min(DAY_MS, this.settings.failedImportRetryMs * 2 ** (runs.length - 1));
+      if ((runs[0].finishedAt?.getTime() ?? 0) + wait > Date.now()) continue;
+      const run = await this.requestImport(domain);
+      log.info({ shop: domain, importId: run.id, failedRuns: runs.length }, "first import failed before; trying again");
+      started++;
+    }
+    return started;
+  }
+
   /** Indexed-field settings changed: every product is rebuilt; only changed texts are embedded. */
   async refreshShop(shop: string): Promise<number> {
     const count = await requeueShop(this.deps.db, shop);
@@ -264,6 +312,11 @@ export class SyncEngine {
     if (reconcileIntervalMs > 0) {
       this.repeat("reconciliation", Math.min(60_000, reconcileIntervalMs), () => this.reconcileDueShops());
     }
+    if (this.settings.failedImportRetryMs > 0) {
+      this.repeat("failed first imports", Math.min(60_000, this.settings.failedImportRetryMs), () =>
+        this.retryFailedFirstImports(),
+      );
+    }
     for (const timer of this.timers) timer.unref();
     this.kickImports();
   }
@@ -284,6 +337,9 @@ export function syncSettingsFromEnv(env: {
   SYNC_MAX_BACKOFF_SECONDS: number;
   SYNC_RECONCILE_INTERVAL_MINUTES: number;
   SYNC_METAFIELDS: string[];
+  SYNC_IMPORT_ATTEMPTS: number;
+  SYNC_IMPORT_RETRY_SECONDS: number;
+  SYNC_FAILED_IMPORT_RETRY_MINUTES: number;
 }): SyncSettings {
   return {
     workerConcurrency: env.SYNC_WORKER_CONCURRENCY,
@@ -294,5 +350,8 @@ export function syncSettingsFromEnv(env: {
     reconcileIntervalMs: env.SYNC_RECONCILE_INTERVAL_MINUTES * 60_000,
     tieSettleMs: DEFAULT_SYNC_SETTINGS.tieSettleMs,
     metafieldKeys: parseMetafieldKeys(env.SYNC_METAFIELDS),
+    importAttempts: env.SYNC_IMPORT_ATTEMPTS,
+    importRetryBaseMs: env.SYNC_IMPORT_RETRY_SECONDS * 1000,
+    failedImportRetryMs: env.SYNC_FAILED_IMPORT_RETRY_MINUTES * 60_000,
   };
 }

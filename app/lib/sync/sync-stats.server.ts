@@ -94,6 +94,9 @@ export interface ImportProgress {
   startedAt: Date;
   finishedAt: Date | null;
   error: string | null;
+  /** Failed attempts so far, and when the next one runs (while the run waits out a backoff). */
+  attempts: number;
+  retryAt: Date | null;
 }
 
 export async function getImportProgress(
@@ -131,6 +134,8 @@ export async function getImportProgress(
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     error: run.error,
+    attempts: run.attempts,
+    retryAt: run.retryAt,
   };
 }
 

@@ -177,6 +177,7 @@ export function flattenBulkNode(node: Record<string, unknown>, parentId: string 
 
 export class BulkOperations {
   private readonly operations: BulkOperationRecord[] = [];
+  private pendingFailures = { count: 0, errorCode: "INTERNAL_SERVER_ERROR" };
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -191,6 +192,18 @@ export class BulkOperations {
 
   list(): BulkOperationRecord[] {
     return this.operations;
+  }
+
+  /** Fault knob: the next `count` query operations end FAILED with `errorCode` once they run. */
+  failNext(count: number, errorCode = "INTERNAL_SERVER_ERROR"): void {
+    this.pendingFailures = { count, errorCode };
+  }
+
+  /** Seven days pass: completed results expire (status EXPIRED; their URL is refused from now on). */
+  expireResults(): number {
+    const completed = this.operations.filter((op) => op.status === "COMPLETED");
+    for (const op of completed) op.status = "EXPIRED";
+    return completed.length;
   }
 
   run(query: string, _groupObjects: boolean): { operation?: BulkOperationRecord; userErrors: UserError[] } {
@@ -256,6 +269,11 @@ export class BulkOperations {
     op.status = "RUNNING";
     const delay = this.runner.startDelayMs();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (this.pendingFailures.count > 0) {
+      this.pendingFailures.count--;
+      op.errorCode = this.pendingFailures.errorCode;
+      return this.finish(op, "FAILED");
+    }
     const file = createWriteStream(op.filePath);
     const fileClosed = new Promise<void>((resolve, reject) => {
       file.once("close", resolve);
