@@ -20,6 +20,9 @@ import {
   type RequestGuard,
 } from "./lib/http/bounded-input.server";
 import { createLogger, type Logger } from "./lib/logger.server";
+import { LifecycleJobs } from "./lib/lifecycle/lifecycle-jobs.server";
+import { lifecyclePlans } from "./lib/lifecycle/lifecycle-plans.server";
+import { pruneOperationalRows } from "./lib/lifecycle/retention.server";
 import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
 import type { HybridProductIndex } from "./lib/search/hybrid-product-index.server";
 import { createProductIndex, createVectorStore } from "./lib/search/search-stores.server";
@@ -56,6 +59,8 @@ export interface Services {
   answerEngine: AnswerEngine;
   /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
   syncEngine: SyncEngine;
+  /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
+  lifecycleJobs: LifecycleJobs;
   /** The storefront chat endpoint behind the App Proxy routes. */
   storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits };
   /** Dashboard state kept by this process: background sync controls, "unreachable since". */
@@ -81,6 +86,7 @@ export function createServices(env: Env): Services {
   const embeddings = createEmbeddings(env);
   const customers = createCustomerService(createCustomerStore(env, prisma), {
     retentionDays: env.CHAT_RETENTION_DAYS,
+    exportRetentionDays: env.DATA_EXPORT_RETENTION_DAYS,
     logger: log.child({ component: "customers" }),
   });
   const productIndex = createProductIndex({ env, db: prisma, vectors: vectorStore, embeddings, log });
@@ -108,10 +114,16 @@ export function createServices(env: Env): Services {
       (shop) => shopify.unauthenticated.admin(shop),
       (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
     ),
-    deleteCustomerData: (shop) => customers.deleteShopData(shop),
     // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
     documentOptions: (shop) => documentOptionsFor(prisma, shop),
     settings: syncSettingsFromEnv(env),
+  });
+  const lifecycleLog = log.child({ component: "lifecycle" });
+  const lifecycleJobs = new LifecycleJobs({
+    db: prisma,
+    log: lifecycleLog,
+    plan: lifecyclePlans({ db: prisma, log: lifecycleLog, index: productIndex, customers }),
+    settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
   });
   const limits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
   const chat: StorefrontChatDeps = {
@@ -171,6 +183,7 @@ export function createServices(env: Env): Services {
     productSearch,
     answerEngine,
     syncEngine,
+    lifecycleJobs,
     storefront: { chat, token, limits },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
     http,
@@ -182,27 +195,37 @@ const HOUR_MS = 3_600_000;
 
 /**
  * The background work of one app process: sync workers, the import driver and reconciliation,
- * the chat-retention purge and the pruning of old rate-limit rows. Called once when the server
+ * the lifecycle job worker, the chat and export retention purge and the pruning of old rate-limit
+ * rows, webhook deliveries and lag samples. Called once when the server
  * starts; returns what stops it all (timers, loops) and closes the database.
  */
 export function startBackgroundJobs(services: Services): () => Promise<void> {
-  const { customers, log, storefront, syncEngine } = services;
+  const { customers, env, lifecycleJobs, log, prisma, storefront, syncEngine } = services;
   // Prepare the customer store at boot (Appwrite: database, collections, attributes, indexes) rather
   // than on a shopper's first request; a failure here is retried on first use.
   customers.store
     .ready()
     .catch((error: unknown) => log.error({ err: error }, "customer store not ready yet; will retry on first use"));
   syncEngine.start();
+  // An intake-only process (SYNC_WORKER_CONCURRENCY=0) records lifecycle jobs; others run them.
+  if (env.SYNC_WORKER_CONCURRENCY > 0) lifecycleJobs.start();
   // Running these on several instances is harmless: deletes are idempotent.
   const stopRetention = customers.startRetentionJob(HOUR_MS);
+  const retention = {
+    webhookDeliveryDays: env.WEBHOOK_DELIVERY_RETENTION_DAYS,
+    syncLagSampleDays: env.SYNC_LAG_RETENTION_DAYS,
+  };
   const pruneLimits = setInterval(() => {
     storefront.limits.prune().catch((error: unknown) => log.warn({ err: error }, "pruning chat limits failed"));
+    pruneOperationalRows(prisma, log, retention).catch((error: unknown) =>
+      log.warn({ err: error }, "pruning old deliveries and lag samples failed"),
+    );
   }, HOUR_MS);
   pruneLimits.unref();
   return async () => {
     clearInterval(pruneLimits);
     stopRetention();
-    await syncEngine.stop();
+    await Promise.all([syncEngine.stop(), lifecycleJobs.stop()]);
     await services.vectorStore.close();
     await services.prisma.$disconnect();
   };

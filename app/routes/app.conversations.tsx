@@ -23,16 +23,17 @@ import { loadRecentThreads, productTitles } from "../lib/dashboard/conversations
 import { formatDateTime } from "../lib/dashboard/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { shopify, customers, prisma } = context.services;
+  const { shopify, customers, prisma, lifecycleJobs } = context.services;
   const { session } = await shopify.authenticate.admin(request);
   const shop = session.shop;
   const params = new URL(request.url).searchParams;
   const cursor = params.get("cursor");
   const selectedId = params.get("conversation");
-  const [page, threads, exports, selected] = await Promise.all([
+  const [page, threads, exports, jobs, selected] = await Promise.all([
     customers.listConversations(shop, { limit: 20, cursor }),
     loadRecentThreads(customers, shop),
     customers.listDataExports(shop, { limit: 20 }),
+    lifecycleJobs.list(shop, 20),
     selectedId ? customers.getConversation(shop, selectedId) : Promise.resolve(null),
   ]);
   const ids = [
@@ -46,6 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     insights: { ...insights, startedAt: undefined },
     perDay: conversationsPerDay(insights.startedAt.map((startedAt) => ({ startedAt }))),
     exports: exports.items.map(({ json: _json, ...record }) => record),
+    jobs,
     selected,
     selectedMissing: Boolean(selectedId && !selected),
     titles: Object.fromEntries(titles),
@@ -72,6 +74,18 @@ function GroupList({ groups, empty }: { groups: { key: string; example: string; 
   );
 }
 
+const jobTones = {
+  pending: "info",
+  running: "attention",
+  retrying: "warning",
+  done: "success",
+  failed: "critical",
+} as const;
+
+function JobStatus({ status }: { status: string }) {
+  return <Badge tone={jobTones[status as keyof typeof jobTones]}>{status}</Badge>;
+}
+
 async function downloadExport(id: string, customerId: string) {
   // fetch (not a link): inside the admin iframe App Bridge adds the session token to fetch requests.
   const response = await fetch(`/app/data-exports/${encodeURIComponent(id)}`);
@@ -85,7 +99,7 @@ async function downloadExport(id: string, customerId: string) {
 }
 
 export default function Conversations() {
-  const { page, insights, perDay, exports, selected, selectedMissing, titles, firstPage } =
+  const { page, insights, perDay, exports, jobs, selected, selectedMissing, titles, firstPage } =
     useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const [downloadError, setDownloadError] = useState<string | null>(null);
@@ -268,6 +282,28 @@ export default function Conversations() {
             ) : (
               <Text as="p" tone="subdued">
                 No customers/data_request received. When Shopify forwards one, its export appears here to download.
+              </Text>
+            )}
+          </SectionCard>
+        </Layout.Section>
+        <Layout.Section>
+          <SectionCard title="Privacy and uninstall requests">
+            {jobs.length ? (
+              <DataTable
+                columnContentTypes={["text", "text", "text", "text"]}
+                headings={["Received", "Request", "State", "Details"]}
+                rows={jobs.map((job) => [
+                  formatDateTime(job.createdAt),
+                  job.topic,
+                  <JobStatus key="status" status={job.status} />,
+                  job.status === "done"
+                    ? `${job.outcome ?? "done"} · ${formatDateTime(job.finishedAt)}`
+                    : [job.attempts ? `${job.attempts} attempts` : "", job.lastError ?? ""].filter(Boolean).join(" · "),
+                ])}
+              />
+            ) : (
+              <Text as="p" tone="subdued">
+                No compliance or uninstall webhooks received. Each one Shopify sends is listed here while it runs.
               </Text>
             )}
           </SectionCard>

@@ -1,6 +1,7 @@
-import { appUninstalledHandler } from "../lib/sync/webhook-handlers.server";
+import { lifecycleWebhookHandler } from "../lib/lifecycle/webhook-handlers.server";
 import { webhookAction } from "../webhooks.server";
 
 export { webhookLoader as loader } from "../webhooks.server";
 
-export const action = webhookAction("APP_UNINSTALLED", appUninstalledHandler);
+// Recorded as a lifecycle job: sessions go and sync stops; the data stays until shop/redact.
+export const action = webhookAction("APP_UNINSTALLED", lifecycleWebhookHandler("app/uninstalled"));

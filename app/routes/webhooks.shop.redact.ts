@@ -1,7 +1,7 @@
-import { shopRedactHandler } from "../lib/sync/webhook-handlers.server";
+import { lifecycleWebhookHandler } from "../lib/lifecycle/webhook-handlers.server";
 import { webhookAction } from "../webhooks.server";
 
 export { webhookLoader as loader } from "../webhooks.server";
 
-// Every trace of the shop: index collections, customer data and conversations, sync state, sessions.
-export const action = webhookAction("SHOP_REDACT", shopRedactHandler);
+// Recorded as a lifecycle job: every trace of the shop (index, customer data, sync state, sessions).
+export const action = webhookAction("SHOP_REDACT", lifecycleWebhookHandler("shop/redact"));

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "node-appwrite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startAppwriteEmulator, type RunningAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { freePort } from "../../tools/lib/ports";
 import { DEMO_APP_CREDENTIALS, startStack, type RunningStack } from "../../tools/stack";
@@ -76,6 +76,9 @@ describe("built app with the Appwrite customer store", () => {
 
     const redact = `{"shop_id": 1, "shop_domain": "${SHOP}", "customer": {"id": ${CUSTOMER}}, "orders_to_redact": []}`;
     expect((await send("customers/redact", redact)).status).toBe(200);
-    expect(await scanAppwrite(appwrite, "aisle-stack-db", CUSTOMER)).toEqual([]);
+    // Recorded as a job; the app's lifecycle worker runs it.
+    await vi.waitFor(async () => expect(await scanAppwrite(appwrite, "aisle-stack-db", CUSTOMER)).toEqual([]), {
+      timeout: 10_000,
+    });
   });
 });

@@ -437,5 +437,23 @@ export function customerStoreContract(name: string, open: () => Promise<StoreHar
       expect(await keepForever.purgeExpiredConversations()).toBe(0);
       expect(await store.getConversation(shop, fresh.id)).not.toBeNull();
     });
+
+    it("deletes data exports older than their retention period, and only those", async () => {
+      const shop = newShop();
+      const exporting = createCustomerService(store, {
+        retentionDays: 0,
+        exportRetentionDays: 30,
+        now: clock.now,
+      });
+      clock.set(new Date("2026-05-01T00:00:00Z"));
+      await exporting.exportCustomerData(shop, ALICE, "old-request");
+      clock.set(new Date("2026-05-20T00:00:00Z"));
+      await exporting.exportCustomerData(shop, BOB, "recent-request");
+      // At 2026-06-10 the cutoff is 2026-05-11: the May 1 export (full chat text) goes.
+      clock.set(new Date("2026-06-10T00:00:00Z"));
+      expect(await exporting.purgeExpiredExports()).toBeGreaterThanOrEqual(1);
+      expect((await service.listDataExports(shop)).items.map((e) => e.requestId)).toEqual(["recent-request"]);
+      expect(await service.purgeExpiredExports()).toBe(0); // no export retention set: kept
+    });
   });
 }

@@ -205,6 +205,7 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
       expect((await post(routes["customers.data_request"], "customers/data_request", body, { webhookId })).status).toBe(
         200,
       );
+      expect(await services.lifecycleJobs.drain()).toBe(1); // the replay recorded nothing new
       const exports = await customers.listDataExports(SHOP);
       expect(exports.items).toHaveLength(1);
       expect(exports.items[0]).toMatchObject({ customerId: JOHN, requestId: "9999" });
@@ -222,6 +223,7 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
       const webhookId = randomUUID();
       // Acknowledged (a resend of the same bytes could never succeed), logged as an error, nothing deleted.
       expect((await post(routes["customers.redact"], "customers/redact", body, { webhookId })).status).toBe(200);
+      expect(await services.lifecycleJobs.drain()).toBe(0);
       expect(rejections()).toContainEqual({
         shop: SHOP,
         topic: "CUSTOMERS_REDACT",
@@ -251,6 +253,7 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
         const before = await customers.store.countRecords({ shop: SHOP });
         const webhookId = randomUUID();
         expect((await post(routes[route], topic, body, { webhookId })).status).toBe(200);
+        await services.lifecycleJobs.drain();
         expect(rejections()).toContainEqual({
           shop: SHOP,
           topic: topic.toUpperCase().replace("/", "_"),
@@ -267,8 +270,10 @@ export function webhookRouteSuite(label: string, services: Services, residue: ()
       expect(before.orders + before.conversations + before.messages + before.dataExports).toBeGreaterThanOrEqual(4);
       expect((await residue().scan(JOHN, "customer")).length).toBeGreaterThanOrEqual(4); // the scan does see them
       expect((await post(routes["customers.redact"], "customers/redact", body)).status).toBe(200);
+      await services.lifecycleJobs.drain();
       expect(await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).toEqual(ZERO);
       expect((await post(routes["customers.redact"], "customers/redact", body)).status).toBe(200);
+      await services.lifecycleJobs.drain();
       expect(await customers.store.countRecords({ shop: SHOP, customerId: JOHN })).toEqual(ZERO);
       expect(await customers.store.getCustomer(SHOP, BOB)).not.toBeNull(); // others untouched
       // Not just where the code looks: no row anywhere still mentions the customer.

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulatedStack, type EmulatedStack } from "../../tools/emulator/emulated-stack";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
@@ -207,7 +207,8 @@ describe("webhooks into the app", () => {
     expect(delivery).toMatchObject({ topic: "app/uninstalled", state: "delivered" });
     const prisma = createPrismaClient(running.stack.databaseUrl);
     try {
-      expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+      // The delivery recorded a job; the app's lifecycle worker runs it.
+      await vi.waitFor(async () => expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(0));
       expect((await prisma.shop.findUnique({ where: { domain: SHOP } }))?.uninstalledAt).toBeInstanceOf(Date);
     } finally {
       await prisma.$disconnect();
@@ -237,7 +238,7 @@ describe("uninstall of a shop whose offline token has expired", () => {
         .slice(before)
         .filter((d) => d.shop === EXPIRED && d.topic === "app/uninstalled");
       expect(deliveries.map((d) => d.attempts.map((attempt) => attempt.status))).toEqual([[200]]);
-      expect(await prisma.session.count({ where: { shop: EXPIRED } })).toBe(0);
+      await vi.waitFor(async () => expect(await prisma.session.count({ where: { shop: EXPIRED } })).toBe(0));
       expect((await prisma.shop.findUnique({ where: { domain: EXPIRED } }))?.uninstalledAt).toBeInstanceOf(Date);
     } finally {
       await prisma.$disconnect();

@@ -56,7 +56,7 @@ export function createTestApp(overrides: Record<string, string> = {}): TestApp {
       }
     },
     async close() {
-      await services.syncEngine.stop();
+      await Promise.all([services.syncEngine.stop(), services.lifecycleJobs.stop()]);
       await services.prisma.$disconnect();
     },
   };

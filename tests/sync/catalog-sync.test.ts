@@ -318,6 +318,7 @@ describe("lifecycle", () => {
 
     h.emulator.uninstallApp(SHOP);
     await h.emulator.webhooks.idle();
+    await h.services.lifecycleJobs.drain();
     expect(await h.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
     expect(await h.prisma.productSync.count({ where: { shop: SHOP } })).toBe(20);
     expect(await h.services.productIndex.count(SHOP)).toBe(20);
@@ -330,6 +331,7 @@ describe("lifecycle", () => {
 
     h.emulator.redactShop(SHOP);
     await h.emulator.webhooks.idle();
+    await h.services.lifecycleJobs.drain();
     expect(h.answered.filter((a) => a.topic === "shop/redact").at(-1)?.status).toBe(200);
     for (const count of [
       h.prisma.productSync.count({ where: { shop: SHOP } }),

@@ -55,7 +55,15 @@ const statuses = (shop: string, topic: string) =>
 async function uninstallAtShopify(shop: string) {
   h.emulator.uninstallApp(shop);
   await h.emulator.webhooks.idle();
+  await h.services.lifecycleJobs.drain();
   return statuses(shop, "app/uninstalled");
+}
+
+/** Shopify sends shop/redact; the job it records has run. */
+async function redactAtShopify(shop: string) {
+  h.emulator.redactShop(shop);
+  await h.emulator.webhooks.idle();
+  await h.services.lifecycleJobs.drain();
 }
 
 async function traces(shop: string) {
@@ -82,8 +90,7 @@ describe("webhooks of a shop whose token expired", () => {
     // Uninstalled at Shopify (refresh refused) and recorded here, but a session outlived the uninstall.
     h.emulator.shop(SHOP).installation = null;
     await h.prisma.shop.update({ where: { domain: SHOP }, data: { uninstalledAt: new Date(Date.now() - 48 * HOUR) } });
-    h.emulator.redactShop(SHOP);
-    await h.emulator.webhooks.idle();
+    await redactAtShopify(SHOP);
     expect(statuses(SHOP, "shop/redact")).toEqual([200]);
     expect(await traces(SHOP)).toEqual({ sessions: 0, products: 0, deliveries: 0, shop: null });
   });
@@ -98,6 +105,7 @@ describe("webhooks of a shop whose token expired", () => {
     h.emulator.shop(SHOP).installation!.refreshTokens.clear();
     const body = JSON.stringify({ shop_id: 1, shop_domain: SHOP, customer: { id: 4242 }, orders_to_redact: [] });
     expect(await h.deliver(SHOP, "customers/redact", body)).toBe(200);
+    await h.services.lifecycleJobs.drain();
     expect(await h.services.customers.store.getCustomer(SHOP, "4242")).toBeNull();
   });
 
@@ -157,8 +165,7 @@ describe("shop/redact and app/uninstalled act only on the shop they are about", 
     await recordInstall(h.prisma, h.services.log, SHOP, "read_products");
     const before = await traces(SHOP);
     expect(before).toMatchObject({ sessions: 1, products: 1, shop: { uninstalledAt: null } });
-    h.emulator.redactShop(SHOP);
-    await h.emulator.webhooks.idle();
+    await redactAtShopify(SHOP);
     expect(statuses(SHOP, "shop/redact")).toEqual([200]);
     expect(await traces(SHOP)).toEqual(before);
   });
@@ -172,12 +179,14 @@ describe("shop/redact and app/uninstalled act only on the shop they are about", 
       const installed = await traces(SHOP);
       const uninstall = JSON.stringify({ id: 1, domain: OTHER, myshopify_domain: OTHER });
       expect(await h.deliver(SHOP, "app/uninstalled", uninstall, { webhookId: "mismatch-uninstall" })).toBe(200);
+      await h.services.lifecycleJobs.drain();
       expect(await traces(SHOP)).toEqual(installed);
 
       await h.prisma.shop.update({ where: { domain: SHOP }, data: { uninstalledAt: new Date(Date.now() - HOUR) } });
       const uninstalled = await traces(SHOP);
       const redact = JSON.stringify({ shop_id: 1, shop_domain: OTHER });
       expect(await h.deliver(SHOP, "shop/redact", redact, { webhookId: "mismatch-redact" })).toBe(200);
+      await h.services.lifecycleJobs.drain();
       expect(await traces(SHOP)).toEqual(uninstalled);
 
       for (const [webhookId, topic, field] of [
@@ -234,6 +243,7 @@ describe("what a webhook route refuses", () => {
     });
     request.headers.delete("X-Shopify-Webhook-Id");
     expect((await h.call(h.routes["shop/redact"], request)).status).toBe(400);
+    await h.services.lifecycleJobs.drain();
     expect(await traces(SHOP)).toEqual(before);
   });
 });

@@ -201,6 +201,7 @@ describe("webhook intake", () => {
     expect(
       await app.deliver(SHOP, "app/uninstalled", JSON.stringify({ id: 1, domain: SHOP, myshopify_domain: SHOP })),
     ).toBe(200);
+    expect(await app.services.lifecycleJobs.drain()).toBe(1);
     expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
     expect(await app.deliver(SHOP, "products/create", restPayload(graphqlProduct(777)))).toBe(200);
     expect(await syncRow("gid://shopify/Product/777")).toBeNull();

@@ -115,6 +115,13 @@ export const envSchema = z
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/, "must be an Appwrite id (≤ 36 of a-z A-Z 0-9 . _ -)")
       .default("aisle"),
     CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+    // Retention of operational rows, pruned hourly (docs/decisions/102); 0 keeps them forever.
+    // Exports hold full chat text: 30 days covers the month the merchant has to answer the request.
+    DATA_EXPORT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+    // Deliveries (and finished lifecycle jobs) only deduplicate retries, which end within hours; 30 days keeps a trace.
+    WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+    // Lag samples feed the last-24-hours chart: a week is enough to look back at an incident.
+    SYNC_LAG_RETENTION_DAYS: z.coerce.number().int().min(0).default(7),
 
     // Bounded input (server.mjs, app/lib/http/bounded-input.server.ts; docs/decisions/094).
     // Body limit of every route without its own (webhooks 5 MiB, App Proxy CHAT_MAX_BODY_BYTES, login 8 KiB).

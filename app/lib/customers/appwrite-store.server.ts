@@ -464,6 +464,10 @@ export class AppwriteCustomerStore implements CustomerStore {
     return doc && doc.shop === shop ? this.toExport(doc) : null;
   }
 
+  deleteDataExportsBefore(cutoff: Date): Promise<number> {
+    return this.deleteWhere("data_exports", [Query.lessThan("createdAt", cutoff.toISOString())]);
+  }
+
   // ---- privacy --------------------------------------------------------------------------------
 
   private async deleteScope(filters: string[]): Promise<RecordCounts> {

@@ -287,6 +287,10 @@ export class PrismaCustomerStore implements CustomerStore {
     return (await this.db.conversation.deleteMany({ where: { lastMessageAt: { lt: cutoff } } })).count;
   }
 
+  async deleteDataExportsBefore(cutoff: Date): Promise<number> {
+    return (await this.db.customerDataExport.deleteMany({ where: { createdAt: { lt: cutoff } } })).count;
+  }
+
   async saveDataExport(record: Omit<DataExportRecord, "id">): Promise<DataExportRecord> {
     const row = await this.db.customerDataExport.upsert({
       where: { shop_requestId: { shop: record.shop, requestId: record.requestId } },

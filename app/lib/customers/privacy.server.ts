@@ -1,6 +1,6 @@
-// Privacy over any CustomerStore: data-request exports, customer redaction, shop data deletion and
-// chat retention. Decisions 080 (what is kept and exported) and 082 (retention). Nothing here runs
-// by itself: the composition root calls `startRetentionJob()` once and keeps its stop function.
+// Privacy over any CustomerStore: data-request exports, customer redaction, shop data deletion,
+// chat and export retention. Decisions 080 (what is kept and exported), 082 and 102 (retention).
+// Nothing here runs by itself: the composition root calls `startRetentionJob()` once and keeps its stop function.
 import type { Logger } from "../logger.server";
 import { PAGE_MAX, pageLimit, requireCustomerId, requireText } from "./input-checks";
 import type { CartEvent, Conversation, CustomerStore, DataExportRecord, Page, RecordCounts } from "./types";
@@ -11,11 +11,16 @@ const DAY_MS = 86_400_000;
 export interface PrivacyOptions {
   /** Conversations whose last activity is older than this many days are deleted; 0 keeps them. */
   retentionDays: number;
+  /** Data exports (full chat text) older than this many days are deleted; 0 keeps them. */
+  exportRetentionDays?: number;
   now: () => Date;
   log: Logger;
 }
 
-export function createPrivacy(store: CustomerStore, { retentionDays, now, log }: PrivacyOptions) {
+export function createPrivacy(
+  store: CustomerStore,
+  { retentionDays, exportRetentionDays = 0, now, log }: PrivacyOptions,
+) {
   async function conversationsOf(shop: string, customerId: string): Promise<Conversation[]> {
     const all: Conversation[] = [];
     let cursor: string | null = null;
@@ -35,15 +40,23 @@ export function createPrivacy(store: CustomerStore, { retentionDays, now, log }:
       store.listOrders(shop, customerId, Number.MAX_SAFE_INTEGER),
       conversationsOf(shop, customerId),
     ]);
-    const withMessages = await Promise.all(
-      conversations.map(async (conversation) => ({
+    // One conversation at a time: a large history is read in bounded pieces, not all at once.
+    const withMessages = [];
+    for (const conversation of conversations) {
+      const [messages, cartEvents] = await Promise.all([
+        store.listMessages(shop, conversation.id, Number.MAX_SAFE_INTEGER),
+        store.listCartEvents(shop, conversation.id),
+      ]);
+      withMessages.push({
         ...conversation,
-        messages: await store.listMessages(shop, conversation.id, Number.MAX_SAFE_INTEGER),
-        addToCartEvents: (await store.listCartEvents(shop, conversation.id)).map(
-          ({ productId, variantId, createdAt }: CartEvent) => ({ productId, variantId, createdAt }),
-        ),
-      })),
-    );
+        messages,
+        addToCartEvents: cartEvents.map(({ productId, variantId, createdAt }: CartEvent) => ({
+          productId,
+          variantId,
+          createdAt,
+        })),
+      });
+    }
     return {
       format: EXPORT_FORMAT,
       shop,
@@ -113,6 +126,15 @@ export function createPrivacy(store: CustomerStore, { retentionDays, now, log }:
     return deleted;
   }
 
+  /** Deletes data exports older than their retention period (they hold full chat text); says how many. */
+  async function purgeExpiredExports(): Promise<number> {
+    if (exportRetentionDays <= 0) return 0;
+    const cutoff = new Date(now().getTime() - exportRetentionDays * DAY_MS);
+    const deleted = await store.deleteDataExportsBefore(cutoff);
+    if (deleted) log.info({ deleted, cutoff }, "expired data exports deleted");
+    return deleted;
+  }
+
   /**
    * Runs the retention purge now and then every `intervalMs` (default: hourly) until the returned
    * function is called. One instance is enough; running it on several is harmless (deletes are
@@ -120,7 +142,9 @@ export function createPrivacy(store: CustomerStore, { retentionDays, now, log }:
    */
   function startRetentionJob(intervalMs = 3_600_000): () => void {
     const run = () =>
-      purgeExpiredConversations().catch((error: unknown) => log.error({ err: error }, "retention purge failed"));
+      Promise.all([purgeExpiredConversations(), purgeExpiredExports()]).catch((error: unknown) =>
+        log.error({ err: error }, "retention purge failed"),
+      );
     void run();
     const timer = setInterval(run, intervalMs);
     timer.unref();
@@ -135,6 +159,7 @@ export function createPrivacy(store: CustomerStore, { retentionDays, now, log }:
     redactCustomer,
     deleteShopData,
     purgeExpiredConversations,
+    purgeExpiredExports,
     startRetentionJob,
   };
 }

@@ -11,6 +11,8 @@ import { createCustomerWebhookHandlers } from "./webhook-handlers.server";
 export interface CustomerServiceOptions {
   /** Conversations whose last activity is older than this many days are deleted; 0 keeps them. */
   retentionDays: number;
+  /** Data exports older than this many days are deleted; 0 (the default) keeps them. */
+  exportRetentionDays?: number;
   /** Defaults to the app logger. */
   logger?: Logger;
   now?: () => Date;
@@ -19,12 +21,17 @@ export interface CustomerServiceOptions {
 export function createCustomerService(store: CustomerStore, options: CustomerServiceOptions) {
   const now = options.now ?? (() => new Date());
   const log = options.logger ?? createLogger("info").child({ component: "customers" });
-  const privacy = createPrivacy(store, { retentionDays: options.retentionDays, now, log });
+  const privacy = createPrivacy(store, {
+    retentionDays: options.retentionDays,
+    exportRetentionDays: options.exportRetentionDays,
+    now,
+    log,
+  });
   return {
     store,
     ...createConversations(store, { now }),
     ...privacy,
-    webhooks: createCustomerWebhookHandlers(store, privacy, { now, log }),
+    webhooks: createCustomerWebhookHandlers(store, { now, log }),
   };
 }
 

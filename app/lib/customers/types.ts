@@ -175,6 +175,8 @@ export interface CustomerStore {
   saveDataExport(record: Omit<DataExportRecord, "id">): Promise<DataExportRecord>;
   listDataExports(shop: string, options: { limit: number; cursor?: string | null }): Promise<Page<DataExportRecord>>;
   getDataExport(shop: string, id: string): Promise<DataExportRecord | null>;
+  /** Deletes exports (of every shop) created before `cutoff`: retention. */
+  deleteDataExportsBefore(cutoff: Date): Promise<number>;
 
   /** Deletes everything stored about one customer of one shop (profile, orders, conversations, exports). */
   deleteCustomerData(shop: string, customerId: string): Promise<RecordCounts>;

@@ -19,13 +19,25 @@ export async function recordInstall(db: PrismaClient, log: Logger, shop: string,
 }
 
 /**
- * app/uninstalled: the shop's access tokens are dead, so sessions go at once and the shop is
- * marked uninstalled (sync stops). Catalog and chat data stay until shop/redact, 48 hours later.
+ * app/uninstalled (run as a lifecycle job): the shop's access tokens are dead, so sessions go and
+ * the shop is marked uninstalled as of the event (sync stops). Catalog and chat data stay until
+ * shop/redact, 48 hours later. A shop installed again after the event keeps its new sessions: a
+ * late or retried job must not undo a reinstall.
  */
-export async function recordUninstall(db: PrismaClient, log: Logger, shop: string) {
+export async function recordUninstall(
+  db: PrismaClient,
+  log: Logger,
+  shop: string,
+  at = new Date(),
+): Promise<"uninstalled" | "reinstalled"> {
+  const record = await db.shop.findUnique({ where: { domain: shop }, select: { installedAt: true } });
+  if (record && record.installedAt > at) {
+    log.warn({ shop }, "app/uninstalled for a shop installed again since the event: nothing changed");
+    return "reinstalled";
+  }
   const [sessions] = await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
-    db.shop.updateMany({ where: { domain: shop }, data: { uninstalledAt: new Date() } }),
+    db.shop.updateMany({ where: { domain: shop }, data: { uninstalledAt: at } }),
     // Without a token an import cannot go on; a reinstall starts a fresh one.
     db.importRun.updateMany({
       where: { shop, status: { in: [...ACTIVE_IMPORT_STATUSES] } },
@@ -33,6 +45,7 @@ export async function recordUninstall(db: PrismaClient, log: Logger, shop: strin
     }),
   ]);
   log.info({ shop, sessionsDeleted: sessions.count }, "shop uninstalled");
+  return "uninstalled";
 }
 
 /** app/scopes_update: keep the stored sessions' scope in step with what the merchant granted. */
@@ -44,49 +57,22 @@ export async function recordScopesUpdate(db: PrismaClient, shop: string, scopes:
   ]);
 }
 
-export interface RedactDependencies {
-  db: PrismaClient;
-  log: Logger;
-  /** Drops the shop's collections from the vector store (ProductIndex.dropShop). */
-  dropIndex: (shop: string) => Promise<void>;
-  /** Customers, conversations, exports… (app/lib/customers deleteShopData). */
-  deleteCustomerData?: (shop: string) => Promise<unknown>;
-}
-
 /**
  * Whether shop/redact may act: the shop was uninstalled when the event happened and has not been
  * installed again since. A shop we have no record of has nothing to protect (a replay after a
- * finished redact, or leftovers), so its traces go. Without the event's time, "uninstalled now".
+ * finished redact, or leftovers), so its traces go.
  */
-function uninstalledBefore(record: { uninstalledAt: Date | null } | null, triggeredAt: Date | undefined) {
+export async function redactAllowed(db: PrismaClient, shop: string, eventAt: Date): Promise<boolean> {
+  const record = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
   if (!record) return true;
-  if (!record.uninstalledAt) return false;
-  return !triggeredAt || record.uninstalledAt <= triggeredAt;
+  return Boolean(record.uninstalledAt && record.uninstalledAt <= eventAt);
 }
 
 /**
- * shop/redact (48 hours after uninstall): every trace of the shop goes — vector store first (so a
- * failure there leaves the rows that say what to delete, and Shopify's retry finishes the job), then
- * customer data, then sync state, deliveries, sessions and the shop record. A shop installed again
- * since the event keeps everything: the redact is about an installation that no longer exists.
+ * The last step of shop/redact, after the vector store and the customer store: sync state,
+ * deliveries, sessions, assistant settings, chat limits and the shop record, in one transaction.
  */
-export async function redactShop(
-  deps: RedactDependencies,
-  shop: string,
-  triggeredAt?: Date,
-): Promise<"redacted" | "reinstalled"> {
-  const { db, log } = deps;
-  const record = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-  if (!uninstalledBefore(record, triggeredAt)) {
-    // Also what a lost app/uninstalled looks like: warn, so a person can tell the two apart.
-    log.warn(
-      { shop, uninstalledAt: record?.uninstalledAt, triggeredAt },
-      "shop/redact for a shop installed since the event: nothing deleted",
-    );
-    return "reinstalled";
-  }
-  await deps.dropIndex(shop);
-  await deps.deleteCustomerData?.(shop);
+export async function deleteShopRows(db: PrismaClient, shop: string) {
   const counts = await db.$transaction([
     db.productSync.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
@@ -94,8 +80,13 @@ export async function redactShop(
     db.syncLagSample.deleteMany({ where: { shop } }),
     db.syncShopStats.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),
+    db.assistantSettings.deleteMany({ where: { shop } }),
+    db.chatTokenUsage.deleteMany({ where: { shop } }),
+    // Rate windows are keyed "shop:<shop>" and "visitor:<shop>:<visitor>".
+    db.chatRateWindow.deleteMany({
+      where: { OR: [{ key: `shop:${shop}` }, { key: { startsWith: `visitor:${shop}:` } }] },
+    }),
     db.shop.deleteMany({ where: { domain: shop } }),
   ]);
-  log.info({ shop, products: counts[0].count, deliveries: counts[1].count }, "shop redacted");
-  return "redacted";
+  return { products: counts[0].count, deliveries: counts[1].count };
 }

@@ -20,7 +20,6 @@ import {
 } from "./catalog-import.server";
 import { requeueShop, TIED_WEBHOOK_SOURCE } from "./product-state.server";
 import { reconcileShop, verifyTiedChanges, type DriftReport } from "./reconcile.server";
-import { recordUninstall, redactShop } from "./shop-lifecycle.server";
 import { getImportProgress, getSyncStatus, type ImportProgress, type SyncStatus } from "./sync-stats.server";
 import { SyncWorker } from "./sync-worker.server";
 import { intakeProductWebhook, type IntakeResult, type ProductWebhook } from "./webhook-intake.server";
@@ -73,7 +72,6 @@ export interface SyncEngineDependencies {
   transportFor: (shop: string) => Promise<GraphqlTransport>;
   /** Downloads bulk operation results (plain fetch by default: the URL is a signed storage URL). */
   fetchResult?: FetchFunction;
-  deleteCustomerData?: (shop: string) => Promise<unknown>;
   documentOptions?: (shop: string) => Promise<DocumentOptions> | DocumentOptions;
   settings?: Partial<SyncSettings>;
   clock?: Clock;
@@ -283,25 +281,6 @@ export class SyncEngine {
 
   importProgress(shop: string, importId?: string): Promise<ImportProgress | null> {
     return getImportProgress(this.deps.db, shop, importId);
-  }
-
-  /** app/uninstalled: sessions go, sync stops for the shop (workers skip uninstalled shops); data stays. */
-  uninstall(shop: string) {
-    return recordUninstall(this.deps.db, this.deps.log, shop);
-  }
-
-  /** shop/redact; `triggeredAt` (when Shopify raised the event) tells a reinstall since apart. */
-  redact(shop: string, triggeredAt?: Date) {
-    return redactShop(
-      {
-        db: this.deps.db,
-        log: this.deps.log,
-        dropIndex: (s) => this.deps.index.dropShop(s),
-        deleteCustomerData: this.deps.deleteCustomerData,
-      },
-      shop,
-      triggeredAt,
-    );
   }
 
   // ---- background ----------------------------------------------------------------------------

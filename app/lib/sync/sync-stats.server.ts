@@ -104,8 +104,9 @@ export async function getImportProgress(
   shop: string,
   importId?: string,
 ): Promise<ImportProgress | null> {
+  // Scoped by shop even with an id: a shop never reads another shop's import.
   const run = importId
-    ? await db.importRun.findUnique({ where: { id: importId } })
+    ? await db.importRun.findFirst({ where: { id: importId, shop } })
     : await db.importRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } });
   if (!run) return null;
   const [indexed, pending] = await Promise.all([

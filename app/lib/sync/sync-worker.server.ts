@@ -5,6 +5,7 @@
 // Failures (Chroma or the embedder down) keep the rows pending with backoff: nothing is lost.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, ProductSync } from "@prisma/client";
+import { PollLoop } from "../jobs/poll-loop";
 import { isSearchable } from "../catalog/product";
 import { buildProductDocument, type DocumentOptions, type ProductDocument } from "../catalog/product-document";
 import type { Logger } from "../logger.server";
@@ -54,9 +55,10 @@ export class SyncWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly maxBackoffMs: number;
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly loop = new PollLoop(
+    async () => (await this.drainOnce()).claimed > 0,
+    (error) => this.options.log.error({ err: error }, "sync worker pass failed"),
+  );
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.batchSize = options.batchSize ?? 64;
@@ -255,40 +257,15 @@ export class SyncWorker {
 
   /** Runs in the background: drains, then sleeps `idleMs` (or until `nudge()`) when nothing is due. */
   start(idleMs = 500) {
-    if (this.running) return;
-    this.stopping = false;
-    this.running = (async () => {
-      while (!this.stopping) {
-        let claimed = 0;
-        try {
-          claimed = (await this.drainOnce()).claimed;
-        } catch (error) {
-          this.options.log.error({ err: error }, "sync worker pass failed");
-        }
-        if (!claimed && !this.stopping) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, idleMs);
-            timer.unref();
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = undefined;
-        }
-      }
-    })();
+    this.loop.start(idleMs);
   }
 
   /** New work arrived (a webhook was recorded): skip the idle wait. */
   nudge() {
-    this.wake?.();
+    this.loop.nudge();
   }
 
-  async stop() {
-    this.stopping = true;
-    this.wake?.();
-    await this.running;
-    this.running = undefined;
+  stop() {
+    return this.loop.stop();
   }
 }

@@ -1,9 +1,8 @@
 // The sync side of the webhook routes (app/routes/webhooks.*): verified deliveries in, a few DB
 // writes, out. Routes wrap these in `webhookAction` (verify → topic check → handler → 200); an
 // unusable body throws WebhookPayloadError, which webhookAction acknowledges and logs (decision 091).
-import { z } from "zod";
 import type { Logger } from "../logger.server";
-import { requireSameShop, validateWebhookBody, WebhookPayloadError } from "../shopify/webhook-payload-error";
+import { WebhookPayloadError } from "../shopify/webhook-payload-error";
 import type { SyncEngine } from "./sync-engine.server";
 import type { ProductTopic } from "./webhook-intake.server";
 
@@ -48,28 +47,4 @@ export async function bulkOperationFinishHandler(
   if (typeof id !== "string") throw new WebhookPayloadError("bulk_operations/finish", "no admin_graphql_api_id");
   const known = await syncEngine.onBulkOperationFinished(webhook.shop, id);
   if (!known) log.info({ shop: webhook.shop, bulkOperationId: id }, "bulk operation finished that no import waits for");
-}
-
-/** The body must name the delivering shop in `field`: the body is what the HMAC covers, the header is not. */
-function requireBodyShop(topic: string, field: string, webhook: VerifiedWebhook) {
-  const body = validateWebhookBody(topic, z.object({ [field]: z.string().min(1) }), webhook.payload);
-  requireSameShop(topic, field, webhook.shop, body[field]);
-}
-
-/** app/uninstalled: sessions go and sync stops; the data stays until shop/redact. */
-export async function appUninstalledHandler(
-  webhook: VerifiedWebhook,
-  _delivery: unknown,
-  services: SyncHandlerServices,
-) {
-  requireBodyShop("app/uninstalled", "myshopify_domain", webhook);
-  await services.syncEngine.uninstall(webhook.shop);
-}
-
-/** shop/redact: every trace of the shop, if it was uninstalled before the event (not reinstalled since). */
-export async function shopRedactHandler(webhook: VerifiedWebhook, _delivery: unknown, services: SyncHandlerServices) {
-  requireBodyShop("shop/redact", "shop_domain", webhook);
-  const triggeredAt = webhook.triggeredAt ? new Date(webhook.triggeredAt) : undefined;
-  const known = triggeredAt && !Number.isNaN(triggeredAt.getTime());
-  await services.syncEngine.redact(webhook.shop, known ? triggeredAt : undefined);
 }

@@ -1,0 +1,92 @@
+// What each lifecycle job does, as idempotent steps (lifecycle-jobs.server.ts records each finished
+// step, so a retry resumes after the last one). shop/redact goes from the outside in: the vector
+// store first, then the customer store, then the app's own rows — the shop record last, so until
+// the end there is a row that says what is left to delete.
+import type { PrismaClient } from "@prisma/client";
+import type { Privacy } from "../customers/privacy.server";
+import type { Logger } from "../logger.server";
+import type { ProductIndex } from "../search/product-index";
+import { deleteShopRows, recordUninstall, redactAllowed } from "../sync/shop-lifecycle.server";
+import type { JobPlan, PlanJob, RunnableJob } from "./lifecycle-jobs.server";
+
+export interface LifecyclePlanDependencies {
+  db: PrismaClient;
+  log: Logger;
+  index: Pick<ProductIndex, "dropShop">;
+  customers: Pick<Privacy, "deleteShopData" | "redactCustomer" | "exportCustomerData">;
+}
+
+function requireInput(job: RunnableJob, field: string): string {
+  const value = job.input[field];
+  if (!value) throw new Error(`${job.topic} job has no ${field}`);
+  return value;
+}
+
+export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
+  const { db, log, index, customers } = deps;
+  return (job): JobPlan => {
+    const { shop, eventAt } = job;
+    switch (job.topic) {
+      case "app/uninstalled":
+        return {
+          steps: [
+            {
+              name: "sessions",
+              run: async () =>
+                (await recordUninstall(db, log, shop, eventAt)) === "reinstalled"
+                  ? "installed again since the event: nothing changed"
+                  : "uninstalled",
+            },
+          ],
+        };
+      case "shop/redact":
+        return {
+          // Re-checked before every step: a reinstall halfway through stops the deletion.
+          skip: async () =>
+            (await redactAllowed(db, shop, eventAt)) ? null : "installed again since the event: nothing deleted",
+          steps: [
+            { name: "vector store", run: () => index.dropShop(shop) },
+            { name: "customer store", run: async () => void (await customers.deleteShopData(shop)) },
+            {
+              name: "app rows",
+              run: async () => {
+                const counts = await deleteShopRows(db, shop);
+                // The shop's other jobs may name customers; this job keeps only the shop domain.
+                await db.lifecycleJob.deleteMany({ where: { shop, webhookId: { not: job.webhookId } } });
+                log.info({ shop, ...counts }, "shop redacted");
+                return "redacted";
+              },
+            },
+          ],
+        };
+      case "customers/redact":
+        return {
+          steps: [
+            {
+              name: "customer data",
+              run: async () => {
+                await customers.redactCustomer(shop, requireInput(job, "customerId"));
+                return "customer data deleted";
+              },
+            },
+          ],
+        };
+      case "customers/data_request":
+        return {
+          steps: [
+            {
+              name: "export",
+              run: async () => {
+                await customers.exportCustomerData(
+                  shop,
+                  requireInput(job, "customerId"),
+                  requireInput(job, "requestId"),
+                );
+                return "export ready";
+              },
+            },
+          ],
+        };
+    }
+  };
+}

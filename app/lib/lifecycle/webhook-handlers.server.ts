@@ -1,0 +1,55 @@
+// The compliance and uninstall webhook routes: check the body (the shop it names must be the
+// delivering shop: the body is what the HMAC covers, the header is not), record the job once per
+// webhook id, answer. The work itself runs in the lifecycle worker (lifecycle-jobs.server.ts).
+// An unusable body throws WebhookPayloadError: acknowledged and logged, nothing recorded (decision 091).
+import { z } from "zod";
+import { compliancePayloadFromWebhook } from "../customers/webhook-payloads";
+import { requireSameShop, validateWebhookBody } from "../shopify/webhook-payload-error";
+import type { VerifiedWebhook } from "../sync/webhook-handlers.server";
+import type { LifecycleJobs, LifecycleTopic } from "./lifecycle-jobs.server";
+
+export interface LifecycleWebhookServices {
+  lifecycleJobs: Pick<LifecycleJobs, "record">;
+}
+
+/** The body must name the delivering shop in `field`. */
+function requireBodyShop(topic: string, field: string, webhook: VerifiedWebhook) {
+  const body = validateWebhookBody(topic, z.object({ [field]: z.string().min(1) }), webhook.payload);
+  requireSameShop(topic, field, webhook.shop, body[field]);
+}
+
+/** What the job needs from the body, and nothing more (never addresses, emails, phone numbers). */
+function jobInput(topic: LifecycleTopic, webhook: VerifiedWebhook, rawBody: string): Record<string, string> {
+  if (topic === "app/uninstalled") {
+    requireBodyShop(topic, "myshopify_domain", webhook);
+    return {};
+  }
+  if (topic === "shop/redact") {
+    requireBodyShop(topic, "shop_domain", webhook);
+    return {};
+  }
+  const payload = compliancePayloadFromWebhook(topic, rawBody);
+  requireSameShop(topic, "shop_domain", webhook.shop, payload.shopDomain);
+  if (topic === "customers/redact") return { customerId: payload.customerId };
+  // Keyed by Shopify's data_request id, else by the delivery: a replay replaces the export.
+  return { customerId: payload.customerId, requestId: payload.dataRequestId ?? `webhook:${webhook.webhookId}` };
+}
+
+/** When the event happened: X-Shopify-Triggered-At when usable, else now (the delivery's arrival). */
+function eventTime(webhook: VerifiedWebhook): Date {
+  const triggeredAt = webhook.triggeredAt ? new Date(webhook.triggeredAt) : undefined;
+  return triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : new Date();
+}
+
+export function lifecycleWebhookHandler(topic: LifecycleTopic) {
+  return async (webhook: VerifiedWebhook, { rawBody }: { rawBody: string }, services: LifecycleWebhookServices) => {
+    const input = jobInput(topic, webhook, rawBody);
+    await services.lifecycleJobs.record({
+      webhookId: webhook.webhookId,
+      shop: webhook.shop,
+      topic,
+      eventAt: eventTime(webhook),
+      input,
+    });
+  };
+}
