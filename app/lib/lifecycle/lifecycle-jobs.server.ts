@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { LifecycleJob, PrismaClient } from "@prisma/client";
 import { PollLoop } from "../jobs/poll-loop";
 import type { Logger } from "../logger.server";
-import { isUniqueViolation } from "../sync/product-state.server";
+import { isUniqueViolation } from "../db/prisma-errors";
 import { backoffMs } from "../sync/sync-worker.server";
 
 export const LIFECYCLE_TOPICS = [
