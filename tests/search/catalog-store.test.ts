@@ -182,6 +182,28 @@ function catalogStoreSuite(
     expect(await store.lexical(SHOP, "lantern", {}, 1)).toHaveLength(1);
   });
 
+  it("ranks the kind of product a query names in several fields above a rarer word in one", async () => {
+    // "grey" is rarer than "wardrobe", but the wardrobes name their kind in title, type, tags and
+    // text: the fields add up (per-field BM25 on SQLite, weighted ts_rank on Postgres) instead of
+    // one saturated count over all fields letting the rarer word win.
+    let n = 0;
+    const product = (title: string, productType: string, tags: string[] = []) =>
+      doc({ id: `gid://shopify/Product/9${String(++n).padStart(3, "0")}`, title, productType, tags });
+    const wardrobes = ["Oak", "Pine", "Birch", "Teak"].map((wood) =>
+      product(`${wood} Wardrobe`, "Wardrobes", ["wardrobe"]),
+    );
+    const fillers = Array.from({ length: 40 }, (_, i) => product(`Plain Item ${i}`, "Misc"));
+    await store.write(OTHER, [
+      ...wardrobes,
+      product("Grey Rug", "Rugs"),
+      product("Grey Throw", "Blankets"),
+      ...fillers,
+    ]);
+    const hits = (await store.lexical(OTHER, "grey wardrobe", {}, 10)).map((hit) => hit.id);
+    expect(hits.slice(0, 4).sort()).toEqual(wardrobes.map((w) => w.id).sort());
+    expect(hits).toHaveLength(6);
+  });
+
   it("never throws on hostile query text", async () => {
     const hostile = [
       '"',

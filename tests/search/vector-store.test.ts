@@ -201,6 +201,37 @@ describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) 
     expect(hits.every((hit) => allowed.includes(hit.id))).toBe(true);
     expect(hits.map((hit) => hit.distance)).toEqual([...hits.map((hit) => hit.distance)].sort((a, b) => a - b));
   });
+
+  it("returns the exact nearest neighbours of a brute-force scan, with and without restriction", async () => {
+    // Random 512-d vectors are the hard case for an approximate (HNSW) index: with Chroma's default
+    // search breadth (ef 100) a query for the nearest 50 missed several of them.
+    const collection = productCollectionName(shop(), large, 1);
+    const vectors = pseudoVectors(600, 512, 7);
+    await store.upsert(
+      collection,
+      vectors.map((vector, i) => record(`p${i}`, vector)),
+    );
+    const query = pseudoVectors(1, 512, 8)[0];
+    const cosineDistance = (vector: number[]) => 1 - vector.reduce((sum, value, i) => sum + value * query[i], 0);
+    const nearest = (ids: number[], k: number) =>
+      ids
+        .map((i) => ({ id: `p${i}`, distance: cosineDistance(vectors[i]) }))
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, k)
+        .map((hit) => hit.id)
+        .sort();
+    const all = vectors.map((_, i) => i);
+    const found = await store.query(collection, query, 50);
+    expect(found.map((hit) => hit.id).sort()).toEqual(nearest(all, 50));
+    const allowed = all.filter((i) => i % 3 === 0);
+    const restricted = await store.query(
+      collection,
+      query,
+      50,
+      allowed.map((i) => `p${i}`),
+    );
+    expect(restricted.map((hit) => hit.id).sort()).toEqual(nearest(allowed, 50));
+  });
 });
 
 describe.each(implementations)("ProductVectorStore on %s, server down", (kind, _url, create) => {

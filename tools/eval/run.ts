@@ -2,7 +2,10 @@
 // lexical-only, vector-only and hybrid search side by side (recall@10, nDCG@10, MRR) on the demo
 // catalog's labelled queries and on WANDS when present. Uses the real stack of each back end
 // (tools/eval/search-stack.ts) and the configured embedder (local USE-lite unless EMBEDDINGS_* say
-// otherwise). Results: docs/evaluation.md.
+// otherwise; vectors are cached on disk, tools/eval/cached-embeddings.ts). Results:
+// docs/evaluation.md. `--per-query FILE` also writes every query's scores (JSON lines), to compare
+// back ends query by query.
+import { appendFileSync, writeFileSync } from "node:fs";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import type { Product } from "../../app/lib/catalog/product";
 import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-index.server";
@@ -10,10 +13,16 @@ import { ProductSearch, type RetrievalMode } from "../../app/lib/search/product-
 import { demoCatalog } from "./demo-catalog-products";
 import { demoQuerySet } from "./demo-queries";
 import { meanScores, ndcgAt, recallAt, reciprocalRank, type Judgements, type Scores } from "./metrics";
+import { withEmbeddingCache } from "./cached-embeddings";
 import { backendsFromArgs, withSearchStack } from "./search-stack";
+import { createEmbeddings } from "../../app/lib/search/embeddings.server";
 import { wandsAvailable, wandsProducts, wandsQuerySet } from "./wands";
 
 const K = 10;
+
+const perQueryArg = process.argv.indexOf("--per-query");
+const perQueryFile = perQueryArg > 0 ? process.argv[perQueryArg + 1] : undefined;
+if (perQueryFile) writeFileSync(perQueryFile, "");
 
 interface Variant {
   label: string;
@@ -29,6 +38,7 @@ const VARIANTS: Variant[] = [
 ];
 
 async function evaluate(
+  backend: string,
   name: string,
   search: ProductSearch,
   index: HybridProductIndex,
@@ -65,6 +75,12 @@ async function evaluate(
         mrr: reciprocalRank(ranked, judgements),
       };
       perQuery.push(scores);
+      if (perQueryFile) {
+        appendFileSync(
+          perQueryFile,
+          `${JSON.stringify({ backend, dataSet: name, variant: variant.label, query, kind, ...scores, ranked })}\n`,
+        );
+      }
       byKind.set(kind, [...(byKind.get(kind) ?? []), scores]);
     }
     rows.push({ label: variant.label, scores: meanScores(perQuery), byKind });
@@ -91,15 +107,16 @@ async function evaluate(
 }
 
 for (const backend of backendsFromArgs()) {
-  await withSearchStack({ backend, env: process.env }, async ({ index, embeddings }) => {
+  const embeddings = (env: Parameters<typeof createEmbeddings>[0]) => withEmbeddingCache(createEmbeddings(env));
+  await withSearchStack({ backend, env: process.env, embeddings }, async ({ index, embeddings }) => {
     console.log(
       `\n## Back end ${backend}; embeddings: ${embeddings.descriptor.provider} ${embeddings.descriptor.model}; k = ${K}`,
     );
     const search = new ProductSearch({ index, cacheSize: 0 });
     const demo = demoCatalog();
-    await evaluate("Demo catalog", search, index, demo, demoQuerySet(demo));
+    await evaluate(backend, "Demo catalog", search, index, demo, demoQuerySet(demo));
     if (wandsAvailable()) {
-      await evaluate("WANDS (40-query pool)", search, index, wandsProducts(), wandsQuerySet());
+      await evaluate(backend, "WANDS (40-query pool)", search, index, wandsProducts(), wandsQuerySet());
     } else {
       console.log("\nWANDS skipped: ../shared/data/wands-eval is not present.");
     }

@@ -22,8 +22,23 @@ const CHUNK = 500;
 /** A write of thousands of products is one transaction; give it time (the default is 5 s). */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 120_000 };
 
-/** Field weights, the former in-memory boosts: title and codes 3, brand 2, tags 1.5, options 1.2, body 1. */
-const FTS5_BM25 = Prisma.raw(`bm25("SearchProductFts", 3.0, 2.0, 1.5, 1.2, 3.0, 1.0, 0.0)`);
+/** Field weights, the former in-memory boosts, in FTS5 column order: title, brand, tags, options, codes, body (shop 0). */
+const FTS5_COLUMN_WEIGHTS = [3.0, 2.0, 1.5, 1.2, 3.0, 1.0, 0.0];
+/**
+ * The sum over fields of weight × that field's BM25, as the former index scored (BM25 per field,
+ * then boosts). One bm25() with column weights multiplies term counts before BM25 saturates them,
+ * so a word in the title, the type and the text scored barely above a word in the title alone, and
+ * a rare modifier ("grey") outranked the product kind ("wardrobe") the query names everywhere.
+ */
+const FTS5_SCORE = Prisma.raw(
+  FTS5_COLUMN_WEIGHTS.flatMap((weight, column) =>
+    weight
+      ? [
+          `${weight} * bm25("SearchProductFts", ${FTS5_COLUMN_WEIGHTS.map((_, c) => (c === column ? 1 : 0)).join(", ")})`,
+        ]
+      : [],
+  ).join(" + "),
+);
 /** ts_rank weights {D, C, B, A}: the same ratios (1 : 1.35 : 2 : 3) scaled to A = 1. */
 const TS_RANK_WEIGHTS = Prisma.raw(`'{0.33, 0.45, 0.67, 1.0}'::real[]`);
 
@@ -197,7 +212,7 @@ const sqlite: Dialect = {
     const best = filters === Prisma.empty ? Prisma.sql` ORDER BY score DESC, rowid LIMIT ${limit}` : Prisma.empty;
     return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
       WITH ranked AS MATERIALIZED (
-        SELECT rowid, -${FTS5_BM25} AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}${best}
+        SELECT rowid, -(${FTS5_SCORE}) AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}${best}
       )
       SELECT p."productId" AS id, ranked.score AS score
       FROM ranked JOIN "SearchProduct" p ON p.rowid = ranked.rowid
