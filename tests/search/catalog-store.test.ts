@@ -270,6 +270,17 @@ function catalogStoreSuite(
       { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },
     ]);
     expect(await versions()).toEqual({ version: 3, vocabularyVersion: 1 });
+
+    // A price change keeps the codes and full-text entries; a title change alone (same text) replaces them.
+    const [current] = await store.read(SHOP, [tent.id]);
+    const stored = { ...tent, keywords: current.keywords, metadata: current.metadata };
+    await store.write(SHOP, [{ ...stored, metadata: { ...stored.metadata, minPrice: 55 } }]);
+    expect((await store.lexical(SHOP, winner, { maxPrice: 60 }, 10)).map((h) => h.id)).toEqual([tent.id]);
+    expect(await store.exactCodes(SHOP, [`${winner}-1`])).toEqual([
+      { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },
+    ]);
+    await store.write(SHOP, [{ ...stored, metadata: { ...stored.metadata, title: "Breeze Shelter" } }]);
+    expect((await store.lexical(SHOP, "breeze", {}, 10)).map((h) => h.id)).toEqual([tent.id]);
   });
 
   it("keeps shops apart and removes a product's rows, codes and lexical entries", async () => {

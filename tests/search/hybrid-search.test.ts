@@ -247,6 +247,28 @@ describe.each(searchBackends())("hybrid product search on %s", (backend) => {
     }
   });
 
+  it("answers lexically when the vector store is slower than its time budget, and does not cache that answer", async () => {
+    let stalled = true;
+    const slow = Object.create(context.index, {
+      queryVectors: {
+        value: async (...args: Parameters<HybridProductIndex["queryVectors"]>) => {
+          // A vector server busy with its own index maintenance: the answer comes, but late.
+          if (stalled) await new Promise((resolve) => setTimeout(resolve, 2_000));
+          return context.index.queryVectors(...args);
+        },
+      },
+    }) as HybridProductIndex;
+    const budgeted = new ProductSearch({ index: slow, vectorTimeoutMs: 100 });
+    const result = await budgeted.search({ shop, query: "merino socks" });
+    expect(result.hits[0].product.title).toBe("Merino Wool Hiking Socks");
+    // Answered without waiting for the late vectors.
+    expect(result.hits.every((h) => !h.matchedBy.includes("vector"))).toBe(true);
+    stalled = false;
+    const recovered = await budgeted.search({ shop, query: "merino socks" });
+    expect(recovered.cached).toBe(false);
+    expect(recovered.hits.some((h) => h.matchedBy.includes("vector"))).toBe(true);
+  });
+
   it("returns nothing for a shop with no index", async () => {
     const result = await search.search({ shop: context.shop("empty"), query: "jacket" });
     expect(result.hits).toEqual([]);

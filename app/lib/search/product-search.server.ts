@@ -85,6 +85,12 @@ export interface ProductSearchOptions {
   cacheSize?: number;
   /** Shops whose catalog vocabulary is kept (least recently used are dropped). */
   vocabularyCacheShops?: number;
+  /**
+   * How long a search waits for the vector store before answering without its candidates (0 = no
+   * limit). A vector server busy with its own maintenance (Chroma catching up with and saving its
+   * index after a bulk import) otherwise holds every search for seconds.
+   */
+  vectorTimeoutMs?: number;
 }
 
 /** Code-like tokens of a query (SKUs such as "NP-STORM-M", barcodes, handles). */
@@ -106,6 +112,8 @@ interface SearchScope {
   limit: number;
   exact: { id: string; sku?: string }[];
   vectors: VectorCandidates | null;
+  /** Set when the vector store failed or was too slow: the result is not cached. */
+  degraded: { vectors: boolean };
 }
 
 export class ProductSearch {
@@ -118,6 +126,7 @@ export class ProductSearch {
   private readonly rrfK: number;
   private readonly results: LRUCache<string, SearchResult> | null;
   private readonly vocabularies: LRUCache<string, VocabularyEntry>;
+  private readonly vectorTimeoutMs: number;
 
   constructor(options: ProductSearchOptions) {
     this.index = options.index;
@@ -131,6 +140,7 @@ export class ProductSearch {
     const cacheSize = options.cacheSize ?? 200;
     this.results = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : null;
     this.vocabularies = new LRUCache({ max: Math.max(1, options.vocabularyCacheShops ?? 100) });
+    this.vectorTimeoutMs = options.vectorTimeoutMs ?? 0;
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
@@ -170,18 +180,20 @@ export class ProductSearch {
     let filters: SearchFilters = { ...query.filters, ...request.filters };
     const vectorAvailable = this.index.servesCurrentModel(state);
     const vectorText = query.text || query.original;
+    const degraded = { vectors: false };
     const scope: SearchScope = {
       shop: request.shop,
       query,
       mode,
       limit,
+      degraded,
       exact: await this.exactMatches(request.shop, query.original),
       vectors:
         mode !== "lexical" && vectorAvailable && vectorText
           ? new VectorCandidates({
               catalog: this.catalog,
               shop: request.shop,
-              query: this.vectorQuery(state, await this.index.embedQuery(vectorText)),
+              query: this.vectorQuery(state, await this.index.embedQuery(vectorText), degraded),
               count: this.candidates,
             })
           : null,
@@ -217,21 +229,28 @@ export class ProductSearch {
       indexVersion: state.version,
       cached: false,
     };
-    this.results?.set(cacheKey, result);
+    // A result without its vector candidates is not kept: the next search may get them.
+    if (!degraded.vectors) this.results?.set(cacheKey, result);
     return result;
   }
 
   // ---- internals -----------------------------------------------------------------------------
 
   /** Nearest neighbours in the shop's active collection; a failing vector store degrades to lexical results. */
-  private vectorQuery(state: SearchIndex, vector: number[]): VectorQuery {
+  private vectorQuery(state: SearchIndex, vector: number[], degraded: { vectors: boolean }): VectorQuery {
     return async (k, restrictTo) => {
       try {
-        return (await this.index.queryVectors(state, vector, k, restrictTo)).map((hit) => hit.id);
+        const hits = await withDeadline(this.index.queryVectors(state, vector, k, restrictTo), this.vectorTimeoutMs);
+        if (hits) return hits.map((hit) => hit.id);
+        this.log?.warn(
+          { collection: state.activeCollection, timeoutMs: this.vectorTimeoutMs },
+          "vector query too slow; lexical results only",
+        );
       } catch (error) {
         this.log?.warn({ err: error, collection: state.activeCollection }, "vector query failed; lexical results only");
-        return [];
       }
+      degraded.vectors = true;
+      return [];
     };
   }
 
@@ -337,6 +356,17 @@ export class ProductSearch {
     });
     this.vocabularies.set(shop, { version, vocabulary });
     return vocabulary;
+  }
+}
+
+/** The promise's value, or null when it has not settled within `ms` (0 = wait for it). */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  if (!(ms > 0)) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([work, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -117,6 +117,22 @@ const UPSERT_SET = Prisma.raw(
     .join(", "),
 );
 
+/** The columns codes, option rows and full-text entries are built from (contentHash stands for the text). */
+const SEARCHABLE_COLUMNS = [
+  "handle",
+  "title",
+  "vendor",
+  "productType",
+  "tags",
+  "optionValues",
+  "skus",
+  "barcodes",
+  "keywords",
+  "contentHash",
+] as const;
+type SearchableColumns = { productId: string } & Record<(typeof SEARCHABLE_COLUMNS)[number], string>;
+const SEARCHABLE_SELECT = Prisma.raw(["productId", ...SEARCHABLE_COLUMNS].map((column) => `"${column}"`).join(", "));
+
 const INDEXED_SELECT = { productId: true, text: true, keywords: true, metadata: true } as const;
 
 function indexedProduct(row: { productId: string; text: string; keywords: string; metadata: string }): IndexedProduct {
@@ -238,26 +254,36 @@ class SqlCatalogStore implements CatalogStore {
     await this.db.$transaction(async (tx) => {
       let vocabularyChanged = false;
       const existing: string[] = [];
-      // Products whose option rows are (re)written: new ones and changed option sets, not a price change.
+      // New products and those whose searchable columns differ get their codes and full-text entries
+      // rewritten; a price or stock change only updates the row (no full-text churn on every sale).
+      const searchableChanged = new Set(byId.keys());
+      // Option rows likewise: new products and changed option sets only.
       const optionsChanged = new Set(byId.keys());
       for (const ids of chunks([...byId.keys()])) {
         // Locked on Postgres: a concurrent write of the same products waits, then sees this one's result.
-        const rows = await tx.$queryRaw<
-          { productId: string; productType: string; vendor: string; optionValues: string }[]
-        >(
-          Prisma.sql`SELECT "productId", "productType", "vendor", "optionValues" FROM "SearchProduct"
+        const rows = await tx.$queryRaw<SearchableColumns[]>(
+          Prisma.sql`SELECT ${SEARCHABLE_SELECT} FROM "SearchProduct"
             WHERE "shop" = ${shop} AND "productId" IN (${Prisma.join(ids)})${this.dialect.forUpdate}`,
         );
         for (const row of rows) {
           existing.push(row.productId);
-          const m = byId.get(row.productId)!.metadata;
-          if (row.optionValues === m.optionValues) optionsChanged.delete(row.productId);
-          if (row.productType !== m.productType || row.vendor !== m.vendor || row.optionValues !== m.optionValues) {
+          const next = productRow(shop, byId.get(row.productId)!);
+          if (SEARCHABLE_COLUMNS.every((column) => row[column] === next[column])) {
+            searchableChanged.delete(row.productId);
+          }
+          if (row.optionValues === next.optionValues) optionsChanged.delete(row.productId);
+          if (
+            row.productType !== next.productType ||
+            row.vendor !== next.vendor ||
+            row.optionValues !== next.optionValues
+          ) {
             vocabularyChanged = true;
           }
         }
       }
       if (existing.length < unique.length) vocabularyChanged = true;
+      const rewritten = unique.filter((document) => searchableChanged.has(document.id));
+      const rewrittenExisting = existing.filter((id) => searchableChanged.has(id));
 
       // Multi-row upserts (the rowid, which keys the FTS5 entry, is kept): about twice as fast as
       // createMany, which builds each row through the query compiler.
@@ -276,10 +302,10 @@ class SqlCatalogStore implements CatalogStore {
           VALUES ${Prisma.join(values)}
           ON CONFLICT ("shop", "productId") DO UPDATE SET ${UPSERT_SET}`);
       }
-      for (const chunk of chunks(existing)) {
+      for (const chunk of chunks(rewrittenExisting)) {
         await tx.searchProductCode.deleteMany({ where: { shop, productId: { in: chunk } } });
       }
-      const codes = unique.flatMap((document) =>
+      const codes = rewritten.flatMap((document) =>
         [...productCodes(document.metadata)].map(
           ([code, sku]) => Prisma.sql`(${shop}, ${code}, ${document.id}, ${sku})`,
         ),
@@ -295,8 +321,8 @@ class SqlCatalogStore implements CatalogStore {
         shop,
         [...optionsChanged].map((id) => byId.get(id)!),
       );
-      await this.dialect.deleteLexical(tx, shop, existing);
-      await this.dialect.insertLexical(tx, shop, unique);
+      await this.dialect.deleteLexical(tx, shop, rewrittenExisting);
+      await this.dialect.insertLexical(tx, shop, rewritten);
       await this.bumpVersion(tx, shop, vocabularyChanged);
     }, TRANSACTION_OPTIONS);
   }
