@@ -88,13 +88,17 @@ export interface ProductSearchOptions {
   /**
    * How long a search waits for the vector store before answering without its candidates (0 = no
    * limit). A vector server busy with its own maintenance (Chroma catching up with and saving its
-   * index after a bulk import) otherwise holds every search for seconds.
+   * index after a bulk import) otherwise holds every search for seconds; while such a late query is
+   * pending, other searches of that collection do not wait for it at all (decision 099).
    */
   vectorTimeoutMs?: number;
 }
 
 /** Code-like tokens of a query (SKUs such as "NP-STORM-M", barcodes, handles). */
 const CODE_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\-_./]*[\p{L}\p{N}]/gu;
+
+/** A collection whose query ran past its budget is skipped until that query settles, at most this long. */
+const STALL_RETRY_MS = 30_000;
 
 /** Up to this many products passing the filters, the vector query is restricted to their ids. */
 const MAX_ID_RESTRICTION = 1000;
@@ -127,6 +131,8 @@ export class ProductSearch {
   private readonly results: LRUCache<string, SearchResult> | null;
   private readonly vocabularies: LRUCache<string, VocabularyEntry>;
   private readonly vectorTimeoutMs: number;
+  /** Per collection: vector queries past their budget and not settled yet, and since when. */
+  private readonly overdue = new Map<string, { count: number; since: number }>();
 
   constructor(options: ProductSearchOptions) {
     this.index = options.index;
@@ -238,20 +244,42 @@ export class ProductSearch {
 
   /** Nearest neighbours in the shop's active collection; a failing vector store degrades to lexical results. */
   private vectorQuery(state: SearchIndex, vector: number[], degraded: { vectors: boolean }): VectorQuery {
+    const collection = state.activeCollection;
     return async (k, restrictTo) => {
+      if (this.isStalled(collection)) {
+        // Another search's query is still waiting on this collection: do not queue behind it.
+        degraded.vectors = true;
+        return [];
+      }
       try {
-        const hits = await withDeadline(this.index.queryVectors(state, vector, k, restrictTo), this.vectorTimeoutMs);
+        const pending = this.index.queryVectors(state, vector, k, restrictTo);
+        const hits = await withDeadline(pending, this.vectorTimeoutMs);
         if (hits) return hits.map((hit) => hit.id);
-        this.log?.warn(
-          { collection: state.activeCollection, timeoutMs: this.vectorTimeoutMs },
-          "vector query too slow; lexical results only",
-        );
+        this.markOverdue(collection, pending);
+        this.log?.warn({ collection, timeoutMs: this.vectorTimeoutMs }, "vector query too slow; lexical results only");
       } catch (error) {
-        this.log?.warn({ err: error, collection: state.activeCollection }, "vector query failed; lexical results only");
+        this.log?.warn({ err: error, collection }, "vector query failed; lexical results only");
       }
       degraded.vectors = true;
       return [];
     };
+  }
+
+  /** Whether a query past its budget is still pending on the collection (looked at again after 30 s). */
+  private isStalled(collection: string): boolean {
+    const overdue = this.overdue.get(collection);
+    return overdue !== undefined && Date.now() - overdue.since < STALL_RETRY_MS;
+  }
+
+  private markOverdue(collection: string, pending: Promise<unknown>): void {
+    const overdue = this.overdue.get(collection);
+    this.overdue.set(collection, { count: (overdue?.count ?? 0) + 1, since: Date.now() });
+    const settled = () => {
+      const current = this.overdue.get(collection);
+      if (current && current.count > 1) current.count--;
+      else this.overdue.delete(collection);
+    };
+    pending.then(settled, settled);
   }
 
   private async retrieve(scope: SearchScope, filters: SearchFilters): Promise<SearchHit[]> {
