@@ -95,6 +95,7 @@ export function createServices(env: Env): Services {
     log,
     cacheSize: env.SEARCH_CACHE_SIZE,
     vocabularyCacheShops: env.SEARCH_VOCABULARY_CACHE_SHOPS,
+    vectorTimeoutMs: env.SEARCH_VECTOR_TIMEOUT_MS,
   });
   const answerEngine = new AnswerEngine({
     search: productSearch,

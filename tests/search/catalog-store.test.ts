@@ -143,6 +143,9 @@ function catalogStoreSuite(
       { options: [{ name: "Material", value: "A|B" }] },
       { options: [{ name: "Material", value: "A" }] },
       { options: [{ name: "Material", value: "B" }] },
+      // A value reaching into the next pair is not a value the product has.
+      { options: [{ name: "Color", value: "Blue|Material:100%_Wool" }] },
+      { options: [{ name: "Size", value: "M|Color:Blue" }] },
       { vendors: ["Acme"], inStock: true, maxPrice: 50 },
     ];
     for (const filters of cases) {
@@ -249,12 +252,19 @@ function catalogStoreSuite(
     expect(await versions()).toEqual({ version: 3, vocabularyVersion: 2 });
     expect((await store.lexical(SHOP, "southpeak", {}, 10)).map((h) => h.id)).toEqual([tent.id]);
     expect((await store.vocabularySource(SHOP)).vendors).toEqual(["Acme", "Lumo", "SouthPeak"]);
+    const sizeM = { options: [{ name: "Size", value: "M" }] };
+    expect(await store.filtered(SHOP, sizeM, 10)).toContain(tent.id);
     await store.write(SHOP, [{ ...cheaper, metadata: { ...cheaper.metadata, optionValues: "|Size:XL|" } }]);
     expect(await versions()).toEqual({ version: 4, vocabularyVersion: 3 });
+    // The option rows follow the product's options.
+    expect(await store.filtered(SHOP, sizeM, 10)).not.toContain(tent.id);
+    expect(await store.filtered(SHOP, { options: [{ name: "Size", value: "XL" }] }, 10)).toEqual([tent.id]);
+    expect(await store.lexical(SHOP, "tent", sizeM, 10)).not.toContainEqual(expect.objectContaining({ id: tent.id }));
     await store.remove(SHOP, ["gid://shopify/Product/404"]);
     expect(await versions()).toEqual({ version: 4, vocabularyVersion: 3 });
     await store.remove(SHOP, [tent.id]);
     expect(await versions()).toEqual({ version: 5, vocabularyVersion: 4 });
+    expect(await prisma.searchProductOption.count({ where: { shop: SHOP, productId: tent.id } })).toBe(0);
     // A shop without a registry row can still be written.
     await prisma.searchIndex.delete({ where: { shop: SHOP } });
     await store.write(SHOP, [tent]);
@@ -282,6 +292,17 @@ function catalogStoreSuite(
       { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },
     ]);
     expect(await versions()).toEqual({ version: 3, vocabularyVersion: 1 });
+
+    // A price change keeps the codes and full-text entries; a title change alone (same text) replaces them.
+    const [current] = await store.read(SHOP, [tent.id]);
+    const stored = { ...tent, keywords: current.keywords, metadata: current.metadata };
+    await store.write(SHOP, [{ ...stored, metadata: { ...stored.metadata, minPrice: 55 } }]);
+    expect((await store.lexical(SHOP, winner, { maxPrice: 60 }, 10)).map((h) => h.id)).toEqual([tent.id]);
+    expect(await store.exactCodes(SHOP, [`${winner}-1`])).toEqual([
+      { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },
+    ]);
+    await store.write(SHOP, [{ ...stored, metadata: { ...stored.metadata, title: "Breeze Shelter" } }]);
+    expect((await store.lexical(SHOP, "breeze", {}, 10)).map((h) => h.id)).toEqual([tent.id]);
   });
 
   it("keeps shops apart and removes a product's rows, codes and lexical entries", async () => {
@@ -290,7 +311,7 @@ function catalogStoreSuite(
       title: "Harbour Kayak",
       vendor: "Seaway",
       productType: "Kayak",
-      variants: [{ price: "900", sku: "NP-TEMPEST-M" }],
+      variants: [{ price: "900", sku: "NP-TEMPEST-M", options: { Size: "M" } }],
     });
     await store.write(OTHER, [other]);
     expect(await versions(OTHER)).toEqual({ version: 1, vocabularyVersion: 1 });
@@ -316,6 +337,8 @@ function catalogStoreSuite(
     expect(await store.count(SHOP)).toBe(0);
     expect(await store.lexical(SHOP, "lantern", {}, 10)).toEqual([]);
     expect(await store.exactCodes(SHOP, ["cafe-mug"])).toEqual([]);
+    expect(await prisma.searchProductOption.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await store.filtered(OTHER, { options: [{ name: "Size", value: "M" }] }, 10)).toEqual([other.id]);
     expect(await store.count(OTHER)).toBe(1);
     // Written again after a drop: no stale lexical entries collide.
     await store.write(SHOP, documents);

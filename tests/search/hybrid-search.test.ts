@@ -247,6 +247,46 @@ describe.each(searchBackends())("hybrid product search on %s", (backend) => {
     }
   });
 
+  it("answers lexically while the vector store is stalled, without queueing behind it or caching that answer", async () => {
+    // A vector server busy with its own index maintenance: queries are answered, but only once it is done.
+    let release = () => {};
+    const stall = new Promise<void>((resolve) => (release = resolve));
+    let stalled = true;
+    let queries = 0;
+    const slow = Object.create(context.index, {
+      queryVectors: {
+        value: async (...args: Parameters<HybridProductIndex["queryVectors"]>) => {
+          queries++;
+          if (!stalled) return context.index.queryVectors(...args);
+          await stall;
+          return [];
+        },
+      },
+    }) as HybridProductIndex;
+    // Generous: only the stalled queries may miss it, however loaded the machine running the tests.
+    const budgeted = new ProductSearch({ index: slow, vectorTimeoutMs: 1_000 });
+    const lexicalOnly = (result: Awaited<ReturnType<ProductSearch["search"]>>) =>
+      result.hits.every((h) => !h.matchedBy.includes("vector"));
+
+    const first = await budgeted.search({ shop, query: "merino socks" });
+    expect(first.hits[0].product.title).toBe("Merino Wool Hiking Socks");
+    expect(lexicalOnly(first)).toBe(true);
+    // While that late query is pending, another search does not ask the stalled store at all.
+    const asked = queries;
+    const second = await budgeted.search({ shop, query: "waterproof jacket" });
+    expect(queries).toBe(asked);
+    expect(lexicalOnly(second)).toBe(true);
+    expect(second.hits.length).toBeGreaterThan(0);
+
+    stalled = false;
+    release();
+    await stall;
+    await new Promise((resolve) => setImmediate(resolve));
+    const recovered = await budgeted.search({ shop, query: "merino socks" });
+    expect(recovered.cached).toBe(false);
+    expect(lexicalOnly(recovered)).toBe(false);
+  });
+
   it("returns nothing for a shop with no index", async () => {
     const result = await search.search({ shop: context.shop("empty"), query: "jacket" });
     expect(result.hits).toEqual([]);

@@ -85,6 +85,8 @@ export const envSchema = z
     SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).default(200),
     // Shops whose query vocabulary (types, brands, option values) a process keeps.
     SEARCH_VOCABULARY_CACHE_SHOPS: positiveInt(100),
+    // How long a search waits for the vector store before answering with lexical results (0 = no limit).
+    SEARCH_VECTOR_TIMEOUT_MS: z.coerce.number().int().min(0).default(250),
 
     // Catalog sync (app/lib/sync).
     // 0 = this process only records webhooks (web-only instances beside dedicated sync processes).

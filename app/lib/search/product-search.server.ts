@@ -85,10 +85,20 @@ export interface ProductSearchOptions {
   cacheSize?: number;
   /** Shops whose catalog vocabulary is kept (least recently used are dropped). */
   vocabularyCacheShops?: number;
+  /**
+   * How long a search waits for the vector store before answering without its candidates (0 = no
+   * limit). A vector server busy with its own maintenance (Chroma catching up with and saving its
+   * index after a bulk import) otherwise holds every search for seconds; while such a late query is
+   * pending, other searches of that collection do not wait for it at all (decision 099).
+   */
+  vectorTimeoutMs?: number;
 }
 
 /** Code-like tokens of a query (SKUs such as "NP-STORM-M", barcodes, handles). */
 const CODE_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\-_./]*[\p{L}\p{N}]/gu;
+
+/** A collection whose query ran past its budget is skipped until that query settles, at most this long. */
+const STALL_RETRY_MS = 30_000;
 
 /** Up to this many products passing the filters, the vector query is restricted to their ids. */
 const MAX_ID_RESTRICTION = 1000;
@@ -106,6 +116,8 @@ interface SearchScope {
   limit: number;
   exact: { id: string; sku?: string }[];
   vectors: VectorCandidates | null;
+  /** Set when the vector store failed or was too slow: the result is not cached. */
+  degraded: { vectors: boolean };
 }
 
 export class ProductSearch {
@@ -118,6 +130,9 @@ export class ProductSearch {
   private readonly rrfK: number;
   private readonly results: LRUCache<string, SearchResult> | null;
   private readonly vocabularies: LRUCache<string, VocabularyEntry>;
+  private readonly vectorTimeoutMs: number;
+  /** Per collection: vector queries past their budget and not settled yet, and since when. */
+  private readonly overdue = new Map<string, { count: number; since: number }>();
 
   constructor(options: ProductSearchOptions) {
     this.index = options.index;
@@ -131,6 +146,7 @@ export class ProductSearch {
     const cacheSize = options.cacheSize ?? 200;
     this.results = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : null;
     this.vocabularies = new LRUCache({ max: Math.max(1, options.vocabularyCacheShops ?? 100) });
+    this.vectorTimeoutMs = options.vectorTimeoutMs ?? 0;
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
@@ -170,18 +186,20 @@ export class ProductSearch {
     let filters: SearchFilters = { ...query.filters, ...request.filters };
     const vectorAvailable = this.index.servesCurrentModel(state);
     const vectorText = query.text || query.original;
+    const degraded = { vectors: false };
     const scope: SearchScope = {
       shop: request.shop,
       query,
       mode,
       limit,
+      degraded,
       exact: await this.exactMatches(request.shop, query.original),
       vectors:
         mode !== "lexical" && vectorAvailable && vectorText
           ? new VectorCandidates({
               catalog: this.catalog,
               shop: request.shop,
-              query: this.vectorQuery(state, await this.index.embedQuery(vectorText)),
+              query: this.vectorQuery(state, await this.index.embedQuery(vectorText), degraded),
               count: this.candidates,
             })
           : null,
@@ -217,22 +235,51 @@ export class ProductSearch {
       indexVersion: state.version,
       cached: false,
     };
-    this.results?.set(cacheKey, result);
+    // A result without its vector candidates is not kept: the next search may get them.
+    if (!degraded.vectors) this.results?.set(cacheKey, result);
     return result;
   }
 
   // ---- internals -----------------------------------------------------------------------------
 
   /** Nearest neighbours in the shop's active collection; a failing vector store degrades to lexical results. */
-  private vectorQuery(state: SearchIndex, vector: number[]): VectorQuery {
+  private vectorQuery(state: SearchIndex, vector: number[], degraded: { vectors: boolean }): VectorQuery {
+    const collection = state.activeCollection;
     return async (k, restrictTo) => {
-      try {
-        return (await this.index.queryVectors(state, vector, k, restrictTo)).map((hit) => hit.id);
-      } catch (error) {
-        this.log?.warn({ err: error, collection: state.activeCollection }, "vector query failed; lexical results only");
+      if (this.isStalled(collection)) {
+        // Another search's query is still waiting on this collection: do not queue behind it.
+        degraded.vectors = true;
         return [];
       }
+      try {
+        const pending = this.index.queryVectors(state, vector, k, restrictTo);
+        const hits = await withDeadline(pending, this.vectorTimeoutMs);
+        if (hits) return hits.map((hit) => hit.id);
+        this.markOverdue(collection, pending);
+        this.log?.warn({ collection, timeoutMs: this.vectorTimeoutMs }, "vector query too slow; lexical results only");
+      } catch (error) {
+        this.log?.warn({ err: error, collection }, "vector query failed; lexical results only");
+      }
+      degraded.vectors = true;
+      return [];
     };
+  }
+
+  /** Whether a query past its budget is still pending on the collection (looked at again after 30 s). */
+  private isStalled(collection: string): boolean {
+    const overdue = this.overdue.get(collection);
+    return overdue !== undefined && Date.now() - overdue.since < STALL_RETRY_MS;
+  }
+
+  private markOverdue(collection: string, pending: Promise<unknown>): void {
+    const overdue = this.overdue.get(collection);
+    this.overdue.set(collection, { count: (overdue?.count ?? 0) + 1, since: Date.now() });
+    const settled = () => {
+      const current = this.overdue.get(collection);
+      if (current && current.count > 1) current.count--;
+      else this.overdue.delete(collection);
+    };
+    pending.then(settled, settled);
   }
 
   private async retrieve(scope: SearchScope, filters: SearchFilters): Promise<SearchHit[]> {
@@ -337,6 +384,17 @@ export class ProductSearch {
     });
     this.vocabularies.set(shop, { version, vocabulary });
     return vocabulary;
+  }
+}
+
+/** The promise's value, or null when it has not settled within `ms` (0 = wait for it). */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  if (!(ms > 0)) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([work, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -96,5 +96,7 @@ describe("matchesFilters", () => {
         ],
       }),
     ).toBe(false);
+    // Whole pairs only: a value that spans the delimiter is not one the product has.
+    expect(matchesFilters(product, { options: [{ name: "Size", value: "M|Color:Blue" }] })).toBe(false);
   });
 });

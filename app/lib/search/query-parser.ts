@@ -62,15 +62,22 @@ const ARTICLES = new Set(["a", "an", "the", "my", "your", "our", "their", "his",
 
 const OPTION_NAMES_THAT_NEED_A_CUE = /^(size|length|width|waist|inseam|eu|us|uk)$/i;
 
+/** The (name, value) pairs of a delimited "|Size:M|Color:Blue|", split at the first colon, each once. */
+export function optionPairs(optionValues: string): OptionFilter[] {
+  const pairs = new Map<string, OptionFilter>();
+  for (const pair of optionValues.split("|")) {
+    const colon = pair.indexOf(":");
+    if (colon > 0 && !pairs.has(pair)) pairs.set(pair, { name: pair.slice(0, colon), value: pair.slice(colon + 1) });
+  }
+  return [...pairs.values()];
+}
+
 export function buildVocabulary(products: Iterable<Pick<ProductMetadata, "productType" | "vendor" | "optionValues">>) {
   const vocabulary: CatalogVocabulary = { productTypes: new Map(), vendors: new Map(), optionValues: new Map() };
   for (const product of products) {
     if (product.productType) vocabulary.productTypes.set(normalizePhrase(product.productType), product.productType);
     if (product.vendor) vocabulary.vendors.set(normalizePhrase(product.vendor), product.vendor);
-    for (const pair of product.optionValues.split("|").filter(Boolean)) {
-      const colon = pair.indexOf(":");
-      if (colon <= 0) continue;
-      const option = { name: pair.slice(0, colon), value: pair.slice(colon + 1) };
+    for (const option of optionPairs(product.optionValues)) {
       const key = normalizePhrase(option.value);
       if (!key || option.value === "Default Title") continue;
       const list = vocabulary.optionValues.get(key) ?? [];
@@ -216,8 +223,10 @@ export function matchesFilters(
     // Values of the same option are alternatives ("blue or green"); different options must all hold.
     const byName = new Map<string, string[]>();
     for (const option of filters.options) byName.set(option.name, [...(byName.get(option.name) ?? []), option.value]);
+    // Whole pairs, as the catalog's option table holds them ("Size:M" never matches "Size:XL").
+    const held = optionPairs(metadata.optionValues);
     for (const [name, values] of byName) {
-      if (!values.some((value) => metadata.optionValues.includes(`|${name}:${value}|`))) return false;
+      if (!held.some((o) => o.name === name && values.includes(o.value))) return false;
     }
   }
   return true;
