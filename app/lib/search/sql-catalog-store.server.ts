@@ -108,30 +108,6 @@ function productRow(shop: string, document: ProductDocument) {
   };
 }
 
-const UPSERT_SET = Prisma.raw(
-  [
-    "handle",
-    "title",
-    "vendor",
-    "productType",
-    "tags",
-    "optionValues",
-    "skus",
-    "barcodes",
-    "keywords",
-    "text",
-    "minPrice",
-    "maxPrice",
-    "available",
-    "metadata",
-    "contentHash",
-    "metadataHash",
-    "updatedAt",
-  ]
-    .map((column) => `"${column}" = excluded."${column}"`)
-    .join(", "),
-);
-
 /** The columns codes, option rows and full-text entries are built from (contentHash stands for the text). */
 const SEARCHABLE_COLUMNS = [
   "handle",
@@ -145,6 +121,13 @@ const SEARCHABLE_COLUMNS = [
   "keywords",
   "contentHash",
 ] as const;
+
+const UPSERT_SET = Prisma.raw(
+  [...SEARCHABLE_COLUMNS, "text", "minPrice", "maxPrice", "available", "metadata", "metadataHash", "updatedAt"]
+    .map((column) => `"${column}" = excluded."${column}"`)
+    .join(", "),
+);
+
 type SearchableColumns = { productId: string } & Record<(typeof SEARCHABLE_COLUMNS)[number], string>;
 const SEARCHABLE_SELECT = Prisma.raw(["productId", ...SEARCHABLE_COLUMNS].map((column) => `"${column}"`).join(", "));
 
