@@ -250,15 +250,21 @@ export class SyncEngine {
   async retryFailedFirstImports(): Promise<number> {
     const { db, log } = this.deps;
     if (this.settings.failedImportRetryMs <= 0) return 0;
-    const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+    // Only shops with a failed run can qualify (few): not one query per installed shop each pass.
+    const candidates = await db.importRun.findMany({
+      where: { status: "failed" },
+      distinct: ["shop"],
+      select: { shop: true },
+    });
     let started = 0;
-    for (const { domain } of shops) {
+    for (const { shop: domain } of candidates) {
+      if (!(await db.shop.count({ where: { domain, uninstalledAt: null } }))) continue;
       const runs = await db.importRun.findMany({
         where: { shop: domain },
         select: { status: true, finishedAt: true },
         orderBy: { startedAt: "desc" },
       });
-      if (!runs.length || runs.some((run) => run.status !== "failed")) continue;
+      if (runs.some((run) => run.status !== "failed")) continue;
       const wait = Math.min(DAY_MS, this.settings.failedImportRetryMs * 2 ** (runs.length - 1));
       if ((runs[0].finishedAt?.getTime() ?? 0) + wait > Date.now()) continue;
       const run = await this.requestImport(domain);
