@@ -207,6 +207,35 @@ function catalogStoreSuite(
     expect(hits).toHaveLength(6);
   });
 
+  it("returns products with every word first when enough have them all, else any word", async () => {
+    let n = 0;
+    const product = (title: string, productType = "Gear", tags: string[] = [], description = "") =>
+      doc({ id: `gid://shopify/Product/8${String(++n).padStart(3, "0")}`, title, productType, tags, description });
+    // Long texts: both back ends weigh matches down in long documents.
+    const long = "Made for the outdoors with care and tested over many seasons in every weather. ".repeat(8);
+    const both = [product("Camp Stove", "Gear", [], long), product("Camp Stove Mini", "Gear", [], long)];
+    // One word each, but named in every field of a short document, and "camp" is common.
+    const single = [
+      product("Stove", "Stoves", ["stove"], "A stove."),
+      product("Big Stove", "Stoves", ["stove"], "A big stove."),
+      product("Small Stove", "Stoves", ["stove"], "A small stove."),
+    ];
+    const common = Array.from({ length: 20 }, (_, i) => product(`Camp Item ${i}`, "Misc", [], "For the camp."));
+    await store.write(OTHER, common);
+    await store.write(OTHER, [...both, ...single]);
+    const ids = async (limit: number) => (await store.lexical(OTHER, "camp stove", {}, limit)).map((hit) => hit.id);
+    const anyWord = await ids(5);
+    expect(anyWord).toHaveLength(5);
+    // The premise on SQLite: single-word products rank above both-word ones when all compete
+    // (BM25 sums per word). Postgres' ts_rank averages over the query's words, so there every-word
+    // products lead already and the first step only saves work.
+    if (dialect === "sqlite") expect(anyWord.slice(0, 3).sort()).toEqual(single.map((p) => p.id).sort());
+    // Two products have both words: asked for two, those are the answer, best first as above.
+    expect((await ids(2)).sort()).toEqual(both.map((p) => p.id).sort());
+    // Asked for three, "every word" is not enough: ranked over any word, as before.
+    expect(await ids(3)).toEqual(anyWord.slice(0, 3));
+  });
+
   it("never throws on hostile query text", async () => {
     const hostile = [
       '"',

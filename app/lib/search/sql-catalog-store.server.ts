@@ -155,10 +155,15 @@ interface Dialect {
   deleteLexical(tx: Transaction, shop: string, productIds: string[] | null): Promise<void>;
   /** Adds the lexical entries of freshly inserted rows. */
   insertLexical(tx: Transaction, shop: string, documents: ProductDocument[]): Promise<void>;
+  /**
+   * The best `limit` products containing every term (`every`) or any of them, ranked the same way
+   * in both cases: the relevance of each term a product contains, summed over the terms.
+   */
   lexical(
     db: PrismaClient,
     shop: string,
     terms: SearchTerm[],
+    every: boolean,
     filters: Prisma.Sql,
     limit: number,
   ): Promise<{ id: string; score: number }[]>;
@@ -197,11 +202,12 @@ const sqlite: Dialect = {
     }
   },
 
-  async lexical(db, shop, terms, filters, limit) {
+  async lexical(db, shop, terms, every, filters, limit) {
     // Quoted strings: FTS5 reads OR, NEAR, column names and * inside them as plain words.
     // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
-    // lead the plan and run the match once per row (60x slower at 10,000 products).
-    const words = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`).join(" OR ");
+    // lead the plan and run the match once per row (60x slower at 10,000 products). bm25() sums
+    // over the phrases a row contains, so a row with every term scores the same under AND as under OR.
+    const words = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`).join(every ? " AND " : " OR ");
     const match = `shop : "${shopToken(shop)}" AND (${words})`;
     // Without filters only the best `limit` matches need their (large) rows: a common word matches
     // most of a big catalog, and joining every match cost 50 ms at 100,000 products.
@@ -226,13 +232,15 @@ const postgresql: Dialect = {
   deleteLexical: async () => {},
   insertLexical: async () => {},
 
-  async lexical(db, shop, terms, filters, limit) {
+  async lexical(db, shop, terms, every, filters, limit) {
     // to_tsquery stems each quoted term with the same 'english' config the column was built with.
-    const query = terms.map((t) => `'${t.term}'${t.prefix ? ":*" : ""}`).join(" | ");
+    // Ranked by the any-term query either way: ts_rank of an all-terms query would weigh how
+    // close the terms stand instead.
+    const query = (operator: string) => terms.map((t) => `'${t.term}'${t.prefix ? ":*" : ""}`).join(operator);
     return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
       SELECT p."productId" AS id, ts_rank(${TS_RANK_WEIGHTS}, p."fts", q, 1)::float8 AS score
-      FROM "SearchProduct" p, to_tsquery('english', ${query}) q
-      WHERE p."shop" = ${shop} AND p."fts" @@ q${filters}
+      FROM "SearchProduct" p, to_tsquery('english', ${query(" | ")}) q, to_tsquery('english', ${query(every ? " & " : " | ")}) m
+      WHERE p."shop" = ${shop} AND p."fts" @@ m${filters}
       ORDER BY score DESC, p."productId"
       LIMIT ${limit}`);
   },
@@ -426,7 +434,12 @@ class SqlCatalogStore implements CatalogStore {
     const terms = searchTerms(text);
     const take = Math.floor(limit);
     if (!terms.length || !(take > 0)) return [];
-    const rows = await this.dialect.lexical(this.db, shop, terms, this.filterSql(shop, filters), take);
+    const filterSql = this.filterSql(shop, filters);
+    // Products with every word first (decision 105): when at least `limit` have them all, the best
+    // of those are the answer, and ranking skips the tens of thousands of products of a large
+    // catalog that share only one common word ("camp" in "camp stove").
+    let rows = terms.length > 1 ? await this.dialect.lexical(this.db, shop, terms, true, filterSql, take) : [];
+    if (rows.length < take) rows = await this.dialect.lexical(this.db, shop, terms, false, filterSql, take);
     return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
   }
 
