@@ -287,6 +287,31 @@ describe.each(searchBackends())("hybrid product search on %s", (backend) => {
     expect(lexicalOnly(recovered)).toBe(false);
   });
 
+  it("answers lexically when the query embedder fails, and gives a slow embedder's vector query its full budget", async () => {
+    const withEmbedder = (embedQuery: (text: string) => Promise<number[]>) =>
+      Object.create(context.index, { embedQuery: { value: embedQuery } }) as HybridProductIndex;
+    // An embedding provider that is down (the OpenAI-compatible endpoint refusing, say).
+    const failing = new ProductSearch({
+      index: withEmbedder(() => Promise.reject(new Error("embeddings provider down"))),
+      vectorTimeoutMs: 1_000,
+    });
+    const result = await failing.search({ shop, query: "merino socks" });
+    expect(result.hits[0].product.title).toBe("Merino Wool Hiking Socks");
+    expect(result.hits.every((h) => !h.matchedBy.includes("vector"))).toBe(true);
+    expect((await failing.search({ shop, query: "merino socks" })).cached).toBe(false);
+
+    // A remote embedder slower than the vector budget: the budget starts once the vector exists.
+    const slow = new ProductSearch({
+      index: withEmbedder(async (text) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return context.index.embedQuery(text);
+      }),
+      vectorTimeoutMs: 200,
+    });
+    const late = await slow.search({ shop, query: "something to keep my feet warm on the trail" });
+    expect(late.hits.some((h) => h.matchedBy.includes("vector"))).toBe(true);
+  });
+
   it("returns nothing for a shop with no index", async () => {
     const result = await search.search({ shop: context.shop("empty"), query: "jacket" });
     expect(result.hits).toEqual([]);

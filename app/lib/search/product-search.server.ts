@@ -187,6 +187,17 @@ export class ProductSearch {
     const vectorAvailable = this.index.servesCurrentModel(state);
     const vectorText = query.text || query.original;
     const degraded = { vectors: false };
+    // The query is embedded while the database looks up codes and ranks the text: only the vector
+    // query waits for it.
+    const vectors =
+      mode !== "lexical" && vectorAvailable && vectorText
+        ? new VectorCandidates({
+            catalog: this.catalog,
+            shop: request.shop,
+            query: this.vectorQuery(state, this.index.embedQuery(vectorText), degraded),
+            count: this.candidates,
+          })
+        : null;
     const scope: SearchScope = {
       shop: request.shop,
       query,
@@ -194,15 +205,7 @@ export class ProductSearch {
       limit,
       degraded,
       exact: await this.exactMatches(request.shop, query.original),
-      vectors:
-        mode !== "lexical" && vectorAvailable && vectorText
-          ? new VectorCandidates({
-              catalog: this.catalog,
-              shop: request.shop,
-              query: this.vectorQuery(state, await this.index.embedQuery(vectorText), degraded),
-              count: this.candidates,
-            })
-          : null,
+      vectors,
     };
 
     const relaxed: RelaxableFilter[] = [];
@@ -242,9 +245,15 @@ export class ProductSearch {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  /** Nearest neighbours in the shop's active collection; a failing vector store degrades to lexical results. */
-  private vectorQuery(state: SearchIndex, vector: number[], degraded: { vectors: boolean }): VectorQuery {
+  /**
+   * Nearest neighbours in the shop's active collection; a failing embedder or vector store degrades
+   * to lexical results. The time budget starts once the query is embedded: it is the vector
+   * store's, and a remote embedder's round trip must not use it up.
+   */
+  private vectorQuery(state: SearchIndex, vector: Promise<number[]>, degraded: { vectors: boolean }): VectorQuery {
     const collection = state.activeCollection;
+    // Awaited by every vector query below; a search that fails before asking must not leave it unhandled.
+    vector.catch(() => undefined);
     return async (k, restrictTo) => {
       if (this.isStalled(collection)) {
         // Another search's query is still waiting on this collection: do not queue behind it.
@@ -252,7 +261,7 @@ export class ProductSearch {
         return [];
       }
       try {
-        const pending = this.index.queryVectors(state, vector, k, restrictTo);
+        const pending = this.index.queryVectors(state, await vector, k, restrictTo);
         const hits = await withDeadline(pending, this.vectorTimeoutMs);
         if (hits) return hits.map((hit) => hit.id);
         this.markOverdue(collection, pending);
