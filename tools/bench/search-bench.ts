@@ -1,4 +1,4 @@
-// `npm run bench:search [-- 10000 100000] [--backend sqlite-chroma|postgres-pgvector|all]`: hybrid
+// `npm run bench:search [-- 10000 100000] [--backend sqlite-chroma|postgres-pgvector|all] [--keep DIR]`: hybrid
 // retrieval latency (p50/p95/p99, LLM excluded) for shops of N products on the real stack of each
 // back end (database full-text search and filters, Chroma or pgvector, the local embedder for
 // every query). Products come from the demo catalog generator
@@ -18,9 +18,12 @@ import { percentile, pseudoVector } from "./bench-stack";
 
 const sizes = process.argv
   .slice(2)
-  .filter((arg, i, all) => all[i - 1] !== "--backend")
+  .filter((arg, i, all) => all[i - 1] !== "--backend" && all[i - 1] !== "--keep")
   .map(Number)
   .filter(Boolean);
+/** `--keep DIR`: the index stays in DIR after the run, and a later run with the same DIR measures it again. */
+const keepIndex = process.argv.indexOf("--keep");
+const KEEP_DIR = keepIndex > 0 ? process.argv[keepIndex + 1] : undefined;
 const SIZES = sizes.length ? sizes : [10_000, 100_000];
 const QUERY_ROUNDS = 3;
 
@@ -65,6 +68,7 @@ for (const backend of backendsFromArgs())
     {
       backend,
       env: { EMBEDDINGS_PROVIDER: "local" },
+      keepDir: KEEP_DIR,
       embeddings: (env) => {
         const local = createEmbeddings(env);
         return { descriptor: local.descriptor, embeddings: new BenchEmbeddings(local.embeddings) };
@@ -82,7 +86,9 @@ for (const backend of backendsFromArgs())
         let written = 0;
         const started = Date.now();
         const generated = demoProducts(size);
-        for (let i = 0; i < generated.length; i += 500) {
+        const reused = (await index.count(shop)) === size;
+        if (reused) console.log(`${size}: the kept index of ${size} products is measured again`);
+        for (let i = 0; !reused && i < generated.length; i += 500) {
           const documents = generated.slice(i, i + 500).map((p, j) => buildProductDocument(toProduct(p, i + j)));
           await index.upsert(shop, documents);
           written += documents.length;
@@ -140,7 +146,7 @@ for (const backend of backendsFromArgs())
         console.log(
           `  slowest queries (median of ${QUERY_ROUNDS}): ${slowest.map(([q, t]) => `"${q}" ${ms(t)}`).join(", ")}`,
         );
-        await index.dropShop(shop);
+        if (!KEEP_DIR) await index.dropShop(shop);
       }
     },
   );

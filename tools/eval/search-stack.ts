@@ -5,7 +5,7 @@
 // Everything is removed afterwards.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseEnv, type Env } from "../../app/lib/config/env-schema";
@@ -39,8 +39,16 @@ export interface SearchBackendServers {
   stop(): Promise<void>;
 }
 
-/** Starts what a back end needs (migrated database, vector server) in `workDir`. */
-export async function startSearchBackend(backend: SearchBackendName, workDir: string): Promise<SearchBackendServers> {
+/**
+ * Starts what a back end needs (migrated database, vector server) in `workDir`. `keep`: leave the
+ * data in place at stop and reuse what an earlier run left there (its Postgres database is named in
+ * the directory), so a large index is built once and measured again later.
+ */
+export async function startSearchBackend(
+  backend: SearchBackendName,
+  workDir: string,
+  keep = false,
+): Promise<SearchBackendServers> {
   if (backend === "sqlite-chroma") {
     const chroma = await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true });
     const databaseUrl = `file:${path.join(workDir, "search.sqlite")}`;
@@ -51,8 +59,13 @@ export async function startSearchBackend(backend: SearchBackendName, workDir: st
     process.env.TEST_POSTGRES_URL || execFileSync("bash", ["tools/ensure-postgres.sh"], { encoding: "utf8" }).trim();
   if (!adminUrl)
     throw new Error("postgres-pgvector needs a Postgres: set TEST_POSTGRES_URL (see tools/ensure-postgres.sh)");
-  const database = `aisle_bench_${randomBytes(4).toString("hex")}`;
-  await postgresAdmin(adminUrl, `CREATE DATABASE ${database}`);
+  const kept = path.join(workDir, "postgres-database");
+  const database =
+    keep && existsSync(kept) ? readFileSync(kept, "utf8").trim() : `aisle_bench_${randomBytes(4).toString("hex")}`;
+  if (!keep || !existsSync(kept)) {
+    await postgresAdmin(adminUrl, `CREATE DATABASE ${database}`);
+    if (keep) writeFileSync(kept, database);
+  }
   const url = databaseUrl(adminUrl, database);
   await migrateDatabase(url);
   const pgvector = process.env.TEST_PGVECTOR_URL
@@ -62,7 +75,7 @@ export async function startSearchBackend(backend: SearchBackendName, workDir: st
     env: { DATABASE_URL: url, VECTOR_STORE: "pgvector", PGVECTOR_URL: pgvector.url },
     stop: async () => {
       await pgvector.stop();
-      await dropDatabase(adminUrl, database);
+      if (!keep) await dropDatabase(adminUrl, database);
     },
   };
 }
@@ -79,12 +92,16 @@ export async function withSearchStack<T>(
     backend?: SearchBackendName;
     env?: Record<string, string | undefined>;
     embeddings?: (env: Env) => EmbeddingsProvider;
+    /** Keep the stack's data in this directory (one per back end) and reuse it next time. */
+    keepDir?: string;
   },
   run: (stack: SearchStack) => Promise<T>,
 ): Promise<T> {
   const backend = options.backend ?? "sqlite-chroma";
-  const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-search-stack-"));
-  const servers = await startSearchBackend(backend, workDir);
+  const keepDir = options.keepDir ? path.resolve(options.keepDir, backend) : undefined;
+  if (keepDir) mkdirSync(keepDir, { recursive: true });
+  const workDir = keepDir ?? mkdtempSync(path.join(os.tmpdir(), "aisle-search-stack-"));
+  const servers = await startSearchBackend(backend, workDir, keepDir !== undefined);
   const env = parseEnv({
     SHOPIFY_API_KEY: "search-stack",
     SHOPIFY_API_SECRET: "search-stack",
@@ -102,6 +119,6 @@ export async function withSearchStack<T>(
     await vectors.close();
     await db.$disconnect();
     await servers.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    if (!keepDir) rmSync(workDir, { recursive: true, force: true });
   }
 }
