@@ -435,7 +435,7 @@ class SqlCatalogStore implements CatalogStore {
     const take = Math.floor(limit);
     if (!terms.length || !(take > 0)) return [];
     const filterSql = this.filterSql(shop, filters);
-    // Products with every word first (decision 105): when at least `limit` have them all, the best
+    // Products with every word first (decision 109): when at least `limit` have them all, the best
     // of those are the answer, and ranking skips the tens of thousands of products of a large
     // catalog that share only one common word ("camp" in "camp stove").
     let rows = terms.length > 1 ? await this.dialect.lexical(this.db, shop, terms, true, filterSql, take) : [];
