@@ -34,7 +34,9 @@ import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-stor
 import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
-import type { ChatTokenSettings } from "./lib/storefront/session.server";
+import { installedShops } from "./lib/storefront/installed-shops.server";
+import type { ChatTokenSettings, InstalledShops } from "./lib/storefront/session.server";
+import { VisitorIds } from "./lib/storefront/signed-visitor-id.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 import { WEBHOOK_BODY_LIMIT_BYTES } from "./webhooks.server";
@@ -62,7 +64,7 @@ export interface Services {
   /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
   lifecycleJobs: LifecycleJobs;
   /** The storefront chat endpoint behind the App Proxy routes. */
-  storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits };
+  storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits; installs: InstalledShops };
   /** Dashboard state kept by this process: background sync controls, "unreachable since". */
   dashboard: { tasks: SyncTasks; downSince: DownSince };
   /** Body limits and the unauthenticated-work gate server.mjs applies before Remix (decision 094). */
@@ -74,6 +76,8 @@ export interface Services {
 declare module "@remix-run/node" {
   interface AppLoadContext {
     services: Services;
+    /** The TCP peer's address (server.mjs): the direct stream's per-IP limits key on it. */
+    socketAddress?: string;
   }
 }
 
@@ -131,6 +135,8 @@ export function createServices(env: Env): Services {
     engine: answerEngine,
     conversations: customers,
     limits,
+    visitors: new VisitorIds(env.SHOPIFY_API_SECRET),
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     caps: { maxBodyBytes: env.CHAT_MAX_BODY_BYTES, maxMessageChars: env.CHAT_MAX_INPUT_CHARS },
     log,
     answerStyle: (shop) => answerStyleFor(prisma, shop),
@@ -185,7 +191,7 @@ export function createServices(env: Env): Services {
     answerEngine,
     syncEngine,
     lifecycleJobs,
-    storefront: { chat, token, limits },
+    storefront: { chat, token, limits, installs: installedShops(prisma) },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
     http,
     healthProbes,

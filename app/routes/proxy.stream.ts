@@ -7,13 +7,15 @@ import { authorizeStream, preflight } from "../lib/storefront/session.server";
 // CORS is answered only for the shop's storefront origin bound into the token (docs/decisions/070).
 export async function action({ request, context }: ActionFunctionArgs) {
   const { storefront } = context.services;
-  const authorized = authorizeStream(storefront.token, request);
+  const authorized = await authorizeStream(storefront.token, storefront.installs, request);
   if (authorized instanceof Response) return authorized;
   return handleChatTurn(storefront.chat, {
     shop: authorized.claims.shop,
     customerId: authorized.claims.customerId,
     fixedVisitorId: authorized.claims.visitorId,
     request,
+    // Straight from the shopper's browser: the socket (or what TRUSTED_PROXY_HOPS of our own proxies say).
+    client: { via: "direct", socketAddress: context.socketAddress },
     headers: authorized.cors,
   });
 }

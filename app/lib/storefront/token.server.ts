@@ -52,8 +52,10 @@ export function verifyChatToken(secret: string, token: string, nowSeconds = Math
 }
 
 /**
- * Origins allowed to stream straight from the app for a shop: its myshopify.com storefront plus
- * the configured ones (custom domains, local storefronts). Never "whatever the request says".
+ * Origins allowed to stream straight from the app for a shop: its myshopify.com storefront, the
+ * configured entries bound to it (`<shop>=<origin>`: its custom domains) and the configured entries
+ * bound to no shop (explicitly global: local storefronts). Never "whatever the request says", and
+ * never an origin bound to another shop.
  */
 export function isAllowedStorefrontOrigin(shop: string, origin: string, configured: readonly string[]): boolean {
   let parsed: URL;
@@ -64,5 +66,8 @@ export function isAllowedStorefrontOrigin(shop: string, origin: string, configur
   }
   if (parsed.origin !== origin) return false; // a path, credentials or a trailing slash: not an origin
   if (origin === `https://${shop}`) return true;
-  return configured.includes(origin);
+  return configured.some((entry) => {
+    const bound = entry.indexOf("=");
+    return bound < 0 ? entry === origin : entry.slice(0, bound) === shop && entry.slice(bound + 1) === origin;
+  });
 }
