@@ -121,7 +121,11 @@ describe("a chat turn", () => {
   it("never continues another visitor's conversation", async () => {
     const first = await readSse(await turn({ message: "down jacket", visitorId: VISITOR }));
     const other = await readSse(
-      await turn({ message: "what did they ask?", visitorId: vid("visitor-intruder"), conversationId: first[0].data.id }),
+      await turn({
+        message: "what did they ask?",
+        visitorId: vid("visitor-intruder"),
+        conversationId: first[0].data.id,
+      }),
     );
     expect(other[0].data.id).not.toBe(first[0].data.id);
     expect(calls[1].request.history).toEqual([]);

@@ -43,8 +43,7 @@ type TokenCounter =
   | { ceiling: Exclude<TokenCeiling, "shop_day">; limit: number; key: string; windowStart: Date };
 
 export type RateDecision =
-  | { allowed: true }
-  | { allowed: false; scope: "visitor" | "ip" | "shop"; retryAfterSeconds: number; limit: number };
+  { allowed: true } | { allowed: false; scope: "visitor" | "ip" | "shop"; retryAfterSeconds: number; limit: number };
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -98,7 +97,8 @@ export class AbuseLimits {
    * visitor key with no address (callers that have none).
    */
   async admitMessage(shop: string, subject: LimitSubject | string): Promise<RateDecision> {
-    const { visitorKey, addressKey } = typeof subject === "string" ? { visitorKey: subject, addressKey: null } : subject;
+    const { visitorKey, addressKey } =
+      typeof subject === "string" ? { visitorKey: subject, addressKey: null } : subject;
     const { visitorMessagesPerWindow, ipMessagesPerWindow = 0, shopMessagesPerWindow } = this.settings;
     return this.admit([
       { scope: "visitor", key: `visitor:${shop}:${visitorKey}`, limit: visitorMessagesPerWindow },

@@ -21,13 +21,24 @@ export async function handleCartEvent(
     if (!deps.visitors.verify(input.shop, visitorId)) {
       throw new StorefrontRequestError(404, "unknown_conversation", "No such conversation for this visitor.");
     }
-    const subject: LimitSubject = { visitorKey: visitorId, addressKey: clientAddressKey(deps, input.request, input.client) };
+    const subject: LimitSubject = {
+      visitorKey: visitorId,
+      addressKey: clientAddressKey(deps, input.request, input.client),
+    };
     const decision = await deps.limits.admitCartEvent(input.shop, subject);
     if (!decision.allowed) {
-      deps.log.info({ shop: input.shop, scope: decision.scope, limit: decision.limit }, "cart event rate limit reached");
-      return jsonError(429, "cart_events_rate_limited", `Too many cart events; try again in ${decision.retryAfterSeconds} seconds.`, {
-        "Retry-After": String(decision.retryAfterSeconds),
-      });
+      deps.log.info(
+        { shop: input.shop, scope: decision.scope, limit: decision.limit },
+        "cart event rate limit reached",
+      );
+      return jsonError(
+        429,
+        "cart_events_rate_limited",
+        `Too many cart events; try again in ${decision.retryAfterSeconds} seconds.`,
+        {
+          "Retry-After": String(decision.retryAfterSeconds),
+        },
+      );
     }
     const owner = await deps.conversations.conversationOwner(input.shop, conversationId);
     if (owner?.visitorId !== visitorId) {

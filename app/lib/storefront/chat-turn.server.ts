@@ -143,7 +143,11 @@ export async function handleChatTurn(
     log.info({ scope: decision.scope, limit: decision.limit }, "chat rate limit reached");
     return jsonError(
       429,
-      decision.scope === "visitor" ? "visitor_rate_limited" : decision.scope === "ip" ? "ip_rate_limited" : "shop_rate_limited",
+      decision.scope === "visitor"
+        ? "visitor_rate_limited"
+        : decision.scope === "ip"
+          ? "ip_rate_limited"
+          : "shop_rate_limited",
       `Too many messages; try again in ${decision.retryAfterSeconds} seconds.`,
       { ...Object.fromEntries(new Headers(extraHeaders)), "Retry-After": String(decision.retryAfterSeconds) },
     );

@@ -33,7 +33,9 @@ export class VisitorIds {
 
   /** `id` when it verifies for `shop`, else a newly issued one (never the client's own). */
   verifiedOrNew(shop: string, id: string | null | undefined): { visitorId: string; issued: boolean } {
-    return this.verify(shop, id) ? { visitorId: id as string, issued: false } : { visitorId: this.issue(shop), issued: true };
+    return this.verify(shop, id)
+      ? { visitorId: id as string, issued: false }
+      : { visitorId: this.issue(shop), issued: true };
   }
 
   /**
@@ -46,6 +48,10 @@ export class VisitorIds {
   }
 
   private mac(shop: string, random: string): string {
-    return createHmac("sha256", this.key).update(`${shop}\n${random}`).digest().subarray(0, MAC_BYTES).toString("base64url");
+    return createHmac("sha256", this.key)
+      .update(`${shop}\n${random}`)
+      .digest()
+      .subarray(0, MAC_BYTES)
+      .toString("base64url");
   }
 }
