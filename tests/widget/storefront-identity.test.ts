@@ -238,13 +238,14 @@ describe("chat tokens after uninstall", () => {
   it("stops the direct stream as soon as the shop uninstalls, although the token has not expired", async () => {
     const shop = "identity-uninstalls.myshopify.com";
     await storeOfflineSession(app.services.prisma, shop);
+    const visitorId = visitors.issue(shop);
     const response = await call(
       sessionAction,
-      proxied("session", { origin: GLOBAL_EXTRA }, { shop }),
+      proxied("session", { visitorId, origin: GLOBAL_EXTRA }, { shop }),
       {},
       { socketAddress: "10.0.0.5" },
     );
-    const { stream, visitorId } = (await response.json()) as SessionBody;
+    const { stream } = (await response.json()) as SessionBody;
     if (!stream) throw new Error("expected a stream");
     const post = () =>
       call(
@@ -273,10 +274,11 @@ describe("chat tokens after uninstall", () => {
 
 describe("storefront origins per shop", () => {
   it("lets a shop's own custom domain stream for that shop only; the global extra for every shop", async () => {
-    expect((await session({ origin: CUSTOM_A }, SHOP_A)).stream).not.toBeNull();
-    expect((await session({ origin: CUSTOM_A }, SHOP_B)).stream).toBeNull();
-    expect((await session({ origin: `https://${SHOP_A}` }, SHOP_B)).stream).toBeNull();
-    expect((await session({ origin: GLOBAL_EXTRA }, SHOP_B)).stream).not.toBeNull();
+    const [a, b] = [visitors.issue(SHOP_A), visitors.issue(SHOP_B)];
+    expect((await session({ visitorId: a, origin: CUSTOM_A }, SHOP_A)).stream).not.toBeNull();
+    expect((await session({ visitorId: b, origin: CUSTOM_A }, SHOP_B)).stream).toBeNull();
+    expect((await session({ visitorId: b, origin: `https://${SHOP_A}` }, SHOP_B)).stream).toBeNull();
+    expect((await session({ visitorId: b, origin: GLOBAL_EXTRA }, SHOP_B)).stream).not.toBeNull();
 
     const preflight = (shop: string, origin: string) =>
       call(
