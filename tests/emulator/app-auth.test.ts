@@ -131,7 +131,10 @@ describe("app proxy into the app", () => {
       });
     const anonymous = await startSession();
     expect(anonymous.status).toBe(200);
-    expect(await anonymous.json()).toMatchObject({ customerLoggedIn: false });
+    const session = (await anonymous.json()) as { customerLoggedIn: boolean; visitorId: string };
+    expect(session.customerLoggedIn).toBe(false);
+    // The id the widget sent was not issued by the app: it is replaced by one that is (decision 105).
+    expect(session.visitorId).toMatch(/^v1[A-Za-z0-9_-]{44}$/);
 
     const customer = running.emulator
       .shop(SHOP)
