@@ -1,15 +1,18 @@
 // The abuse run of issue 15 (L5, decision 105): 1,000 chat messages from 100 rotating visitor ids and
-// 3 client addresses, half of them leaving after the answer's first words, against the real chat turn (SQLite
-// limits and conversations, the real answer engine over Chroma, ChatOpenAI against the local
+// 3 client addresses, half of them leaving after the answer's first words, against the real chat turn (limits
+// and conversations on SQLite and, when the suite has one, Postgres, the real answer engine over Chroma, ChatOpenAI against the local
 // OpenAI-compatible server), while a normal shopper with their own id and address keeps asking.
-// Ten rounds of a minute each (the limits' clock moves; nothing here waits on time). It asserts the
+// Two app instances (two AbuseLimits over one database) take turns. Ten rounds of a minute each (the
+// limits' clock moves; nothing here waits on time). It asserts the
 // budget holds — what was charged and what the model provider could at most have spent — per shop
 // day, per visitor and per address, and that the shopper got model answers throughout.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@prisma/client";
 import type { AnswerRequest, ChatEvent } from "../../app/lib/chat/types";
 import { budgetDay, type AbuseLimitSettings } from "../../app/lib/storefront/abuse-limits.server";
 import { handleChatTurn, type StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
 import { createTestDatabase } from "../helpers/database";
+import { createPostgresTestDatabase, postgresAvailable } from "../helpers/postgres-database";
 import { outdoorCatalog } from "../search/products";
 import { createChatEndpointContext, readSse } from "./chat-deps";
 
@@ -34,14 +37,37 @@ const SETTINGS: Partial<AbuseLimitSettings> = {
 };
 const BUDGET = SETTINGS.dailyTokenBudget as number;
 
-const { prisma } = createTestDatabase();
+const databases: { name: string; open: () => Promise<{ prisma: PrismaClient; close: () => Promise<void> }> }[] = [
+  {
+    name: "SQLite",
+    open: async () => {
+      const { prisma } = createTestDatabase();
+      return { prisma, close: () => prisma.$disconnect() };
+    },
+  },
+];
+if (postgresAvailable()) {
+  databases.push({
+    name: "Postgres",
+    open: async () => {
+      const db = await createPostgresTestDatabase("aisle_abuse");
+      return { prisma: db.prisma, close: db.drop };
+    },
+  });
+}
+
+let prisma: PrismaClient;
 let clock = new Date("2026-11-24T10:00:05Z");
 let ctx: Awaited<ReturnType<typeof createChatEndpointContext>>;
 let deps: StorefrontChatDeps;
+/** A second app instance: its own AbuseLimits over the same database (every other message goes to it). */
+let otherInstance: StorefrontChatDeps;
 /** Answers still running (a turn whose shopper left goes on until the engine has settled its tokens). */
 const running = new Set<Promise<void>>();
 
-beforeAll(async () => {
+async function setUp(database: PrismaClient) {
+  prisma = database;
+  clock = new Date("2026-11-24T10:00:05Z");
   // The model writes a word every 2 ms, so a shopper who leaves does so in the middle of an answer.
   ctx = await createChatEndpointContext(prisma, outdoorCatalog(), {
     now: () => clock,
@@ -68,11 +94,8 @@ beforeAll(async () => {
       },
     },
   };
-});
-afterAll(async () => {
-  await ctx?.close();
-  await prisma.$disconnect();
-});
+  otherInstance = { ...deps, limits: ctx.makeLimits() };
+}
 
 interface Outcome {
   status: number;
@@ -80,9 +103,14 @@ interface Outcome {
   left?: boolean;
 }
 
-async function send(visitorId: string, ip: string, leaveAfterFirstText: boolean): Promise<Outcome> {
+async function send(
+  instance: StorefrontChatDeps,
+  visitorId: string,
+  ip: string,
+  leaveAfterFirstText: boolean,
+): Promise<Outcome> {
   const leave = new AbortController();
-  const response = await handleChatTurn(deps, {
+  const response = await handleChatTurn(instance, {
     shop: ctx.shop,
     customerId: null,
     request: new Request("https://app.example/proxy/chat", {
@@ -116,7 +144,17 @@ async function send(visitorId: string, ip: string, leaveAfterFirstText: boolean)
   return { status: 200, mode: done?.data.mode as string | undefined };
 }
 
-describe("L5 abuse run: 1,000 messages, 100 rotating visitor ids, 3 addresses, half leaving after the first words", () => {
+describe.each(databases)("L5 abuse run on $name: 1,000 messages, 100 rotating ids, 3 addresses", ({ name, open }) => {
+  let db: Awaited<ReturnType<typeof open>>;
+  beforeAll(async () => {
+    db = await open();
+    await setUp(db.prisma);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await db?.close();
+  });
+
   it("never charges or lets the provider spend more than the budgets, and a normal shopper keeps getting model answers", async () => {
     const attackers = Array.from({ length: VISITORS }, () => deps.visitors.issue(ctx.shop));
     const shopper = deps.visitors.issue(ctx.shop);
@@ -129,12 +167,15 @@ describe("L5 abuse run: 1,000 messages, 100 rotating visitor ids, 3 addresses, h
       for (let start = 0; start < MESSAGES_PER_ROUND; start += CONCURRENCY) {
         const batch = Array.from({ length: CONCURRENCY }, (_, j) => {
           const n = round * MESSAGES_PER_ROUND + start + j;
-          return send(attackers[n % VISITORS], ATTACKER_IPS[n % ATTACKER_IPS.length], n % 2 === 1);
+          // Messages alternate between the two instances; leaving early alternates in pairs, so both
+          // instances see both kinds.
+          const instance = n % 2 === 0 ? deps : otherInstance;
+          return send(instance, attackers[n % VISITORS], ATTACKER_IPS[n % ATTACKER_IPS.length], n % 4 >= 2);
         });
         // The shopper asks in the middle of every round, alongside the attack.
         if (start === 50) {
           batch.push(
-            send(shopper, SHOPPER_IP, false).then((outcome) => {
+            send(round % 2 ? deps : otherInstance, shopper, SHOPPER_IP, false).then((outcome) => {
               shopperStatuses.push(outcome.status);
               shopperModes.push(outcome.mode);
               return { ...outcome, status: -1 }; // not counted with the attack's outcomes
@@ -177,7 +218,7 @@ describe("L5 abuse run: 1,000 messages, 100 rotating visitor ids, 3 addresses, h
       addressShare: Math.floor(BUDGET * (SETTINGS.ipTokenShare as number)),
       shopperLlmAnswers: shopperModes.filter((mode) => mode === "llm").length,
     };
-    console.log(`abuse run: ${JSON.stringify(figures)}`);
+    console.log(`abuse run (${name}): ${JSON.stringify(figures)}`);
 
     expect(outcomes).toHaveLength(ROUNDS * MESSAGES_PER_ROUND);
     expect(outcomes.every((o) => o.status === 200 || o.status === 429)).toBe(true);
