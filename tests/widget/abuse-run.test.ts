@@ -1,11 +1,11 @@
 // The abuse run of issue 15 (L5, decision 105): 1,000 chat messages from 100 rotating visitor ids and
-// 3 client addresses, half of them leaving after the answer's first words, against the real chat turn (limits
-// and conversations on SQLite and, when the suite has one, Postgres, the real answer engine over Chroma, ChatOpenAI against the local
-// OpenAI-compatible server), while a normal shopper with their own id and address keeps asking.
-// Two app instances (two AbuseLimits over one database) take turns. Ten rounds of a minute each (the
-// limits' clock moves; nothing here waits on time). It asserts the
-// budget holds — what was charged and what the model provider could at most have spent — per shop
-// day, per visitor and per address, and that the shopper got model answers throughout.
+// 3 client addresses, half of them leaving after the answer's first words, against the real chat turn:
+// limits and conversations on SQLite and (when the suite has one) Postgres, the real answer engine over
+// Chroma, ChatOpenAI against the local OpenAI-compatible server. A normal shopper with their own id and
+// address keeps asking meanwhile. Two app instances (two AbuseLimits over one database) take turns.
+// Ten rounds of a minute each: the limits' clock moves, nothing here waits on time. It asserts the
+// budgets hold — what was charged and what the model provider billed — per shop day, per visitor and
+// per address, and that the shopper got model answers throughout.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
 import type { AnswerRequest, ChatEvent } from "../../app/lib/chat/types";
