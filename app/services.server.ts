@@ -34,8 +34,8 @@ import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-stor
 import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
-import { installedShops } from "./lib/storefront/installed-shops.server";
-import type { ChatTokenSettings, InstalledShops } from "./lib/storefront/session.server";
+import type { ChatTokenSettings } from "./lib/storefront/session.server";
+import { storefrontShops } from "./lib/storefront/storefront-shops.server";
 import { VisitorIds } from "./lib/storefront/signed-visitor-id.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
@@ -64,7 +64,7 @@ export interface Services {
   /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
   lifecycleJobs: LifecycleJobs;
   /** The storefront chat endpoint behind the App Proxy routes. */
-  storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits; installs: InstalledShops };
+  storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits };
   /** Dashboard state kept by this process: background sync controls, "unreachable since". */
   dashboard: { tasks: SyncTasks; downSince: DownSince };
   /** Body limits and the unauthenticated-work gate server.mjs applies before Remix (decision 094). */
@@ -136,6 +136,7 @@ export function createServices(env: Env): Services {
     conversations: customers,
     limits,
     visitors: new VisitorIds(env.SHOPIFY_API_SECRET),
+    shops: storefrontShops(prisma),
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     caps: { maxBodyBytes: env.CHAT_MAX_BODY_BYTES, maxMessageChars: env.CHAT_MAX_INPUT_CHARS },
     log,
@@ -191,7 +192,7 @@ export function createServices(env: Env): Services {
     answerEngine,
     syncEngine,
     lifecycleJobs,
-    storefront: { chat, token, limits, installs: installedShops(prisma) },
+    storefront: { chat, token, limits },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
     http,
     healthProbes,

@@ -7,7 +7,7 @@ import { authorizeStream, preflight } from "../lib/storefront/session.server";
 // CORS is answered only for the shop's storefront origin bound into the token (docs/decisions/070).
 export async function action({ request, context }: ActionFunctionArgs) {
   const { storefront } = context.services;
-  const authorized = await authorizeStream(storefront.token, storefront.installs, request);
+  const authorized = await authorizeStream(storefront.token, storefront.chat.shops, request);
   if (authorized instanceof Response) return authorized;
   return handleChatTurn(storefront.chat, {
     shop: authorized.claims.shop,
@@ -22,6 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 // Remix hands OPTIONS (the CORS preflight) to the loader.
 export function loader({ request, context }: LoaderFunctionArgs) {
-  if (request.method === "OPTIONS") return preflight(context.services.storefront.token, request);
+  const { storefront } = context.services;
+  if (request.method === "OPTIONS") return preflight(storefront.token, storefront.chat.shops, request);
   return jsonError(405, "method_not_allowed", "POST a chat message with a chat token.", { Allow: "POST, OPTIONS" });
 }

@@ -42,6 +42,8 @@ describe("install through token exchange", () => {
       expect(session?.scope).toBe("read_products,read_customers,read_orders");
       const shop = await prisma.shop.findUnique({ where: { domain: SHOP } });
       expect(shop?.uninstalledAt).toBeNull();
+      // The shop's primary domain, read from the Admin API at install (the emulator's is its own domain).
+      expect(shop?.primaryOrigin).toBe(`https://${SHOP}`);
     } finally {
       await prisma.$disconnect();
     }

@@ -224,8 +224,10 @@ ${block}</body></html>`);
       hit(`app:${url.pathname}:${req.method}`);
       const request = await toRequest(req, appUrl);
       if (url.pathname !== "/proxy/stream") return res.writeHead(404).end();
-      if (req.method === "OPTIONS") return send(res, preflight(tokenSettings, request));
-      const authorized = await authorizeStream(tokenSettings, { isInstalled: async () => true }, request);
+      // The harness's shop is always installed and has no primary domain beyond its settings.
+      const shops = { isInstalled: async () => true, knownOrigins: async () => [] };
+      if (req.method === "OPTIONS") return send(res, await preflight(tokenSettings, shops, request));
+      const authorized = await authorizeStream(tokenSettings, shops, request);
       if (authorized instanceof Response) return send(res, authorized);
       return send(
         res,

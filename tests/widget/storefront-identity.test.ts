@@ -291,4 +291,35 @@ describe("storefront origins per shop", () => {
     expect((await preflight(SHOP_A, CUSTOM_A)).status).toBe(204);
     expect((await preflight(SHOP_B, CUSTOM_A)).status).toBe(403);
   });
+
+  it("lets the primary domain the app read for a shop stream for that shop only", async () => {
+    const primary = "https://www.shop-a-primary.example";
+    await app.services.prisma.shop.create({ data: { domain: SHOP_A, primaryOrigin: primary } });
+    const a = await session({ visitorId: visitors.issue(SHOP_A), origin: primary }, SHOP_A);
+    expect(a.stream).not.toBeNull();
+    expect((await session({ visitorId: visitors.issue(SHOP_B), origin: primary }, SHOP_B)).stream).toBeNull();
+    const streamed = await call(
+      streamAction,
+      new Request(a.stream!.url, {
+        method: "POST",
+        headers: { origin: primary, authorization: `Bearer ${a.stream!.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ message: "hello", visitorId: a.visitorId }),
+      }),
+      {},
+      { socketAddress: "198.51.100.31" },
+    );
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get("access-control-allow-origin")).toBe(primary);
+    await streamed.text();
+    const preflight = (shop: string) =>
+      call(
+        streamLoader,
+        new Request(`${APP_URL}/proxy/stream?shop=${shop}`, {
+          method: "OPTIONS",
+          headers: { origin: primary, "access-control-request-method": "POST" },
+        }),
+      );
+    expect((await preflight(SHOP_A)).status).toBe(204);
+    expect((await preflight(SHOP_B)).status).toBe(403);
+  });
 });

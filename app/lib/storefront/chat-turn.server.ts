@@ -8,6 +8,7 @@ import { productGid } from "../shopify/gid";
 import type { AbuseLimits, LimitSubject } from "./abuse-limits.server";
 import { clientAddress } from "./client-address";
 import { errorResponse, jsonError, readCappedJson, sseFrame, SSE_HEADERS, StorefrontRequestError } from "./http";
+import type { StorefrontShops } from "./session.server";
 import type { VisitorIds } from "./signed-visitor-id.server";
 import { parseChatTurn, toWidgetCard, type ChatTurnInput, type WidgetProductCard } from "./wire";
 
@@ -55,6 +56,8 @@ export interface StorefrontChatDeps {
   limits: AbuseLimits;
   /** Issues and checks visitor ids, and keys client addresses (decision 105). */
   visitors: VisitorIds;
+  /** Install state and known storefront origins of a shop (the session and the direct stream). */
+  shops: StorefrontShops;
   /** Proxies of our own in front of the app whose X-Forwarded-For entry is trusted (TRUSTED_PROXY_HOPS). */
   trustedProxyHops: number;
   caps: { maxBodyBytes: number; maxMessageChars: number };

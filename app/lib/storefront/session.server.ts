@@ -26,9 +26,12 @@ const sessionBodySchema = z.object({
   origin: z.string().max(512),
 });
 
-/** Whether a shop has the app installed now (its offline session exists): one primary-key read. */
-export interface InstalledShops {
+/** What the endpoint reads about a shop (storefront-shops.server.ts): one indexed read each. */
+export interface StorefrontShops {
+  /** Whether the shop has the app installed now (its offline session exists). */
   isInstalled(shop: string): Promise<boolean>;
+  /** Storefront origins the app knows for the shop (its primary domain, read at install). */
+  knownOrigins(shop: string): Promise<string[]>;
 }
 
 export interface ChatSession {
@@ -42,7 +45,7 @@ export interface ChatSession {
 /** For a verified proxy request: a token bound to shop, visitor, customer and the storefront origin. */
 export async function startChatSession(
   settings: ChatTokenSettings,
-  deps: { caps: { maxBodyBytes: number }; visitors: VisitorIds },
+  deps: { caps: { maxBodyBytes: number }; visitors: VisitorIds; shops: StorefrontShops },
   shopper: { shop: string; customerId: string | null },
   request: Request,
   nowSeconds = Math.floor(Date.now() / 1000),
@@ -53,7 +56,8 @@ export async function startChatSession(
   const { origin } = parsed.data;
   const { visitorId } = deps.visitors.verifiedOrNew(shopper.shop, parsed.data.visitorId);
   const customerLoggedIn = shopper.customerId !== null;
-  if (!isAllowedStorefrontOrigin(shopper.shop, origin, settings.storefrontOrigins)) {
+  const known = await deps.shops.knownOrigins(shopper.shop);
+  if (!isAllowedStorefrontOrigin(shopper.shop, origin, settings.storefrontOrigins, known)) {
     return { visitorId, stream: null, customerLoggedIn };
   }
   const claims: ChatTokenClaims = {
@@ -79,14 +83,18 @@ const corsFor = (origin: string) => ({
 });
 
 /** Answers the CORS preflight of /proxy/stream: only for an allowed storefront origin of the shop. */
-export function preflight(settings: ChatTokenSettings, request: Request): Response {
+export async function preflight(
+  settings: ChatTokenSettings,
+  shops: StorefrontShops,
+  request: Request,
+): Promise<Response> {
   const origin = request.headers.get("origin") ?? "";
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop") ?? "";
   if (
     !shop ||
     repeatedParameter(url, ["shop"]) ||
-    !isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins)
+    !isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins, await shops.knownOrigins(shop))
   ) {
     return new Response(null, { status: 403, headers: { Vary: "Origin" } });
   }
@@ -108,7 +116,7 @@ export function preflight(settings: ChatTokenSettings, request: Request): Respon
  */
 export async function authorizeStream(
   settings: ChatTokenSettings,
-  shops: InstalledShops,
+  shops: StorefrontShops,
   request: Request,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ claims: ChatTokenClaims; cors: Record<string, string> } | Response> {
@@ -131,7 +139,7 @@ export async function authorizeStream(
   if (
     claims.shop !== shop ||
     claims.origin !== origin ||
-    !isAllowedStorefrontOrigin(claims.shop, origin, settings.storefrontOrigins)
+    !isAllowedStorefrontOrigin(claims.shop, origin, settings.storefrontOrigins, await shops.knownOrigins(claims.shop))
   ) {
     return jsonError(403, "origin_not_allowed", "This chat token is not valid from this origin.", { Vary: "Origin" });
   }

@@ -53,11 +53,16 @@ export function verifyChatToken(secret: string, token: string, nowSeconds = Math
 
 /**
  * Origins allowed to stream straight from the app for a shop: its myshopify.com storefront, the
- * configured entries bound to it (`<shop>=<origin>`: its custom domains) and the configured entries
- * bound to no shop (explicitly global: local storefronts). Never "whatever the request says", and
- * never an origin bound to another shop.
+ * origins the app knows for it (`known`: its primary domain), the configured entries bound to it
+ * (`<shop>=<origin>`) and the configured entries bound to no shop (explicitly global: local
+ * storefronts). Never "whatever the request says", and never an origin bound to another shop.
  */
-export function isAllowedStorefrontOrigin(shop: string, origin: string, configured: readonly string[]): boolean {
+export function isAllowedStorefrontOrigin(
+  shop: string,
+  origin: string,
+  configured: readonly string[],
+  known: readonly string[] = [],
+): boolean {
   let parsed: URL;
   try {
     parsed = new URL(origin);
@@ -65,7 +70,7 @@ export function isAllowedStorefrontOrigin(shop: string, origin: string, configur
     return false;
   }
   if (parsed.origin !== origin) return false; // a path, credentials or a trailing slash: not an origin
-  if (origin === `https://${shop}`) return true;
+  if (origin === `https://${shop}` || known.includes(origin)) return true;
   return configured.some((entry) => {
     const bound = entry.indexOf("=");
     return bound < 0 ? entry === origin : entry.slice(0, bound) === shop && entry.slice(bound + 1) === origin;
