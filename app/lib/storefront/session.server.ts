@@ -56,8 +56,7 @@ export async function startChatSession(
   const { origin } = parsed.data;
   const { visitorId } = deps.visitors.verifiedOrNew(shopper.shop, parsed.data.visitorId);
   const customerLoggedIn = shopper.customerId !== null;
-  const known = await deps.shops.knownOrigins(shopper.shop);
-  if (!isAllowedStorefrontOrigin(shopper.shop, origin, settings.storefrontOrigins, known)) {
+  if (!(await originAllowed(settings, deps.shops, shopper.shop, origin))) {
     return { visitorId, stream: null, customerLoggedIn };
   }
   const claims: ChatTokenClaims = {
@@ -76,6 +75,14 @@ export async function startChatSession(
   };
 }
 
+/** Whether `origin` may stream for `shop`: the settings first, then (one read) the origins the app knows. */
+async function originAllowed(settings: ChatTokenSettings, shops: StorefrontShops, shop: string, origin: string) {
+  if (isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins)) return true;
+  // Only something shaped like an origin is worth a read (the preflight is unauthenticated).
+  if (!isAllowedStorefrontOrigin(shop, origin, [origin])) return false;
+  return isAllowedStorefrontOrigin(shop, origin, [], await shops.knownOrigins(shop));
+}
+
 const corsFor = (origin: string) => ({
   "Access-Control-Allow-Origin": origin,
   Vary: "Origin",
@@ -91,11 +98,7 @@ export async function preflight(
   const origin = request.headers.get("origin") ?? "";
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop") ?? "";
-  if (
-    !shop ||
-    repeatedParameter(url, ["shop"]) ||
-    !isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins, await shops.knownOrigins(shop))
-  ) {
+  if (!shop || repeatedParameter(url, ["shop"]) || !(await originAllowed(settings, shops, shop, origin))) {
     return new Response(null, { status: 403, headers: { Vary: "Origin" } });
   }
   return new Response(null, {
@@ -139,7 +142,7 @@ export async function authorizeStream(
   if (
     claims.shop !== shop ||
     claims.origin !== origin ||
-    !isAllowedStorefrontOrigin(claims.shop, origin, settings.storefrontOrigins, await shops.knownOrigins(claims.shop))
+    !(await originAllowed(settings, shops, claims.shop, origin))
   ) {
     return jsonError(403, "origin_not_allowed", "This chat token is not valid from this origin.", { Vary: "Origin" });
   }
