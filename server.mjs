@@ -93,7 +93,8 @@ app.all("*", async (req, res, next) => {
       let request = createRemixRequest(req, res);
       // Remix's own reader found the stream already read: the body is the bytes read above.
       if (admitted.body) request = new Request(request, { body: admitted.body, duplex: "half" });
-      const response = await remixHandlerFor(build)(request, { services });
+      // The socket's peer: the direct chat stream's per-IP limits (decision 105).
+      const response = await remixHandlerFor(build)(request, { services, socketAddress: req.socket.remoteAddress });
       await sendRemixResponse(res, response);
     });
   } catch (error) {

@@ -35,6 +35,8 @@ import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-tra
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
+import { storefrontShops } from "./lib/storefront/storefront-shops.server";
+import { VisitorIds } from "./lib/storefront/signed-visitor-id.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 import { WEBHOOK_BODY_LIMIT_BYTES } from "./webhooks.server";
@@ -74,6 +76,8 @@ export interface Services {
 declare module "@remix-run/node" {
   interface AppLoadContext {
     services: Services;
+    /** The TCP peer's address (server.mjs): the direct stream's per-IP limits key on it. */
+    socketAddress?: string;
   }
 }
 
@@ -131,6 +135,9 @@ export function createServices(env: Env): Services {
     engine: answerEngine,
     conversations: customers,
     limits,
+    visitors: new VisitorIds(env.SHOPIFY_API_SECRET),
+    shops: storefrontShops(prisma),
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     caps: { maxBodyBytes: env.CHAT_MAX_BODY_BYTES, maxMessageChars: env.CHAT_MAX_INPUT_CHARS },
     log,
     answerStyle: (shop) => answerStyleFor(prisma, shop),

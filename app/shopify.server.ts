@@ -7,6 +7,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import type { Env } from "./lib/config/env-schema";
 import type { Logger } from "./lib/logger.server";
+import { recordPrimaryOrigin } from "./lib/storefront/storefront-shops.server";
 import { recordInstall } from "./lib/sync/shop-lifecycle.server";
 
 /** The Admin API version every query of the app is written (and validated) against. */
@@ -42,8 +43,10 @@ export function createShopify(env: Env, prisma: PrismaClient, log: Logger) {
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
     logger: libraryLogger(env, log),
     hooks: {
-      afterAuth: async ({ session }) => {
+      afterAuth: async ({ session, admin }) => {
         await recordInstall(prisma, log, session.shop, session.scope);
+        // Its primary domain may stream chat answers from the app for this shop (decision 105).
+        await recordPrimaryOrigin(prisma, log, session.shop, (query) => admin.graphql(query).then((r) => r.json()));
       },
     },
     ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -8,5 +8,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { shopify, storefront } = context.services;
   const shopper = await verifiedProxyShopper(shopify.authenticate, request);
   if (shopper instanceof Response) return shopper;
-  return handleCartEvent(storefront.chat, { shop: shopper.shop, request });
+  return handleCartEvent(storefront.chat, {
+    shop: shopper.shop,
+    request,
+    client: { via: "app-proxy", socketAddress: context.socketAddress },
+  });
 }

@@ -9,7 +9,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { shopify, storefront } = context.services;
   const shopper = await verifiedProxyShopper(shopify.authenticate, request);
   if (shopper instanceof Response) return shopper;
-  return handleChatTurn(storefront.chat, { shop: shopper.shop, customerId: shopper.customerId, request });
+  return handleChatTurn(storefront.chat, {
+    shop: shopper.shop,
+    customerId: shopper.customerId,
+    request,
+    client: { via: "app-proxy", socketAddress: context.socketAddress },
+  });
 }
 
 export function loader() {

@@ -10,7 +10,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const shopper = await verifiedProxyShopper(shopify.authenticate, request);
   if (shopper instanceof Response) return shopper;
   try {
-    return Response.json(await startChatSession(storefront.token, storefront.chat.caps, shopper, request), {
+    return Response.json(await startChatSession(storefront.token, storefront.chat, shopper, request), {
       headers: { "Cache-Control": "no-store" },
     });
   } catch (error) {

@@ -42,6 +42,8 @@ describe("install through token exchange", () => {
       expect(session?.scope).toBe("read_products,read_customers,read_orders");
       const shop = await prisma.shop.findUnique({ where: { domain: SHOP } });
       expect(shop?.uninstalledAt).toBeNull();
+      // The shop's primary domain, read from the Admin API at install (the emulator's is its own domain).
+      expect(shop?.primaryOrigin).toBe(`https://${SHOP}`);
     } finally {
       await prisma.$disconnect();
     }
@@ -131,7 +133,10 @@ describe("app proxy into the app", () => {
       });
     const anonymous = await startSession();
     expect(anonymous.status).toBe(200);
-    expect(await anonymous.json()).toMatchObject({ customerLoggedIn: false });
+    const session = (await anonymous.json()) as { customerLoggedIn: boolean; visitorId: string };
+    expect(session.customerLoggedIn).toBe(false);
+    // The id the widget sent was not issued by the app: it is replaced by one that is (decision 105).
+    expect(session.visitorId).toMatch(/^v1[A-Za-z0-9_-]{44}$/);
 
     const customer = running.emulator
       .shop(SHOP)

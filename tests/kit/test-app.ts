@@ -1,7 +1,7 @@
 // The app as tests run it: the real composition root (createServices) on a fresh migrated SQLite
 // database and the suite's Chroma server, with routes called the way Remix calls them (the services
 // in the load context). Background jobs are not started; tests drive the sync engine explicitly.
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { inject } from "vitest";
 import { parseEnv, type Env } from "../../app/lib/config/env-schema";
 import { createServices, type Services } from "../../app/services.server";
@@ -36,8 +36,16 @@ type Handler = (args: ActionFunctionArgs | LoaderFunctionArgs) => Promise<Respon
 export interface TestApp {
   services: Services;
   env: Env;
-  /** Runs a route handler as Remix would; a Response thrown by authentication is returned. */
-  call(handler: Handler, request: Request, params?: Record<string, string>): Promise<Response>;
+  /**
+   * Runs a route handler as Remix would; a Response thrown by authentication is returned. `context`
+   * adds to the load context what server.mjs would (the socket's address).
+   */
+  call(
+    handler: Handler,
+    request: Request,
+    params?: Record<string, string>,
+    context?: Omit<AppLoadContext, "services">,
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -47,9 +55,9 @@ export function createTestApp(overrides: Record<string, string> = {}): TestApp {
   return {
     services,
     env,
-    async call(handler, request, params = {}) {
+    async call(handler, request, params = {}, context = {}) {
       try {
-        return await handler({ request, params, context: { services } });
+        return await handler({ request, params, context: { ...context, services } });
       } catch (thrown) {
         if (thrown instanceof Response) return thrown;
         throw thrown;

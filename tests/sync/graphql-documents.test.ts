@@ -12,6 +12,7 @@ import {
   productsBulkQuery,
   productsByIdQuery,
 } from "../../app/lib/shopify/product-queries";
+import { SHOP_PRIMARY_DOMAIN_QUERY } from "../../app/lib/storefront/storefront-shops.server";
 
 const SCHEMA = path.resolve(
   "../shared/data/shopify-fixtures/shopify-draft-proxy/config/admin-graphql/2026-07/schema.graphql",
@@ -28,6 +29,7 @@ const documents: Record<string, string> = {
   "product versions page": PRODUCT_VERSIONS_PAGE,
   "products by id": productsByIdQuery(),
   "products by id with metafields": productsByIdQuery(["custom.material"]),
+  "shop primary domain (storefront origins)": SHOP_PRIMARY_DOMAIN_QUERY,
 };
 
 describe.skipIf(!present)("Admin GraphQL documents against the 2026-07 schema", () => {

@@ -7,10 +7,15 @@ import { pino } from "pino";
 import type { Product } from "../../app/lib/catalog/product";
 import { AbuseLimits, type AbuseLimitSettings } from "../../app/lib/storefront/abuse-limits.server";
 import type { AnswerMode, StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
+import { VisitorIds } from "../../app/lib/storefront/signed-visitor-id.server";
+import { storefrontShops } from "../../app/lib/storefront/storefront-shops.server";
 import type { AnswerRequest } from "../../app/lib/chat/types";
 import { PrismaCustomerStore } from "../../app/lib/customers/prisma-store.server";
 import { createCustomerService } from "../../app/lib/customers/service.server";
 import { createChatTestContext } from "../chat/chat-test-context";
+
+/** The secret the test endpoints sign visitor ids with (the app uses SHOPIFY_API_SECRET). */
+export const TEST_VISITOR_SECRET = "chat-endpoint-visitor-secret";
 
 export async function createChatEndpointContext(
   prisma: PrismaClient,
@@ -43,6 +48,9 @@ export async function createChatEndpointContext(
     engine: recorded,
     conversations: customers,
     limits: makeLimits(),
+    visitors: new VisitorIds(TEST_VISITOR_SECRET),
+    shops: storefrontShops(prisma),
+    trustedProxyHops: 0,
     caps: { maxBodyBytes: 2048, maxMessageChars: 200 },
     log: pino({ level: "silent" }),
   };

@@ -12,7 +12,13 @@ import { createTestDatabase } from "../helpers/database";
 import { makeProduct, outdoorCatalog } from "../search/products";
 import { createChatEndpointContext, readSse } from "./chat-deps";
 
-const VISITOR = "visitor-0001";
+// Visitor ids are issued by the app (decision 105): each name stands for one issued id.
+const issuedIds = new Map<string, string>();
+const vid = (name: string) => {
+  if (!issuedIds.has(name)) issuedIds.set(name, deps.visitors.issue(SHOP));
+  return issuedIds.get(name) as string;
+};
+let VISITOR: string;
 const { prisma } = createTestDatabase();
 let clock = new Date("2026-11-24T10:00:05Z");
 const now = () => clock;
@@ -26,6 +32,7 @@ beforeAll(async () => {
   ctx = await createChatEndpointContext(prisma, outdoorCatalog(), { now });
   SHOP = ctx.shop;
   ({ deps, calls, customers } = ctx);
+  VISITOR = vid("visitor-0001");
 });
 afterAll(async () => {
   await ctx?.close();
@@ -51,11 +58,15 @@ const chatRequest = (body: unknown, headers: Record<string, string> = {}) =>
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
-const turn = (body: unknown, options: { customerId?: string | null; headers?: Record<string, string> } = {}) =>
+const turn = (
+  body: unknown,
+  options: { customerId?: string | null; headers?: Record<string, string>; ip?: string } = {},
+) =>
   handleChatTurn(deps, {
     shop: SHOP,
     customerId: options.customerId ?? null,
     request: chatRequest(body, options.headers),
+    client: { via: "direct", socketAddress: options.ip ?? "198.51.100.1" },
   });
 
 /** The status of a turn whose answer is read to its end, so no answer outlives its test. */
@@ -110,7 +121,11 @@ describe("a chat turn", () => {
   it("never continues another visitor's conversation", async () => {
     const first = await readSse(await turn({ message: "down jacket", visitorId: VISITOR }));
     const other = await readSse(
-      await turn({ message: "what did they ask?", visitorId: "visitor-intruder", conversationId: first[0].data.id }),
+      await turn({
+        message: "what did they ask?",
+        visitorId: vid("visitor-intruder"),
+        conversationId: first[0].data.id,
+      }),
     );
     expect(other[0].data.id).not.toBe(first[0].data.id);
     expect(calls[1].request.history).toEqual([]);
@@ -179,7 +194,7 @@ describe("rate limits (429 + Retry-After)", () => {
     expect(refused.headers.get("retry-after")).toBe("55");
     expect((await refused.json()).error.code).toBe("visitor_rate_limited");
     expect(calls).toHaveLength(5);
-    expect(await statusOf(turn({ message: "jacket", visitorId: "visitor-0002" }))).toBe(200);
+    expect(await statusOf(turn({ message: "jacket", visitorId: vid("visitor-0002") }))).toBe(200);
     clock = new Date("2026-11-24T10:01:00Z"); // next window
     expect(await statusOf(turn({ message: "jacket", visitorId: VISITOR }))).toBe(200);
   });
@@ -187,17 +202,17 @@ describe("rate limits (429 + Retry-After)", () => {
   it("limits the whole shop across visitors", async () => {
     deps.limits = limits({ shopMessagesPerWindow: 3 });
     for (let i = 0; i < 3; i++)
-      expect(await statusOf(turn({ message: "jacket", visitorId: `visitor-10${i}0` }))).toBe(200);
-    const refused = await turn({ message: "jacket", visitorId: "visitor-fresh" });
+      expect(await statusOf(turn({ message: "jacket", visitorId: vid(`visitor-10${i}0`) }))).toBe(200);
+    const refused = await turn({ message: "jacket", visitorId: vid("visitor-fresh") });
     expect(refused.status).toBe(429);
     expect((await refused.json()).error.code).toBe("shop_rate_limited");
   });
 
   it("counts a logged-in customer as one visitor whatever visitor id each device sends", async () => {
     deps.limits = limits({ visitorMessagesPerWindow: 2 });
-    expect(await statusOf(turn({ message: "a", visitorId: "device-one-1" }, { customerId: "42" }))).toBe(200);
-    expect(await statusOf(turn({ message: "a", visitorId: "device-two-2" }, { customerId: "42" }))).toBe(200);
-    expect((await turn({ message: "a", visitorId: "device-three" }, { customerId: "42" })).status).toBe(429);
+    expect(await statusOf(turn({ message: "a", visitorId: vid("device-one-1") }, { customerId: "42" }))).toBe(200);
+    expect(await statusOf(turn({ message: "a", visitorId: vid("device-two-2") }, { customerId: "42" }))).toBe(200);
+    expect((await turn({ message: "a", visitorId: vid("device-three") }, { customerId: "42" })).status).toBe(429);
   });
 
   it("shares its counters through the database: a second instance sees the first one's requests", async () => {
@@ -338,9 +353,10 @@ describe("add-to-cart events", () => {
       handleCartEvent(deps, {
         shop: SHOP,
         request: chatRequest({ visitorId, conversationId, productId: "9001", variantId: "90011" }),
+        client: { via: "direct", socketAddress: "198.51.100.1" },
       });
     expect((await post(VISITOR)).status).toBe(204);
-    expect((await post("visitor-intruder")).status).toBe(404);
+    expect((await post(vid("visitor-intruder"))).status).toBe(404);
     const stored = await customers.getConversation(SHOP, conversationId);
     // Inside the app ids are GIDs; the wire's numeric ids are converted on the way in.
     expect(stored?.cartEvents).toMatchObject([
@@ -358,6 +374,7 @@ describe("a shopper who leaves after the first words", () => {
       const response = await handleChatTurn(slow.deps, {
         shop: slow.shop,
         customerId: null,
+        client: { via: "direct", socketAddress: "198.51.100.1" },
         request: new Request("https://app.example/proxy/chat", {
           method: "POST",
           headers: { "content-type": "application/json" },

@@ -111,12 +111,13 @@ describe("chat sessions and the app-origin stream", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     return (await response.json()) as {
+      visitorId: string;
       stream: { url: string; token: string; expiresAt: number } | null;
       customerLoggedIn: boolean;
     };
   }
 
-  const streamPost = (url: string, token: string, origin: string, visitorId = "visitor-stream-1") =>
+  const streamPost = (url: string, token: string, origin: string, visitorId: string) =>
     new Request(url, {
       method: "POST",
       headers: { origin, authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -155,22 +156,28 @@ describe("chat sessions and the app-origin stream", () => {
   });
 
   it("accepts the token only from the origin it was minted for, for its shop, for its visitor", async () => {
-    const { stream } = await session(STOREFRONT);
+    const { stream, visitorId } = await session(STOREFRONT);
     if (!stream) throw new Error("expected a stream");
-    const fromOwnOrigin = await call(routes.stream, streamPost(stream.url, stream.token, STOREFRONT));
+    const fromOwnOrigin = await call(routes.stream, streamPost(stream.url, stream.token, STOREFRONT, visitorId));
     expect(fromOwnOrigin.status).toBe(200);
     expect(fromOwnOrigin.headers.get("content-type")).toContain("text/event-stream");
     expect(fromOwnOrigin.headers.get("access-control-allow-origin")).toBe(STOREFRONT);
 
-    const fromElsewhere = await call(routes.stream, streamPost(stream.url, stream.token, "https://evil.example"));
+    const fromElsewhere = await call(
+      routes.stream,
+      streamPost(stream.url, stream.token, "https://evil.example", visitorId),
+    );
     expect(fromElsewhere.status).toBe(403);
     expect(fromElsewhere.headers.get("access-control-allow-origin")).toBeNull();
     const otherShop = await call(
       routes.stream,
-      streamPost(`${APP_URL}/proxy/stream?shop=other.myshopify.com`, stream.token, STOREFRONT),
+      streamPost(`${APP_URL}/proxy/stream?shop=other.myshopify.com`, stream.token, STOREFRONT, visitorId),
     );
     expect(otherShop.status).toBe(403);
-    const forged = await call(routes.stream, streamPost(stream.url, `${stream.token.split(".")[0]}.AAAA`, STOREFRONT));
+    const forged = await call(
+      routes.stream,
+      streamPost(stream.url, `${stream.token.split(".")[0]}.AAAA`, STOREFRONT, visitorId),
+    );
     expect(forged.status).toBe(401);
     const none = await call(
       routes.stream,
@@ -182,13 +189,11 @@ describe("chat sessions and the app-origin stream", () => {
 
 describe("cart events through the proxy", () => {
   it("records an Add to cart in the visitor's conversation", async () => {
-    const conversation = await customers.openConversation({
-      shop: SHOP,
-      visitorId: "visitor-cart-1",
-      customerId: null,
-    });
+    const { visitors } = app.services.storefront.chat;
+    const visitorId = visitors.issue(SHOP);
+    const conversation = await customers.openConversation({ shop: SHOP, visitorId, customerId: null });
     const body = {
-      visitorId: "visitor-cart-1",
+      visitorId,
       conversationId: conversation.id,
       productId: "9001",
       variantId: "90011",
@@ -196,7 +201,7 @@ describe("cart events through the proxy", () => {
     expect((await call(routes.cartEvent, proxied("cart-event", { body }))).status).toBe(204);
     const stranger = await call(
       routes.cartEvent,
-      proxied("cart-event", { body: { ...body, visitorId: "visitor-cart-2" } }),
+      proxied("cart-event", { body: { ...body, visitorId: visitors.issue(SHOP) } }),
     );
     expect(stranger.status).toBe(404);
     expect((await customers.getConversation(SHOP, conversation.id))?.cartEvents).toHaveLength(1);

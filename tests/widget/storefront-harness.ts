@@ -181,11 +181,12 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
         const request = await toRequest(req, storefrontUrl);
         const route = url.pathname.slice("/apps/aisle/".length);
         if (route === "session") {
-          return send(res, Response.json(await startChatSession(tokenSettings, options.deps.caps, shopper(), request)));
+          return send(res, Response.json(await startChatSession(tokenSettings, options.deps, shopper(), request)));
         }
-        if (route === "chat") return send(res, await handleChatTurn(options.deps, { ...shopper(), request }));
+        const client = { via: "app-proxy" as const, socketAddress: req.socket.remoteAddress };
+        if (route === "chat") return send(res, await handleChatTurn(options.deps, { ...shopper(), request, client }));
         if (route === "cart-event")
-          return send(res, await handleCartEvent(options.deps, { shop: options.shop, request }));
+          return send(res, await handleCartEvent(options.deps, { shop: options.shop, request, client }));
       }
       if (url.pathname === "/" || url.pathname.startsWith("/products/")) {
         const count = cart.reduce((n, l) => n + l.quantity, 0);
@@ -223,8 +224,10 @@ ${block}</body></html>`);
       hit(`app:${url.pathname}:${req.method}`);
       const request = await toRequest(req, appUrl);
       if (url.pathname !== "/proxy/stream") return res.writeHead(404).end();
-      if (req.method === "OPTIONS") return send(res, preflight(tokenSettings, request));
-      const authorized = authorizeStream(tokenSettings, request);
+      // The harness's shop is always installed and has no primary domain beyond its settings.
+      const shops = { isInstalled: async () => true, knownOrigins: async () => [] };
+      if (req.method === "OPTIONS") return send(res, await preflight(tokenSettings, shops, request));
+      const authorized = await authorizeStream(tokenSettings, shops, request);
       if (authorized instanceof Response) return send(res, authorized);
       return send(
         res,
@@ -233,6 +236,7 @@ ${block}</body></html>`);
           customerId: authorized.claims.customerId,
           fixedVisitorId: authorized.claims.visitorId,
           request,
+          client: { via: "direct", socketAddress: req.socket.remoteAddress },
           headers: authorized.cors,
         }),
       );

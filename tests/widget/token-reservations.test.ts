@@ -87,6 +87,22 @@ describe.each(databases)("token reservations on $name", ({ open }) => {
     expect(await shared.tokensToday(SHOP)).toBe(1200);
   });
 
+  it("L5 caps one client address at its share whatever visitor ids it rotates; other addresses unaffected", async () => {
+    await db.prisma.chatTokenUsage.deleteMany();
+    const shared = limits({ visitorTokenShare: 0.1, ipTokenShare: 0.25 }); // 1,000 per visitor, 2,500 per address
+    // Ten fresh visitors on one address, 400 each: the address's 2,500 holds six.
+    const rotating = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        shared.reserveTokens(SHOP, { visitorKey: `rotating-${i}`, addressKey: "address-1" }, 400),
+      ),
+    );
+    expect(rotating.filter((r) => "reservation" in r)).toHaveLength(6);
+    expect(new Set(rotating.flatMap((r) => ("refused" in r ? [r.refused] : [])))).toEqual(new Set(["ip_share"]));
+    const elsewhere = await shared.reserveTokens(SHOP, { visitorKey: "shopper", addressKey: "address-2" }, 400);
+    expect("reservation" in elsewhere).toBe(true);
+    expect(await shared.tokensToday(SHOP)).toBe(7 * 400);
+  });
+
   it("caps a shop's minute and the app's day, and a new minute or day starts afresh", async () => {
     await db.prisma.chatTokenUsage.deleteMany();
     const perMinute = limits({ shopTokensPerMinute: 2000 });

@@ -149,6 +149,14 @@ describe("the chat widget in Chromium", () => {
     await expect.poll(() => assistantMessages(page).last().textContent(), POLL).toContain("Featherlite Down Jacket");
     await expect.poll(() => page.locator(".aisle-send").isDisabled(), POLL).toBe(false); // answer complete
     expect(ctx.calls.at(-1)?.request.history?.map((turn) => turn.role)).toEqual(["user", "assistant"]);
+    // The widget keeps the visitor id the app issued (decision 105), and both questions were asked under it.
+    const kept = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((name) => name.startsWith("aisle-chat:v1:"));
+      return (JSON.parse(localStorage.getItem(key ?? "") ?? "{}") as { visitorId?: string }).visitorId ?? null;
+    });
+    expect(ctx.deps.visitors.verify(ctx.shop, kept)).toBe(true);
+    const owners = await prisma.conversation.findMany({ select: { visitorId: true } });
+    expect(new Set(owners.map((owner) => owner.visitorId))).toEqual(new Set([kept]));
   });
 
   it("keeps the conversation across navigation and reloads", async () => {

@@ -90,6 +90,8 @@ export interface OpenAiCompatibleServer {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** The usage of every completion generated, as a provider would bill it (the whole reply, read or not). */
+  billed: { prompt_tokens: number; completion_tokens: number; total_tokens: number }[];
   /** Queues replies for the next chat completions, in order (a function sees the request). */
   script(...replies: (ChatReply | ChatResponder)[]): void;
   /** Queues faults for the next matching requests, in order. */
@@ -236,6 +238,7 @@ export async function startOpenAiCompatibleServer(
   const scripted: (ChatReply | ChatResponder)[] = [];
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
+  const billed: OpenAiCompatibleServer["billed"] = [];
   const hanging = new Set<ServerResponse>();
   const created = () => Math.floor(Date.now() / 1000);
 
@@ -298,6 +301,7 @@ export async function startOpenAiCompatibleServer(
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
     };
+    billed.push(usage);
 
     if (!body.stream) {
       res.writeHead(200, { "content-type": "application/json", "x-request-id": id });
@@ -467,12 +471,14 @@ export async function startOpenAiCompatibleServer(
     url: `http://${options.host ?? "127.0.0.1"}:${port}/v1`,
     port,
     requests,
+    billed,
     script: (...replies) => scripted.push(...replies),
     fail: (...added) => faults.push(...added),
     reset() {
       scripted.length = 0;
       faults.length = 0;
       requests.length = 0;
+      billed.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

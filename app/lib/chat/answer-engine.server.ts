@@ -164,7 +164,8 @@ export class AnswerEngine {
     // The call's worst case is held before it starts and settled however it ends (answer, guardrail,
     // error, timeout, a shopper who left): an unfinished answer is never free.
     const promptTokens = prompt.reduce((sum, m) => sum + estimateTokens(m.content) + TOKENS_PER_MESSAGE, 0);
-    const reservation = request.spend ? await request.spend.reserve(promptTokens + this.maxOutputTokens) : null;
+    const worstCase = promptTokens + this.maxOutputTokens;
+    const reservation = request.spend ? await request.spend.reserve(worstCase) : null;
     if (request.spend && !reservation) {
       yield* retrievalOnly("budget");
       return;
@@ -174,6 +175,7 @@ export class AnswerEngine {
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     let failure: FallbackReason | undefined;
     let streamed = "";
+    let completed = false;
     try {
       const stream = await chatModel.stream(toLangChain(prompt), { signal });
       for await (const chunk of stream) {
@@ -186,6 +188,7 @@ export class AnswerEngine {
         if (guard.violation) break;
         if (delta) yield { type: "text", delta };
       }
+      completed = !guard.violation;
       if (!guard.violation) {
         const rest = guard.flush();
         if (rest) yield { type: "text", delta: rest };
@@ -198,8 +201,15 @@ export class AnswerEngine {
         "language model failed; retrieval-only answer",
       );
     } finally {
-      // Also runs when the consumer stops reading (the generator is returned early).
-      const used = usage ? usage.inputTokens + usage.outputTokens : promptTokens + estimateTokens(streamed);
+      // Also runs when the consumer stops reading (the generator is returned early). Without the
+      // provider's usage, a stream read to its end is charged what was sent and seen; one cut short
+      // (shopper gone, guardrail, error, timeout) its whole reservation: the provider may have
+      // written up to max_tokens that never reached us (decision 105).
+      const used = usage
+        ? usage.inputTokens + usage.outputTokens
+        : completed
+          ? promptTokens + estimateTokens(streamed)
+          : worstCase;
       await reservation?.settle(used).catch((error: unknown) => {
         this.log?.error({ err: error, shop: request.shop }, "could not settle the model tokens of an answer");
       });

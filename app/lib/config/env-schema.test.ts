@@ -28,6 +28,25 @@ describe("parseEnv", () => {
     expect(resolveLlmProvider(env)).toBe("none");
   });
 
+  it("reads the identity-for-limits settings (decision 105): defaults, shop-bound origins, bounds", () => {
+    const env = parseEnv(required);
+    expect([env.TRUSTED_PROXY_HOPS, env.CHAT_IP_MESSAGES_PER_WINDOW, env.CHAT_IP_TOKEN_SHARE]).toEqual([0, 60, 0.25]);
+    const origins = parseEnv({
+      ...required,
+      CHAT_STOREFRONT_ORIGINS: "a.myshopify.com=https://shop-a.example, http://127.0.0.1:3101",
+    }).CHAT_STOREFRONT_ORIGINS;
+    expect(origins).toEqual(["a.myshopify.com=https://shop-a.example", "http://127.0.0.1:3101"]);
+    expect(
+      problemsOf({ ...required, CHAT_STOREFRONT_ORIGINS: "a.myshopify.com=https://a.example/path" }).problems[0],
+    ).toMatchObject({ variable: "CHAT_STOREFRONT_ORIGINS" });
+    expect(problemsOf({ ...required, TRUSTED_PROXY_HOPS: "-1" }).problems[0]).toMatchObject({
+      variable: "TRUSTED_PROXY_HOPS",
+    });
+    expect(problemsOf({ ...required, CHAT_IP_TOKEN_SHARE: "0" }).problems[0]).toMatchObject({
+      variable: "CHAT_IP_TOKEN_SHARE",
+    });
+  });
+
   it("names a missing variable", () => {
     const error = problemsOf({ ...required, SHOPIFY_API_SECRET: undefined });
     expect(error.problems).toEqual([{ variable: "SHOPIFY_API_SECRET", message: "is required but not set" }]);

@@ -148,12 +148,21 @@ export const envSchema = z
     CHAT_SHOP_TOKENS_PER_MINUTE: z.coerce.number().int().min(0).default(20_000),
     CHAT_GLOBAL_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(10_000_000),
     CHAT_VISITOR_TOKEN_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
+    // Per client address (decision 105): many shoppers can share one (NAT), so more than one visitor's.
+    CHAT_IP_MESSAGES_PER_WINDOW: positiveInt(60),
+    CHAT_IP_TOKEN_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+    CHAT_CART_EVENTS_PER_WINDOW: positiveInt(30),
+    // Proxies of our own (load balancers) in front of the app whose X-Forwarded-For entry is trusted;
+    // the App Proxy routes trust Shopify's proxy as one more. 0 = the socket address.
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     CHAT_TOKEN_TTL_SECONDS: positiveInt(900),
+    // Extra storefront origins: `https://x.example` for every shop, `<shop>.myshopify.com=https://x.example`
+    // for that shop alone (decision 105).
     CHAT_STOREFRONT_ORIGINS: csv
       .default([])
       .refine(
-        (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
-        "must be origins like https://shop.example.com (scheme and host, no path)",
+        (origins) => origins.every((entry) => /^([a-z0-9][a-z0-9.-]*=)?https?:\/\/[^/\s=]+$/i.test(entry)),
+        "must be origins like https://shop.example.com (scheme and host, no path), optionally as shop=origin",
       ),
   })
   .superRefine((env, ctx) => {

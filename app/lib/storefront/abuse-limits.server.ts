@@ -1,8 +1,9 @@
-// Abuse limits of the storefront chat: fixed-window request counters per visitor and per shop, and
-// ceilings on language-model tokens — the shop's day and minute, the app's day, one visitor's share
-// of the shop's day — that every model call reserves against before it starts and settles after.
-// Counters live in the database (not in process memory) so several app instances share them
-// (docs/decisions/071-chat-abuse-limits.md, 104-token-reservations.md).
+// Abuse limits of the storefront chat: fixed-window request counters per visitor, per client address
+// and per shop, and ceilings on language-model tokens — the shop's day and minute, the app's day, one
+// visitor's and one address's share of the shop's day — that every model call reserves against
+// before it starts and settles after. Counters live in the database (not in process memory) so
+// several app instances share them (docs/decisions/071, 104, 105). Visitor keys are server-issued
+// ids; address keys are keyed hashes of the address (no addresses are stored).
 import type { PrismaClient } from "@prisma/client";
 import { isUniqueViolation } from "../db/prisma-errors";
 import type { TokenReservation } from "../chat/types";
@@ -19,10 +20,22 @@ export interface AbuseLimitSettings {
   globalDailyTokenBudget?: number;
   /** The share (0–1] of a shop's day one visitor (or logged-in customer) may spend; 1 = no such ceiling. */
   visitorTokenShare?: number;
+  /** Messages per client address per window, all its visitors together; 0 = no such limit. */
+  ipMessagesPerWindow?: number;
+  /** The share (0–1] of a shop's day one client address may spend; 1 = no such ceiling. */
+  ipTokenShare?: number;
+  /** Add-to-cart events per visitor per window (per address: `ipMessagesPerWindow`); 0 = no limit. */
+  cartEventsPerWindow?: number;
+}
+
+/** Who a request counts against: the verified visitor (or customer) and the client address's key. */
+export interface LimitSubject {
+  visitorKey: string;
+  addressKey: string;
 }
 
 /** The ceiling that refused a reservation. */
-export type TokenCeiling = "shop_day" | "shop_minute" | "global_day" | "visitor_share";
+export type TokenCeiling = "shop_day" | "shop_minute" | "global_day" | "visitor_share" | "ip_share";
 
 /** One counter a reservation holds tokens on: a shop's day row, or a keyed window row. */
 type TokenCounter =
@@ -30,7 +43,7 @@ type TokenCounter =
   | { ceiling: Exclude<TokenCeiling, "shop_day">; limit: number; key: string; windowStart: Date };
 
 export type RateDecision =
-  { allowed: true } | { allowed: false; scope: "visitor" | "shop"; retryAfterSeconds: number; limit: number };
+  { allowed: true } | { allowed: false; scope: "visitor" | "ip" | "shop"; retryAfterSeconds: number; limit: number };
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -43,6 +56,9 @@ export function abuseLimitSettingsFromEnv(env: {
   CHAT_SHOP_TOKENS_PER_MINUTE: number;
   CHAT_GLOBAL_DAILY_TOKEN_BUDGET: number;
   CHAT_VISITOR_TOKEN_SHARE: number;
+  CHAT_IP_MESSAGES_PER_WINDOW: number;
+  CHAT_IP_TOKEN_SHARE: number;
+  CHAT_CART_EVENTS_PER_WINDOW: number;
 }): AbuseLimitSettings {
   return {
     windowSeconds: env.CHAT_RATE_WINDOW_SECONDS,
@@ -52,6 +68,9 @@ export function abuseLimitSettingsFromEnv(env: {
     shopTokensPerMinute: env.CHAT_SHOP_TOKENS_PER_MINUTE,
     globalDailyTokenBudget: env.CHAT_GLOBAL_DAILY_TOKEN_BUDGET,
     visitorTokenShare: env.CHAT_VISITOR_TOKEN_SHARE,
+    ipMessagesPerWindow: env.CHAT_IP_MESSAGES_PER_WINDOW,
+    ipTokenShare: env.CHAT_IP_TOKEN_SHARE,
+    cartEventsPerWindow: env.CHAT_CART_EVENTS_PER_WINDOW,
   };
 }
 
@@ -72,22 +91,46 @@ export class AbuseLimits {
   }
 
   /**
-   * Counts one chat message against the visitor's and the shop's windows. The visitor is checked
-   * first so one noisy visitor does not use up the shop's allowance once refused.
+   * Counts one chat message against the visitor's, the client address's and the shop's windows,
+   * narrowest first, so a noisy visitor or address refused early does not use up the wider ones
+   * (a visitor rotating ids is still held by its address). A subject given as a plain string is a
+   * visitor key with no address (callers that have none).
    */
-  async admitMessage(shop: string, visitorKey: string): Promise<RateDecision> {
+  async admitMessage(shop: string, subject: LimitSubject | string): Promise<RateDecision> {
+    const { visitorKey, addressKey } =
+      typeof subject === "string" ? { visitorKey: subject, addressKey: null } : subject;
+    const { visitorMessagesPerWindow, ipMessagesPerWindow = 0, shopMessagesPerWindow } = this.settings;
+    return this.admit([
+      { scope: "visitor", key: `visitor:${shop}:${visitorKey}`, limit: visitorMessagesPerWindow },
+      ...(addressKey && ipMessagesPerWindow > 0
+        ? [{ scope: "ip" as const, key: `ip:${shop}:${addressKey}`, limit: ipMessagesPerWindow }]
+        : []),
+      { scope: "shop", key: `shop:${shop}`, limit: shopMessagesPerWindow },
+    ]);
+  }
+
+  /** Counts one Add to cart event against the visitor's and the address's windows (their own counters). */
+  async admitCartEvent(shop: string, subject: LimitSubject): Promise<RateDecision> {
+    const { cartEventsPerWindow = 0, ipMessagesPerWindow = 0 } = this.settings;
+    return this.admit([
+      ...(cartEventsPerWindow > 0
+        ? [{ scope: "visitor" as const, key: `cart:visitor:${shop}:${subject.visitorKey}`, limit: cartEventsPerWindow }]
+        : []),
+      ...(ipMessagesPerWindow > 0
+        ? [{ scope: "ip" as const, key: `cart:ip:${shop}:${subject.addressKey}`, limit: ipMessagesPerWindow }]
+        : []),
+    ]);
+  }
+
+  private async admit(
+    windows: { scope: "visitor" | "ip" | "shop"; key: string; limit: number }[],
+  ): Promise<RateDecision> {
     const at = this.now();
     const windowMs = this.settings.windowSeconds * 1000;
     const windowStart = new Date(Math.floor(at.getTime() / windowMs) * windowMs);
     const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - at.getTime()) / 1000));
-
-    const visitorCount = await this.increment(`visitor:${shop}:${visitorKey}`, windowStart);
-    if (visitorCount > this.settings.visitorMessagesPerWindow) {
-      return { allowed: false, scope: "visitor", retryAfterSeconds, limit: this.settings.visitorMessagesPerWindow };
-    }
-    const shopCount = await this.increment(`shop:${shop}`, windowStart);
-    if (shopCount > this.settings.shopMessagesPerWindow) {
-      return { allowed: false, scope: "shop", retryAfterSeconds, limit: this.settings.shopMessagesPerWindow };
+    for (const { scope, key, limit } of windows) {
+      if ((await this.increment(key, windowStart)) > limit) return { allowed: false, scope, retryAfterSeconds, limit };
     }
     return { allowed: true };
   }
@@ -111,11 +154,14 @@ export class AbuseLimits {
    */
   async reserveTokens(
     shop: string,
-    visitorKey: string,
+    subject: LimitSubject | string,
     tokens: number,
   ): Promise<{ reservation: TokenReservation } | { refused: TokenCeiling }> {
     const amount = Math.max(0, Math.ceil(tokens));
-    const counters = this.tokenCounters(shop, visitorKey);
+    const counters = this.tokenCounters(
+      shop,
+      typeof subject === "string" ? { visitorKey: subject, addressKey: null } : subject,
+    );
     for (const [i, counter] of counters.entries()) {
       if (await this.raiseWithin(counter, amount)) continue;
       for (const raised of counters.slice(0, i)) await this.adjust(raised, -amount);
@@ -136,7 +182,10 @@ export class AbuseLimits {
   }
 
   /** The counters a shop's model call is charged on; a ceiling of 0 (or a share of 1) has none. */
-  private tokenCounters(shop: string, visitorKey: string): TokenCounter[] {
+  private tokenCounters(
+    shop: string,
+    { visitorKey, addressKey }: { visitorKey: string; addressKey: string | null },
+  ): TokenCounter[] {
     const at = this.now();
     const day = budgetDay(at);
     const dayStart = new Date(`${day}T00:00:00.000Z`);
@@ -146,6 +195,7 @@ export class AbuseLimits {
       shopTokensPerMinute = 0,
       globalDailyTokenBudget = 0,
       visitorTokenShare = 1,
+      ipTokenShare = 1,
     } = this.settings;
     const counters: TokenCounter[] = [{ ceiling: "shop_day", limit: dailyTokenBudget, shop, day }];
     if (shopTokensPerMinute > 0) {
@@ -164,6 +214,15 @@ export class AbuseLimits {
         ceiling: "visitor_share",
         limit: Math.floor(dailyTokenBudget * visitorTokenShare),
         key: `tokens:visitor:${shop}:${visitorKey}`,
+        windowStart: dayStart,
+      });
+    }
+    // Many shoppers can share an address (offices, mobile carriers' NAT): its share is its own setting.
+    if (addressKey && ipTokenShare < 1) {
+      counters.push({
+        ceiling: "ip_share",
+        limit: Math.floor(dailyTokenBudget * ipTokenShare),
+        key: `tokens:ip:${shop}:${addressKey}`,
         windowStart: dayStart,
       });
     }

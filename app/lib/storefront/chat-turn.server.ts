@@ -5,8 +5,11 @@ import type { AnswerRequest, AnswerStyle, ChatEvent, ChatTurn, CustomerPromptFac
 import type { CustomerContext } from "../customers/customer-context";
 import type { Logger } from "../logger.server";
 import { productGid } from "../shopify/gid";
-import type { AbuseLimits } from "./abuse-limits.server";
+import type { AbuseLimits, LimitSubject } from "./abuse-limits.server";
+import { clientAddress } from "./client-address";
 import { errorResponse, jsonError, readCappedJson, sseFrame, SSE_HEADERS, StorefrontRequestError } from "./http";
+import type { StorefrontShops } from "./session.server";
+import type { VisitorIds } from "./signed-visitor-id.server";
 import { parseChatTurn, toWidgetCard, type ChatTurnInput, type WidgetProductCard } from "./wire";
 
 export type AnswerMode = "llm" | "retrieval-only";
@@ -51,6 +54,12 @@ export interface StorefrontChatDeps {
   engine: AnswerEngine;
   conversations: ChatConversations;
   limits: AbuseLimits;
+  /** Issues and checks visitor ids, and keys client addresses (decision 105). */
+  visitors: VisitorIds;
+  /** Install state and known storefront origins of a shop (the session and the direct stream). */
+  shops: StorefrontShops;
+  /** Proxies of our own in front of the app whose X-Forwarded-For entry is trusted (TRUSTED_PROXY_HOPS). */
+  trustedProxyHops: number;
   caps: { maxBodyBytes: number; maxMessageChars: number };
   log: Logger;
   /** The shop's assistant voice (dashboard settings); the engine's defaults when absent. */
@@ -72,13 +81,42 @@ export function customerFacts(context: CustomerContext | null): CustomerPromptFa
   };
 }
 
+/** How a request reached the app: through Shopify's App Proxy (one more proxy hop), or straight. */
+export interface ClientConnection {
+  via: "app-proxy" | "direct";
+  /** The TCP peer's address (server.mjs puts it in the load context). */
+  socketAddress: string | null | undefined;
+}
+
+/** The key the client's address is limited under: the App Proxy's X-Forwarded-For entry, or the socket. */
+export function clientAddressKey(
+  deps: Pick<StorefrontChatDeps, "visitors" | "trustedProxyHops">,
+  request: Request,
+  client: ClientConnection,
+): string {
+  const address = clientAddress({
+    forwardedFor: request.headers.get("x-forwarded-for"),
+    socketAddress: client.socketAddress,
+    trustedHops: deps.trustedProxyHops + (client.via === "app-proxy" ? 1 : 0),
+  });
+  return deps.visitors.addressKey(address);
+}
+
 /**
  * One chat turn, after authentication: size caps → rate limits → budget → conversation → the engine's
  * events as SSE. Nothing reaches the model when a cap or a limit refuses the request.
  */
 export async function handleChatTurn(
   deps: StorefrontChatDeps,
-  input: { shop: string; customerId: string | null; request: Request; fixedVisitorId?: string; headers?: HeadersInit },
+  input: {
+    shop: string;
+    customerId: string | null;
+    request: Request;
+    client: ClientConnection;
+    /** The visitor a chat token was issued for (the direct stream): the body may not name another. */
+    fixedVisitorId?: string;
+    headers?: HeadersInit;
+  },
 ): Promise<Response> {
   const extraHeaders = input.headers ?? {};
   let turn: ChatTurnInput;
@@ -94,14 +132,25 @@ export async function handleChatTurn(
   const { shop, customerId } = input;
   const log = deps.log.child({ shop, component: "chat-endpoint" });
 
+  // Only ids the app issued (for this shop) count: anything else is replaced, never trusted, so a
+  // client cannot pick the key its limits are counted under. A chat token's visitor was checked
+  // when the token was issued.
+  const visitorId = input.fixedVisitorId ?? deps.visitors.verifiedOrNew(shop, turn.visitorId).visitorId;
   // A logged-in customer is limited as one visitor across devices.
-  const visitorKey = customerId ? `customer-${customerId}` : turn.visitorId;
-  const decision = await deps.limits.admitMessage(shop, visitorKey);
+  const subject: LimitSubject = {
+    visitorKey: customerId ? `customer-${customerId}` : visitorId,
+    addressKey: clientAddressKey(deps, input.request, input.client),
+  };
+  const decision = await deps.limits.admitMessage(shop, subject);
   if (!decision.allowed) {
     log.info({ scope: decision.scope, limit: decision.limit }, "chat rate limit reached");
     return jsonError(
       429,
-      decision.scope === "visitor" ? "visitor_rate_limited" : "shop_rate_limited",
+      decision.scope === "visitor"
+        ? "visitor_rate_limited"
+        : decision.scope === "ip"
+          ? "ip_rate_limited"
+          : "shop_rate_limited",
       `Too many messages; try again in ${decision.retryAfterSeconds} seconds.`,
       { ...Object.fromEntries(new Headers(extraHeaders)), "Retry-After": String(decision.retryAfterSeconds) },
     );
@@ -110,7 +159,7 @@ export async function handleChatTurn(
   let mode: AnswerMode = (await deps.limits.modelAllowed(shop)) ? "llm" : "retrieval-only";
   const conversation = await deps.conversations.openConversation({
     shop,
-    visitorId: turn.visitorId,
+    visitorId,
     customerId,
     conversationId: turn.conversationId,
   });
@@ -129,7 +178,8 @@ export async function handleChatTurn(
       const send = (event: string, data: unknown) => {
         if (!abort.signal.aborted) controller.enqueue(encoder.encode(sseFrame(event, data)));
       };
-      send("conversation", { id: conversation.id, mode });
+      // The visitor id travels back: a replaced one is what the widget keeps from now on.
+      send("conversation", { id: conversation.id, mode, visitorId });
       let text = "";
       const productIds: string[] = [];
       let failed = false;
@@ -150,10 +200,10 @@ export async function handleChatTurn(
           locale: turn.locale ?? undefined,
           style,
           useModel: mode === "llm",
-          // Every model call holds its tokens on the shop's, the app's and this visitor's ceilings.
+          // Every model call holds its tokens on the shop's, the app's, this visitor's and this address's ceilings.
           spend: {
             reserve: async (tokens) => {
-              const held = await deps.limits.reserveTokens(shop, visitorKey, tokens);
+              const held = await deps.limits.reserveTokens(shop, subject, tokens);
               if ("reservation" in held) return held.reservation;
               log.info({ ceiling: held.refused, tokens }, "token ceiling reached; retrieval-only answer");
               return null;

@@ -10,6 +10,7 @@ import {
   verifyChatToken,
   type ChatTokenClaims,
 } from "./token.server";
+import type { VisitorIds } from "./signed-visitor-id.server";
 import { visitorIdSchema } from "./visitor-id";
 
 export interface ChatTokenSettings {
@@ -20,11 +21,22 @@ export interface ChatTokenSettings {
 }
 
 const sessionBodySchema = z.object({
-  visitorId: visitorIdSchema,
+  // The id the widget kept, if any: kept when the app issued it for this shop, else replaced.
+  visitorId: visitorIdSchema.nullish(),
   origin: z.string().max(512),
 });
 
+/** What the endpoint reads about a shop (storefront-shops.server.ts): one indexed read each. */
+export interface StorefrontShops {
+  /** Whether the shop has the app installed now (its offline session exists). */
+  isInstalled(shop: string): Promise<boolean>;
+  /** Storefront origins the app knows for the shop (its primary domain, read at install). */
+  knownOrigins(shop: string): Promise<string[]>;
+}
+
 export interface ChatSession {
+  /** The server-issued visitor id the widget keeps and sends with every request. */
+  visitorId: string;
   /** Null when the storefront's origin may not stream from the app: the widget then uses the proxy. */
   stream: { url: string; token: string; expiresAt: number } | null;
   customerLoggedIn: boolean;
@@ -33,18 +45,19 @@ export interface ChatSession {
 /** For a verified proxy request: a token bound to shop, visitor, customer and the storefront origin. */
 export async function startChatSession(
   settings: ChatTokenSettings,
-  caps: { maxBodyBytes: number },
+  deps: { caps: { maxBodyBytes: number }; visitors: VisitorIds; shops: StorefrontShops },
   shopper: { shop: string; customerId: string | null },
   request: Request,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<ChatSession> {
-  const parsed = sessionBodySchema.safeParse(await readCappedJson(request, caps.maxBodyBytes));
+  const parsed = sessionBodySchema.safeParse(await readCappedJson(request, deps.caps.maxBodyBytes));
   if (!parsed.success)
     throw new StorefrontRequestError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid");
-  const { visitorId, origin } = parsed.data;
+  const { origin } = parsed.data;
+  const { visitorId } = deps.visitors.verifiedOrNew(shopper.shop, parsed.data.visitorId);
   const customerLoggedIn = shopper.customerId !== null;
-  if (!isAllowedStorefrontOrigin(shopper.shop, origin, settings.storefrontOrigins)) {
-    return { stream: null, customerLoggedIn };
+  if (!(await originAllowed(settings, deps.shops, shopper.shop, origin))) {
+    return { visitorId, stream: null, customerLoggedIn };
   }
   const claims: ChatTokenClaims = {
     shop: shopper.shop,
@@ -56,9 +69,18 @@ export async function startChatSession(
   const url = new URL(settings.streamUrl);
   url.searchParams.set("shop", shopper.shop);
   return {
+    visitorId,
     stream: { url: url.href, token: mintChatToken(settings.secret, claims), expiresAt: claims.exp },
     customerLoggedIn,
   };
+}
+
+/** Whether `origin` may stream for `shop`: the settings first, then (one read) the origins the app knows. */
+async function originAllowed(settings: ChatTokenSettings, shops: StorefrontShops, shop: string, origin: string) {
+  if (isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins)) return true;
+  // Only something shaped like an origin is worth a read (the preflight is unauthenticated).
+  if (!isAllowedStorefrontOrigin(shop, origin, [origin])) return false;
+  return isAllowedStorefrontOrigin(shop, origin, [], await shops.knownOrigins(shop));
 }
 
 const corsFor = (origin: string) => ({
@@ -68,15 +90,15 @@ const corsFor = (origin: string) => ({
 });
 
 /** Answers the CORS preflight of /proxy/stream: only for an allowed storefront origin of the shop. */
-export function preflight(settings: ChatTokenSettings, request: Request): Response {
+export async function preflight(
+  settings: ChatTokenSettings,
+  shops: StorefrontShops,
+  request: Request,
+): Promise<Response> {
   const origin = request.headers.get("origin") ?? "";
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop") ?? "";
-  if (
-    !shop ||
-    repeatedParameter(url, ["shop"]) ||
-    !isAllowedStorefrontOrigin(shop, origin, settings.storefrontOrigins)
-  ) {
+  if (!shop || repeatedParameter(url, ["shop"]) || !(await originAllowed(settings, shops, shop, origin))) {
     return new Response(null, { status: 403, headers: { Vary: "Origin" } });
   }
   return new Response(null, {
@@ -90,12 +112,17 @@ export function preflight(settings: ChatTokenSettings, request: Request): Respon
   });
 }
 
-/** The token's claims and the CORS headers to answer with, or the refusal. */
-export function authorizeStream(
+/**
+ * The token's claims and the CORS headers to answer with, or the refusal. A token outlives nothing:
+ * once the shop has uninstalled the app (its offline session is gone) it is refused (404), although
+ * unexpired.
+ */
+export async function authorizeStream(
   settings: ChatTokenSettings,
+  shops: StorefrontShops,
   request: Request,
   nowSeconds = Math.floor(Date.now() / 1000),
-): { claims: ChatTokenClaims; cors: Record<string, string> } | Response {
+): Promise<{ claims: ChatTokenClaims; cors: Record<string, string> } | Response> {
   const origin = request.headers.get("origin") ?? "";
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop") ?? "";
@@ -115,9 +142,12 @@ export function authorizeStream(
   if (
     claims.shop !== shop ||
     claims.origin !== origin ||
-    !isAllowedStorefrontOrigin(claims.shop, origin, settings.storefrontOrigins)
+    !(await originAllowed(settings, shops, claims.shop, origin))
   ) {
     return jsonError(403, "origin_not_allowed", "This chat token is not valid from this origin.", { Vary: "Origin" });
+  }
+  if (!(await shops.isInstalled(claims.shop))) {
+    return jsonError(404, "not_installed", "Aisle is not installed on this shop.", { Vary: "Origin" });
   }
   return { claims, cors: corsFor(origin) };
 }

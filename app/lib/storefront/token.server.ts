@@ -52,10 +52,17 @@ export function verifyChatToken(secret: string, token: string, nowSeconds = Math
 }
 
 /**
- * Origins allowed to stream straight from the app for a shop: its myshopify.com storefront plus
- * the configured ones (custom domains, local storefronts). Never "whatever the request says".
+ * Origins allowed to stream straight from the app for a shop: its myshopify.com storefront, the
+ * origins the app knows for it (`known`: its primary domain), the configured entries bound to it
+ * (`<shop>=<origin>`) and the configured entries bound to no shop (explicitly global: local
+ * storefronts). Never "whatever the request says", and never an origin bound to another shop.
  */
-export function isAllowedStorefrontOrigin(shop: string, origin: string, configured: readonly string[]): boolean {
+export function isAllowedStorefrontOrigin(
+  shop: string,
+  origin: string,
+  configured: readonly string[],
+  known: readonly string[] = [],
+): boolean {
   let parsed: URL;
   try {
     parsed = new URL(origin);
@@ -63,6 +70,9 @@ export function isAllowedStorefrontOrigin(shop: string, origin: string, configur
     return false;
   }
   if (parsed.origin !== origin) return false; // a path, credentials or a trailing slash: not an origin
-  if (origin === `https://${shop}`) return true;
-  return configured.includes(origin);
+  if (origin === `https://${shop}` || known.includes(origin)) return true;
+  return configured.some((entry) => {
+    const bound = entry.indexOf("=");
+    return bound < 0 ? entry === origin : entry.slice(0, bound) === shop && entry.slice(bound + 1) === origin;
+  });
 }

@@ -1,6 +1,6 @@
-// The anonymous storefront visitor's id: the widget makes one (assets/aisle-chat.js, 32 hex digits)
-// and keeps it in localStorage. Every endpoint that takes it accepts the same shape, since
-// conversations and per-visitor rate limits are keyed on it.
+// The anonymous storefront visitor's id, as it travels: the server issues it (signed-visitor-id.server.ts)
+// and the widget keeps it in localStorage. Every endpoint that takes one accepts the same shape, then
+// checks its signature: conversations and every per-visitor limit are keyed on it.
 import { z } from "zod";
 
 export const visitorIdSchema = z

@@ -32,7 +32,8 @@ const conversationIdSchema = z.string().min(1).max(128).nullish();
 
 const chatBodySchema = z.object({
   message: z.string(),
-  visitorId: visitorIdSchema,
+  // The server-issued id the widget keeps; absent (a first visit through the proxy) = a new one is issued.
+  visitorId: visitorIdSchema.nullish(),
   conversationId: conversationIdSchema,
   // What the storefront page says it shows (Liquid's cart.currency / request.locale): for wording only.
   currency: z
@@ -57,7 +58,8 @@ const cartEventSchema = z.object({
 
 export interface ChatTurnInput {
   message: string;
-  visitorId: string;
+  /** As the client sent it: checked (and replaced when not issued by the app) by the turn. */
+  visitorId: string | null;
   conversationId: string | null;
   currency: string | null;
   locale: string | null;
@@ -80,7 +82,7 @@ export function parseChatTurn(body: unknown, maxMessageChars: number): ChatTurnI
   }
   return {
     message,
-    visitorId: parsed.data.visitorId,
+    visitorId: parsed.data.visitorId ?? null,
     conversationId: parsed.data.conversationId ?? null,
     currency: parsed.data.currency ?? null,
     locale: parsed.data.locale ?? null,

@@ -29,11 +29,12 @@
   function loadState() {
     try {
       var saved = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
-      if (saved && typeof saved.visitorId === "string" && Array.isArray(saved.messages)) return saved;
+      if (saved && Array.isArray(saved.messages)) return saved;
     } catch {
       /* storage blocked or corrupt: start fresh */
     }
-    return { visitorId: newVisitorId(), conversationId: null, messages: [], open: false };
+    // The visitor id is issued (and signed) by the app on the first request; the widget only keeps it.
+    return { visitorId: null, conversationId: null, messages: [], open: false };
   }
   function saveState() {
     try {
@@ -43,14 +44,12 @@
       /* private mode: the chat still works for this page */
     }
   }
-  function newVisitorId() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map
-      .call(bytes, function (b) {
-        return (b < 16 ? "0" : "") + b.toString(16);
-      })
-      .join("");
+  // Keeps the id the app issued (it replaces one it did not issue, e.g. from an older widget).
+  function keepVisitorId(id) {
+    if (typeof id === "string" && id && id !== state.visitorId) {
+      state.visitorId = id;
+      saveState();
+    }
   }
   var state = loadState();
 
@@ -460,6 +459,7 @@
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
+        if (body) keepVisitorId(body.visitorId);
         session = body && body.stream ? body.stream : false;
         return session || null;
       })
@@ -469,13 +469,8 @@
   }
 
   function postQuestion(text) {
-    var body = JSON.stringify({
-      message: text,
-      visitorId: state.visitorId,
-      conversationId: state.conversationId,
-      currency: config.currency || null,
-      locale: config.locale || null,
-    });
+    // Built after the session call, which may have issued the visitor id.
+    var body;
     var viaProxy = function () {
       return fetch(PROXY + "/chat", {
         method: "POST",
@@ -484,6 +479,13 @@
       });
     };
     return getSession().then(function (stream) {
+      body = JSON.stringify({
+        message: text,
+        visitorId: state.visitorId,
+        conversationId: state.conversationId,
+        currency: config.currency || null,
+        locale: config.locale || null,
+      });
       if (!stream) return viaProxy();
       return fetch(stream.url, {
         method: "POST",
@@ -590,6 +592,7 @@
         return readEvents(response.body, function (event, data) {
           if (event === "conversation") {
             state.conversationId = data.id;
+            keepVisitorId(data.visitorId);
           } else if (event === "products" && data.products && data.products.length) {
             answer.products = answer.products.concat(data.products);
             var v = ensureView();
