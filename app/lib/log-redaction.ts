@@ -22,8 +22,8 @@ const TEXT_PATTERNS: Array<[RegExp, string]> = [
   [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, REDACTED],
   // Shopify access/refresh tokens and app secrets by their prefixes.
   [/\bshp(?:at|ua|ca|pa|ss|rt)_[A-Za-z0-9]{8,}/g, REDACTED],
-  // Signed chat tokens (base64url payload "." base64url signature) and similar two-part signed values.
-  [/\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b/g, REDACTED],
+  // Signed chat tokens: a base64url JSON payload ("eyJ…") "." a base64url signature.
+  [/\beyJ[\w-]{10,}\.[\w-]{16,}/g, REDACTED],
   // Credentials in query strings, form bodies and header dumps: hmac=…, signature=…, id_token=…
   [
     /\b(hmac|signature|id_token|access_token|refresh_token|session_token|token|x-shopify-hmac-sha256)(=|:\s*)[^&\s,;"']+/gi,

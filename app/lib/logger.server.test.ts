@@ -175,6 +175,12 @@ describe("logger redaction", () => {
     expect(JSON.parse(lines[0])).toMatchObject({ customer: { id: 1, email: "[redacted]", self: "[circular]" } });
   });
 
+  it("leaves host names and URLs without credentials alone", () => {
+    const { log, lines } = capturedLogger();
+    log.info({ chroma: "http://chroma-production-01.internal-network:8000/api/v2" }, "vector store ready");
+    expect(JSON.parse(lines[0]).chroma).toBe("http://chroma-production-01.internal-network:8000/api/v2");
+  });
+
   it("leaves dates, ids, prices and counts in free text alone", () => {
     const { log, lines } = capturedLogger();
     log.info(
