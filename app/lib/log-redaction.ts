@@ -4,7 +4,7 @@
 // free text (messages, error text, URLs) is scrubbed of the shapes these values take.
 export const REDACTED = "[redacted]";
 
-/** Keys whose text or object value is a credential. Numbers pass: `inputTokens: 1200` is a count, not a secret. */
+/** Keys whose text value is a credential. Numbers pass: `inputTokens: 1200` is a count, not a secret. */
 const SECRET_KEY =
   /token|secret|password|passwd|authorization|cookie|hmac|signature|api[-_]?key|client[-_]?secret|credential|private[-_]?key/i;
 /** Keys whose value identifies a person. */
@@ -54,7 +54,8 @@ function isPersonalKey(key: string, parentKey: string | undefined): boolean {
  * Never mutates the caller's objects. Errors stay errors of the same class, with scrubbed text.
  */
 export function redactForLog(value: unknown, parentKey?: string, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === "string") return redactText(value);
+  // A text under a credential's key (also each text of a list under it) is the credential.
+  if (typeof value === "string") return parentKey && SECRET_KEY.test(parentKey) ? REDACTED : redactText(value);
   if (value === null || typeof value !== "object") return value;
   if (seen.has(value)) return "[circular]";
   if (depth >= MAX_DEPTH) return "[depth]";
@@ -87,11 +88,8 @@ export function redactForLog(value: unknown, parentKey?: string, depth = 0, seen
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
-      const credential = SECRET_KEY.test(key) && (typeof item === "string" || (typeof item === "object" && item));
-      copy[key] =
-        credential || (isPersonalKey(key, parentKey) && item !== null)
-          ? REDACTED
-          : redactForLog(item, key, depth + 1, seen);
+      // An object under a credential's key is walked: `tokens: { input: 1200 }` is counts, not a secret.
+      copy[key] = isPersonalKey(key, parentKey) && item !== null ? REDACTED : redactForLog(item, key, depth + 1, seen);
     }
     return copy;
   } finally {

@@ -113,7 +113,14 @@ describe("logger redaction", () => {
       { url: proxyUrl, streamUrl: `https://app.example/proxy/stream?token=${chatToken}` },
       "chat session minted",
     );
-    log.info({ stream: { token: chatToken, expiresAt: 1_900_000_000 }, inputTokens: 1834 }, "tokens reserved");
+    log.info(
+      {
+        stream: { token: chatToken, expiresAt: 1_900_000_000 },
+        inputTokens: 1834,
+        tokens: { input: 1834, output: 212 },
+      },
+      "tokens reserved",
+    );
     log.info({ config: { apiKey: "api-key", apiSecretKey: API_SECRET, clientSecret: API_SECRET } }, "booted");
     log
       .child({ shop: "shop-a.myshopify.com", customerEmail: EMAIL })
@@ -158,7 +165,11 @@ describe("logger redaction", () => {
       expect(output).toContain(kept);
     }
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(parsed[5]).toMatchObject({ inputTokens: 1834, stream: { token: "[redacted]", expiresAt: 1_900_000_000 } });
+    expect(parsed[5]).toMatchObject({
+      inputTokens: 1834,
+      tokens: { input: 1834, output: 212 },
+      stream: { token: "[redacted]", expiresAt: 1_900_000_000 },
+    });
     expect(parsed[1]).toMatchObject({ webhook: { payload: { customer: { id: 191167, tags: "vip" } } } });
     expect(parsed[10]).toMatchObject({ msg: "lookup failed", err: { type: "Error" } });
     expect(String((parsed[10].err as { message: string }).message)).toBe(
