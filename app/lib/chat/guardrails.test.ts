@@ -165,6 +165,8 @@ describe("leaks in disguise, claims about the wrong product, answers about nothi
     expect(judge("The socks [2] are $19.99 but sold out; the jacket [1] is available now.").violation).toBeUndefined();
     expect(judge("The Stormline Jacket [1] is $19.99.").violation).toBe("ungrounded_price");
     expect(judge("For $129 you get the socks [2].").violation).toBe("ungrounded_price");
+    expect(judge("The socks [2] aren't in stock, the jacket [1] is.").violation).toBeUndefined();
+    expect(judge("The socks [2] are no longer available.").violation).toBeUndefined();
     expect(judge("The socks [2] are in stock.").violation).toBe("ungrounded_stock");
     expect(judge("The jacket [1] is sold out.").violation).toBe("ungrounded_stock");
     expect(judge("Hurry, only 3 left of the jacket [1].").violation).toBe("ungrounded_stock");

@@ -247,7 +247,7 @@ function decodedRuns(text: string): string[] {
 // A clause (up to . ! ? ; or a line end) that cites products: each amount and stock statement in it is
 // about the citation nearest to it. Clauses without a citation are checked against all the products.
 const STOCK_CLAIM =
-  /\b(?:(?<out>out of stock|sold out|unavailable|not available|not in stock|no longer available|back ?ordered)|(?<in>in stock|available now|ready to ship|ships today|is available|are available)|(?<count>\d+\s+(?:left|remaining|in stock|available)))\b/gi;
+  /\b(?:(?<out>out of stock|sold out|unavailable|(?:not|no longer|(?:is|are)n[’']t)\s+(?:in stock|available)|back ?ordered)|(?<in>in stock|available now|ready to ship|ships today|is available|are available)|(?<count>\d+\s+(?:left|remaining|in stock|available)))\b/gi;
 
 interface Positioned {
   index: number;
