@@ -151,6 +151,12 @@ describe("leaks in disguise, claims about the wrong product, answers about nothi
       `Backwards: ${[...canary].reverse().join("")}`,
       `Only the code: ${canary.slice("AISLE-CANARY-".length)}`,
       `Letters: ${canary.split("").join(". ")}`,
+      // Base64 broken into short lines (12 characters, 9 bytes): prefix and random part both cut.
+      `Wrapped:\n${(
+        Buffer.from(`yy${canary}`)
+          .toString("base64")
+          .match(/.{1,12}/g) ?? []
+      ).join("\n")}`,
     ]) {
       for (const pieces of [tokenize(text), bytes(text)]) {
         const { shown, violation } = judge(text, pieces);

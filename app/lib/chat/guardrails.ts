@@ -112,7 +112,9 @@ export class OutputGuard {
   private leakIn(text: string): Violation | undefined {
     const compact = compactText(text);
     const reversed = [...compact].reverse().join("");
-    for (const candidate of [compact, reversed, ...decodedRuns(text).map(compactText)]) {
+    // Encoded runs also joined across line breaks and spaces (base64 wrapped at 76 characters).
+    const decoded = [...decodedRuns(text), ...decodedRuns(text.replace(/\s+/g, ""))].map(compactText);
+    for (const candidate of [compact, reversed, ...decoded]) {
       const found = this.compactForbidden.findIndex((marker) => candidate.includes(marker));
       if (found >= 0) return found < 3 ? "canary" : "prompt_leak";
     }
