@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: everything — lint, types, build, unit + integration (Vitest), end-to-end
+# `npm test`: everything — lint, types, route security, build, unit + integration (Vitest), end-to-end
 # (Playwright in Chromium). Ends with one "Summary: N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,9 @@ export TEST_POSTGRES_URL
 [ -n "$TEST_POSTGRES_URL" ] || echo "No Postgres available: the Postgres tests will be skipped (see tools/ensure-postgres.sh)."
 echo "▶ lint" && npm run --silent lint
 echo "▶ typecheck" && npm run --silent typecheck
+# Every route authenticates or is on tools/security/public-routes.json with a reason (tools/security/route-auth.ts).
+echo "▶ security" && npm run --silent security > "$reports/security.log" 2>&1 || { cat "$reports/security.log"; exit 1; }
+tail -n 1 "$reports/security.log"
 echo "▶ build" && npm run --silent build > "$reports/build.log" 2>&1 || { cat "$reports/build.log"; exit 1; }
 
 status=0

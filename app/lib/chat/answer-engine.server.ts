@@ -65,7 +65,9 @@ const VIOLATION_LOG: Record<Violation, string> = {
   canary: "model output contained the canary",
   prompt_leak: "model output quoted the system prompt",
   ungrounded_price: "model output named a price no product has",
+  ungrounded_stock: "model output said something about stock the catalog does not",
   link: "model output contained a link",
+  off_topic: "model output cited and named none of the products",
 };
 
 export class AnswerEngine {
@@ -159,7 +161,18 @@ export class AnswerEngine {
       ...p.variants.map((v) => Number(v.price)),
     ]);
     // The shop's own domain is the one address the text may name.
-    const guard = new OutputGuard({ canary, productCount: products.length, prices, allowedHosts: [request.shop] });
+    const guard = new OutputGuard({
+      canary,
+      productCount: products.length,
+      prices,
+      allowedHosts: [request.shop],
+      products: products.map((p) => ({
+        ref: p.ref,
+        title: p.title,
+        prices: [p.minPrice, p.maxPrice, Number(p.price), ...p.variants.map((v) => Number(v.price))],
+        available: p.available,
+      })),
+    });
 
     // The call's worst case is held before it starts and settled however it ends (answer, guardrail,
     // error, timeout, a shopper who left): an unfinished answer is never free.

@@ -12,7 +12,16 @@ export function createCanary(): string {
 /** Phrases only the system prompt contains: their appearance in output means it is being leaked. */
 export const PROMPT_MARKERS = ["confidential marker", "CATALOG CONTEXT", "untrusted data"];
 
-export type Violation = "canary" | "prompt_leak" | "ungrounded_price" | "link";
+export type Violation = "canary" | "prompt_leak" | "ungrounded_price" | "ungrounded_stock" | "link" | "off_topic";
+
+/** What the guard knows of one context product, to check what the answer says about it. */
+export interface GuardProduct {
+  ref: number;
+  title: string;
+  /** Every price it has (any variant, min and max). */
+  prices: number[];
+  available: boolean;
+}
 
 export interface OutputGuardOptions {
   canary: string;
@@ -22,6 +31,11 @@ export interface OutputGuardOptions {
   prices: number[];
   /** Hosts a link in the text may point at (the shop's own); any other link is a violation. */
   allowedHosts?: readonly string[];
+  /**
+   * The context's products. When given, an amount or a stock statement next to a citation must be
+   * that product's, and a finished answer must cite or name at least one of them (else it is off topic).
+   */
+  products?: readonly GuardProduct[];
 }
 
 const TAG = /<\/?[a-zA-Z][^<>]*>|<!--[\s\S]*?-->/g;
@@ -81,9 +95,30 @@ export class OutputGuard {
   private readonly holdBack: number;
   violation: Violation | undefined;
 
+  private readonly compactForbidden: string[];
+
   constructor(private readonly options: OutputGuardOptions) {
     this.forbidden = [options.canary, ...PROMPT_MARKERS].map((s) => s.toLowerCase());
-    this.holdBack = Math.max(...this.forbidden.map((s) => s.length)) - 1;
+    // Twice the longest: a canary written with a space between its letters is still seen whole.
+    this.holdBack = 2 * Math.max(...this.forbidden.map((s) => s.length));
+    const canaryCompact = compactText(options.canary);
+    const secret = canaryCompact.replace(/^aislecanary/, "");
+    // The canary, its random part alone, the canary's fixed prefix, and the prompt's phrases, all
+    // without spacing or punctuation.
+    this.compactForbidden = [canaryCompact, secret, "aislecanary", ...PROMPT_MARKERS.map(compactText)];
+  }
+
+  /** The leak `text` contains: plainly, spaced out, reversed, or base64/hex encoded. */
+  private leakIn(text: string): Violation | undefined {
+    const compact = compactText(text);
+    const reversed = [...compact].reverse().join("");
+    // Encoded runs also joined across line breaks and spaces (base64 wrapped at 76 characters).
+    const decoded = [...decodedRuns(text), ...decodedRuns(text.replace(/\s+/g, ""))].map(compactText);
+    for (const candidate of [compact, reversed, ...decoded]) {
+      const found = this.compactForbidden.findIndex((marker) => candidate.includes(marker));
+      if (found >= 0) return found < 3 ? "canary" : "prompt_leak";
+    }
+    return undefined;
   }
 
   /** The text emitted so far (already filtered). */
@@ -110,17 +145,19 @@ export class OutputGuard {
 
   private release(final: boolean): string {
     const window = (this.emitted.slice(-this.holdBack) + this.pending).toLowerCase();
-    const compact = window.replace(/[\s*_`"'-]+/g, "");
-    if (
-      window.includes(this.forbidden[0]) ||
-      compact.includes(this.forbidden[0].replace(/-/g, "")) ||
-      compact.includes("aislecanary")
-    ) {
+    if (window.includes(this.forbidden[0])) {
       this.violation = "canary";
       return "";
     }
     if (this.forbidden.slice(1).some((marker) => window.includes(marker))) {
       this.violation = "prompt_leak";
+      return "";
+    }
+    // Encoded runs can be long (base64 of the whole prompt): judged over everything not yet shown
+    // plus the tail, and whole words only are released, so a run is never shown in part.
+    const leak = this.leakIn(window) ?? this.leakIn(this.emitted + this.pending);
+    if (leak) {
+      this.violation = leak;
       return "";
     }
     let cut = final ? this.pending.length : Math.max(0, this.pending.length - this.holdBack);
@@ -144,6 +181,18 @@ export class OutputGuard {
       this.violation = "link";
       return "";
     }
+    const products = this.options.products;
+    if (products) {
+      const claim = misattributedClaim(shown, products);
+      if (claim) {
+        this.violation = claim;
+        return "";
+      }
+      if (final && shown.trim() && !mentionsProduct(shown, products)) {
+        this.violation = "off_topic";
+        return "";
+      }
+    }
     this.pending = this.pending.slice(cut);
     this.emitted += clean;
     return clean;
@@ -165,6 +214,92 @@ export function citedRefs(text: string, productCount: number): number[] {
     if (n >= 1 && n <= productCount) refs.add(n);
   }
   return [...refs].sort((a, b) => a - b);
+}
+
+// ---- leaks in disguise -------------------------------------------------------------------------------
+
+/** Lower case letters and digits only: "A I S L E - c a n a r y" → "aislecanary". */
+function compactText(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+}
+
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const HEX_RUN = /\b(?:[0-9a-fA-F]{2}[\s:]?){12,}/g;
+
+/** What base64 (any alignment, standard or URL alphabet) and hex runs in `text` decode to, when text. */
+function decodedRuns(text: string): string[] {
+  const decoded: string[] = [];
+  for (const [run] of text.matchAll(BASE64_RUN)) {
+    for (let skip = 0; skip < 4; skip++) {
+      const body = run.slice(skip).replace(/=+$/, "");
+      const plain = Buffer.from(body.slice(0, body.length - (body.length % 4 === 1 ? 1 : 0)), "base64").toString(
+        "latin1",
+      );
+      decoded.push(plain);
+    }
+  }
+  for (const [run] of text.matchAll(HEX_RUN)) {
+    const digits = run.replace(/[\s:]/g, "");
+    decoded.push(Buffer.from(digits.slice(0, digits.length - (digits.length % 2)), "hex").toString("latin1"));
+  }
+  return decoded;
+}
+
+// ---- what the answer says about a product ---------------------------------------------------------------
+// A clause (up to . ! ? ; or a line end) that cites products: each amount and stock statement in it is
+// about the citation nearest to it. Clauses without a citation are checked against all the products.
+const STOCK_CLAIM =
+  /\b(?:(?<out>out of stock|sold out|unavailable|(?:not|no longer|(?:is|are)n[’']t)\s+(?:in stock|available)|back ?ordered)|(?<in>in stock|available now|ready to ship|ships today|is available|are available)|(?<count>\d+\s+(?:left|remaining|in stock|available)))\b/gi;
+
+interface Positioned {
+  index: number;
+  end: number;
+}
+
+function nearestRef(claim: Positioned, citations: Array<Positioned & { ref: number }>): number | undefined {
+  let best: { ref: number; distance: number } | undefined;
+  for (const citation of citations) {
+    const distance = citation.end <= claim.index ? claim.index - citation.end : citation.index - claim.end;
+    if (!best || Math.abs(distance) < best.distance) best = { ref: citation.ref, distance: Math.abs(distance) };
+  }
+  return best?.ref;
+}
+
+/** The first amount or stock statement that contradicts the product it is about, as a violation. */
+export function misattributedClaim(text: string, products: readonly GuardProduct[]): Violation | undefined {
+  const byRef = new Map(products.map((product) => [product.ref, product]));
+  for (const clause of text.split(/[!?;\n]|\.(?=\s|$)/)) {
+    const citations = [...clause.matchAll(CITATION)]
+      .map((match) => ({ ref: Number(match[1]), index: match.index, end: match.index + match[0].length }))
+      .filter((citation) => byRef.has(citation.ref));
+    const about = (claim: Positioned) => {
+      const ref = nearestRef(claim, citations);
+      return ref === undefined ? [...byRef.values()] : [byRef.get(ref)!];
+    };
+    for (const match of clause.matchAll(AMOUNT)) {
+      const amount = parseAmount(match[1] ?? match[2]);
+      const claimed = about({ index: match.index, end: match.index + match[0].length });
+      if (!claimed.some((product) => product.prices.some((price) => Math.abs(price - amount) < 0.005))) {
+        return "ungrounded_price";
+      }
+    }
+    for (const match of clause.matchAll(STOCK_CLAIM)) {
+      const claimed = about({ index: match.index, end: match.index + match[0].length });
+      // The context says in or out of stock, never how many: a count is always invented.
+      if (match.groups?.count) return "ungrounded_stock";
+      const saysAvailable = Boolean(match.groups?.in);
+      // "not in stock" is caught by the out-of-stock words first (earlier alternative).
+      if (!claimed.some((product) => product.available === saysAvailable)) return "ungrounded_stock";
+    }
+  }
+  return undefined;
+}
+
+/** Whether the answer cites one of the products or names one by its title. */
+function mentionsProduct(text: string, products: readonly GuardProduct[]): boolean {
+  if (citedRefs(text, products.length).length > 0) return true;
+  const lower = text.toLowerCase();
+  return products.some((product) => product.title.length >= 3 && lower.includes(product.title.toLowerCase()));
 }
 
 export function hasUngroundedAmount(text: string, prices: number[]): boolean {
