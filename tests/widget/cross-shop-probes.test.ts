@@ -88,6 +88,9 @@ beforeAll(async () => {
     CHAT_SHOP_TOKENS_PER_MINUTE: "1000000000",
     CHAT_GLOBAL_DAILY_TOKEN_BUDGET: "1000000000",
     CHAT_VISITOR_TOKEN_SHARE: "1",
+    CHAT_IP_MESSAGES_PER_WINDOW: "100000",
+    CHAT_IP_TOKEN_SHARE: "1",
+    CHAT_CART_EVENTS_PER_WINDOW: "100000",
   });
   await storeOfflineSession(app.services.prisma, SHOP_A);
   await storeOfflineSession(app.services.prisma, SHOP_B);
@@ -156,7 +159,11 @@ describe("P2: cross-shop probes", () => {
       sessionAction,
       proxied("session", { visitorId: "alpha-visitor-1", origin: `https://${SHOP_A}` }),
     );
-    const { stream } = (await session.json()) as { stream: { url: string; token: string } };
+    // The token is bound to the visitor id the app issued (the one asked for is replaced).
+    const { stream, visitorId: alphaVisitor } = (await session.json()) as {
+      stream: { url: string; token: string };
+      visitorId: string;
+    };
     const streamRequest = (url: string, body: unknown) =>
       new Request(url, {
         method: "POST",
@@ -262,7 +269,7 @@ describe("P2: cross-shop probes", () => {
           request: () =>
             streamRequest(`${APP_URL}/proxy/stream?shop=${SHOP_B}`, {
               message: "kayak",
-              visitorId: "alpha-visitor-1",
+              visitorId: alphaVisitor,
               conversationId: pick(bConversations, i).id,
             }),
         }),
@@ -275,7 +282,7 @@ describe("P2: cross-shop probes", () => {
           request: () =>
             streamRequest(stream.url, {
               message: "what was asked here?",
-              visitorId: "alpha-visitor-1",
+              visitorId: alphaVisitor,
               conversationId: pick(bConversations, i).id,
             }),
         }),
