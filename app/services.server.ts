@@ -35,6 +35,7 @@ import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-tra
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
+import { SubscriptionHealth } from "./lib/sync/subscription-health.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 import { WEBHOOK_BODY_LIMIT_BYTES } from "./webhooks.server";
@@ -59,6 +60,8 @@ export interface Services {
   answerEngine: AnswerEngine;
   /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
   syncEngine: SyncEngine;
+  /** Each shop's webhook subscriptions compared with shopify.app.toml (decision 107). */
+  subscriptionHealth: SubscriptionHealth;
   /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
   lifecycleJobs: LifecycleJobs;
   /** The storefront chat endpoint behind the App Proxy routes. */
@@ -107,14 +110,15 @@ export function createServices(env: Env): Services {
     timeoutMs: env.LLM_TIMEOUT_MS,
     maxOutputTokens: env.LLM_MAX_TOKENS,
   });
+  const transportFor = shopifyAppTransport(
+    (shop) => shopify.unauthenticated.admin(shop),
+    (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
+  );
   const syncEngine = new SyncEngine({
     db: prisma,
     log: log.child({ component: "sync" }),
     index: productIndex,
-    transportFor: shopifyAppTransport(
-      (shop) => shopify.unauthenticated.admin(shop),
-      (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
-    ),
+    transportFor,
     // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
     documentOptions: (shop) => documentOptionsFor(prisma, shop),
     settings: syncSettingsFromEnv(env),
@@ -125,6 +129,13 @@ export function createServices(env: Env): Services {
     log: lifecycleLog,
     plan: lifecyclePlans({ db: prisma, log: lifecycleLog, index: productIndex, customers }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
+  });
+  const subscriptionHealth = new SubscriptionHealth({
+    db: prisma,
+    log: log.child({ component: "subscriptions" }),
+    transportFor,
+    appUrl: env.SHOPIFY_APP_URL,
+    intervalMs: env.WEBHOOK_SUBSCRIPTION_CHECK_MINUTES * 60_000,
   });
   const limits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
   const chat: StorefrontChatDeps = {
@@ -184,6 +195,7 @@ export function createServices(env: Env): Services {
     productSearch,
     answerEngine,
     syncEngine,
+    subscriptionHealth,
     lifecycleJobs,
     storefront: { chat, token, limits },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
@@ -209,7 +221,11 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
     .catch((error: unknown) => log.error({ err: error }, "customer store not ready yet; will retry on first use"));
   syncEngine.start();
   // An intake-only process (SYNC_WORKER_CONCURRENCY=0) records lifecycle jobs; others run them.
-  if (env.SYNC_WORKER_CONCURRENCY > 0) lifecycleJobs.start();
+  if (env.SYNC_WORKER_CONCURRENCY > 0) {
+    lifecycleJobs.start();
+    // At boot, then every WEBHOOK_SUBSCRIPTION_CHECK_MINUTES; web-only processes check on dashboard visits.
+    services.subscriptionHealth.start();
+  }
   // Running these on several instances is harmless: deletes are idempotent.
   const stopRetention = customers.startRetentionJob(HOUR_MS);
   const retention = {
@@ -226,7 +242,7 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   return async () => {
     clearInterval(pruneLimits);
     stopRetention();
-    await Promise.all([syncEngine.stop(), lifecycleJobs.stop()]);
+    await Promise.all([syncEngine.stop(), lifecycleJobs.stop(), services.subscriptionHealth.stop()]);
     await services.vectorStore.close();
     await services.prisma.$disconnect();
   };

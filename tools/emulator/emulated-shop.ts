@@ -5,6 +5,7 @@ import type { CostBucket } from "./admin/throttle";
 import type { ShopStore } from "./store/shop-store";
 import type { RunningStorefront } from "./storefront/storefront-server";
 import type { EmulatedOrder } from "./webhooks/order-payload";
+import type { ShopWebhookSubscription } from "./webhooks/subscriptions";
 
 export interface Installation {
   scopes: string[];
@@ -18,5 +19,8 @@ export interface EmulatedShop {
   bulk: BulkOperations;
   installation: Installation | null;
   orders: EmulatedOrder[];
+  /** Shop-scoped webhook subscriptions (the app-scoped ones come from shopify.app.toml). */
+  webhookSubscriptions: ShopWebhookSubscription[];
+  appInstallationId: number;
   storefront?: Promise<RunningStorefront>;
 }

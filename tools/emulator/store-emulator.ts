@@ -32,6 +32,7 @@ import { mountDemoImages } from "./catalog/demo-images";
 import { mountControlApi, type EmulatorControls } from "./control-api";
 import { applyBulkEdit, type BulkEdit } from "./bulk-edit";
 import type { EmulatedShop } from "./emulated-shop";
+import { scopesCover } from "./webhooks/subscriptions";
 import { mountEmbeddedAdmin, type EmbeddedAdminHost } from "./embedded-admin/admin-routes";
 import { startAppFrameProxy, type AppFrameProxy } from "./embedded-admin/app-frame-proxy";
 import { startStorefront, type RunningStorefront, type StorefrontOptions } from "./storefront/storefront-server";
@@ -149,6 +150,8 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
       bucket: new CostBucket(),
       installation: null,
       orders: [],
+      webhookSubscriptions: [],
+      appInstallationId: this.ids.take(),
     } as unknown as EmulatedShop;
     shop.bulk = new BulkOperations(adminSchema(), this.dataDir, () => this.ids.take(), {
       executeWindow: (document, start, end) => executeBulkWindow(document, bulkContext, start, end),
@@ -241,6 +244,44 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     if (!shop.installation) throw new Error(`The app is not installed in ${domain}`);
     this.deliver(shop, "app/uninstalled", shopPayload(shop.store));
     shop.installation = null;
+  }
+
+  /**
+   * Fault knob: a shop-scoped subscription, as an older app version or another tool creates through the
+   * API. Shopify lists it (`webhookSubscriptions`) and delivers its topic to `uri`, beside any app-scoped
+   * subscription of the same topic. Returns its numeric id.
+   */
+  addShopSubscription(domain: string, topic: string, uri: string): number {
+    const shop = this.shop(domain);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const id = this.ids.take();
+    shop.webhookSubscriptions.push({
+      id,
+      topic,
+      uri,
+      format: "JSON",
+      filter: null,
+      includeFields: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    return id;
+  }
+
+  removeShopSubscription(domain: string, id: number): void {
+    const shop = this.shop(domain);
+    shop.webhookSubscriptions = shop.webhookSubscriptions.filter((subscription) => subscription.id !== id);
+  }
+
+  /**
+   * Fault knob: the installation lacks an access scope (an install approved before the app asked for it).
+   * Shopify then does not deliver the app-scoped topics that need it: those subscriptions are missing
+   * for this shop, and the Admin API shows it only through `currentAppInstallation.accessScopes`.
+   */
+  revokeScope(domain: string, scope: string): void {
+    const installation = this.shop(domain).installation;
+    if (!installation) throw new Error(`The app is not installed in ${domain}`);
+    installation.scopes = installation.scopes.filter((granted) => granted !== scope);
   }
 
   /** Sends shop/redact (Shopify does 48 hours after uninstall). */
@@ -381,11 +422,17 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     else this.deliver(shop, event.topic, productPayload(event.product));
   }
 
-  /** Sends `topic` to the app if it is installed and subscribed (shopify.app.toml), as Shopify would. */
+  /**
+   * Sends `topic` to the app if it is installed and subscribed, as Shopify would: the app-scoped
+   * subscription of shopify.app.toml when the granted scopes cover the topic, and every shop-scoped one.
+   */
   private deliver(shop: EmulatedShop, topic: string, payload: unknown): void {
+    if (!shop.installation || !scopesCover(shop.installation.scopes, topic)) return;
     const uri = this.app.webhooks.get(topic);
-    if (!uri || !shop.installation) return;
-    this.webhooks.send({ topic, shop: shop.store.domain, url: `${this.app.appUrl}${uri}`, payload });
+    const domain = shop.store.domain;
+    if (uri) this.webhooks.send({ topic, shop: domain, url: `${this.app.appUrl}${uri}`, payload });
+    for (const subscription of shop.webhookSubscriptions)
+      if (subscription.topic === topic) this.webhooks.send({ topic, shop: domain, url: subscription.uri, payload });
   }
 
   // ---- storefront ----------------------------------------------------------------------------
@@ -410,6 +457,7 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     return {
       shop: shop.store,
       scopes,
+      installation: { id: shop.appInstallationId, webhookSubscriptions: shop.webhookSubscriptions },
       bulkOperations: {
         find: (id) => shop.bulk.find(id),
         list: () => shop.bulk.list(),
