@@ -127,7 +127,7 @@ export function createServices(env: Env): Services {
   const lifecycleJobs = new LifecycleJobs({
     db: prisma,
     log: lifecycleLog,
-    plan: lifecyclePlans({ db: prisma, log: lifecycleLog, index: productIndex, customers }),
+    plan: lifecyclePlans({ db: prisma, log: lifecycleLog, index: productIndex, customers, records: customers.store }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
   });
   const subscriptionHealth = new SubscriptionHealth({

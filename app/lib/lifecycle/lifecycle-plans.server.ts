@@ -4,6 +4,7 @@
 // the end there is a row that says what is left to delete.
 import type { PrismaClient } from "@prisma/client";
 import type { Privacy } from "../customers/privacy.server";
+import type { CustomerProfile, CustomerStore, OrderSummary } from "../customers/types";
 import type { Logger } from "../logger.server";
 import type { ProductIndex } from "../search/product-index";
 import { deleteShopRows, recordUninstall, redactAllowed } from "../sync/shop-lifecycle.server";
@@ -14,6 +15,29 @@ export interface LifecyclePlanDependencies {
   log: Logger;
   index: Pick<ProductIndex, "dropShop">;
   customers: Pick<Privacy, "deleteShopData" | "redactCustomer" | "exportCustomerData">;
+  /** Where customer and order records go (the customer store). */
+  records: Pick<CustomerStore, "upsertCustomer" | "deleteCustomer" | "deleteCustomerOrders" | "upsertOrder">;
+}
+
+const date = (value: string | null) => (value === null ? null : new Date(value));
+
+/** The record a customers/create|update job keeps, as JSON (dates as strings). */
+function profileOf(job: RunnableJob): CustomerProfile {
+  const profile = JSON.parse(requireInput(job, "record")) as CustomerProfile & { sourceUpdatedAt: string };
+  return { ...profile, sourceUpdatedAt: new Date(profile.sourceUpdatedAt) };
+}
+
+function orderOf(job: RunnableJob): OrderSummary {
+  type Stored = { [K in keyof OrderSummary]: OrderSummary[K] extends Date | null ? string | null : OrderSummary[K] };
+  const order = JSON.parse(requireInput(job, "record")) as Stored;
+  return {
+    ...order,
+    placedAt: new Date(order.placedAt!),
+    cancelledAt: date(order.cancelledAt),
+    closedAt: date(order.closedAt),
+    sourceUpdatedAt: new Date(order.sourceUpdatedAt!),
+    fulfillments: order.fulfillments.map((f) => ({ ...f, updatedAt: date(f.updatedAt as unknown as string | null) })),
+  };
 }
 
 function requireInput(job: RunnableJob, field: string): string {
@@ -23,7 +47,7 @@ function requireInput(job: RunnableJob, field: string): string {
 }
 
 export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
-  const { db, log, index, customers } = deps;
+  const { db, log, index, customers, records } = deps;
   return (job): JobPlan => {
     const { shop, eventAt } = job;
     switch (job.topic) {
@@ -68,6 +92,42 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
                 await customers.redactCustomer(shop, requireInput(job, "customerId"));
                 return "customer data deleted";
               },
+            },
+          ],
+        };
+      case "customers/create":
+      case "customers/update":
+        return {
+          steps: [
+            {
+              name: "customer record",
+              run: async () =>
+                (await records.upsertCustomer(profileOf(job))) === "stale" ? "older version ignored" : "written",
+            },
+          ],
+        };
+      case "customers/delete":
+        return {
+          steps: [
+            {
+              name: "customer record",
+              run: async () => {
+                const customerId = requireInput(job, "customerId");
+                await records.deleteCustomer(shop, customerId);
+                await records.deleteCustomerOrders(shop, customerId);
+                return "deleted";
+              },
+            },
+          ],
+        };
+      case "orders/create":
+      case "orders/updated":
+        return {
+          steps: [
+            {
+              name: "order record",
+              run: async () =>
+                (await records.upsertOrder(orderOf(job))) === "stale" ? "older version ignored" : "written",
             },
           ],
         };
