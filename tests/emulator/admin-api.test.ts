@@ -72,11 +72,17 @@ describe("token exchange", () => {
     expect(session.refreshToken).toMatch(/^shprt_/);
   });
 
-  it("refreshes an access token with the refresh token, once", async () => {
+  it("refreshes with a used refresh token until its replacement is used (Shopify's resilient refreshes)", async () => {
     const { session: refreshed } = await api.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! });
     expect(refreshed.accessToken).not.toBe(session.accessToken);
+    // A second worker with the same refresh token (or a lost answer): still accepted.
+    const { session: again } = await api.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! });
+    expect(again.refreshToken).not.toBe(refreshed.refreshToken);
+    // Using a replacement retires the token it replaced.
+    const { session: next } = await api.auth.refreshToken({ shop: SHOP, refreshToken: refreshed.refreshToken! });
     await expect(api.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! })).rejects.toThrow();
-    session = refreshed;
+    expect(next.accessToken).toBeTruthy();
+    session = next;
   });
 
   it("refuses an expired session token", async () => {

@@ -10,7 +10,12 @@ import type { ShopWebhookSubscription } from "./webhooks/subscriptions";
 export interface Installation {
   scopes: string[];
   accessTokens: Map<string, number>;
+  /** Refresh token → when it expires (90 days). */
   refreshTokens: Map<string, number>;
+  /** A used refresh token → when it was first used (it stays usable until a replacement is used, ≤ 30 days). */
+  usedRefreshTokens?: Map<string, number>;
+  /** A refresh token → the one it replaced (retired once this one is used). */
+  replaced?: Map<string, string>;
 }
 
 export interface EmulatedShop {

@@ -64,6 +64,8 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
   readonly shops = new Map<string, EmulatedShop>();
   readonly ids = new IdSequence();
+  /** Token refreshes granted and refused, and Admin calls refused with 401, in order (auth tests). */
+  readonly authLog: { shop: string; event: "refreshed" | "refresh refused" | "admin 401"; at: number }[] = [];
   readonly webhooks: WebhookDelivery;
   readonly app: AppConfig;
   url = "";
@@ -544,11 +546,33 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     if (body.grant_type === "refresh_token") {
       const expires = shop.installation?.refreshTokens.get(body.refresh_token ?? "");
       if (!shop.installation || !expires || expires < Date.now()) {
+        this.authLog.push({ shop: shop.store.domain, event: "refresh refused", at: Date.now() });
         res.status(400).json({ error: "invalid_grant", error_description: "The refresh token is invalid or expired" });
         return;
       }
-      shop.installation.refreshTokens.delete(body.refresh_token);
-      res.json(this.issueTokens(shop));
+      // As Shopify since its "more resilient refreshes" change: a used refresh token can be used again
+      // (a lost answer, two workers at once) until one of its replacements is used, at most 30 days after
+      // its first use; using a replacement retires the token it replaced.
+      const installation = shop.installation;
+      const used = (installation.usedRefreshTokens ??= new Map());
+      const replaced = (installation.replaced ??= new Map());
+      const firstUse = used.get(body.refresh_token) ?? Date.now();
+      if (Date.now() - firstUse > 30 * 24 * 3600 * 1000) {
+        installation.refreshTokens.delete(body.refresh_token);
+        res.status(400).json({ error: "invalid_grant", error_description: "The refresh token is invalid or expired" });
+        return;
+      }
+      used.set(body.refresh_token, firstUse);
+      const predecessor = replaced.get(body.refresh_token);
+      if (predecessor) {
+        installation.refreshTokens.delete(predecessor);
+        used.delete(predecessor);
+        replaced.delete(body.refresh_token);
+      }
+      const tokens = this.issueTokens(shop);
+      replaced.set(tokens.refresh_token, body.refresh_token);
+      this.authLog.push({ shop: shop.store.domain, event: "refreshed", at: Date.now() });
+      res.json(tokens);
       return;
     }
     res
@@ -569,6 +593,7 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     const token = req.get("x-shopify-access-token") ?? "";
     const expires = shop.installation?.accessTokens.get(token);
     if (!shop.installation || !expires || expires < Date.now()) {
+      this.authLog.push({ shop: shop.store.domain, event: "admin 401", at: Date.now() });
       res.status(401).json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
       return;
     }
