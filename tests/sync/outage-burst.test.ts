@@ -6,7 +6,7 @@
 // simulated clock (Date only; timers stay real) → every change kept, the backlog drains when it is back.
 import { performance } from "node:perf_hooks";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished, vi } from "vitest";
 import { action as appUninstalled } from "../../app/routes/webhooks.app.uninstalled";
 import { action as bulkOperationsFinish } from "../../app/routes/webhooks.bulk_operations.finish";
 import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
@@ -192,6 +192,7 @@ describe("W5 a 500-delivery burst with Chroma, the LLM and Appwrite all down", (
     // and retry while the burst arrives.
     app.services.syncEngine.start();
     app.services.lifecycleJobs.start();
+    onTestFinished(() => chroma.up());
     const list = burst(SHOP, OTHER);
     expect(list).toHaveLength(500);
     // Shopify sends a shop's deliveries concurrently: 25 in flight at a time here.

@@ -2,8 +2,8 @@
 // client and sync engine over one database, as two app processes share one session table) use the same
 // shop's token at once. The store emulator issues tokens that live 2 seconds, so the library refreshes
 // on nearly every use (it refreshes within 5 minutes of expiry) and a token expires in the middle of an
-// import; its token endpoint treats a reused refresh token as Shopify does (decision 107's record of
-// the emulator: usable until a replacement is used). An auth failure is an Admin call that throws, a
+// import; its token endpoint treats a reused refresh token as Shopify does (usable until a replacement
+// is used: tools/emulator/README.md, Auth). An auth failure is an Admin call that throws, a
 // refresh Shopify refuses, or an import attempt spent on auth.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireRefusedToken, shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
