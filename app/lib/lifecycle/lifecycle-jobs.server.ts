@@ -158,6 +158,22 @@ export class LifecycleJobs {
     });
   }
 
+  /**
+   * A person retries a `failed` job of `shop` (dashboard): it runs again from its last finished step, with
+   * a fresh attempt budget, as soon as a worker is free. False when there is no such failed job.
+   */
+  async retry(shop: string, webhookId: string): Promise<boolean> {
+    const { count } = await this.deps.db.lifecycleJob.updateMany({
+      where: { webhookId, shop, status: "failed" },
+      data: { status: "retrying", attempts: 0, nextAttemptAt: this.now(), finishedAt: null },
+    });
+    if (!count) return false;
+    const job = await this.deps.db.lifecycleJob.findUniqueOrThrow({ where: { webhookId }, select: { topic: true } });
+    this.transition({ webhookId, shop, topic: job.topic }, "retrying", { by: "merchant" });
+    this.loop.nudge();
+    return true;
+  }
+
   /** Claims one due job and runs it (to completion, or until a step fails). False: nothing due. */
   async runOnce(): Promise<boolean> {
     const claimed = await this.claim();
