@@ -31,7 +31,7 @@ import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddin
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
 import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
-import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
+import { expireRefusedToken, probeAdminAccess, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
@@ -127,7 +127,14 @@ export function createServices(env: Env): Services {
   const lifecycleJobs = new LifecycleJobs({
     db: prisma,
     log: lifecycleLog,
-    plan: lifecyclePlans({ db: prisma, log: lifecycleLog, index: productIndex, customers, records: customers.store }),
+    plan: lifecyclePlans({
+      db: prisma,
+      log: lifecycleLog,
+      index: productIndex,
+      customers,
+      records: customers.store,
+      adminAccess: (shop) => probeAdminAccess(transportFor, shop),
+    }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
   });
   const subscriptionHealth = new SubscriptionHealth({

@@ -15,6 +15,11 @@ export interface LifecyclePlanDependencies {
   log: Logger;
   index: Pick<ProductIndex, "dropShop">;
   customers: Pick<Privacy, "deleteShopData" | "redactCustomer" | "exportCustomerData">;
+  /**
+   * Asks Shopify whether the app is still installed (probeAdminAccess): tells a lost app/uninstalled
+   * apart from a reinstall when shop/redact finds the shop looking installed (decision 093).
+   */
+  adminAccess?: (shop: string) => Promise<"installed" | "refused">;
   /** Where customer and order records go (the customer store). */
   records: Pick<CustomerStore, "upsertCustomer" | "deleteCustomer" | "deleteCustomerOrders" | "upsertOrder">;
 }
@@ -47,7 +52,23 @@ function requireInput(job: RunnableJob, field: string): string {
 }
 
 export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
-  const { db, log, index, customers, records } = deps;
+  const { db, log, index, customers, records, adminAccess } = deps;
+
+  /**
+   * shop/redact for a shop that still looks installed: installed again after the event (keep everything),
+   * or its app/uninstalled was lost (Shopify refuses the app's token): then record the uninstall as of the
+   * event and redact. A shop installed after the event is not asked about.
+   */
+  async function lostUninstall(shop: string, eventAt: Date): Promise<boolean> {
+    if (!adminAccess) return false;
+    const record = await db.shop.findUnique({ where: { domain: shop }, select: { installedAt: true } });
+    if (!record || record.installedAt > eventAt) return false;
+    if ((await adminAccess(shop)) === "installed") return false;
+    log.warn({ shop }, "shop/redact for a shop whose app/uninstalled never arrived: Shopify refuses its token");
+    await recordUninstall(db, log, shop, eventAt);
+    return true;
+  }
+
   return (job): JobPlan => {
     const { shop, eventAt } = job;
     switch (job.topic) {
@@ -67,7 +88,9 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
         return {
           // Re-checked before every step: a reinstall halfway through stops the deletion.
           skip: async () =>
-            (await redactAllowed(db, shop, eventAt)) ? null : "installed again since the event: nothing deleted",
+            (await redactAllowed(db, shop, eventAt)) || (await lostUninstall(shop, eventAt))
+              ? null
+              : "installed again since the event: nothing deleted",
           steps: [
             { name: "vector store", run: () => index.dropShop(shop) },
             { name: "customer store", run: async () => void (await customers.deleteShopData(shop)) },
