@@ -24,25 +24,14 @@ export interface LifecyclePlanDependencies {
   records: Pick<CustomerStore, "upsertCustomer" | "deleteCustomer" | "deleteCustomerOrders" | "upsertOrder">;
 }
 
-const date = (value: string | null) => (value === null ? null : new Date(value));
+// The date fields of CustomerProfile and OrderSummary (and its fulfillments), stored as JSON strings.
+const DATE_FIELDS = new Set(["sourceUpdatedAt", "placedAt", "cancelledAt", "closedAt", "updatedAt"]);
 
-/** The record a customers/create|update job keeps, as JSON (dates as strings). */
-function profileOf(job: RunnableJob): CustomerProfile {
-  const profile = JSON.parse(requireInput(job, "record")) as CustomerProfile & { sourceUpdatedAt: string };
-  return { ...profile, sourceUpdatedAt: new Date(profile.sourceUpdatedAt) };
-}
-
-function orderOf(job: RunnableJob): OrderSummary {
-  type Stored = { [K in keyof OrderSummary]: OrderSummary[K] extends Date | null ? string | null : OrderSummary[K] };
-  const order = JSON.parse(requireInput(job, "record")) as Stored;
-  return {
-    ...order,
-    placedAt: new Date(order.placedAt!),
-    cancelledAt: date(order.cancelledAt),
-    closedAt: date(order.closedAt),
-    sourceUpdatedAt: new Date(order.sourceUpdatedAt!),
-    fulfillments: order.fulfillments.map((f) => ({ ...f, updatedAt: date(f.updatedAt as unknown as string | null) })),
-  };
+/** The record a customer or order job keeps (JSON), with its dates back as Dates. */
+function recordOf<T>(job: RunnableJob): T {
+  return JSON.parse(requireInput(job, "record"), (key, value: unknown) =>
+    DATE_FIELDS.has(key) && typeof value === "string" ? new Date(value) : value,
+  ) as T;
 }
 
 function requireInput(job: RunnableJob, field: string): string {
@@ -125,7 +114,9 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
             {
               name: "customer record",
               run: async () =>
-                (await records.upsertCustomer(profileOf(job))) === "stale" ? "older version ignored" : "written",
+                (await records.upsertCustomer(recordOf<CustomerProfile>(job))) === "stale"
+                  ? "older version ignored"
+                  : "written",
             },
           ],
         };
@@ -150,7 +141,9 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
             {
               name: "order record",
               run: async () =>
-                (await records.upsertOrder(orderOf(job))) === "stale" ? "older version ignored" : "written",
+                (await records.upsertOrder(recordOf<OrderSummary>(job))) === "stale"
+                  ? "older version ignored"
+                  : "written",
             },
           ],
         };
