@@ -59,7 +59,7 @@ describe("O2 subscription health", () => {
     expect(drift.missing[0].reason).toMatch(/read_orders not granted/);
     expect(drift.extra.map((e) => [e.topic, e.uri])).toEqual([
       ["products/update", "https://old-tunnel.example.com/webhooks"],
-      ["orders/paid", `${h.env.SHOPIFY_APP_URL}/webhooks/orders/paid`],
+      ["ORDERS_PAID", `${h.env.SHOPIFY_APP_URL}/webhooks/orders/paid`],
     ]);
     expect(drift.extra[0].reason).toMatch(/another address/);
     expect(drift.extra[1].reason).toBe("not in shopify.app.toml");

@@ -40,12 +40,13 @@ export function topicScopeResource(topic: string): string | null {
   return null;
 }
 
-/** "ORDERS_CREATE" → "orders/create". Topics whose resource has an underscore keep it ("bulk_operations/finish"). */
+/**
+ * A `WebhookSubscriptionTopic` value as the app names topics: "ORDERS_CREATE" → "orders/create" for a
+ * declared topic; any other stays as Shopify reports it ("ORDERS_PAID"), since the enum does not say where
+ * the slash goes ("FULFILLMENT_ORDERS_…", "APP_SUBSCRIPTIONS_…").
+ */
 export function topicFromEnum(value: string): string {
-  const known = DECLARED_WEBHOOK_SUBSCRIPTIONS.find((s) => s.topic.toUpperCase().replace(/\//g, "_") === value);
-  if (known) return known.topic;
-  const at = value.indexOf("_");
-  return (at < 0 ? value : `${value.slice(0, at)}/${value.slice(at + 1)}`).toLowerCase();
+  return DECLARED_WEBHOOK_SUBSCRIPTIONS.find((s) => s.topic.toUpperCase().replace("/", "_") === value)?.topic ?? value;
 }
 
 export const WEBHOOK_SUBSCRIPTIONS_QUERY = `#graphql
