@@ -154,7 +154,15 @@ export default function Overview() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <SubscriptionHealthCard report={subscriptions} />
+          {subscriptions ? (
+            <SubscriptionHealthCard report={subscriptions} />
+          ) : (
+            <SectionCard title="Webhook subscriptions">
+              <Text as="p" tone="subdued">
+                Asking Shopify which webhook subscriptions this shop has…
+              </Text>
+            </SectionCard>
+          )}
         </Layout.Section>
         <Layout.Section>
           <SectionCard title="Services">

@@ -49,6 +49,7 @@ const MAX_PAGES = 20;
 
 export class SubscriptionHealth {
   private readonly reports = new Map<string, SubscriptionReport>();
+  private readonly inFlight = new Map<string, Promise<SubscriptionReport>>();
   private readonly loop: PollLoop;
   private readonly now: () => Date;
 
@@ -76,11 +77,28 @@ export class SubscriptionHealth {
     return this.reports.get(shop);
   }
 
-  /** The report if younger than `maxAgeMs`, else a fresh check. */
-  async recentReport(shop: string, maxAgeMs: number): Promise<SubscriptionReport> {
+  /**
+   * The report if younger than `maxAgeMs`, else a fresh check (one at a time per shop). A check that takes
+   * longer than `waitMs` is left running: the last report, or null, is returned meanwhile (a slow Shopify
+   * must not hold up the dashboard page).
+   */
+  async recentReport(shop: string, maxAgeMs: number, waitMs = 5000): Promise<SubscriptionReport | null> {
     const last = this.reports.get(shop);
     if (last && this.now().getTime() - last.checkedAt.getTime() < maxAgeMs) return last;
-    return this.checkShop(shop);
+    let check = this.inFlight.get(shop);
+    if (!check) {
+      check = this.checkShop(shop).finally(() => this.inFlight.delete(shop));
+      this.inFlight.set(shop, check);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), waitMs);
+    });
+    try {
+      return (await Promise.race([check, timeout])) ?? last ?? null;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Checks every installed shop, one at a time (a refused shop does not stop the others). */
