@@ -31,12 +31,13 @@ import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddin
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
 import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
-import { expireRefusedToken, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
+import { expireRefusedToken, probeAdminAccess, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
 import { storefrontShops } from "./lib/storefront/storefront-shops.server";
 import { VisitorIds } from "./lib/storefront/signed-visitor-id.server";
+import { SubscriptionHealth } from "./lib/sync/subscription-health.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 import { WEBHOOK_BODY_LIMIT_BYTES } from "./webhooks.server";
@@ -61,6 +62,8 @@ export interface Services {
   answerEngine: AnswerEngine;
   /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
   syncEngine: SyncEngine;
+  /** Each shop's webhook subscriptions compared with shopify.app.toml (decision 107). */
+  subscriptionHealth: SubscriptionHealth;
   /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
   lifecycleJobs: LifecycleJobs;
   /** The storefront chat endpoint behind the App Proxy routes. */
@@ -111,14 +114,15 @@ export function createServices(env: Env): Services {
     timeoutMs: env.LLM_TIMEOUT_MS,
     maxOutputTokens: env.LLM_MAX_TOKENS,
   });
+  const transportFor = shopifyAppTransport(
+    (shop) => shopify.unauthenticated.admin(shop),
+    (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
+  );
   const syncEngine = new SyncEngine({
     db: prisma,
     log: log.child({ component: "sync" }),
     index: productIndex,
-    transportFor: shopifyAppTransport(
-      (shop) => shopify.unauthenticated.admin(shop),
-      (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
-    ),
+    transportFor,
     // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
     documentOptions: (shop) => documentOptionsFor(prisma, shop),
     settings: syncSettingsFromEnv(env),
@@ -127,8 +131,22 @@ export function createServices(env: Env): Services {
   const lifecycleJobs = new LifecycleJobs({
     db: prisma,
     log: lifecycleLog,
-    plan: lifecyclePlans({ db: prisma, log: lifecycleLog, index: productIndex, customers }),
+    plan: lifecyclePlans({
+      db: prisma,
+      log: lifecycleLog,
+      index: productIndex,
+      customers,
+      records: customers.store,
+      adminAccess: (shop) => probeAdminAccess(transportFor, shop),
+    }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
+  });
+  const subscriptionHealth = new SubscriptionHealth({
+    db: prisma,
+    log: log.child({ component: "subscriptions" }),
+    transportFor,
+    appUrl: env.SHOPIFY_APP_URL,
+    intervalMs: env.WEBHOOK_SUBSCRIPTION_CHECK_MINUTES * 60_000,
   });
   const limits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
   const chat: StorefrontChatDeps = {
@@ -191,6 +209,7 @@ export function createServices(env: Env): Services {
     productSearch,
     answerEngine,
     syncEngine,
+    subscriptionHealth,
     lifecycleJobs,
     storefront: { chat, token, limits },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
@@ -216,7 +235,11 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
     .catch((error: unknown) => log.error({ err: error }, "customer store not ready yet; will retry on first use"));
   syncEngine.start();
   // An intake-only process (SYNC_WORKER_CONCURRENCY=0) records lifecycle jobs; others run them.
-  if (env.SYNC_WORKER_CONCURRENCY > 0) lifecycleJobs.start();
+  if (env.SYNC_WORKER_CONCURRENCY > 0) {
+    lifecycleJobs.start();
+    // At boot, then every WEBHOOK_SUBSCRIPTION_CHECK_MINUTES; web-only processes check on dashboard visits.
+    services.subscriptionHealth.start();
+  }
   // Running these on several instances is harmless: deletes are idempotent.
   const stopRetention = customers.startRetentionJob(HOUR_MS);
   const retention = {
@@ -233,7 +256,7 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   return async () => {
     clearInterval(pruneLimits);
     stopRetention();
-    await Promise.all([syncEngine.stop(), lifecycleJobs.stop()]);
+    await Promise.all([syncEngine.stop(), lifecycleJobs.stop(), services.subscriptionHealth.stop()]);
     await services.vectorStore.close();
     await services.prisma.$disconnect();
   };

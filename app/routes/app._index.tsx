@@ -6,6 +6,7 @@ import { DashboardBanners } from "../components/dashboard-banners";
 import { ImportProgress } from "../components/import-progress";
 import { SectionCard } from "../components/section-card";
 import { StatTile } from "../components/stat-tile";
+import { SubscriptionHealthCard } from "../components/subscription-health-card";
 import { usePolling } from "../components/use-polling";
 import { hasValues } from "../lib/dashboard/charts";
 import { lagOverTime } from "../lib/dashboard/charts.server";
@@ -14,14 +15,18 @@ import { loadOverview } from "../lib/dashboard/overview.server";
 import type { ComponentHealth } from "../lib/health.server";
 import { overviewDependencies } from "../services.server";
 
+// The subscription report shown is at most this old (issue 14: drift visible within 15 minutes).
+const SUBSCRIPTION_REPORT_MAX_AGE_MS = 15 * 60_000;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;
   const { session } = await services.shopify.authenticate.admin(request);
-  const [overview, lag] = await Promise.all([
+  const [overview, lag, subscriptions] = await Promise.all([
     loadOverview(overviewDependencies(services), session.shop),
     lagOverTime(services.prisma, session.shop),
+    services.subscriptionHealth.recentReport(session.shop, SUBSCRIPTION_REPORT_MAX_AGE_MS),
   ]);
-  return { overview, lag, now: new Date().toISOString() };
+  return { overview, lag, subscriptions, now: new Date().toISOString() };
 }
 
 const componentLabels = {
@@ -51,7 +56,7 @@ function Fact({ label, value }: { label: string; value: string }) {
 }
 
 export default function Overview() {
-  const { overview, lag, now } = useLoaderData<typeof loader>();
+  const { overview, lag, subscriptions, now } = useLoaderData<typeof loader>();
   const { status, health, index } = overview;
   usePolling(overview.importActive || overview.status.pending > 0, 1500);
   const at = new Date(now);
@@ -147,6 +152,17 @@ export default function Overview() {
               empty={hasValues(lag) ? null : "No product changes arrived by webhook in the last 24 hours."}
             />
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          {subscriptions ? (
+            <SubscriptionHealthCard report={subscriptions} />
+          ) : (
+            <SectionCard title="Webhook subscriptions">
+              <Text as="p" tone="subdued">
+                Asking Shopify which webhook subscriptions this shop has…
+              </Text>
+            </SectionCard>
+          )}
         </Layout.Section>
         <Layout.Section>
           <SectionCard title="Services">

@@ -1,7 +1,8 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   Badge,
+  Banner,
   BlockStack,
   Box,
   Button,
@@ -55,6 +56,33 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+/** Retry of a failed privacy or uninstall job (decision 102): from its last finished step. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shopify, lifecycleJobs } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
+  const form = await request.formData();
+  const webhookId = form.get("webhookId");
+  if (form.get("intent") !== "retry-job" || typeof webhookId !== "string" || !webhookId) {
+    return { retried: false, error: "Nothing to retry." };
+  }
+  const retried = await lifecycleJobs.retry(session.shop, webhookId);
+  return { retried, error: retried ? null : "This request is not failed any more." };
+}
+
+function RetryJob({ webhookId, label }: { webhookId: string; label: string }) {
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle" && navigation.formData?.get("webhookId") === webhookId;
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="retry-job" />
+      <input type="hidden" name="webhookId" value={webhookId} />
+      <Button submit size="slim" loading={busy} accessibilityLabel={label}>
+        Retry
+      </Button>
+    </Form>
+  );
+}
+
 function GroupList({ groups, empty }: { groups: { key: string; example: string; count: number }[]; empty: string }) {
   if (!groups.length)
     return (
@@ -99,6 +127,7 @@ async function downloadExport(id: string, customerId: string) {
 }
 
 export default function Conversations() {
+  const retryResult = useActionData<typeof action>();
   const { page, insights, perDay, exports, jobs, selected, selectedMissing, titles, firstPage } =
     useLoaderData<typeof loader>();
   const [params] = useSearchParams();
@@ -288,6 +317,10 @@ export default function Conversations() {
         </Layout.Section>
         <Layout.Section>
           <SectionCard title="Privacy and uninstall requests">
+            {retryResult?.error && <Banner tone="warning">{retryResult.error}</Banner>}
+            {retryResult?.retried && (
+              <Banner tone="info">Retry started: the request runs again from its last step.</Banner>
+            )}
             {jobs.length ? (
               <DataTable
                 columnContentTypes={["text", "text", "text", "text"]}
@@ -296,9 +329,23 @@ export default function Conversations() {
                   formatDateTime(job.createdAt),
                   job.topic,
                   <JobStatus key="status" status={job.status} />,
-                  job.status === "done"
-                    ? `${job.outcome ?? "done"} · ${formatDateTime(job.finishedAt)}`
-                    : [job.attempts ? `${job.attempts} attempts` : "", job.lastError ?? ""].filter(Boolean).join(" · "),
+                  job.status === "done" ? (
+                    `${job.outcome ?? "done"} · ${formatDateTime(job.finishedAt)}`
+                  ) : (
+                    <InlineStack key="details" gap="200" blockAlign="center">
+                      <Text as="span">
+                        {[job.attempts ? `${job.attempts} attempts` : "", job.lastError ?? ""]
+                          .filter(Boolean)
+                          .join(" · ")}
+                      </Text>
+                      {job.status === "failed" && (
+                        <RetryJob
+                          webhookId={job.webhookId}
+                          label={`Retry ${job.topic} received ${formatDateTime(job.createdAt)}`}
+                        />
+                      )}
+                    </InlineStack>
+                  ),
                 ])}
               />
             ) : (

@@ -1,7 +1,7 @@
+import { lifecycleWebhookHandler } from "../lib/lifecycle/webhook-handlers.server";
 import { webhookAction } from "../webhooks.server";
 
 export { webhookLoader as loader } from "../webhooks.server";
 
-export const action = webhookAction("ORDERS_UPDATED", (webhook, { rawBody }, { customers }) =>
-  customers.webhooks.orderUpsert(webhook.shop, rawBody),
-);
+// Recorded as a job and answered at once; the worker writes the record to the customer store (decision 108).
+export const action = webhookAction("ORDERS_UPDATED", lifecycleWebhookHandler("orders/updated"));

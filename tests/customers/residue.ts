@@ -64,3 +64,23 @@ export const CUSTOMER_TABLES = [
   "ConversationCartEvent",
   "CustomerDataExport",
 ];
+
+/** Every row of every table in the public schema of a Postgres database that contains `needle`. */
+export async function scanPostgres(url: string, needle: string): Promise<Residue[]> {
+  const { Client } = await import("pg");
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
+    const found: Residue[] = [];
+    for (const { name } of tables) {
+      const { rows } = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t`);
+      for (const { row } of rows) if (row.includes(needle)) found.push({ where: name, row: row.slice(0, 200) });
+    }
+    return found;
+  } finally {
+    await client.end();
+  }
+}

@@ -70,8 +70,15 @@ describe("built app with the Appwrite customer store", () => {
     expect(await scanAppwrite(appwrite, "aisle-stack-db", CUSTOMER)).toEqual([]);
 
     expect((await send("customers/create", profile)).status).toBe(200);
-    const stored = await scanAppwrite(appwrite, "aisle-stack-db", CUSTOMER);
-    expect(stored.map((r) => r.where)).toEqual(["customers"]);
+    // Recorded as a job (decision 108); the app's lifecycle worker writes it to Appwrite.
+    const stored = await vi.waitFor(
+      async () => {
+        const found = await scanAppwrite(appwrite, "aisle-stack-db", CUSTOMER);
+        expect(found.map((r) => r.where)).toEqual(["customers"]);
+        return found;
+      },
+      { timeout: 10_000 },
+    );
     expect(stored[0].row).not.toContain("bob@biller.com");
 
     const redact = `{"shop_id": 1, "shop_domain": "${SHOP}", "customer": {"id": ${CUSTOMER}}, "orders_to_redact": []}`;

@@ -29,9 +29,16 @@ webhookRouteSuite("Appwrite store", app.services, () => ({
 }));
 
 describe("when Appwrite is unreachable", () => {
-  it("fails the delivery (so Shopify retries it) instead of dropping it", async () => {
+  it("answers 200 and keeps the record as a job that retries until Appwrite is back (decision 108)", async () => {
     await emulator.stop();
     const body = '{"admin_graphql_api_id": "gid://shopify/Customer/42", "updated_at": "2026-11-01T00:00:00Z"}';
-    await expect(postTo(app.services, customersCreate, "customers/create", body)).rejects.toThrow();
+    const response = await postTo(app.services, customersCreate, "customers/create", body);
+    expect(response.status).toBe(200);
+    expect(await app.services.lifecycleJobs.drain()).toBe(1);
+    const job = await app.services.prisma.lifecycleJob.findFirstOrThrow({
+      where: { topic: "customers/create", input: { contains: '"42"' } },
+    });
+    expect(job).toMatchObject({ status: "retrying", attempts: 1 });
+    expect(JSON.parse(job.input)).toMatchObject({ customerId: "42" });
   });
 });

@@ -86,8 +86,13 @@ const routes: Record<string, Action> = {
 
 export function webhookRouteSuite(label: string, services: Services, residue: () => ResidueScanner) {
   const { customers } = services;
-  const post = (action: Action, topic: string, body: string, options?: DeliveryOptions) =>
-    postTo(services, action, topic, body, options);
+  // Customer and order records are jobs (decision 108): run them, as the worker would, before looking.
+  const recordTopics = ["customers/create", "customers/update", "customers/delete", "orders/create", "orders/updated"];
+  const post = async (action: Action, topic: string, body: string, options?: DeliveryOptions) => {
+    const response = await postTo(services, action, topic, body, options);
+    if (recordTopics.includes(topic)) await services.lifecycleJobs.drain();
+    return response;
+  };
   const latestOrder = async (shop: string, customerId: string) =>
     (await customers.getCustomerContext(shop, customerId))?.latestOrder ?? null;
   // The app logger's error lines: a refused payload must never pass silently.

@@ -242,6 +242,42 @@ export function lifecycleJobSuite(label: string, database: () => Promise<SuiteDa
       }
     });
 
+    it("J9 a failed job retried from the dashboard runs again from its last finished step, with a fresh budget", async () => {
+      const start = await freshDatabase();
+      const app = start();
+      const shop = "retry-failed.myshopify.com";
+      await uninstalledShop(app, shop);
+      const jobs = new LifecycleJobs({ ...app.services.lifecycleJobs.deps, settings: { maxAttempts: 1 } });
+      // The customer store fails the second step: the one attempt allowed is spent, the job is failed.
+      const deleteShopData = vi
+        .spyOn(app.services.customers, "deleteShopData")
+        .mockRejectedValueOnce(new Error("customer store unreachable"));
+      const dropShop = vi.spyOn(app.services.productIndex, "dropShop");
+      try {
+        expect(await deliver(app, shop, "shop/redact", { shop_id: 1, shop_domain: shop })).toBe(200);
+        expect(await jobs.drain()).toBe(1);
+        const [failed] = await app.services.lifecycleJobs.list(shop);
+        expect(failed).toMatchObject({ status: "failed", attempts: 1, lastError: "customer store unreachable" });
+        expect(await jobs.drain()).toBe(0); // a failed job waits for a person
+        // Only the shop's own failed job can be retried.
+        expect(await jobs.retry("someone-else.myshopify.com", failed.webhookId)).toBe(false);
+        expect(await jobs.retry(shop, failed.webhookId)).toBe(true);
+        expect(await jobs.retry(shop, failed.webhookId)).toBe(false); // no longer failed
+        expect(await app.services.lifecycleJobs.list(shop)).toEqual([
+          expect.objectContaining({ status: "retrying", attempts: 0 }),
+        ]);
+        expect(await jobs.drain()).toBe(1);
+        expect(await app.services.lifecycleJobs.list(shop)).toEqual([
+          expect.objectContaining({ status: "done", attempts: 1, outcome: "redacted" }),
+        ]);
+        expect(dropShop).toHaveBeenCalledTimes(1); // the finished first step did not run again
+        expect(deleteShopData).toHaveBeenCalledTimes(2);
+        expect(await shopTraces(app, shop)).toMatchObject({ shop: 0, settings: 0, customerRecords: 0 });
+      } finally {
+        vi.restoreAllMocks();
+      }
+    });
+
     it("never lets two processes run the same job: one claims it, the other finds nothing while the lease holds", async () => {
       const start = await freshDatabase();
       const [a, b] = [start(), start()];

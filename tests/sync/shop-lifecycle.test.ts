@@ -170,6 +170,23 @@ describe("shop/redact and app/uninstalled act only on the shop they are about", 
     expect(await traces(SHOP)).toEqual(before);
   });
 
+  it.each([
+    ["a token without expiry (Admin answers 401)", false],
+    ["an expiring token whose refresh Shopify refuses", true],
+  ])("L7 tells a lost app/uninstalled from a reinstall: %s → shop/redact redacts", async (_label, expiring) => {
+    const SHOP = `lost-uninstall-${expiring ? "expiring" : "plain"}.myshopify.com`;
+    if (expiring) await installedWithExpiredToken(SHOP);
+    else await installed(SHOP);
+    // Uninstalled at Shopify, but the app/uninstalled delivery never reached the app.
+    h.emulator.shop(SHOP).installation = null;
+    expect(await traces(SHOP)).toMatchObject({ sessions: 1, products: 1, shop: { uninstalledAt: null } });
+    await redactAtShopify(SHOP);
+    expect(statuses(SHOP, "shop/redact")).toEqual([200]);
+    expect(await traces(SHOP)).toEqual({ sessions: 0, products: 0, deliveries: 0, shop: null });
+    const [job] = await h.services.lifecycleJobs.list(SHOP);
+    expect(job).toMatchObject({ topic: "shop/redact", status: "done", outcome: "redacted" });
+  });
+
   it("acknowledges but ignores a body naming another shop than the header (logged as an error)", async () => {
     const SHOP = "mismatch.myshopify.com";
     const OTHER = "someone-else.myshopify.com";

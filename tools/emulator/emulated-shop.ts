@@ -5,11 +5,17 @@ import type { CostBucket } from "./admin/throttle";
 import type { ShopStore } from "./store/shop-store";
 import type { RunningStorefront } from "./storefront/storefront-server";
 import type { EmulatedOrder } from "./webhooks/order-payload";
+import type { ShopWebhookSubscription } from "./webhooks/subscriptions";
 
 export interface Installation {
   scopes: string[];
   accessTokens: Map<string, number>;
+  /** Refresh token → when it expires (90 days). */
   refreshTokens: Map<string, number>;
+  /** A used refresh token → when it was first used (it stays usable until a replacement is used, ≤ 30 days). */
+  usedRefreshTokens?: Map<string, number>;
+  /** A refresh token → the one it replaced (retired once this one is used). */
+  replaced?: Map<string, string>;
 }
 
 export interface EmulatedShop {
@@ -18,5 +24,8 @@ export interface EmulatedShop {
   bulk: BulkOperations;
   installation: Installation | null;
   orders: EmulatedOrder[];
+  /** Shop-scoped webhook subscriptions (the app-scoped ones come from shopify.app.toml). */
+  webhookSubscriptions: ShopWebhookSubscription[];
+  appInstallationId: number;
   storefront?: Promise<RunningStorefront>;
 }

@@ -32,6 +32,7 @@ import { mountDemoImages } from "./catalog/demo-images";
 import { mountControlApi, type EmulatorControls } from "./control-api";
 import { applyBulkEdit, type BulkEdit } from "./bulk-edit";
 import type { EmulatedShop } from "./emulated-shop";
+import { scopesCover } from "./webhooks/subscriptions";
 import { mountEmbeddedAdmin, type EmbeddedAdminHost } from "./embedded-admin/admin-routes";
 import { startAppFrameProxy, type AppFrameProxy } from "./embedded-admin/app-frame-proxy";
 import { startStorefront, type RunningStorefront, type StorefrontOptions } from "./storefront/storefront-server";
@@ -63,6 +64,8 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
   readonly shops = new Map<string, EmulatedShop>();
   readonly ids = new IdSequence();
+  /** Token refreshes granted and refused, and Admin calls refused with 401, in order (auth tests). */
+  readonly authLog: { shop: string; event: "refreshed" | "refresh refused" | "admin 401"; at: number }[] = [];
   readonly webhooks: WebhookDelivery;
   readonly app: AppConfig;
   url = "";
@@ -149,6 +152,8 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
       bucket: new CostBucket(),
       installation: null,
       orders: [],
+      webhookSubscriptions: [],
+      appInstallationId: this.ids.take(),
     } as unknown as EmulatedShop;
     shop.bulk = new BulkOperations(adminSchema(), this.dataDir, () => this.ids.take(), {
       executeWindow: (document, start, end) => executeBulkWindow(document, bulkContext, start, end),
@@ -241,6 +246,44 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     if (!shop.installation) throw new Error(`The app is not installed in ${domain}`);
     this.deliver(shop, "app/uninstalled", shopPayload(shop.store));
     shop.installation = null;
+  }
+
+  /**
+   * Fault knob: a shop-scoped subscription, as an older app version or another tool creates through the
+   * API. Shopify lists it (`webhookSubscriptions`) and delivers its topic to `uri`, beside any app-scoped
+   * subscription of the same topic. Returns its numeric id.
+   */
+  addShopSubscription(domain: string, topic: string, uri: string): number {
+    const shop = this.shop(domain);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const id = this.ids.take();
+    shop.webhookSubscriptions.push({
+      id,
+      topic,
+      uri,
+      format: "JSON",
+      filter: null,
+      includeFields: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    return id;
+  }
+
+  removeShopSubscription(domain: string, id: number): void {
+    const shop = this.shop(domain);
+    shop.webhookSubscriptions = shop.webhookSubscriptions.filter((subscription) => subscription.id !== id);
+  }
+
+  /**
+   * Fault knob: the installation lacks an access scope (an install approved before the app asked for it).
+   * Shopify then does not deliver the app-scoped topics that need it: those subscriptions are missing
+   * for this shop, and the Admin API shows it only through `currentAppInstallation.accessScopes`.
+   */
+  revokeScope(domain: string, scope: string): void {
+    const installation = this.shop(domain).installation;
+    if (!installation) throw new Error(`The app is not installed in ${domain}`);
+    installation.scopes = installation.scopes.filter((granted) => granted !== scope);
   }
 
   /** Sends shop/redact (Shopify does 48 hours after uninstall). */
@@ -381,11 +424,17 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     else this.deliver(shop, event.topic, productPayload(event.product));
   }
 
-  /** Sends `topic` to the app if it is installed and subscribed (shopify.app.toml), as Shopify would. */
+  /**
+   * Sends `topic` to the app if it is installed and subscribed, as Shopify would: the app-scoped
+   * subscription of shopify.app.toml when the granted scopes cover the topic, and every shop-scoped one.
+   */
   private deliver(shop: EmulatedShop, topic: string, payload: unknown): void {
+    if (!shop.installation || !scopesCover(shop.installation.scopes, topic)) return;
     const uri = this.app.webhooks.get(topic);
-    if (!uri || !shop.installation) return;
-    this.webhooks.send({ topic, shop: shop.store.domain, url: `${this.app.appUrl}${uri}`, payload });
+    const domain = shop.store.domain;
+    if (uri) this.webhooks.send({ topic, shop: domain, url: `${this.app.appUrl}${uri}`, payload });
+    for (const subscription of shop.webhookSubscriptions)
+      if (subscription.topic === topic) this.webhooks.send({ topic, shop: domain, url: subscription.uri, payload });
   }
 
   // ---- storefront ----------------------------------------------------------------------------
@@ -410,6 +459,7 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     return {
       shop: shop.store,
       scopes,
+      installation: { id: shop.appInstallationId, webhookSubscriptions: shop.webhookSubscriptions },
       bulkOperations: {
         find: (id) => shop.bulk.find(id),
         list: () => shop.bulk.list(),
@@ -496,11 +546,33 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     if (body.grant_type === "refresh_token") {
       const expires = shop.installation?.refreshTokens.get(body.refresh_token ?? "");
       if (!shop.installation || !expires || expires < Date.now()) {
+        this.authLog.push({ shop: shop.store.domain, event: "refresh refused", at: Date.now() });
         res.status(400).json({ error: "invalid_grant", error_description: "The refresh token is invalid or expired" });
         return;
       }
-      shop.installation.refreshTokens.delete(body.refresh_token);
-      res.json(this.issueTokens(shop));
+      // As Shopify since its "more resilient refreshes" change: a used refresh token can be used again
+      // (a lost answer, two workers at once) until one of its replacements is used, at most 30 days after
+      // its first use; using a replacement retires the token it replaced.
+      const installation = shop.installation;
+      const used = (installation.usedRefreshTokens ??= new Map());
+      const replaced = (installation.replaced ??= new Map());
+      const firstUse = used.get(body.refresh_token) ?? Date.now();
+      if (Date.now() - firstUse > 30 * 24 * 3600 * 1000) {
+        installation.refreshTokens.delete(body.refresh_token);
+        res.status(400).json({ error: "invalid_grant", error_description: "The refresh token is invalid or expired" });
+        return;
+      }
+      used.set(body.refresh_token, firstUse);
+      const predecessor = replaced.get(body.refresh_token);
+      if (predecessor) {
+        installation.refreshTokens.delete(predecessor);
+        used.delete(predecessor);
+        replaced.delete(body.refresh_token);
+      }
+      const tokens = this.issueTokens(shop);
+      replaced.set(tokens.refresh_token, body.refresh_token);
+      this.authLog.push({ shop: shop.store.domain, event: "refreshed", at: Date.now() });
+      res.json(tokens);
       return;
     }
     res
@@ -521,6 +593,7 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     const token = req.get("x-shopify-access-token") ?? "";
     const expires = shop.installation?.accessTokens.get(token);
     if (!shop.installation || !expires || expires < Date.now()) {
+      this.authLog.push({ shop: shop.store.domain, event: "admin 401", at: Date.now() });
       res.status(401).json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
       return;
     }

@@ -102,6 +102,9 @@ export const envSchema = z
     SYNC_IMPORT_ATTEMPTS: positiveInt(6),
     SYNC_IMPORT_RETRY_SECONDS: positiveInt(15),
     SYNC_FAILED_IMPORT_RETRY_MINUTES: z.coerce.number().int().min(0).default(60),
+    // How often each shop's webhook subscriptions are compared with shopify.app.toml (decision 107); the
+    // dashboard shows drift within 15 minutes at the default (0 = on dashboard visits only).
+    WEBHOOK_SUBSCRIPTION_CHECK_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
     SYNC_METAFIELDS: csv
       .default([])
       .refine((keys) => keys.every((key) => /^[\w-]+\.[\w-]+$/.test(key)), 'must be "namespace.key" entries'),

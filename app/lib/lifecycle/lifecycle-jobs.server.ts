@@ -12,12 +12,20 @@ import type { Logger } from "../logger.server";
 import { isUniqueViolation } from "../db/prisma-errors";
 import { backoffMs } from "../sync/sync-worker.server";
 
-export const LIFECYCLE_TOPICS = [
-  "app/uninstalled",
-  "shop/redact",
-  "customers/redact",
-  "customers/data_request",
+/** Uninstall and the compliance topics: the jobs the dashboard lists (decision 102). */
+export const PRIVACY_TOPICS = ["app/uninstalled", "shop/redact", "customers/redact", "customers/data_request"] as const;
+/**
+ * Customer and order records for the assistant (decision 108): jobs too, so that a delivery is answered
+ * while the customer store (Appwrite) is down, and applied in event order with the shop's privacy jobs.
+ */
+export const CUSTOMER_RECORD_TOPICS = [
+  "customers/create",
+  "customers/update",
+  "customers/delete",
+  "orders/create",
+  "orders/updated",
 ] as const;
+export const LIFECYCLE_TOPICS = [...PRIVACY_TOPICS, ...CUSTOMER_RECORD_TOPICS] as const;
 export type LifecycleTopic = (typeof LIFECYCLE_TOPICS)[number];
 export type LifecycleJobStatus = "pending" | "running" | "retrying" | "done" | "failed";
 const ACTIVE: LifecycleJobStatus[] = ["pending", "running", "retrying"];
@@ -130,10 +138,10 @@ export class LifecycleJobs {
     return "recorded";
   }
 
-  /** The shop's latest jobs, newest first (dashboard). */
-  list(shop: string, limit = 20): Promise<LifecycleJobView[]> {
+  /** The shop's latest jobs of `topics`, newest first (dashboard: the privacy and uninstall ones). */
+  list(shop: string, limit = 20, topics: readonly string[] = PRIVACY_TOPICS): Promise<LifecycleJobView[]> {
     return this.deps.db.lifecycleJob.findMany({
-      where: { shop },
+      where: { shop, topic: { in: [...topics] } },
       orderBy: { createdAt: "desc" },
       take: limit,
       select: {
@@ -148,6 +156,22 @@ export class LifecycleJobs {
         finishedAt: true,
       },
     });
+  }
+
+  /**
+   * A person retries a `failed` job of `shop` (dashboard): it runs again from its last finished step, with
+   * a fresh attempt budget, as soon as a worker is free. False when there is no such failed job.
+   */
+  async retry(shop: string, webhookId: string): Promise<boolean> {
+    const { count } = await this.deps.db.lifecycleJob.updateMany({
+      where: { webhookId, shop, status: "failed" },
+      data: { status: "retrying", attempts: 0, nextAttemptAt: this.now(), finishedAt: null },
+    });
+    if (!count) return false;
+    const job = await this.deps.db.lifecycleJob.findUniqueOrThrow({ where: { webhookId }, select: { topic: true } });
+    this.transition({ webhookId, shop, topic: job.topic }, "retrying", { by: "merchant" });
+    this.loop.nudge();
+    return true;
   }
 
   /** Claims one due job and runs it (to completion, or until a step fails). False: nothing due. */
@@ -172,32 +196,45 @@ export class LifecycleJobs {
   private async claim(): Promise<LifecycleJob | null> {
     const { db } = this.deps;
     const now = this.now();
-    const candidates = await db.lifecycleJob.findMany({
-      where: { status: { in: ACTIVE }, nextAttemptAt: { lte: now }, OR: this.leaseFree(now) },
-      orderBy: [{ eventAt: "asc" }, { createdAt: "asc" }, { webhookId: "asc" }],
-      take: 20,
-    });
-    for (const job of candidates) {
-      // An earlier unfinished job of the shop goes first (a redact waits for its uninstall).
-      const earlier = await db.lifecycleJob.count({
+    const order = [{ eventAt: "asc" as const }, { createdAt: "asc" as const }, { webhookId: "asc" as const }];
+    // Shops whose earliest unfinished job is not due (or is running): their later jobs wait, and must not
+    // hide other shops' jobs from this pass (a burst queues many jobs of one shop).
+    const blocked: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const candidates = await db.lifecycleJob.findMany({
         where: {
-          shop: job.shop,
           status: { in: ACTIVE },
-          webhookId: { not: job.webhookId },
-          OR: [
-            { eventAt: { lt: job.eventAt } },
-            { eventAt: job.eventAt, createdAt: { lt: job.createdAt } },
-            { eventAt: job.eventAt, createdAt: job.createdAt, webhookId: { lt: job.webhookId } },
-          ],
+          nextAttemptAt: { lte: now },
+          OR: this.leaseFree(now),
+          ...(blocked.length ? { shop: { notIn: blocked } } : {}),
         },
+        orderBy: order,
+        take: 20,
       });
-      if (earlier) continue;
-      const leaseOwner = `${this.id}:${randomUUID()}`;
-      const taken = await db.lifecycleJob.updateMany({
-        where: { webhookId: job.webhookId, status: { in: ACTIVE }, OR: this.leaseFree(now) },
-        data: { status: "running", leaseOwner, leaseUntil: new Date(now.getTime() + this.settings.leaseMs) },
-      });
-      if (taken.count === 1) return { ...job, status: "running", leaseOwner };
+      if (!candidates.length) return null;
+      // Only the earliest unfinished job of a shop may run (a redact waits for its uninstall).
+      const heads = new Map<string, string>();
+      for (const shop of new Set(candidates.map((job) => job.shop))) {
+        const head = await db.lifecycleJob.findFirst({
+          where: { shop, status: { in: ACTIVE } },
+          orderBy: order,
+          select: { webhookId: true },
+        });
+        if (head) heads.set(shop, head.webhookId);
+      }
+      for (const job of candidates) {
+        if (heads.get(job.shop) !== job.webhookId) {
+          if (!blocked.includes(job.shop)) blocked.push(job.shop);
+          continue;
+        }
+        const leaseOwner = `${this.id}:${randomUUID()}`;
+        const taken = await db.lifecycleJob.updateMany({
+          where: { webhookId: job.webhookId, status: { in: ACTIVE }, OR: this.leaseFree(now) },
+          data: { status: "running", leaseOwner, leaseUntil: new Date(now.getTime() + this.settings.leaseMs) },
+        });
+        if (taken.count === 1) return { ...job, status: "running", leaseOwner };
+        blocked.push(job.shop); // another worker took it: the shop's next job waits for it
+      }
     }
     return null;
   }

@@ -4,6 +4,7 @@
 // the end there is a row that says what is left to delete.
 import type { PrismaClient } from "@prisma/client";
 import type { Privacy } from "../customers/privacy.server";
+import type { CustomerProfile, CustomerStore, OrderSummary } from "../customers/types";
 import type { Logger } from "../logger.server";
 import type { ProductIndex } from "../search/product-index";
 import { deleteShopRows, recordUninstall, redactAllowed } from "../sync/shop-lifecycle.server";
@@ -14,6 +15,23 @@ export interface LifecyclePlanDependencies {
   log: Logger;
   index: Pick<ProductIndex, "dropShop">;
   customers: Pick<Privacy, "deleteShopData" | "redactCustomer" | "exportCustomerData">;
+  /**
+   * Asks Shopify whether the app is still installed (probeAdminAccess): tells a lost app/uninstalled
+   * apart from a reinstall when shop/redact finds the shop looking installed (decision 093).
+   */
+  adminAccess?: (shop: string) => Promise<"installed" | "refused">;
+  /** Where customer and order records go (the customer store). */
+  records: Pick<CustomerStore, "upsertCustomer" | "deleteCustomer" | "deleteCustomerOrders" | "upsertOrder">;
+}
+
+// The date fields of CustomerProfile and OrderSummary (and its fulfillments), stored as JSON strings.
+const DATE_FIELDS = new Set(["sourceUpdatedAt", "placedAt", "cancelledAt", "closedAt", "updatedAt"]);
+
+/** The record a customer or order job keeps (JSON), with its dates back as Dates. */
+function recordOf<T>(job: RunnableJob): T {
+  return JSON.parse(requireInput(job, "record"), (key, value: unknown) =>
+    DATE_FIELDS.has(key) && typeof value === "string" ? new Date(value) : value,
+  ) as T;
 }
 
 function requireInput(job: RunnableJob, field: string): string {
@@ -23,7 +41,23 @@ function requireInput(job: RunnableJob, field: string): string {
 }
 
 export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
-  const { db, log, index, customers } = deps;
+  const { db, log, index, customers, records, adminAccess } = deps;
+
+  /**
+   * shop/redact for a shop that still looks installed: installed again after the event (keep everything),
+   * or its app/uninstalled was lost (Shopify refuses the app's token): then record the uninstall as of the
+   * event and redact. A shop installed after the event is not asked about.
+   */
+  async function lostUninstall(shop: string, eventAt: Date): Promise<boolean> {
+    if (!adminAccess) return false;
+    const record = await db.shop.findUnique({ where: { domain: shop }, select: { installedAt: true } });
+    if (!record || record.installedAt > eventAt) return false;
+    if ((await adminAccess(shop)) === "installed") return false;
+    log.warn({ shop }, "shop/redact for a shop whose app/uninstalled never arrived: Shopify refuses its token");
+    await recordUninstall(db, log, shop, eventAt);
+    return true;
+  }
+
   return (job): JobPlan => {
     const { shop, eventAt } = job;
     switch (job.topic) {
@@ -43,7 +77,9 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
         return {
           // Re-checked before every step: a reinstall halfway through stops the deletion.
           skip: async () =>
-            (await redactAllowed(db, shop, eventAt)) ? null : "installed again since the event: nothing deleted",
+            (await redactAllowed(db, shop, eventAt)) || (await lostUninstall(shop, eventAt))
+              ? null
+              : "installed again since the event: nothing deleted",
           steps: [
             { name: "vector store", run: () => index.dropShop(shop) },
             { name: "customer store", run: async () => void (await customers.deleteShopData(shop)) },
@@ -68,6 +104,46 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
                 await customers.redactCustomer(shop, requireInput(job, "customerId"));
                 return "customer data deleted";
               },
+            },
+          ],
+        };
+      case "customers/create":
+      case "customers/update":
+        return {
+          steps: [
+            {
+              name: "customer record",
+              run: async () =>
+                (await records.upsertCustomer(recordOf<CustomerProfile>(job))) === "stale"
+                  ? "older version ignored"
+                  : "written",
+            },
+          ],
+        };
+      case "customers/delete":
+        return {
+          steps: [
+            {
+              name: "customer record",
+              run: async () => {
+                const customerId = requireInput(job, "customerId");
+                await records.deleteCustomer(shop, customerId);
+                await records.deleteCustomerOrders(shop, customerId);
+                return "deleted";
+              },
+            },
+          ],
+        };
+      case "orders/create":
+      case "orders/updated":
+        return {
+          steps: [
+            {
+              name: "order record",
+              run: async () =>
+                (await records.upsertOrder(recordOf<OrderSummary>(job))) === "stale"
+                  ? "older version ignored"
+                  : "written",
             },
           ],
         };

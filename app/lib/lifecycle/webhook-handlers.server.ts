@@ -3,7 +3,12 @@
 // webhook id, answer. The work itself runs in the lifecycle worker (lifecycle-jobs.server.ts).
 // An unusable body throws WebhookPayloadError: acknowledged and logged, nothing recorded (decision 091).
 import { z } from "zod";
-import { compliancePayloadFromWebhook } from "../customers/webhook-payloads";
+import {
+  compliancePayloadFromWebhook,
+  customerProfileFromWebhook,
+  deletedCustomerIdFromWebhook,
+  orderSummaryFromWebhook,
+} from "../customers/webhook-payloads";
 import { requireSameShop, validateWebhookBody } from "../shopify/webhook-payload-error";
 import type { VerifiedWebhook } from "../sync/webhook-handlers.server";
 import type { LifecycleJobs, LifecycleTopic } from "./lifecycle-jobs.server";
@@ -18,8 +23,20 @@ function requireBodyShop(topic: string, field: string, webhook: VerifiedWebhook)
   requireSameShop(topic, field, webhook.shop, body[field]);
 }
 
-/** What the job needs from the body, and nothing more (never addresses, emails, phone numbers). */
-function jobInput(topic: LifecycleTopic, webhook: VerifiedWebhook, rawBody: string): Record<string, string> {
+/**
+ * What the job needs from the body, and nothing more (never addresses, emails, phone numbers); null:
+ * nothing to do (a guest order). Customer and order records keep the minimal record the store will hold.
+ */
+function jobInput(topic: LifecycleTopic, webhook: VerifiedWebhook, rawBody: string): Record<string, string> | null {
+  if (topic === "customers/create" || topic === "customers/update") {
+    const profile = customerProfileFromWebhook(webhook.shop, rawBody, new Date());
+    return { customerId: profile.customerId, record: JSON.stringify(profile) };
+  }
+  if (topic === "customers/delete") return { customerId: deletedCustomerIdFromWebhook(rawBody) };
+  if (topic === "orders/create" || topic === "orders/updated") {
+    const order = orderSummaryFromWebhook(webhook.shop, rawBody);
+    return order && { customerId: order.customerId, record: JSON.stringify(order) };
+  }
   if (topic === "app/uninstalled") {
     requireBodyShop(topic, "myshopify_domain", webhook);
     return {};
@@ -44,6 +61,7 @@ function eventTime(webhook: VerifiedWebhook): Date {
 export function lifecycleWebhookHandler(topic: LifecycleTopic) {
   return async (webhook: VerifiedWebhook, { rawBody }: { rawBody: string }, services: LifecycleWebhookServices) => {
     const input = jobInput(topic, webhook, rawBody);
+    if (!input) return;
     await services.lifecycleJobs.record({
       webhookId: webhook.webhookId,
       shop: webhook.shop,

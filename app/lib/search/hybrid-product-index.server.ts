@@ -61,6 +61,9 @@ export class HybridProductIndex implements ProductIndex {
     if (!documents.length) return { embedded: 0 };
     return this.serialized(shop, async () => {
       const state = await this.ensureCurrent(shop);
+      // A vector store that is down fails the batch before it pays for embeddings it cannot store
+      // (the sync worker retries the batch with backoff: 12 times in a 30-minute outage).
+      await this.vectors.ping();
       const vectors = await this.embed(documents.map((d) => d.text));
       await this.recordDimensions(state, vectors[0]?.length);
       // Vectors first: a product is searchable once its catalog row exists, and a vector without a

@@ -88,3 +88,25 @@ export function shopifyAppTransport(
     };
   };
 }
+
+/**
+ * Does Shopify still accept the app for `shop`? "refused" only on a definite answer: the token refresh was
+ * refused, or a 401 with nothing to refresh with (both what an uninstall leaves). Anything else (network,
+ * 5xx, GraphQL errors) throws: not knowing is not a reason to delete a shop's data.
+ */
+export async function probeAdminAccess(
+  transportFor: (shop: string) => Promise<GraphqlTransport>,
+  shop: string,
+): Promise<"installed" | "refused"> {
+  try {
+    const send = await transportFor(shop);
+    const response = await send("{ shop { id } }");
+    if (response.errors?.length || !response.data) {
+      throw new Error(`Shopify answered: ${response.errors?.map((e) => e.message).join("; ") ?? "no data"}`);
+    }
+    return "installed";
+  } catch (error) {
+    if (error instanceof AdminAccessError || unauthorized(error)) return "refused";
+    throw error;
+  }
+}

@@ -4,7 +4,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { freePort } from "../../../tools/lib/ports";
-import { FETCH_SEAM_MODULE, startStoreEmulator, type StoreEmulator } from "../../../tools/emulator/index";
+import {
+  FETCH_SEAM_MODULE,
+  startStoreEmulator,
+  type StoreEmulator,
+  type StoreEmulatorOptions,
+} from "../../../tools/emulator/index";
 import { loadApp, TEST_SECRET, type LoadedApp } from "./app";
 
 export interface EmulatedShopHarness extends LoadedApp {
@@ -14,12 +19,16 @@ export interface EmulatedShopHarness extends LoadedApp {
   stop(): Promise<void>;
 }
 
-export async function startEmulatedShop(extraEnv: Record<string, string> = {}): Promise<EmulatedShopHarness> {
+export async function startEmulatedShop(
+  extraEnv: Record<string, string> = {},
+  emulatorOptions: Partial<StoreEmulatorOptions> = {},
+): Promise<EmulatedShopHarness> {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const emulator = await startStoreEmulator({
     app: { apiKey: "sync-tests-app", apiSecret: TEST_SECRET, appUrl },
     webhooks: { retryBaseMs: 50 },
+    ...emulatorOptions,
   });
   const app = loadApp({ SHOPIFY_APP_URL: appUrl, ...extraEnv });
   // After the app's modules: the seam replaces the fetch function their Shopify adapter installed.

@@ -11,6 +11,9 @@ import {
   Kind,
   parse,
   validate,
+  visit,
+  type ASTNode,
+  type FieldNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFieldResolver,
@@ -61,9 +64,34 @@ export interface GraphqlReply {
   body: Record<string, unknown>;
 }
 
-/** graphql-js says `Cannot query field "x" on type "Y".`; Shopify says this (captured). */
-function shopifyValidationError(error: GraphQLError): Record<string, unknown> {
+/** The argument and field around a literal the validator refused (for Shopify's wording). */
+function argumentOf(document: DocumentNode, value: ASTNode | undefined): { argument: string; field: string } | null {
+  let found: { argument: string; field: string } | null = null;
+  visit(document, {
+    Argument(node, _key, _parent, _path, ancestors) {
+      if (node.value !== value) return;
+      const field = [...ancestors].reverse().find((a): a is FieldNode => "kind" in a && a.kind === Kind.FIELD);
+      found = { argument: node.name.value, field: field?.name.value ?? "" };
+    },
+  });
+  return found;
+}
+
+/**
+ * graphql-js says `Cannot query field "x" on type "Y".` and `Value "X" does not exist in "E" enum.`;
+ * Shopify says these (captured).
+ */
+function shopifyValidationError(error: GraphQLError, document: DocumentNode): Record<string, unknown> {
   const json = error.toJSON() as unknown as Record<string, unknown>;
+  const badEnum = /^Value "(\w+)" does not exist in "(\w+)" enum/.exec(error.message);
+  const at = badEnum ? argumentOf(document, error.nodes?.[0]) : null;
+  if (badEnum && at) {
+    return {
+      ...json,
+      message: `Argument '${at.argument}' on Field '${at.field}' has an invalid value (${badEnum[1]}). Expected type '${badEnum[2]}'.`,
+      extensions: { code: "argumentLiteralsIncompatible", typeName: "Field", argumentName: at.argument },
+    };
+  }
   const match = /^Cannot query field "(\w+)" on type "(\w+)"/.exec(error.message);
   if (match) {
     return {
@@ -92,7 +120,8 @@ export async function executeAdminGraphql(
     return { status: 200, body: { errors: [{ message: syntax.message, locations: syntax.locations }] } };
   }
   const validationErrors = validate(schema, document);
-  if (validationErrors.length) return { status: 200, body: { errors: validationErrors.map(shopifyValidationError) } };
+  if (validationErrors.length)
+    return { status: 200, body: { errors: validationErrors.map((error) => shopifyValidationError(error, document)) } };
 
   const variables = (body.variables && typeof body.variables === "object" ? body.variables : {}) as Record<
     string,

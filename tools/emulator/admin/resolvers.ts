@@ -12,6 +12,7 @@ import type {
   EmulatedVariant,
 } from "../store/model";
 import type { ShopStore } from "../store/shop-store";
+import { createdAtCursorValue, topicEnum, type ShopWebhookSubscription } from "../webhooks/subscriptions";
 
 export interface AdminContext extends ConnectionContext {
   shop: ShopStore;
@@ -22,6 +23,8 @@ export interface AdminContext extends ConnectionContext {
     run(query: string, groupObjects: boolean): { operation?: BulkOperationRecord; userErrors: unknown[] };
     cancel(id: number): { operation?: BulkOperationRecord; userErrors: unknown[] };
   };
+  /** The app's installation in this shop: its id and shop-scoped webhook subscriptions. */
+  installation?: { id: number; webhookSubscriptions: readonly ShopWebhookSubscription[] };
   /** Bulk execution: the root connection serves only this slice of its items. */
   bulkWindow?: { start: number; end: number };
   /** Bulk execution: the root connection's filtered items, computed once per operation. */
@@ -454,6 +457,19 @@ type Args = Record<string, unknown> & ConnectionArgs;
 type Resolver = (source: unknown, args: Args, context: AdminContext) => unknown;
 
 /** Root resolvers; every other field is read from the view objects above by graphql-js. */
+function webhookSubscriptionView(subscription: ShopWebhookSubscription) {
+  return {
+    id: gid("WebhookSubscription", subscription.id),
+    topic: topicEnum(subscription.topic),
+    uri: subscription.uri,
+    format: subscription.format,
+    filter: subscription.filter,
+    includeFields: subscription.includeFields,
+    createdAt: subscription.createdAt,
+    updatedAt: subscription.updatedAt,
+  };
+}
+
 export const rootResolvers: Record<"QueryRoot" | "Mutation", Record<string, Resolver>> = {
   QueryRoot: {
     shop: (_source, _args, { shop }) => ({
@@ -561,6 +577,42 @@ export const rootResolvers: Record<"QueryRoot" | "Mutation", Record<string, Reso
         .filter((candidate) => candidate.type === type)
         .at(-1);
       return op ? bulkOperationView(op) : null;
+    },
+    currentAppInstallation: (_source, _args, context) => ({
+      id: gid("AppInstallation", context.installation?.id ?? 0),
+      accessScopes: [...context.scopes].sort().map((handle) => ({ handle, description: handle.replace("_", " ") })),
+    }),
+    webhookSubscriptions: (_source, args, context) => {
+      const byId = args.sortKey === "ID";
+      const matches = compileSearch(
+        args.query as string,
+        (subscription: ShopWebhookSubscription, field) =>
+          field === "created_at"
+            ? [subscription.createdAt]
+            : field === "updated_at"
+              ? [subscription.updatedAt]
+              : field === "id"
+                ? [subscription.id]
+                : undefined,
+        () => "",
+      );
+      const topics = args.topics as string[] | null | undefined;
+      const items = [...(context.installation?.webhookSubscriptions ?? [])]
+        .filter(matches)
+        .filter((subscription) => !topics?.length || topics.includes(topicEnum(subscription.topic)))
+        .filter((subscription) => !args.uri || subscription.uri === args.uri)
+        .filter((subscription) => !args.format || subscription.format === args.format)
+        .sort((a, b) => (byId ? a.id - b.id : a.createdAt.localeCompare(b.createdAt) || a.id - b.id));
+      return connection(
+        items,
+        args,
+        context,
+        (subscription) => ({
+          id: subscription.id,
+          value: byId ? String(subscription.id) : createdAtCursorValue(subscription.createdAt),
+        }),
+        webhookSubscriptionView,
+      );
     },
     bulkOperations: (_source, args, context) => {
       const matches = compileSearch(
