@@ -36,3 +36,24 @@ export function searchTerms(text: string): SearchTerm[] {
   }
   return [...terms.values()];
 }
+
+/** n choose k. */
+export function combinationCount(n: number, k: number): number {
+  let count = 1;
+  for (let i = 1; i <= k; i++) count = (count * (n - k + i)) / i;
+  return Math.round(count);
+}
+
+/** Every group of `size` of the terms, in order ("k of n terms" as an OR of AND-ed groups). */
+export function termGroups<T>(terms: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  const pick = (start: number, group: T[]) => {
+    if (group.length === size) {
+      groups.push(group);
+      return;
+    }
+    for (let i = start; i <= terms.length - (size - group.length); i++) pick(i + 1, [...group, terms[i]]);
+  };
+  pick(0, []);
+  return groups;
+}

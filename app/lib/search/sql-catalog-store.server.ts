@@ -11,7 +11,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
 import type { CatalogStore, CodeMatch, IndexedProduct, LexicalHit, VocabularySource } from "./catalog-store";
 import { optionPairs, type SearchFilters } from "./query-parser";
-import { searchTerms, type SearchTerm } from "./search-terms";
+import { combinationCount, searchTerms, termGroups, type SearchTerm } from "./search-terms";
 
 export type CatalogDialect = "sqlite" | "postgresql";
 
@@ -39,6 +39,8 @@ const FTS5_SCORE = Prisma.raw(
       : [],
   ).join(" + "),
 );
+/** Groups in one "k of n terms" tsquery at most (5 terms, 3 of them: 10 groups). */
+const MAX_TERM_GROUPS = 20;
 /** ts_rank weights {D, C, B, A}: the same ratios (1 : 1.35 : 2 : 3) scaled to A = 1. */
 const TS_RANK_WEIGHTS = Prisma.raw(`'{0.33, 0.45, 0.67, 1.0}'::real[]`);
 
@@ -156,14 +158,19 @@ interface Dialect {
   /** Adds the lexical entries of freshly inserted rows. */
   insertLexical(tx: Transaction, shop: string, documents: ProductDocument[]): Promise<void>;
   /**
-   * The best `limit` products containing every term (`every`) or any of them, ranked the same way
-   * in both cases: the relevance of each term a product contains, summed over the terms.
+   * How many of the terms a product must contain, tried in this order until one gives `limit`
+   * products (the last is always 1: any term).
+   */
+  minimumMatches(termCount: number): number[];
+  /**
+   * The best `limit` products containing at least `minimumMatch` of the terms, ranked the same way
+   * whatever the minimum: by the relevance of each term a product contains.
    */
   lexical(
     db: PrismaClient,
     shop: string,
     terms: SearchTerm[],
-    every: boolean,
+    minimumMatch: number,
     filters: Prisma.Sql,
     limit: number,
   ): Promise<{ id: string; score: number }[]>;
@@ -202,7 +209,12 @@ const sqlite: Dialect = {
     }
   },
 
-  async lexical(db, shop, terms, every, filters, limit) {
+  // Every term, then any: bm25() counts each appearance of a phrase in the expression, so "k of n"
+  // written as an OR of AND-ed groups would weigh a product by how many groups it satisfies.
+  minimumMatches: (termCount) => (termCount > 1 ? [termCount, 1] : [1]),
+
+  async lexical(db, shop, terms, minimumMatch, filters, limit) {
+    const every = minimumMatch >= terms.length;
     // Quoted strings: FTS5 reads OR, NEAR, column names and * inside them as plain words.
     // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
     // lead the plan and run the match once per row (60x slower at 10,000 products). bm25() sums
@@ -232,14 +244,27 @@ const postgresql: Dialect = {
   deleteLexical: async () => {},
   insertLexical: async () => {},
 
-  async lexical(db, shop, terms, every, filters, limit) {
+  // Every term, then all but one, … then any: the rows are chosen by one tsquery and ranked by
+  // another, so a level's groups do not change the ranking. Levels of more than MAX_TERM_GROUPS
+  // groups are skipped (the expression would cost more than it saves).
+  minimumMatches(termCount) {
+    const levels: number[] = [];
+    for (let k = termCount; k > 1; k--) if (combinationCount(termCount, k) <= MAX_TERM_GROUPS) levels.push(k);
+    return [...levels, 1];
+  },
+
+  async lexical(db, shop, terms, minimumMatch, filters, limit) {
     // to_tsquery stems each quoted term with the same 'english' config the column was built with.
-    // Ranked by the any-term query either way: ts_rank of an all-terms query would weigh how
+    // Ranked by the any-term query at every level: ts_rank of an all-terms query would weigh how
     // close the terms stand instead.
-    const query = (operator: string) => terms.map((t) => `'${t.term}'${t.prefix ? ":*" : ""}`).join(operator);
+    const term = (t: SearchTerm) => `'${t.term}'${t.prefix ? ":*" : ""}`;
+    const any = terms.map(term).join(" | ");
+    const match = termGroups(terms, Math.min(minimumMatch, terms.length))
+      .map((group) => `(${group.map(term).join(" & ")})`)
+      .join(" | ");
     return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
       SELECT p."productId" AS id, ts_rank(${TS_RANK_WEIGHTS}, p."fts", q, 1)::float8 AS score
-      FROM "SearchProduct" p, to_tsquery('english', ${query(" | ")}) q, to_tsquery('english', ${query(every ? " & " : " | ")}) m
+      FROM "SearchProduct" p, to_tsquery('english', ${any}) q, to_tsquery('english', ${match}) m
       WHERE p."shop" = ${shop} AND p."fts" @@ m${filters}
       ORDER BY score DESC, p."productId"
       LIMIT ${limit}`);
@@ -438,8 +463,11 @@ class SqlCatalogStore implements CatalogStore {
     // Products with every word first (decision 109): when at least `limit` have them all, the best
     // of those are the answer, and ranking skips the tens of thousands of products of a large
     // catalog that share only one common word ("camp" in "camp stove").
-    let rows = terms.length > 1 ? await this.dialect.lexical(this.db, shop, terms, true, filterSql, take) : [];
-    if (rows.length < take) rows = await this.dialect.lexical(this.db, shop, terms, false, filterSql, take);
+    let rows: { id: string; score: number }[] = [];
+    for (const minimumMatch of this.dialect.minimumMatches(terms.length)) {
+      rows = await this.dialect.lexical(this.db, shop, terms, minimumMatch, filterSql, take);
+      if (rows.length >= take) break;
+    }
     return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
   }
 
