@@ -68,6 +68,11 @@ describe("App Proxy signature: checked before any work", () => {
     ["missing", { unsigned: true }],
     ["signed with another secret", { secret: "not-the-app-secret" }],
     ["stale (two minutes old)", { timestamp: Math.floor(Date.now() / 1000) - 120 }],
+    ["future-dated (two minutes ahead)", { timestamp: Math.floor(Date.now() / 1000) + 120 }],
+    [
+      "valid but with the signed customer id changed afterwards",
+      { customerId: "820982911946154508", tamper: (q: URLSearchParams) => q.set("logged_in_customer_id", "5") },
+    ],
     [
       "valid but with a customer id added afterwards",
       { tamper: (q: URLSearchParams) => q.set("logged_in_customer_id", "5") },
