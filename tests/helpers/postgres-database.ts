@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { databaseUrl, dropDatabase, postgresAdmin } from "../../tools/lib/postgres-admin";
+import { createTestDatabase } from "./database";
 
 export const postgresAvailable = (): boolean => Boolean(inject("postgresTemplate"));
 
@@ -32,4 +33,32 @@ export async function createPostgresTestDatabase(prefix = "aisle_test"): Promise
       await dropDatabase(adminUrl, database);
     },
   };
+}
+
+/** A database a suite can run on: SQLite always, Postgres when the run has one. */
+export interface SuiteDatabase {
+  name: "SQLite" | "Postgres";
+  open(): Promise<{ prisma: ReturnType<typeof createPrismaClient>; close: () => Promise<void> }>;
+}
+
+export function suiteDatabases(postgresPrefix: string): SuiteDatabase[] {
+  const databases: SuiteDatabase[] = [
+    {
+      name: "SQLite",
+      open: async () => {
+        const { prisma } = createTestDatabase();
+        return { prisma, close: () => prisma.$disconnect() };
+      },
+    },
+  ];
+  if (postgresAvailable()) {
+    databases.push({
+      name: "Postgres",
+      open: async () => {
+        const db = await createPostgresTestDatabase(postgresPrefix);
+        return { prisma: db.prisma, close: db.drop };
+      },
+    });
+  }
+  return databases;
 }

@@ -11,8 +11,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { AnswerRequest, ChatEvent } from "../../app/lib/chat/types";
 import { budgetDay, type AbuseLimitSettings } from "../../app/lib/storefront/abuse-limits.server";
 import { handleChatTurn, type StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
-import { createTestDatabase } from "../helpers/database";
-import { createPostgresTestDatabase, postgresAvailable } from "../helpers/postgres-database";
+import { suiteDatabases } from "../helpers/postgres-database";
 import { outdoorCatalog } from "../search/products";
 import { createChatEndpointContext, readSse } from "./chat-deps";
 
@@ -37,24 +36,7 @@ const SETTINGS: Partial<AbuseLimitSettings> = {
 };
 const BUDGET = SETTINGS.dailyTokenBudget as number;
 
-const databases: { name: string; open: () => Promise<{ prisma: PrismaClient; close: () => Promise<void> }> }[] = [
-  {
-    name: "SQLite",
-    open: async () => {
-      const { prisma } = createTestDatabase();
-      return { prisma, close: () => prisma.$disconnect() };
-    },
-  },
-];
-if (postgresAvailable()) {
-  databases.push({
-    name: "Postgres",
-    open: async () => {
-      const db = await createPostgresTestDatabase("aisle_abuse");
-      return { prisma: db.prisma, close: db.drop };
-    },
-  });
-}
+const databases = suiteDatabases("aisle_abuse");
 
 let prisma: PrismaClient;
 let clock = new Date("2026-11-24T10:00:05Z");

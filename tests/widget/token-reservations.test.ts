@@ -3,32 +3,13 @@
 // across app instances (two AbuseLimits over one database), and settles to what it used. On SQLite
 // and, when the suite has one, on Postgres.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "@prisma/client";
 import { AbuseLimits, budgetDay, type AbuseLimitSettings } from "../../app/lib/storefront/abuse-limits.server";
-import { createTestDatabase } from "../helpers/database";
-import { createPostgresTestDatabase, postgresAvailable } from "../helpers/postgres-database";
+import { suiteDatabases } from "../helpers/postgres-database";
 
 const SHOP = "tokens.myshopify.com";
 const at = new Date("2026-11-24T10:00:05Z");
 
-const databases: { name: string; open: () => Promise<{ prisma: PrismaClient; close: () => Promise<void> }> }[] = [
-  {
-    name: "SQLite",
-    open: async () => {
-      const { prisma } = createTestDatabase();
-      return { prisma, close: () => prisma.$disconnect() };
-    },
-  },
-];
-if (postgresAvailable()) {
-  databases.push({
-    name: "Postgres",
-    open: async () => {
-      const db = await createPostgresTestDatabase("aisle_tokens");
-      return { prisma: db.prisma, close: db.drop };
-    },
-  });
-}
+const databases = suiteDatabases("aisle_tokens");
 
 describe.each(databases)("token reservations on $name", ({ open }) => {
   let db: Awaited<ReturnType<typeof open>>;
