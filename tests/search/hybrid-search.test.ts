@@ -301,12 +301,14 @@ describe.each(searchBackends())("hybrid product search on %s", (backend) => {
     expect((await failing.search({ shop, query: "merino socks" })).cached).toBe(false);
 
     // A remote embedder slower than the vector budget: the budget starts once the vector exists.
+    // The budget is generous (the vector query itself must fit it on a loaded machine) and the
+    // embedder slower still, so only a budget that counted the embedding could drop the vectors.
     const slow = new ProductSearch({
       index: withEmbedder(async (text) => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
         return context.index.embedQuery(text);
       }),
-      vectorTimeoutMs: 200,
+      vectorTimeoutMs: 1_000,
     });
     const late = await slow.search({ shop, query: "something to keep my feet warm on the trail" });
     expect(late.hits.some((h) => h.matchedBy.includes("vector"))).toBe(true);
