@@ -8,6 +8,7 @@ import { ChromaVectorStore } from "../../app/lib/search/chroma-vector-store.serv
 import { productCollectionName, shopCollectionPrefix } from "../../app/lib/search/collection-name";
 import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
 import pg from "pg";
+import { ProductVectorTable } from "../../app/lib/search/pgvector-product-table.server";
 import { pgvectorRowId, PgvectorVectorStore } from "../../app/lib/search/pgvector-vector-store.server";
 import { VectorOnlyEmbeddings } from "../../app/lib/search/vector-only-embeddings";
 import type { ProductVectorStore, VectorRecord } from "../../app/lib/search/vector-store";
@@ -35,6 +36,10 @@ function axis(i: number, j?: number, amount = 0): number[] {
 }
 
 const record = (id: string, vector: number[]): VectorRecord => ({ id, vector });
+
+/** The embeddings table of a first-generation pgvector collection (decision 100). */
+const tableOf = (collection: string) =>
+  `aisle_vectors_${/^aisle-([0-9a-f]{16})-([0-9a-f]{8})-g1$/.exec(collection)!.slice(1).join("_")}_g1`;
 
 describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) => {
   const store = create(url());
@@ -232,6 +237,21 @@ describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) 
     );
     expect(restricted.map((hit) => hit.id).sort()).toEqual(nearest(allowed, 50));
   });
+
+  it("returns as many neighbours as asked, more than the graph walk keeps", async () => {
+    // The filtered queries' pool asks for 8× the candidates (400): more than pgvector's ef_search
+    // (200), which caps a plain graph walk, and Chroma's.
+    const collection = productCollectionName(shop(), large, 1);
+    const vectors = pseudoVectors(900, 512, 11);
+    await store.upsert(
+      collection,
+      vectors.map((vector, i) => record(`p${i}`, vector)),
+    );
+    const hits = await store.query(collection, pseudoVectors(1, 512, 12)[0], 450);
+    expect(hits).toHaveLength(450);
+    expect(new Set(hits.map((hit) => hit.id)).size).toBe(450);
+    expect(hits.map((hit) => hit.distance)).toEqual([...hits.map((hit) => hit.distance)].sort((a, b) => a - b));
+  });
 });
 
 describe.each(implementations)("ProductVectorStore on %s, server down", (kind, _url, create) => {
@@ -246,6 +266,98 @@ describe.each(implementations)("ProductVectorStore on %s, server down", (kind, _
     );
     await expect(store.upsert(collection, [record("a", axis(0))])).rejects.toThrow(/vector store: upsert/);
     expect(Date.now() - started).toBeLessThan(15_000);
+    await store.close();
+  });
+});
+
+describe("pgvector vector store, reads", () => {
+  it("gives LangChain's hits and distances without bringing the vectors back", async () => {
+    const url = inject("pgvectorUrl");
+    const collection = productCollectionName(`vs-${randomUUID().slice(0, 8)}.myshopify.com`, large, 1);
+    const store = new PgvectorVectorStore({ connection: { url }, batchSize: 100, hnswThreshold: 100 });
+    const vectors = pseudoVectors(300, 512, 21);
+    await store.upsert(
+      collection,
+      vectors.map((vector, i) => record(`p${i}`, vector)),
+    );
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    // Exact scans for both. Transaction-local: PGlite serves every connection from one session.
+    const client = await pool.connect();
+    await client.query("BEGIN; SET LOCAL enable_indexscan = off");
+    const tableName = tableOf(collection);
+    // The columns of each search's answer, as the database sent them.
+    const columns: string[][] = [];
+    const recording = {
+      query: async (...args: unknown[]) => {
+        const result = (await (client.query as (...a: unknown[]) => Promise<pg.QueryResult>)(
+          ...args,
+        )) as pg.QueryResult;
+        if (/ORDER BY/i.test(String(args[0]))) columns.push(result.fields.map((field) => field.name));
+        return result;
+      },
+    } as unknown as pg.Pool;
+    const options = {
+      pool: recording,
+      tableName,
+      collectionTableName: "aisle_vector_collections",
+      collectionName: collection,
+    };
+    const langchain = new PGVectorStore(new VectorOnlyEmbeddings("pgvector"), {
+      ...options,
+      distanceStrategy: "cosine",
+    });
+    const narrow = new ProductVectorTable(new VectorOnlyEmbeddings("pgvector"), {
+      ...options,
+      distanceStrategy: "cosine",
+    });
+    const query = pseudoVectors(1, 512, 22)[0];
+    const allowed = { productId: { in: Array.from({ length: 100 }, (_, i) => `p${i * 3}`) } };
+    for (const filter of [undefined, allowed]) {
+      const expected = await langchain.similaritySearchVectorWithScore(query, 40, filter);
+      const got = await narrow.similaritySearchVectorWithScore(query, 40, filter);
+      expect(got.map(([doc, distance]) => [doc.metadata.productId, distance.toFixed(6)])).toEqual(
+        expected.map(([doc, distance]) => [doc.metadata.productId, distance.toFixed(6)]),
+      );
+    }
+    // LangChain's answers carry each row's 512 floats (as text, then dropped); the narrow read's do not.
+    expect(columns.map((names) => names.includes("embedding"))).toEqual([true, false, true, false]);
+    await client.query("COMMIT");
+    client.release();
+    await pool.end();
+    await store.dropCollection(collection);
+    await store.close();
+  });
+
+  it("walks the graph past ef_search when asked for more neighbours than it keeps", async () => {
+    // At 3,000 vectors the planner walks the graph for 60 neighbours; ef_search 40 would stop at 40.
+    const store = new PgvectorVectorStore({
+      connection: { url: inject("pgvectorUrl") },
+      batchSize: 500,
+      hnswThreshold: 3000,
+      efSearch: 40,
+    });
+    const collection = productCollectionName(`vs-${randomUUID().slice(0, 8)}.myshopify.com`, large, 1);
+    const vectors = pseudoVectors(3000, 512, 31);
+    await store.upsert(
+      collection,
+      vectors.map((vector, i) => record(`p${i}`, vector)),
+    );
+    const query = pseudoVectors(1, 512, 32)[0];
+    const hits = await store.query(collection, query, 60);
+    expect(hits).toHaveLength(60);
+    expect(hits.map((hit) => hit.distance)).toEqual([...hits.map((hit) => hit.distance)].sort((a, b) => a - b));
+    const pool = new pg.Pool({ connectionString: inject("pgvectorUrl"), max: 1 });
+    const client = await pool.connect();
+    await client.query("BEGIN; SET LOCAL hnsw.ef_search = 40");
+    const plan = await client.query(
+      `EXPLAIN SELECT id FROM ${tableOf(collection)} ORDER BY embedding <=> $1 LIMIT 60`,
+      [`[${query.join(",")}]`],
+    );
+    await client.query("COMMIT");
+    client.release();
+    await pool.end();
+    expect(plan.rows.map((row: Record<string, string>) => row["QUERY PLAN"]).join("\n")).toMatch(/_hnsw/);
+    await store.dropCollection(collection);
     await store.close();
   });
 });

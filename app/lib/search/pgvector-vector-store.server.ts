@@ -17,9 +17,10 @@
 //   its public `ensure…` methods instead; `createHnswIndex` logs instead of throwing (fatal inside
 //   a transaction) and indexes a cast expression, so the HNSW index is created here.
 import { createHash } from "node:crypto";
-import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
+import type { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
 import pg from "pg";
 import { LRUCache } from "lru-cache";
+import { PRODUCT_ID, ProductVectorTable } from "./pgvector-product-table.server";
 import { VectorOnlyEmbeddings } from "./vector-only-embeddings";
 import { chunks, guarded, validateRecords } from "./vector-store-error";
 import type { ProductVectorStore, VectorHit, VectorRecord } from "./vector-store";
@@ -44,7 +45,6 @@ export interface PgvectorVectorStoreOptions {
   efSearch?: number;
 }
 
-const PRODUCT_ID = "productId";
 const PAGE = 5000;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const COLLECTION_NAME = /^aisle-([0-9a-f]{16})-([0-9a-f]{8})-g(\d+)$/;
@@ -119,11 +119,14 @@ export class PgvectorVectorStore implements ProductVectorStore {
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 13_000));
     this.hnswThreshold = Math.max(1, options.hnswThreshold ?? 5000);
     this.efSearch = Math.max(1, Math.min(Math.trunc(options.efSearch ?? 200), 1000));
-    // A session setting, so unrestricted queries need no transaction (a placeholder until the
-    // session loads pgvector, which then adopts it). Connections a given pool opened before stay
-    // at the server's default.
+    // Session settings, so unrestricted queries need no transaction (placeholders until the
+    // session loads pgvector, which then adopts them). Connections a given pool opened before stay
+    // at the server's defaults. A graph walk keeps at most ef_search candidates: without the
+    // iterative scan (pgvector 0.8+; older servers refuse it and keep the cap) a query for more
+    // nearest neighbours than that, like the filtered queries' pool, would get only ef_search.
     this.pool.on("connect", (client) => {
       client.query(`SET hnsw.ef_search = ${this.efSearch}`).catch(() => undefined);
+      client.query("SET hnsw.iterative_scan = strict_order").catch(() => undefined);
     });
   }
 
@@ -260,7 +263,7 @@ export class PgvectorVectorStore implements ProductVectorStore {
    * only issues `pool.query`, which a client has too, so its statements run inside the transaction.
    */
   private boundStore(collection: string, db: pg.Pool | pg.PoolClient): PGVectorStore {
-    return new PGVectorStore(this.embeddings, {
+    return new ProductVectorTable(this.embeddings, {
       pool: db as pg.Pool,
       tableName: this.tableFor(collection),
       collectionTableName: this.collectionTable,
