@@ -160,6 +160,7 @@ export function createServices(env: Env): Services {
   const limits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
   const chat: StorefrontChatDeps = {
     engine: answerEngine,
+    funnel: results.funnel,
     conversations: customers,
     limits,
     visitors: new VisitorIds(env.SHOPIFY_API_SECRET),

@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { pino } from "pino";
 import type { Product } from "../../app/lib/catalog/product";
+import { FunnelCounts } from "../../app/lib/results/funnel-counts.server";
 import { AbuseLimits, type AbuseLimitSettings } from "../../app/lib/storefront/abuse-limits.server";
 import type { AnswerMode, StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
 import { VisitorIds } from "../../app/lib/storefront/signed-visitor-id.server";
@@ -46,6 +47,7 @@ export async function createChatEndpointContext(
     );
   const deps: StorefrontChatDeps = {
     engine: recorded,
+    funnel: new FunnelCounts(prisma, options.now),
     conversations: customers,
     limits: makeLimits(),
     visitors: new VisitorIds(TEST_VISITOR_SECRET),

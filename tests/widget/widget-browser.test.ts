@@ -140,6 +140,11 @@ describe("the chat widget in Chromium", () => {
       expect.objectContaining({ variant_id: Number(red?.id.split("/").pop()), quantity: 1 }),
     ]);
     await expect.poll(async () => prisma.conversationCartEvent.count(), POLL).toBe(1);
+    // The cart names the conversation and the group (Results' attribution), and nothing about the shopper.
+    const conversation = await prisma.conversation.findFirstOrThrow();
+    await expect
+      .poll(() => harness.cartAttributes, POLL)
+      .toEqual({ _aisle_conversation: conversation.id, _aisle_group: "assistant" });
     expect(ctx.calls).toHaveLength(1); // no model round trip for the cart
     await page.screenshot({ path: path.join(SCREENSHOTS, "widget-harness-desktop.png") });
   });

@@ -36,6 +36,8 @@ export interface EmulatorControls {
     orderId: number,
     tracking?: { company?: string; url?: string; shipmentStatus?: string },
   ): EmulatedOrder;
+  refundOrder(domain: string, orderId: number, amount: string): EmulatedOrder;
+  cancelOrder(domain: string, orderId: number): EmulatedOrder;
   setWebhookFaults(faults: WebhookFaults, seed?: number): void;
 }
 
@@ -230,6 +232,16 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
           .parse(req.body ?? {}),
       ),
     ),
+  );
+  api.post(
+    "/shops/:shop/orders/:id/refund",
+    handle((req) =>
+      emulator.refundOrder(String(req.params.shop), id(req), z.object({ amount: money }).parse(req.body).amount),
+    ),
+  );
+  api.post(
+    "/shops/:shop/orders/:id/cancel",
+    handle((req) => emulator.cancelOrder(String(req.params.shop), id(req))),
   );
   api.put(
     "/webhook-faults",

@@ -371,7 +371,14 @@
     var card = el("article", { className: "aisle-card" }, [
       image,
       el("div", { className: "aisle-card__body" }, [
-        el("a", { className: "aisle-card__title", href: path, text: product.title }),
+        el("a", {
+          className: "aisle-card__title",
+          href: path,
+          text: product.title,
+          onclick: function () {
+            recordCartEvent(product, null, "product_click");
+          },
+        }),
         price,
         stock,
         picker,
@@ -403,6 +410,7 @@
         status.textContent = fill(S.added, { title: product.title });
         announceCart(cart);
         recordCartEvent(product, variant);
+        tagCart();
       })
       .catch(function () {
         status.textContent = S.addFailed;
@@ -426,20 +434,46 @@
     }
   }
 
-  function recordCartEvent(product, variant) {
+  function recordCartEvent(product, variant, kind) {
     if (!state.conversationId) return;
     fetch(PROXY + "/cart-event", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
+      // A product click navigates away at once: keepalive lets the request outlive the page.
+      keepalive: kind === "product_click",
       body: JSON.stringify({
         visitorId: state.visitorId,
         conversationId: state.conversationId,
         productId: String(product.id),
-        variantId: String(variant.id),
+        variantId: variant ? String(variant.id) : null,
+        event: kind || "add_to_cart",
       }),
     }).catch(function () {
       /* analytics only: the cart itself already changed */
     });
+  }
+
+  // Results (attribution): the cart carries the conversation and the visitor's group as cart
+  // attributes, which the order keeps as note attributes. Ids only, never anything about the shopper;
+  // the underscore keeps them out of the checkout's view in Shopify themes.
+  var VISITOR_GROUP = "assistant";
+  function tagCart() {
+    if (!state.conversationId) return;
+    var attributes = { _aisle_conversation: state.conversationId, _aisle_group: VISITOR_GROUP };
+    fetch("/cart/update.js", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ attributes: attributes }),
+    })
+      .then(function (response) {
+        if (response.ok) {
+          state.cartTaggedFor = state.conversationId;
+          saveState();
+        }
+      })
+      .catch(function () {
+        /* attribution only: the cart works without it */
+      });
   }
 
   // ---- talking to the app ---------------------------------------------------------------------------
@@ -593,6 +627,9 @@
           if (event === "conversation") {
             state.conversationId = data.id;
             keepVisitorId(data.visitorId);
+            // The shopper chatted: an order from this cart counts for the conversation even when the
+            // product goes in through the theme's own button.
+            if (state.cartTaggedFor !== data.id) tagCart();
           } else if (event === "products" && data.products && data.products.length) {
             answer.products = answer.products.concat(data.products);
             var v = ensureView();
