@@ -55,6 +55,7 @@ export class OrderAttributions {
     const refundedMinor = tie ? Math.max(facts.refundedMinor, Number(existing.refundedMinor)) : facts.refundedMinor;
     const cancelledAt = tie ? (facts.cancelledAt ?? existing.cancelledAt) : facts.cancelledAt;
     const data = {
+      name: facts.name,
       placedAt: facts.placedAt,
       currency: facts.currency,
       totalMinor: BigInt(facts.totalMinor),

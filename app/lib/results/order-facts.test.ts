@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WebhookPayloadError } from "../shopify/webhook-payload-error";
-import {
-  chatLines,
-  decodeFacts,
-  encodeFacts,
-  factsHash,
-  minorUnits,
-  netMinor,
-  orderFactsFromWebhook,
-} from "./order-facts";
+import { chatLines, decodeFacts, encodeFacts, factsHash, minorUnits, orderFactsFromWebhook } from "./order-facts";
+import { netMinor } from "./results-report";
 
 // A body with the keys of Shopify's documented orders/create sample that the facts read; the id beyond 2^53
 // is written as Shopify writes it (a bare number).
@@ -21,7 +14,7 @@ function body(fields: Record<string, string> = {}): string {
     refunds: "[]",
     ...fields,
   };
-  return `{"id":${values.id},"created_at":"2026-03-01T09:59:00-05:00","updated_at":${values.updated_at},
+  return `{"id":${values.id},"name":"#1001","created_at":"2026-03-01T09:59:00-05:00","updated_at":${values.updated_at},
 "cancelled_at":${values.cancelled_at},"currency":"EUR","presentment_currency":"USD","total_price":"110.00",
 "total_price_set":{"shop_money":{"amount":"100.00","currency_code":"EUR"},"presentment_money":{"amount":"110.00","currency_code":"USD"}},
 "email":"bob@example.com","note":"leave at the door","note_attributes":${values.note_attributes},
@@ -47,6 +40,7 @@ describe("order facts", () => {
     const facts = orderFactsFromWebhook(body());
     expect(facts).toMatchObject({
       orderId: "820982911946154508",
+      name: "#1001",
       currency: "EUR",
       totalMinor: 10000,
       refundedMinor: 0,

@@ -29,6 +29,8 @@ export interface OrderLineFacts {
 
 export interface OrderFacts {
   orderId: string;
+  /** "#1001": how the merchant finds the order in the Shopify admin. */
+  name: string;
   placedAt: Date;
   /** updated_at (else created_at): the newest version wins. */
   updatedAt: Date;
@@ -72,6 +74,7 @@ const timestamp = z
 
 const orderSchema = z.object({
   id: numericId,
+  name: z.string().min(1),
   created_at: timestamp,
   processed_at: timestamp.nullish(),
   updated_at: timestamp.nullish(),
@@ -140,6 +143,7 @@ export function orderFactsFromWebhook(raw: string): OrderFacts {
   const group = attribute(body, GROUP_ATTRIBUTE);
   return {
     orderId: body.id,
+    name: body.name,
     placedAt: body.processed_at ?? body.created_at,
     updatedAt: body.updated_at ?? body.created_at,
     currency,
@@ -165,11 +169,6 @@ export function orderFactsFromWebhook(raw: string): OrderFacts {
 export function chatLines(lines: OrderLineFacts[], shownProductIds: Iterable<string>): OrderLineFacts[] {
   const shown = new Set([...shownProductIds].map(legacyId));
   return lines.filter((line) => line.productId !== null && shown.has(line.productId) && line.quantity > 0);
-}
-
-/** Revenue an order still counts for: nothing once cancelled, less what was refunded. */
-export function netMinor(order: { totalMinor: number; refundedMinor: number; cancelledAt: Date | null }): number {
-  return order.cancelledAt ? 0 : Math.max(0, order.totalMinor - order.refundedMinor);
 }
 
 /** Stable digest of the facts: the same content delivered again (another webhook id) changes nothing. */
