@@ -234,3 +234,5 @@ export default function Results() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
