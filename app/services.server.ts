@@ -32,7 +32,7 @@ import type { ProductVectorStore } from "./lib/search/vector-store";
 import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
-import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
+import { answerStyleFor, documentOptionsFor, holdoutPercentFor } from "./lib/settings/settings-store.server";
 import { expireRefusedToken, probeAdminAccess, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
@@ -161,6 +161,7 @@ export function createServices(env: Env): Services {
   const chat: StorefrontChatDeps = {
     engine: answerEngine,
     funnel: results.funnel,
+    holdoutPercent: (shop) => holdoutPercentFor(prisma, shop),
     conversations: customers,
     limits,
     visitors: new VisitorIds(env.SHOPIFY_API_SECRET),

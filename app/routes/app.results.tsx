@@ -23,6 +23,7 @@ import { SectionCard } from "../components/section-card";
 import { StatTile } from "../components/stat-tile";
 import { hasValues } from "../lib/dashboard/charts";
 import { formatCount, formatDateTime } from "../lib/dashboard/format";
+import type { HoldoutComparison } from "../lib/results/holdout-stats";
 import { loadResults, periodFromRequest } from "../lib/results/results.server";
 import { formatMinor, PERIOD_DAYS, resultsSeries, type ResultsReport } from "../lib/results/results-report";
 
@@ -52,6 +53,40 @@ function Funnel({ report }: { report: ResultsReport }) {
       headings={["Step", "Count", "Per conversation"]}
       rows={steps.map(([label, count, base]) => [label, formatCount(count), base === null ? "—" : share(count, base)])}
     />
+  );
+}
+
+const points = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(Math.round(value * 10_000) / 100)} pts`;
+const rate = (value: number | null) => (value === null ? "—" : `${Math.round(value * 10_000) / 100} %`);
+
+function Holdout({ comparison }: { comparison: HoldoutComparison }) {
+  const { assistant, holdout, difference, significant, moreVisitorsNeeded } = comparison;
+  return (
+    <BlockStack gap="300">
+      <DataTable
+        columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+        headings={["Group", "Visitors", "Orders", "Orders per visitor"]}
+        rows={[
+          [
+            "Saw the assistant",
+            formatCount(assistant.visitors),
+            formatCount(assistant.orders),
+            rate(assistant.conversion),
+          ],
+          ["Held out", formatCount(holdout.visitors), formatCount(holdout.orders), rate(holdout.conversion)],
+        ]}
+      />
+      <Text as="p" data-holdout-verdict="">
+        {difference === null
+          ? "Both groups need visitors before they can be compared."
+          : `Difference ${points(difference.estimate)} (95 % interval ${points(difference.low)} to ${points(difference.high)}). ` +
+            (significant
+              ? "The interval leaves out zero: the difference is unlikely to be chance."
+              : moreVisitorsNeeded === null
+                ? "No difference so far."
+                : `Not conclusive yet: about ${formatCount(moreVisitorsNeeded)} more visitors are needed to tell a difference of this size from chance.`)}
+      </Text>
+    </BlockStack>
   );
 }
 
@@ -202,6 +237,13 @@ export default function Results() {
                 </SectionCard>
               </BlockStack>
             </Layout.Section>
+            {report.holdout && (
+              <Layout.Section>
+                <SectionCard title="Holdout test">
+                  <Holdout comparison={report.holdout} />
+                </SectionCard>
+              </Layout.Section>
+            )}
             <Layout.Section>
               <SectionCard title="Latest assisted orders">
                 {report.recentAssisted.length ? (

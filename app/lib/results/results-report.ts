@@ -3,6 +3,7 @@
 // Revenue is net: refunds taken off, cancelled orders count for nothing and are not counted as orders.
 import type { ChartSeries } from "../dashboard/charts";
 import type { FunnelMetric } from "./funnel-counts.server";
+import { compareGroups, type HoldoutComparison } from "./holdout-stats";
 import type { OrderLineFacts } from "./order-facts";
 
 export const PERIOD_DAYS = [7, 30, 90] as const;
@@ -97,6 +98,11 @@ export interface ResultsReport {
   topProducts: TopProduct[];
   /** The newest assisted orders, each with the conversation it came from. */
   recentAssisted: { orderId: string; name: string; placedAt: string; conversationId: string; revenueMinor: number }[];
+  /**
+   * The holdout test (decision 113): orders per exposed visitor in each group, all currencies, cancelled
+   * orders left out. Null while no visitor of the holdout group was seen in the period.
+   */
+  holdout: HoldoutComparison | null;
   empty: boolean;
 }
 
@@ -173,6 +179,22 @@ export function buildResultsReport(
     funnel[fields[count.metric]] += count.count;
   }
   const allOrders = assisted.orders + unassisted.orders;
+  const exposures = { assistant: 0, holdout: 0 };
+  for (const count of counts)
+    if (
+      count.metric === "exposure" &&
+      byDay.has(count.day) &&
+      (count.group === "assistant" || count.group === "holdout")
+    )
+      exposures[count.group] += count.count;
+  const groupOrders = (group: string) =>
+    inPeriod.filter((order) => order.visitorGroup === group && !order.cancelledAt).length;
+  const holdout = exposures.holdout
+    ? compareGroups(
+        { visitors: exposures.assistant, orders: groupOrders("assistant") },
+        { visitors: exposures.holdout, orders: groupOrders("holdout") },
+      )
+    : null;
   return {
     period: { days: period.days, start: period.start.toISOString(), end: period.end.toISOString() },
     currency,
@@ -196,6 +218,7 @@ export function buildResultsReport(
         conversationId: order.conversationId!,
         revenueMinor: netMinor(order),
       })),
+    holdout,
     empty: inPeriod.length === 0 && funnel.conversations === 0 && funnel.productClicks === 0,
   };
 }

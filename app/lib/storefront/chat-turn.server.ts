@@ -55,6 +55,8 @@ export interface StorefrontChatDeps {
   engine: AnswerEngine;
   /** Results' storefront funnel: conversations started, card clicks and adds to cart (decision 112). */
   funnel: Pick<FunnelCounts, "add">;
+  /** The shop's holdout share in percent (assistant settings; decision 113). */
+  holdoutPercent: (shop: string) => Promise<number>;
   conversations: ChatConversations;
   limits: AbuseLimits;
   /** Issues and checks visitor ids, and keys client addresses (decision 105). */

@@ -456,10 +456,9 @@
   // Results (attribution): the cart carries the conversation and the visitor's group as cart
   // attributes, which the order keeps as note attributes. Ids only, never anything about the shopper;
   // the underscore keeps them out of the checkout's view in Shopify themes.
-  var VISITOR_GROUP = "assistant";
   function tagCart() {
     if (!state.conversationId) return;
-    var attributes = { _aisle_conversation: state.conversationId, _aisle_group: VISITOR_GROUP };
+    var attributes = { _aisle_conversation: state.conversationId, _aisle_group: state.group || "assistant" };
     fetch("/cart/update.js", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -476,6 +475,44 @@
       });
   }
 
+  // ---- the holdout test (decision 113) ------------------------------------------------------------
+  // The app puts each visitor in a group (from the signed visitor id); the holdout group sees no launcher.
+  // Both groups' carts carry the group, so their orders can be compared. Re-checked once a day, in case
+  // the merchant changed the holdout share.
+  var today = new Date().toISOString().slice(0, 10);
+  function showWidget(shown) {
+    host.style.display = shown ? "" : "none";
+  }
+  function keepGroup(group) {
+    state.group = group;
+    state.groupDay = today;
+    saveState();
+    applyGroup();
+  }
+  // Once per page: a cart checked out since the last page is a new cart without the group.
+  function applyGroup() {
+    // Inline style: the stylesheet's display rules would override the hidden attribute.
+    showWidget(state.group !== "holdout");
+    tagGroup();
+  }
+  function tagGroup() {
+    fetch("/cart.js", { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (cart) {
+        if (!cart || (cart.attributes && cart.attributes._aisle_group === state.group)) return;
+        return fetch("/cart/update.js", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ attributes: { _aisle_group: state.group } }),
+        });
+      })
+      .catch(function () {
+        /* attribution only */
+      });
+  }
+
   // ---- talking to the app ---------------------------------------------------------------------------
   var session = null; // { url, token, expiresAt } or false (proxy only)
   var busy = false;
@@ -487,13 +524,15 @@
     return fetch(PROXY + "/session", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ visitorId: state.visitorId, origin: location.origin }),
+      // `exposure`: the first time this browser learns its visitor's group (Results' holdout comparison).
+      body: JSON.stringify({ visitorId: state.visitorId, origin: location.origin, exposure: !state.group }),
     })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
         if (body) keepVisitorId(body.visitorId);
+        if (body && (body.group === "assistant" || body.group === "holdout")) keepGroup(body.group);
         session = body && body.stream ? body.stream : false;
         return session || null;
       })
@@ -751,6 +790,15 @@
   }
 
   renderAll();
+  if (state.group && state.groupDay === today) applyGroup();
+  else {
+    // A visitor seen for the first time waits for the group before the launcher shows (no flash for
+    // the holdout group); if the app cannot be reached, the widget shows as it always did.
+    if (!state.group) showWidget(false);
+    getSession().then(function () {
+      if (!state.group) showWidget(true);
+    });
+  }
   if (state.open) {
     panel.hidden = false;
     host.classList.add("aisle--open");

@@ -1,23 +1,26 @@
--- Results: every order's attribution to a conversation or none, and the storefront funnel counts (decision 112).
+-- Results: every order's attribution to a conversation or none, the storefront funnel counts, the holdout setting (decisions 112, 113).
+-- AlterTable
+ALTER TABLE "AssistantSettings" ADD COLUMN     "holdoutPercent" INTEGER NOT NULL DEFAULT 0;
+
 -- CreateTable
 CREATE TABLE "OrderAttribution" (
     "shop" TEXT NOT NULL,
     "orderId" TEXT NOT NULL,
     "name" TEXT NOT NULL,
-    "placedAt" DATETIME NOT NULL,
+    "placedAt" TIMESTAMP(3) NOT NULL,
     "currency" TEXT NOT NULL,
     "totalMinor" BIGINT NOT NULL,
     "refundedMinor" BIGINT NOT NULL DEFAULT 0,
-    "cancelledAt" DATETIME,
+    "cancelledAt" TIMESTAMP(3),
     "conversationId" TEXT,
     "visitorGroup" TEXT,
     "chatLinesJson" TEXT NOT NULL DEFAULT '[]',
-    "sourceUpdatedAt" DATETIME NOT NULL,
+    "sourceUpdatedAt" TIMESTAMP(3) NOT NULL,
     "contentHash" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
 
-    PRIMARY KEY ("shop", "orderId")
+    CONSTRAINT "OrderAttribution_pkey" PRIMARY KEY ("shop","orderId")
 );
 
 -- CreateTable
@@ -28,7 +31,7 @@ CREATE TABLE "ResultsDailyCount" (
     "group" TEXT NOT NULL,
     "count" INTEGER NOT NULL DEFAULT 0,
 
-    PRIMARY KEY ("shop", "day", "metric", "group")
+    CONSTRAINT "ResultsDailyCount_pkey" PRIMARY KEY ("shop","day","metric","group")
 );
 
 -- CreateIndex

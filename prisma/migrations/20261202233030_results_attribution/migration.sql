@@ -1,23 +1,23 @@
--- Results: every order's attribution to a conversation or none, and the storefront funnel counts (decision 112).
+-- Results: every order's attribution to a conversation or none, the storefront funnel counts, the holdout setting (decisions 112, 113).
 -- CreateTable
 CREATE TABLE "OrderAttribution" (
     "shop" TEXT NOT NULL,
     "orderId" TEXT NOT NULL,
     "name" TEXT NOT NULL,
-    "placedAt" TIMESTAMP(3) NOT NULL,
+    "placedAt" DATETIME NOT NULL,
     "currency" TEXT NOT NULL,
     "totalMinor" BIGINT NOT NULL,
     "refundedMinor" BIGINT NOT NULL DEFAULT 0,
-    "cancelledAt" TIMESTAMP(3),
+    "cancelledAt" DATETIME,
     "conversationId" TEXT,
     "visitorGroup" TEXT,
     "chatLinesJson" TEXT NOT NULL DEFAULT '[]',
-    "sourceUpdatedAt" TIMESTAMP(3) NOT NULL,
+    "sourceUpdatedAt" DATETIME NOT NULL,
     "contentHash" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "OrderAttribution_pkey" PRIMARY KEY ("shop","orderId")
+    PRIMARY KEY ("shop", "orderId")
 );
 
 -- CreateTable
@@ -28,8 +28,11 @@ CREATE TABLE "ResultsDailyCount" (
     "group" TEXT NOT NULL,
     "count" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "ResultsDailyCount_pkey" PRIMARY KEY ("shop","day","metric","group")
+    PRIMARY KEY ("shop", "day", "metric", "group")
 );
+
+-- AlterTable (SQLite adds a NOT NULL column with a constant default in place)
+ALTER TABLE "AssistantSettings" ADD COLUMN "holdoutPercent" INTEGER NOT NULL DEFAULT 0;
 
 -- CreateIndex
 CREATE INDEX "OrderAttribution_shop_placedAt_idx" ON "OrderAttribution"("shop", "placedAt");
