@@ -3,7 +3,7 @@
 // product ids and Aisle's own note attributes are read: never the buyer, addresses or the note.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { parseWebhookBody } from "../customers/webhook-payloads";
+import { numericId, ORDER_LINE_ITEM_FIELDS, parseWebhookBody, timestamp } from "../customers/webhook-payloads";
 import { legacyId } from "../shopify/gid";
 import { parseWebhookJson, validateWebhookBody } from "../shopify/webhook-payload-error";
 
@@ -66,12 +66,6 @@ const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
 });
 const money = z.object({ shop_money: z.object({ amount, currency_code: z.string().min(3) }) });
-const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
-const timestamp = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), "not a timestamp")
-  .transform((value) => new Date(value));
-
 const orderSchema = z.object({
   id: numericId,
   name: z.string().min(1),
@@ -89,10 +83,7 @@ const orderSchema = z.object({
   line_items: z
     .array(
       z.object({
-        product_id: numericId.nullish(),
-        title: z.string().nullish(),
-        name: z.string().nullish(),
-        quantity: z.number().int().nonnegative(),
+        ...ORDER_LINE_ITEM_FIELDS,
         price: amount,
         price_set: money.nullish(),
         total_discount: amount.nullish(),
