@@ -76,16 +76,18 @@ function Holdout({ comparison }: { comparison: HoldoutComparison }) {
           ["Held out", formatCount(holdout.visitors), formatCount(holdout.orders), rate(holdout.conversion)],
         ]}
       />
-      <Text as="p" data-holdout-verdict="">
-        {difference === null
-          ? "Both groups need visitors before they can be compared."
-          : `Difference ${points(difference.estimate)} (95 % interval ${points(difference.low)} to ${points(difference.high)}). ` +
-            (significant
-              ? "The interval leaves out zero: the difference is unlikely to be chance."
-              : moreVisitorsNeeded === null
-                ? "No difference so far."
-                : `Not conclusive yet: about ${formatCount(moreVisitorsNeeded)} more visitors are needed to tell a difference of this size from chance.`)}
-      </Text>
+      <div data-holdout-verdict="">
+        <Text as="p">
+          {difference === null
+            ? "Both groups need visitors before they can be compared."
+            : `Difference ${points(difference.estimate)} (95 % interval ${points(difference.low)} to ${points(difference.high)}). ` +
+              (significant
+                ? "The interval leaves out zero: the difference is unlikely to be chance."
+                : moreVisitorsNeeded === null
+                  ? "No difference so far."
+                  : `Not conclusive yet: about ${formatCount(moreVisitorsNeeded)} more visitors are needed to tell a difference of this size from chance.`)}
+        </Text>
+      </div>
     </BlockStack>
   );
 }

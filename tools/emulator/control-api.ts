@@ -151,6 +151,10 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
     "/shops/:shop/storefront",
     handle(async (req) => ({ url: (await emulator.storefront(String(req.params.shop))).url })),
   );
+  api.get(
+    "/shops/:shop/products",
+    handle((req) => [...shopOf(req).store.products.values()]),
+  );
   api.post(
     "/shops/:shop/products",
     handle((req) => shopOf(req).store.createProduct(productInput.parse(req.body))),
@@ -202,6 +206,10 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
   api.post(
     "/shops/:shop/customers/:id/data-request",
     handle((req) => void emulator.requestCustomerData(String(req.params.shop), id(req))),
+  );
+  api.get(
+    "/shops/:shop/orders",
+    handle((req) => shopOf(req).orders),
   );
   api.post(
     "/shops/:shop/orders",
