@@ -22,15 +22,27 @@ import { downloadFile } from "../components/download-file";
 import { SectionCard } from "../components/section-card";
 import { StatTile } from "../components/stat-tile";
 import { hasValues } from "../lib/dashboard/charts";
+import { summariseConversations } from "../lib/dashboard/conversation-insights";
+import { loadRecentThreads } from "../lib/dashboard/conversations.server";
 import { formatCount, formatDateTime } from "../lib/dashboard/format";
 import type { HoldoutComparison } from "../lib/results/holdout-stats";
 import { loadResults, periodFromRequest } from "../lib/results/results.server";
 import { formatMinor, PERIOD_DAYS, resultsSeries, type ResultsReport } from "../lib/results/results-report";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { shopify, prisma } = context.services;
+  const { shopify, prisma, customers } = context.services;
   const { session } = await shopify.authenticate.admin(request);
-  return { report: await loadResults(prisma, session.shop, periodFromRequest(request)) };
+  const period = periodFromRequest(request);
+  const [report, threads] = await Promise.all([
+    loadResults(prisma, session.shop, period),
+    loadRecentThreads(customers, session.shop),
+  ]);
+  const insights = summariseConversations(threads);
+  return {
+    report,
+    // The latest conversations, whatever the period (as on the Conversations page): bounded work per view.
+    unanswered: { analysed: insights.conversationsAnalysed, conversations: insights.unansweredConversations },
+  };
 }
 
 const share = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 1000) / 10} %` : "—");
@@ -93,7 +105,7 @@ function Holdout({ comparison }: { comparison: HoldoutComparison }) {
 }
 
 export default function Results() {
-  const { report } = useLoaderData<typeof loader>();
+  const { report, unanswered } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
   const [downloadError, setDownloadError] = useState<string | null>(null);
@@ -219,6 +231,13 @@ export default function Results() {
               <BlockStack gap="400">
                 <SectionCard title="Funnel">
                   <Funnel report={report} />
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    <span data-unanswered="">
+                      {unanswered.analysed
+                        ? `${share(unanswered.conversations, unanswered.analysed)} of the latest ${formatCount(unanswered.analysed)} conversations had a question answered without products or not at all (see Conversations). Hand-off to staff does not exist yet.`
+                        : "No conversations yet."}
+                    </span>
+                  </Text>
                 </SectionCard>
                 <SectionCard title="Top products sold through chat">
                   {report.topProducts.length ? (

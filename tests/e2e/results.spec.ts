@@ -84,6 +84,7 @@ test("a chat, an add to cart from a card and a checkout show up as one assisted 
     productTitle,
   );
   await expect(app.locator('[data-chart="Assisted orders per day"] svg').first()).toBeVisible();
+  await expect(app.locator("[data-unanswered]")).toContainText(/^\d+(\.\d+)? % of the latest \d+ conversations/);
 
   // The CSV export has today's row with the order and its revenue.
   const download = page.waitForEvent("download");
