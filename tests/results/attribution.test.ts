@@ -1,5 +1,5 @@
 // Order attribution end to end through the real webhook routes and the lifecycle worker (decisions 108,
-// 112), on SQLite and, when the run has one, Postgres: replays, out-of-order updates, orders without
+// 112), on SQLite (conversations in Prisma or Appwrite) and, when the run has one, Postgres: replays, out-of-order updates, orders without
 // attributes, forged conversation ids, refunds, cancellations, and what the privacy topics remove.
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
@@ -8,6 +8,7 @@ import { action as customersRedact } from "../../app/routes/webhooks.customers.r
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
 import { action as ordersUpdated } from "../../app/routes/webhooks.orders.updated";
 import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
+import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { createTestDatabase } from "../helpers/database";
 import { createPostgresTestDatabase, postgresAvailable } from "../helpers/postgres-database";
 import { signedWebhookRequest } from "../kit/signed-requests";
@@ -19,19 +20,40 @@ const SHOP = "results-shop.myshopify.com";
 
 interface Flavour {
   name: string;
-  url: () => Promise<{ url: string; drop: () => Promise<void> }>;
+  /** The app's settings for this flavour (its database, its conversation store) and what tears them down. */
+  open: () => Promise<{ env: Record<string, string>; drop: () => Promise<void> }>;
 }
 
 const flavours: Flavour[] = [
-  { name: "SQLite", url: async () => ({ url: createTestDatabase({ disconnected: true }).url, drop: async () => {} }) },
+  {
+    name: "SQLite",
+    open: async () => ({ env: { DATABASE_URL: createTestDatabase({ disconnected: true }).url }, drop: async () => {} }),
+  },
+  {
+    // Conversations in Appwrite (the local emulator): the attribution checks them there.
+    name: "SQLite, conversations in Appwrite",
+    open: async () => {
+      const appwrite = await startAppwriteEmulator({ projectId: "aisle-results", apiKey: "results-key" });
+      return {
+        env: {
+          DATABASE_URL: createTestDatabase({ disconnected: true }).url,
+          CUSTOMER_STORE: "appwrite",
+          APPWRITE_ENDPOINT: appwrite.endpoint,
+          APPWRITE_PROJECT_ID: "aisle-results",
+          APPWRITE_API_KEY: "results-key",
+        },
+        drop: () => appwrite.stop(),
+      };
+    },
+  },
 ];
 if (postgresAvailable()) {
   flavours.push({
     name: "Postgres",
-    url: async () => {
+    open: async () => {
       const db = await createPostgresTestDatabase("aisle_results");
       await db.prisma.$disconnect();
-      return { url: db.url, drop: db.drop };
+      return { env: { DATABASE_URL: db.url }, drop: db.drop };
     },
   });
 } else console.warn("Order attribution on Postgres skipped: set TEST_POSTGRES_URL (tools/ensure-postgres.sh).");
@@ -42,9 +64,9 @@ describe.each(flavours)("order attribution ($name)", (flavour) => {
   let conversationId: string;
 
   beforeAll(async () => {
-    const database = await flavour.url();
+    const database = await flavour.open();
     drop = database.drop;
-    app = createTestApp({ DATABASE_URL: database.url });
+    app = createTestApp(database.env);
     const { customers } = app.services;
     conversationId = (await customers.openConversation({ shop: SHOP, visitorId: "v-1", customerId: null })).id;
     await customers.appendMessage({
