@@ -1,6 +1,7 @@
 // Order attribution end to end through the real webhook routes and the lifecycle worker (decisions 108,
-// 112), on SQLite (conversations in Prisma or Appwrite) and, when the run has one, Postgres: replays, out-of-order updates, orders without
-// attributes, forged conversation ids, refunds, cancellations, and what the privacy topics remove.
+// 112), on SQLite (conversations in Prisma or Appwrite) and, when the run has one, Postgres: replays,
+// out-of-order updates, orders without attributes, forged conversation ids, refunds, cancellations, and
+// what the privacy topics remove.
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
