@@ -23,6 +23,8 @@ import { createLogger, type Logger } from "./lib/logger.server";
 import { LifecycleJobs } from "./lib/lifecycle/lifecycle-jobs.server";
 import { lifecyclePlans } from "./lib/lifecycle/lifecycle-plans.server";
 import { pruneOperationalRows } from "./lib/lifecycle/retention.server";
+import { FunnelCounts } from "./lib/results/funnel-counts.server";
+import { conversationProductsFrom, OrderAttributions } from "./lib/results/order-attributions.server";
 import { probeOpenAiCompatible } from "./lib/openai-compatible.server";
 import type { HybridProductIndex } from "./lib/search/hybrid-product-index.server";
 import { createProductIndex, createVectorStore } from "./lib/search/search-stores.server";
@@ -30,7 +32,7 @@ import type { ProductVectorStore } from "./lib/search/vector-store";
 import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
-import { answerStyleFor, documentOptionsFor } from "./lib/settings/settings-store.server";
+import { answerStyleFor, documentOptionsFor, holdoutPercentFor } from "./lib/settings/settings-store.server";
 import { expireRefusedToken, probeAdminAccess, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
@@ -66,6 +68,8 @@ export interface Services {
   subscriptionHealth: SubscriptionHealth;
   /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
   lifecycleJobs: LifecycleJobs;
+  /** What the assistant sold: order attribution and the storefront funnel (app/lib/results, decision 112). */
+  results: { attributions: OrderAttributions; funnel: FunnelCounts };
   /** The storefront chat endpoint behind the App Proxy routes. */
   storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits };
   /** Dashboard state kept by this process: background sync controls, "unreachable since". */
@@ -128,6 +132,10 @@ export function createServices(env: Env): Services {
     settings: syncSettingsFromEnv(env),
   });
   const lifecycleLog = log.child({ component: "lifecycle" });
+  const results = {
+    attributions: new OrderAttributions(prisma, conversationProductsFrom(customers.store)),
+    funnel: new FunnelCounts(prisma),
+  };
   const lifecycleJobs = new LifecycleJobs({
     db: prisma,
     log: lifecycleLog,
@@ -137,6 +145,7 @@ export function createServices(env: Env): Services {
       index: productIndex,
       customers,
       records: customers.store,
+      attributions: results.attributions,
       adminAccess: (shop) => probeAdminAccess(transportFor, shop),
     }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
@@ -151,6 +160,8 @@ export function createServices(env: Env): Services {
   const limits = new AbuseLimits(prisma, abuseLimitSettingsFromEnv(env));
   const chat: StorefrontChatDeps = {
     engine: answerEngine,
+    funnel: results.funnel,
+    holdoutPercent: (shop) => holdoutPercentFor(prisma, shop),
     conversations: customers,
     limits,
     visitors: new VisitorIds(env.SHOPIFY_API_SECRET),
@@ -211,6 +222,7 @@ export function createServices(env: Env): Services {
     syncEngine,
     subscriptionHealth,
     lifecycleJobs,
+    results,
     storefront: { chat, token, limits },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
     http,

@@ -44,3 +44,11 @@ export function ConversationsChart({ series, empty }: { series: ChartSeries[]; e
     </ChartFrame>
   );
 }
+
+export function ResultsChart({ title, series, empty }: { title: string; series: ChartSeries[]; empty: string | null }) {
+  return (
+    <ChartFrame title={title} empty={empty}>
+      {() => <BarChart data={vizData(series)} theme="Light" showLegend={false} />}
+    </ChartFrame>
+  );
+}

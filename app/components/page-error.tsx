@@ -12,8 +12,9 @@ export function PageErrorBoundary() {
     const status = isRouteErrorResponse(error) ? error.status : 0;
     if (status === 401 || status === 403 || status === 302) return boundary.error(error);
   }
+  // A refused request (400) says why in its body: show that rather than the bare status.
   const detail = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
+    ? `${error.status} ${typeof error.data === "string" && error.data ? error.data : error.statusText}`
     : error instanceof Error
       ? error.message
       : "Unknown error";

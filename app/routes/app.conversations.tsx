@@ -17,6 +17,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { ConversationsChart } from "../components/charts";
+import { downloadFile } from "../components/download-file";
 import { SectionCard } from "../components/section-card";
 import { conversationsPerDay, hasValues } from "../lib/dashboard/charts";
 import { INSIGHT_CONVERSATIONS, summariseConversations } from "../lib/dashboard/conversation-insights";
@@ -114,17 +115,8 @@ function JobStatus({ status }: { status: string }) {
   return <Badge tone={jobTones[status as keyof typeof jobTones]}>{status}</Badge>;
 }
 
-async function downloadExport(id: string, customerId: string) {
-  // fetch (not a link): inside the admin iframe App Bridge adds the session token to fetch requests.
-  const response = await fetch(`/app/data-exports/${encodeURIComponent(id)}`);
-  if (!response.ok) throw new Error(`Download failed (${response.status})`);
-  const url = URL.createObjectURL(await response.blob());
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = `customer-${customerId}-data-export.json`;
-  a.click();
-  URL.revokeObjectURL(url);
-}
+const downloadExport = (id: string, customerId: string) =>
+  downloadFile(`/app/data-exports/${encodeURIComponent(id)}`, `customer-${customerId}-data-export.json`);
 
 export default function Conversations() {
   const retryResult = useActionData<typeof action>();

@@ -21,6 +21,7 @@ import {
   ANSWER_LENGTH_LABELS,
   ANSWER_LENGTHS,
   INDEXABLE_FIELD_LABELS,
+  MAX_HOLDOUT_PERCENT,
   SETTINGS_LIMITS,
   settingsInputFromForm,
   TONE_LABELS,
@@ -210,6 +211,27 @@ export default function Settings() {
                   maxLength={SETTINGS_LIMITS.widgetPlaceholder}
                   autoComplete="off"
                   error={errors.widgetPlaceholder}
+                />
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Holdout test"
+            description="To measure what the assistant adds, a share of visitors can be kept from seeing it. Results then compares orders per visitor of both groups. 0 switches the test off."
+          >
+            <Card>
+              <FormLayout>
+                <TextField
+                  label="Visitors who do not see the assistant (%)"
+                  name="holdoutPercent"
+                  type="number"
+                  min={0}
+                  max={MAX_HOLDOUT_PERCENT}
+                  value={String(values.holdoutPercent)}
+                  onChange={(value) => setValues((current) => ({ ...current, holdoutPercent: Number(value) }))}
+                  autoComplete="off"
+                  helpText={`From 0 (off) to ${MAX_HOLDOUT_PERCENT}. A visitor stays in the same group on every visit.`}
+                  error={errors.holdoutPercent}
                 />
               </FormLayout>
             </Card>

@@ -10,6 +10,7 @@ import {
 import {
   documentOptionsFor,
   getAssistantSettings,
+  holdoutPercentFor,
   saveAssistantSettings,
 } from "../../app/lib/settings/settings-store.server";
 import { useTestDatabases } from "./databases";
@@ -26,6 +27,7 @@ const valid = {
   widgetTitle: "Ask Ava",
   widgetGreeting: "Looking for trail shoes?",
   widgetPlaceholder: "",
+  holdoutPercent: "10",
 };
 
 describe("assistant settings", () => {
@@ -36,7 +38,9 @@ describe("assistant settings", () => {
     expect(result.ok).toBe(true);
     const stored = await getAssistantSettings(db, shop);
     // Indexed fields are kept in the catalog's canonical order.
-    expect(stored.settings).toEqual({ ...valid, indexedFields: ["description", "tags"] });
+    expect(stored.settings).toEqual({ ...valid, indexedFields: ["description", "tags"], holdoutPercent: 10 });
+    expect(await holdoutPercentFor(db, shop)).toBe(10);
+    expect(await holdoutPercentFor(db, other)).toBe(0);
     expect(stored.updatedAt).toBeInstanceOf(Date);
     expect((await getAssistantSettings(db, other)).settings).toEqual(DEFAULT_ASSISTANT_SETTINGS);
     expect(await documentOptionsFor(db, shop)).toEqual({ fields: ["description", "tags"] });
@@ -54,6 +58,7 @@ describe("assistant settings", () => {
       widgetTitle: "x".repeat(41),
       widgetGreeting: "<script>alert(1)</script>",
       widgetPlaceholder: "ok",
+      holdoutPercent: "60",
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -64,8 +69,18 @@ describe("assistant settings", () => {
       indexedFields: expect.stringContaining("Indexed fields must be among description, vendor"),
       widgetTitle: "Widget title must be at most 40 characters",
       widgetGreeting: "Greeting cannot contain < or >",
+      holdoutPercent: "Holdout must be at most 50 %",
     });
     expect((await getAssistantSettings(db, shop)).settings.persona).toBe(valid.persona);
+    for (const [holdoutPercent, message] of [
+      ["-5", "Holdout must be a whole number"],
+      ["12.5", "Holdout must be a whole number"],
+      ["ten", "Holdout must be a whole number"],
+    ]) {
+      const refused = await saveAssistantSettings(db, shop, { ...valid, holdoutPercent });
+      expect(refused.ok ? null : refused.errors.holdoutPercent).toBe(message);
+    }
+    expect(await holdoutPercentFor(db, shop)).toBe(10);
   });
 
   it("requeues the shop's live products when the indexed fields change, and not otherwise", async () => {
@@ -124,6 +139,7 @@ describe("assistant settings", () => {
       widgetTitle: "T",
       widgetGreeting: "G",
       widgetPlaceholder: "",
+      holdoutPercent: "0",
     });
     const none = new FormData();
     expect(settingsInputFromForm(none).indexedFields).toEqual([]);

@@ -189,6 +189,7 @@ describe("conversation insights", () => {
       { productId: "gid://shopify/Product/1", title: null, recommended: 1, addedToCart: 0 },
     ]);
     expect(insights.cartAdds).toBe(1);
+    expect(insights.unansweredConversations).toBe(2);
   });
 });
 

@@ -3,61 +3,19 @@
 // authenticate.public.appProxy, answer engine, limits and conversation store). Writes the desktop and
 // phone screenshots to docs/screenshots/.
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
+import { answers, ask, env, idle, input, launcher, panel, searchableProductTitle } from "./storefront-shopper";
 
 test.use({ userAgent: BROWSER_USER_AGENT });
 test.describe.configure({ mode: "serial" });
 
 const SCREENSHOTS = path.resolve("docs/screenshots");
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the e2e global setup did not run`);
-  return value;
-}
-
-const launcher = (page: Page) => page.getByRole("button", { name: "Open the shopping assistant" });
-const panel = (page: Page) => page.getByRole("dialog", { name: "Shopping assistant" });
-const input = (page: Page) => page.getByRole("textbox", { name: "Your question" });
-const answers = (page: Page) => page.locator(".aisle-message--assistant .aisle-message__text");
-const idle = (page: Page) => expect(page.locator(".aisle-send")).toBeEnabled({ timeout: 30_000 });
-
-async function ask(page: Page, question: string) {
-  const answered = await answers(page).count();
-  await input(page).fill(question);
-  await input(page).press("Enter");
-  await expect(answers(page)).toHaveCount(answered + 1, { timeout: 30_000 });
-  await idle(page);
-}
-
 let productTitle = "";
 
 test.beforeAll(async ({ browser }) => {
-  // The shop's catalog is imported and indexed after install: wait until the proxy's chat answers with
-  // products (each probe is its own visitor, so the per-visitor limit is not spent here).
-  const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
-  await page.goto(env("AISLE_E2E_STOREFRONT_URL"));
-  productTitle = ((await page.locator(".card-title").first().textContent()) ?? "").trim();
-  expect(productTitle).not.toBe("");
-  await expect
-    .poll(
-      async () =>
-        page.evaluate(async (title) => {
-          const response = await fetch("/apps/aisle/chat", {
-            method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({
-              message: title,
-              visitorId: `probe-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-            }),
-          });
-          return (await response.text()).includes(`"title":${JSON.stringify(title)}`);
-        }, productTitle),
-      { timeout: 90_000, intervals: [1000, 2000] },
-    )
-    .toBe(true);
-  await page.close();
+  productTitle = await searchableProductTitle(browser);
 });
 
 test("a shopper asks, gets streamed text and cards, adds to cart, follows up, reloads and keeps the history", async ({

@@ -295,6 +295,73 @@ describe("orders", () => {
   });
 });
 
+describe("storefront checkout", () => {
+  it("turns the cart and its attributes into an order: orders/create with note_attributes, then refund and cancel", async () => {
+    const product = newProduct("Checkout Me");
+    const { url } = await emulator.storefront(SHOP, { extensionDirs: [] });
+    let cookie = "";
+    const shopper = async (pathname: string, init: RequestInit = {}) => {
+      const response = await fetch(`${url}${pathname}`, {
+        redirect: "manual",
+        ...init,
+        headers: { "Content-Type": "application/json", ...(init.headers as object), cookie },
+      });
+      const set = response.headers.getSetCookie().find((c) => c.startsWith("cart="));
+      if (set) cookie = set.split(";")[0];
+      return response;
+    };
+    const post = (pathname: string, body?: unknown) =>
+      shopper(pathname, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
+    expect((await post("/cart/add.js", { items: [{ id: product.variants[0].id, quantity: 2 }] })).status).toBe(200);
+    const attributes = { _aisle_conversation: "conv_abc", _aisle_group: "assistant" };
+    const updated = await (await post("/cart/update.js", { attributes })).json();
+    expect(updated.attributes).toEqual(attributes);
+    // A refused update changes nothing; an empty value removes an attribute.
+    expect((await post("/cart/update.js", { attributes: { _aisle_group: { nested: true } } })).status).toBe(422);
+    expect((await (await post("/cart/update.js", { attributes: { other: "x" } })).json()).attributes).toEqual({
+      ...attributes,
+      other: "x",
+    });
+    expect((await (await post("/cart/update.js", { attributes: { other: "" } })).json()).attributes).toEqual(
+      attributes,
+    );
+    const cartToken = (await (await shopper("/cart.js")).json()).token;
+
+    const checkout = await post("/checkout");
+    expect(checkout.status).toBe(303);
+    const thanks = await shopper(checkout.headers.get("location")!);
+    expect(await thanks.text()).toContain("Order #");
+    expect((await (await shopper("/cart.js")).json()).item_count).toBe(0); // a new, empty cart
+    await emulator.webhooks.idle();
+    const created = received
+      .filter((r) => r.headers["x-shopify-topic"] === "orders/create")
+      .map((r) => JSON.parse(r.body))
+      .at(-1);
+    expect(created).toMatchObject({
+      cart_token: cartToken,
+      total_price: "10.00",
+      note_attributes: [
+        { name: "_aisle_conversation", value: "conv_abc" },
+        { name: "_aisle_group", value: "assistant" },
+      ],
+    });
+    expect(created.line_items[0]).toMatchObject({ product_id: product.id, quantity: 2 });
+
+    emulator.refundOrder(SHOP, created.id, "4.00");
+    expect(() => emulator.refundOrder(SHOP, created.id, "7.00")).toThrow(/exceeds/);
+    emulator.cancelOrder(SHOP, created.id);
+    await emulator.webhooks.idle();
+    const [refunded, cancelled] = received
+      .filter((r) => r.headers["x-shopify-topic"] === "orders/updated")
+      .map((r) => JSON.parse(r.body))
+      .slice(-2);
+    expect(refunded.refunds[0].transactions[0]).toMatchObject({ kind: "refund", status: "success", amount: "4.00" });
+    expect(refunded.cancelled_at).toBeNull();
+    expect(cancelled.cancelled_at).toEqual(expect.any(String));
+    expect(received.every((r) => r.valid)).toBe(true);
+  });
+});
+
 describe("faults", () => {
   it("duplicates deliveries (same webhook id) when asked", async () => {
     emulator.setWebhookFaults({ duplicateRate: 1 });

@@ -5,6 +5,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { pino } from "pino";
 import type { Product } from "../../app/lib/catalog/product";
+import { FunnelCounts } from "../../app/lib/results/funnel-counts.server";
+import { holdoutPercentFor } from "../../app/lib/settings/settings-store.server";
 import { AbuseLimits, type AbuseLimitSettings } from "../../app/lib/storefront/abuse-limits.server";
 import type { AnswerMode, StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
 import { VisitorIds } from "../../app/lib/storefront/signed-visitor-id.server";
@@ -46,6 +48,8 @@ export async function createChatEndpointContext(
     );
   const deps: StorefrontChatDeps = {
     engine: recorded,
+    funnel: new FunnelCounts(prisma, options.now),
+    holdoutPercent: (shop) => holdoutPercentFor(prisma, shop),
     conversations: customers,
     limits: makeLimits(),
     visitors: new VisitorIds(TEST_VISITOR_SECRET),

@@ -363,6 +363,37 @@ describe("add-to-cart events", () => {
       { productId: "gid://shopify/Product/9001", variantId: "gid://shopify/ProductVariant/90011" },
     ]);
   });
+
+  it("counts conversations, card clicks and adds to cart for Results, and nothing refused", async () => {
+    // Summed over days: the suite's clock moves.
+    const counts = async () => {
+      const sums: Record<string, number> = {};
+      for (const row of await prisma.resultsDailyCount.findMany({ where: { shop: SHOP } }))
+        sums[`${row.metric}/${row.group}`] = (sums[`${row.metric}/${row.group}`] ?? 0) + row.count;
+      return sums;
+    };
+    const before = await counts();
+    const visitor = vid("visitor-funnel");
+    const events = await readSse(await turn({ message: "jacket", visitorId: visitor }));
+    const conversationId = events[0].data.id as string;
+    await readSse(await turn({ message: "in blue?", visitorId: visitor, conversationId }));
+    const post = (body: Record<string, unknown>) =>
+      handleCartEvent(deps, {
+        shop: SHOP,
+        request: chatRequest({ visitorId: visitor, conversationId, productId: "9001", ...body }),
+        client: { via: "direct", socketAddress: "198.51.100.1" },
+      });
+    expect((await post({ event: "product_click" })).status).toBe(204);
+    expect((await post({ variantId: "90011" })).status).toBe(204);
+    expect((await post({ event: "purchase" })).status).toBe(400);
+    const after = await counts();
+    const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+    expect([delta("conversation/assistant"), delta("product_click/assistant"), delta("add_to_cart/assistant")]).toEqual(
+      [1, 1, 1],
+    );
+    // A click is counted, not written into the conversation.
+    expect((await customers.getConversation(SHOP, conversationId))?.cartEvents).toHaveLength(1);
+  });
 });
 
 describe("a shopper who leaves after the first words", () => {

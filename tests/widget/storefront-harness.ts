@@ -97,6 +97,8 @@ export interface RunningHarness {
   storefrontUrl: string;
   appUrl: string;
   cart: CartLine[];
+  /** What `/cart/update.js` set (the widget's attribution attributes). */
+  cartAttributes: Record<string, string>;
   /** Requests seen per path, on either server. */
   hits: Map<string, number>;
   stop(): Promise<void>;
@@ -107,6 +109,7 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
   const storefrontUrl = `http://127.0.0.1:${storePort}`;
   const appUrl = `http://127.0.0.1:${appPort}`;
   const cart: CartLine[] = [];
+  const cartAttributes: Record<string, string> = {};
   const hits = new Map<string, number>();
   const hit = (key: string) => hits.set(key, (hits.get(key) ?? 0) + 1);
   const tokenSettings: ChatTokenSettings = {
@@ -170,6 +173,12 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
         }
         res.writeHead(200, { "content-type": "application/json" });
         return res.end(JSON.stringify({ items: added }));
+      }
+      if (url.pathname === "/cart/update.js" && req.method === "POST") {
+        const body = JSON.parse((await readBody(req)).toString("utf8")) as { attributes?: Record<string, string> };
+        Object.assign(cartAttributes, body.attributes ?? {});
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ attributes: cartAttributes, items: cart }));
       }
       if (url.pathname === "/cart.js") {
         res.writeHead(200, { "content-type": "application/json" });
@@ -250,6 +259,7 @@ ${block}</body></html>`);
     storefrontUrl,
     appUrl,
     cart,
+    cartAttributes,
     hits,
     async stop() {
       await Promise.all([close(storefront), close(app)]);

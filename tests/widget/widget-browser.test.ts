@@ -140,6 +140,11 @@ describe("the chat widget in Chromium", () => {
       expect.objectContaining({ variant_id: Number(red?.id.split("/").pop()), quantity: 1 }),
     ]);
     await expect.poll(async () => prisma.conversationCartEvent.count(), POLL).toBe(1);
+    // The cart names the conversation and the group (Results' attribution), and nothing about the shopper.
+    const conversation = await prisma.conversation.findFirstOrThrow();
+    await expect
+      .poll(() => harness.cartAttributes, POLL)
+      .toEqual({ _aisle_conversation: conversation.id, _aisle_group: "assistant" });
     expect(ctx.calls).toHaveLength(1); // no model round trip for the cart
     await page.screenshot({ path: path.join(SCREENSHOTS, "widget-harness-desktop.png") });
   });
@@ -267,5 +272,35 @@ describe("keyboard and phone", () => {
     await page.getByRole("button", { name: "Close the shopping assistant" }).first().tap();
     await expect.poll(() => panel(page).isVisible(), POLL).toBe(false);
     await context.close();
+  });
+});
+
+describe("the holdout group (decision 113)", () => {
+  it("shows no launcher, counts the visitor once, and tags the cart with the group only", async () => {
+    // Every visitor held out: the share is the deps' setting, injected here as the settings store would give it.
+    const held = await startStorefrontHarness({
+      shop: ctx.shop,
+      products: catalog,
+      deps: { ...ctx.deps, holdoutPercent: async () => 100 },
+      moneyFormat: "<span class=money>£{{amount}}</span>",
+      allowAppOrigin: true,
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const exposures = () =>
+        prisma.resultsDailyCount.findMany({ where: { shop: ctx.shop, metric: "exposure", group: "holdout" } });
+      const page = await context.newPage();
+      await page.goto(held.storefrontUrl);
+      await expect.poll(() => held.cartAttributes, POLL).toEqual({ _aisle_group: "holdout" });
+      expect(await launcher(page).isVisible()).toBe(false);
+      await page.reload();
+      await expect.poll(() => held.hits.get("/cart.js") ?? 0, POLL).toBeGreaterThanOrEqual(2);
+      expect(await launcher(page).isVisible()).toBe(false);
+      // The reload knew the group already: one exposure for the visitor.
+      expect((await exposures()).reduce((n, row) => n + row.count, 0)).toBe(1);
+    } finally {
+      await context.close();
+      await held.stop();
+    }
   });
 });

@@ -36,6 +36,8 @@ export interface EmulatorControls {
     orderId: number,
     tracking?: { company?: string; url?: string; shipmentStatus?: string },
   ): EmulatedOrder;
+  refundOrder(domain: string, orderId: number, amount: string): EmulatedOrder;
+  cancelOrder(domain: string, orderId: number): EmulatedOrder;
   setWebhookFaults(faults: WebhookFaults, seed?: number): void;
 }
 
@@ -149,6 +151,10 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
     "/shops/:shop/storefront",
     handle(async (req) => ({ url: (await emulator.storefront(String(req.params.shop))).url })),
   );
+  api.get(
+    "/shops/:shop/products",
+    handle((req) => [...shopOf(req).store.products.values()]),
+  );
   api.post(
     "/shops/:shop/products",
     handle((req) => shopOf(req).store.createProduct(productInput.parse(req.body))),
@@ -201,6 +207,10 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
     "/shops/:shop/customers/:id/data-request",
     handle((req) => void emulator.requestCustomerData(String(req.params.shop), id(req))),
   );
+  api.get(
+    "/shops/:shop/orders",
+    handle((req) => shopOf(req).orders),
+  );
   api.post(
     "/shops/:shop/orders",
     handle((req) =>
@@ -230,6 +240,16 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
           .parse(req.body ?? {}),
       ),
     ),
+  );
+  api.post(
+    "/shops/:shop/orders/:id/refund",
+    handle((req) =>
+      emulator.refundOrder(String(req.params.shop), id(req), z.object({ amount: money }).parse(req.body).amount),
+    ),
+  );
+  api.post(
+    "/shops/:shop/orders/:id/cancel",
+    handle((req) => emulator.cancelOrder(String(req.params.shop), id(req))),
   );
   api.put(
     "/webhook-faults",

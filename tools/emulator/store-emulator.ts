@@ -306,7 +306,13 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
    */
   placeOrder(
     domain: string,
-    input: { customerId?: number; lines: { variantId: number; quantity: number }[] },
+    input: {
+      customerId?: number;
+      lines: { variantId: number; quantity: number }[];
+      /** The cart's attributes (note_attributes on the order). */
+      attributes?: Record<string, string>;
+      cartToken?: string;
+    },
   ): EmulatedOrder {
     const shop = this.shop(domain);
     const { store } = shop;
@@ -343,6 +349,10 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
       token: randomBytes(16).toString("hex"),
       customerId: customer?.id ?? null,
       email: customer?.email ?? null,
+      noteAttributes: Object.entries(input.attributes ?? {}).map(([name, value]) => ({ name, value })),
+      cartToken: input.cartToken ?? null,
+      cancelledAt: null,
+      refunds: [],
       createdAt: now,
       updatedAt: now,
       lines,
@@ -365,18 +375,43 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     orderId: number,
     tracking: { company?: string; url?: string; shipmentStatus?: string } = {},
   ): EmulatedOrder {
+    return this.updateOrder(domain, orderId, (order, now) => {
+      order.fulfillments.push({
+        id: this.ids.take(),
+        status: "success",
+        shipmentStatus: tracking.shipmentStatus ?? "in_transit",
+        trackingCompany: tracking.company ?? null,
+        trackingUrl: tracking.url ?? null,
+        createdAt: now,
+      });
+    });
+  }
+
+  /** The merchant refunds `amount` (shop currency) of an order: orders/updated with the refund's transaction. */
+  refundOrder(domain: string, orderId: number, amount: string): EmulatedOrder {
+    return this.updateOrder(domain, orderId, (order, now) => {
+      const paid = order.lines.reduce((sum, line) => sum + Number(line.price) * line.quantity, 0);
+      const refunded = order.refunds.reduce((sum, refund) => sum + Number(refund.amount), 0);
+      if (!(Number(amount) > 0) || Number(amount) + refunded > paid + 1e-9)
+        throw new Error(`A refund of ${amount} exceeds what order ${orderId} has left`);
+      order.refunds.push({ id: this.ids.take(), transactionId: this.ids.take(), amount, createdAt: now });
+    });
+  }
+
+  /** The merchant cancels an order: orders/updated with cancelled_at. */
+  cancelOrder(domain: string, orderId: number): EmulatedOrder {
+    return this.updateOrder(domain, orderId, (order, now) => {
+      if (order.cancelledAt) throw new Error(`Order ${orderId} is already cancelled`);
+      order.cancelledAt = now;
+    });
+  }
+
+  private updateOrder(domain: string, orderId: number, change: (order: EmulatedOrder, now: string) => void) {
     const shop = this.shop(domain);
     const order = shop.orders.find((candidate) => candidate.id === orderId);
     if (!order) throw new Error(`No order ${orderId} in ${domain}`);
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-    order.fulfillments.push({
-      id: this.ids.take(),
-      status: "success",
-      shipmentStatus: tracking.shipmentStatus ?? "in_transit",
-      trackingCompany: tracking.company ?? null,
-      trackingUrl: tracking.url ?? null,
-      createdAt: now,
-    });
+    change(order, now);
     order.updatedAt = now;
     const customer = order.customerId === null ? undefined : shop.store.customers.get(order.customerId);
     this.deliver(shop, "orders/updated", orderPayload(shop.store, order, customer));
@@ -445,7 +480,13 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
     options: Omit<Partial<StorefrontOptions>, "app" | "store"> = {},
   ): Promise<RunningStorefront> {
     const shop = this.shop(domain);
-    shop.storefront ??= startStorefront({ app: this.app, store: shop.store, ...options });
+    shop.storefront ??= startStorefront({
+      app: this.app,
+      store: shop.store,
+      // Checkout turns the cart into an order the way placeOrder does (orders/create with its attributes).
+      checkout: (cart) => this.placeOrder(domain, cart),
+      ...options,
+    });
     return shop.storefront;
   }
 

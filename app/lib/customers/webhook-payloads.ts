@@ -14,13 +14,13 @@ export function parseWebhookBody(raw: string): unknown {
   return parseLossless(raw, null, (value) => (isSafeNumber(value) ? Number(value) : value));
 }
 
-const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
+export const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
 const gid = (type: string) =>
   z
     .string()
     .refine((value) => value.startsWith(gidPrefix(type)) && /^\d+$/.test(legacyId(value)), `not a ${type} GID`)
     .transform(legacyId);
-const timestamp = z
+export const timestamp = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), "not a timestamp")
   .transform((value) => new Date(value));
@@ -85,6 +85,14 @@ export function deletedCustomerIdFromWebhook(raw: string): string {
   return pickId(topic, "customer", body.admin_graphql_api_id, body.id);
 }
 
+/** What every reader of an order's line items needs (the summary here, Results' figures). */
+export const ORDER_LINE_ITEM_FIELDS = {
+  product_id: numericId.nullish(),
+  title: z.string().nullish(),
+  name: z.string().nullish(),
+  quantity: z.number().int().nonnegative(),
+};
+
 const orderSchema = z.object({
   id: numericId.optional(),
   admin_graphql_api_id: gid("Order").optional(),
@@ -97,16 +105,7 @@ const orderSchema = z.object({
   financial_status: z.string().nullish(),
   fulfillment_status: z.string().nullish(),
   customer: z.object({ id: numericId.optional(), admin_graphql_api_id: gid("Customer").optional() }).nullish(),
-  line_items: z
-    .array(
-      z.object({
-        product_id: numericId.nullish(),
-        title: z.string().nullish(),
-        name: z.string().nullish(),
-        quantity: z.number().int().nonnegative(),
-      }),
-    )
-    .default([]),
+  line_items: z.array(z.object(ORDER_LINE_ITEM_FIELDS)).default([]),
   fulfillments: z
     .array(
       z.object({

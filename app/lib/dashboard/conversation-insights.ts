@@ -28,6 +28,8 @@ export interface ConversationInsights {
   topQueries: QuestionGroup[];
   /** Questions answered without any product, or not answered at all. */
   unanswered: QuestionGroup[];
+  /** Conversations with at least one such question. */
+  unansweredConversations: number;
   products: ProductTally[];
   cartAdds: number;
   startedAt: Date[];
@@ -72,6 +74,7 @@ export function summariseConversations(
   };
   let questions = 0;
   let cartAdds = 0;
+  const unansweredIn = new Set<string>();
   for (const { conversation, messages, cartEvents } of threads) {
     const ordered = [...messages].sort((a, b) => a.position - b.position);
     ordered.forEach((message, i) => {
@@ -84,6 +87,7 @@ export function summariseConversations(
       const reply = ordered[i + 1];
       if (!reply || reply.role !== "assistant" || reply.productIds.length === 0) {
         group(unanswered, message.text, conversation.id);
+        unansweredIn.add(conversation.id);
       }
     });
     for (const event of cartEvents) {
@@ -96,6 +100,7 @@ export function summariseConversations(
     questions,
     topQueries: ranked(all, 10),
     unanswered: ranked(unanswered, 10),
+    unansweredConversations: unansweredIn.size,
     products: [...products.values()]
       .sort((a, b) => b.addedToCart - a.addedToCart || b.recommended - a.recommended)
       .slice(0, 10),

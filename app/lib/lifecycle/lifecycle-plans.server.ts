@@ -6,6 +6,8 @@ import type { PrismaClient } from "@prisma/client";
 import type { Privacy } from "../customers/privacy.server";
 import type { CustomerProfile, CustomerStore, OrderSummary } from "../customers/types";
 import type { Logger } from "../logger.server";
+import type { OrderAttributions } from "../results/order-attributions.server";
+import { decodeFacts } from "../results/order-facts";
 import type { ProductIndex } from "../search/product-index";
 import { deleteShopRows, recordUninstall, redactAllowed } from "../sync/shop-lifecycle.server";
 import type { JobPlan, PlanJob, RunnableJob } from "./lifecycle-jobs.server";
@@ -22,6 +24,8 @@ export interface LifecyclePlanDependencies {
   adminAccess?: (shop: string) => Promise<"installed" | "refused">;
   /** Where customer and order records go (the customer store). */
   records: Pick<CustomerStore, "upsertCustomer" | "deleteCustomer" | "deleteCustomerOrders" | "upsertOrder">;
+  /** Results: every order's attribution (decision 112). */
+  attributions: Pick<OrderAttributions, "apply" | "deleteShop" | "redactOrders">;
 }
 
 // The date fields of CustomerProfile and OrderSummary (and its fulfillments), stored as JSON strings.
@@ -41,7 +45,7 @@ function requireInput(job: RunnableJob, field: string): string {
 }
 
 export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
-  const { db, log, index, customers, records, adminAccess } = deps;
+  const { db, log, index, customers, records, adminAccess, attributions } = deps;
 
   /**
    * shop/redact for a shop that still looks installed: installed again after the event (keep everything),
@@ -83,6 +87,7 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
           steps: [
             { name: "vector store", run: () => index.dropShop(shop) },
             { name: "customer store", run: async () => void (await customers.deleteShopData(shop)) },
+            { name: "results", run: async () => void (await attributions.deleteShop(shop)) },
             {
               name: "app rows",
               run: async () => {
@@ -102,6 +107,14 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
               name: "customer data",
               run: async () => {
                 await customers.redactCustomer(shop, requireInput(job, "customerId"));
+                return "customer data deleted";
+              },
+            },
+            {
+              name: "attributed orders",
+              // Jobs recorded before Results existed, and customers without orders, carry no order ids.
+              run: async () => {
+                await attributions.redactOrders(shop, JSON.parse(job.input.orderIds ?? "[]") as string[]);
                 return "customer data deleted";
               },
             },
@@ -140,10 +153,23 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
           steps: [
             {
               name: "order record",
-              run: async () =>
-                (await records.upsertOrder(recordOf<OrderSummary>(job))) === "stale"
+              run: async () => {
+                // A guest order: nothing links it to a shopper who could ask about it.
+                if (!job.input.record) return "no customer: no order record";
+                return (await records.upsertOrder(recordOf<OrderSummary>(job))) === "stale"
                   ? "older version ignored"
-                  : "written",
+                  : "written";
+              },
+            },
+            {
+              name: "attribution",
+              run: async () => {
+                if (job.input.attributionRefused) return `figures refused: ${job.input.attributionRefused}`;
+                // Jobs recorded before Results existed carry no figures.
+                if (!job.input.attribution) return "no figures";
+                const outcome = await attributions.apply(shop, decodeFacts(job.input.attribution));
+                return outcome === "stale" ? "older version ignored" : `attribution ${outcome}`;
+              },
             },
           ],
         };

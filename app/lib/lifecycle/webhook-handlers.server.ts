@@ -9,7 +9,8 @@ import {
   deletedCustomerIdFromWebhook,
   orderSummaryFromWebhook,
 } from "../customers/webhook-payloads";
-import { requireSameShop, validateWebhookBody } from "../shopify/webhook-payload-error";
+import { encodeFacts, orderFactsFromWebhook } from "../results/order-facts";
+import { requireSameShop, validateWebhookBody, WebhookPayloadError } from "../shopify/webhook-payload-error";
 import type { VerifiedWebhook } from "../sync/webhook-handlers.server";
 import type { LifecycleJobs, LifecycleTopic } from "./lifecycle-jobs.server";
 
@@ -24,18 +25,26 @@ function requireBodyShop(topic: string, field: string, webhook: VerifiedWebhook)
 }
 
 /**
- * What the job needs from the body, and nothing more (never addresses, emails, phone numbers); null:
- * nothing to do (a guest order). Customer and order records keep the minimal record the store will hold.
+ * What the job needs from the body, and nothing more (never addresses, emails, phone numbers). Customer and order records keep the minimal record the store will hold; orders also their
+ * Results figures (no buyer in them).
  */
-function jobInput(topic: LifecycleTopic, webhook: VerifiedWebhook, rawBody: string): Record<string, string> | null {
+function jobInput(topic: LifecycleTopic, webhook: VerifiedWebhook, rawBody: string): Record<string, string> {
   if (topic === "customers/create" || topic === "customers/update") {
     const profile = customerProfileFromWebhook(webhook.shop, rawBody, new Date());
     return { customerId: profile.customerId, record: JSON.stringify(profile) };
   }
   if (topic === "customers/delete") return { customerId: deletedCustomerIdFromWebhook(rawBody) };
   if (topic === "orders/create" || topic === "orders/updated") {
+    // A customer's order feeds the assistant; every order (guest orders too) counts for Results.
     const order = orderSummaryFromWebhook(webhook.shop, rawBody);
-    return order && { customerId: order.customerId, record: JSON.stringify(order) };
+    const record: Record<string, string> = order ? { customerId: order.customerId, record: JSON.stringify(order) } : {};
+    try {
+      return { ...record, attribution: encodeFacts(orderFactsFromWebhook(rawBody)) };
+    } catch (error) {
+      // Figures Results cannot use do not cost the customer record; the job's outcome says why.
+      if (!order || !(error instanceof WebhookPayloadError)) throw error;
+      return { ...record, attributionRefused: error.reason };
+    }
   }
   if (topic === "app/uninstalled") {
     requireBodyShop(topic, "myshopify_domain", webhook);
@@ -47,7 +56,10 @@ function jobInput(topic: LifecycleTopic, webhook: VerifiedWebhook, rawBody: stri
   }
   const payload = compliancePayloadFromWebhook(topic, rawBody);
   requireSameShop(topic, "shop_domain", webhook.shop, payload.shopDomain);
-  if (topic === "customers/redact") return { customerId: payload.customerId };
+  if (topic === "customers/redact")
+    return payload.orderIds.length
+      ? { customerId: payload.customerId, orderIds: JSON.stringify(payload.orderIds) }
+      : { customerId: payload.customerId };
   // Keyed by Shopify's data_request id, else by the delivery: a replay replaces the export.
   return { customerId: payload.customerId, requestId: payload.dataRequestId ?? `webhook:${webhook.webhookId}` };
 }
@@ -61,7 +73,6 @@ function eventTime(webhook: VerifiedWebhook): Date {
 export function lifecycleWebhookHandler(topic: LifecycleTopic) {
   return async (webhook: VerifiedWebhook, { rawBody }: { rawBody: string }, services: LifecycleWebhookServices) => {
     const input = jobInput(topic, webhook, rawBody);
-    if (!input) return;
     await services.lifecycleJobs.record({
       webhookId: webhook.webhookId,
       shop: webhook.shop,

@@ -49,7 +49,12 @@ export interface AssistantSettings {
   widgetTitle: string;
   widgetGreeting: string;
   widgetPlaceholder: string;
+  /** Percent of visitors who do not see the assistant, for Results' comparison (0 = off; decision 113). */
+  holdoutPercent: number;
 }
+
+/** At most half the visitors: beyond that the assistant is the exception, not the thing measured. */
+export const MAX_HOLDOUT_PERCENT = 50;
 
 export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
   persona: "A knowledgeable shop assistant who recommends products from this store's catalog only.",
@@ -59,6 +64,7 @@ export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
   widgetTitle: "Ask our shop assistant",
   widgetGreeting: "Hi! Tell me what you are looking for and I will find the right products.",
   widgetPlaceholder: "Ask about products, sizes, materials…",
+  holdoutPercent: 0,
 };
 
 // Text the assistant and the storefront show: no markup, no control characters.
@@ -92,6 +98,17 @@ export const assistantSettingsSchema = z.object({
   widgetTitle: shownText("Widget title", SETTINGS_LIMITS.widgetTitle, true),
   widgetGreeting: shownText("Greeting", SETTINGS_LIMITS.widgetGreeting, true),
   widgetPlaceholder: shownText("Input placeholder", SETTINGS_LIMITS.widgetPlaceholder, false),
+  holdoutPercent: z
+    .union([z.number(), z.string().regex(/^\s*\d+\s*$/, "Holdout must be a whole number")])
+    .default(0)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int("Holdout must be a whole number")
+        .min(0, "Holdout cannot be negative")
+        .max(MAX_HOLDOUT_PERCENT, `Holdout must be at most ${MAX_HOLDOUT_PERCENT} %`),
+    ),
 });
 
 export type SettingsField = keyof AssistantSettings;
@@ -126,6 +143,7 @@ export function settingsInputFromForm(form: FormData): Record<string, unknown> {
     widgetTitle: text("widgetTitle"),
     widgetGreeting: text("widgetGreeting"),
     widgetPlaceholder: text("widgetPlaceholder") ?? "",
+    holdoutPercent: text("holdoutPercent")?.trim() || "0",
   };
 }
 

@@ -65,6 +65,7 @@ export async function saveAssistantSettings(
     widgetTitle: settings.widgetTitle,
     widgetGreeting: settings.widgetGreeting,
     widgetPlaceholder: settings.widgetPlaceholder,
+    holdoutPercent: settings.holdoutPercent,
   };
   const requeuedProducts = await db.$transaction(async (tx) => {
     await tx.assistantSettings.upsert({ where: { shop }, create: { shop, ...columns }, update: columns });
@@ -84,4 +85,10 @@ export async function documentOptionsFor(db: PrismaClient, shop: string): Promis
 export async function answerStyleFor(db: PrismaClient, shop: string): Promise<AnswerStyle> {
   const { settings } = await getAssistantSettings(db, shop);
   return { persona: settings.persona, tone: settings.tone, answerLength: settings.answerLength };
+}
+
+/** The shop's holdout share in percent (0 = everyone sees the assistant). */
+export async function holdoutPercentFor(db: PrismaClient, shop: string): Promise<number> {
+  const row = await db.assistantSettings.findUnique({ where: { shop }, select: { holdoutPercent: true } });
+  return row?.holdoutPercent ?? 0;
 }

@@ -6,9 +6,12 @@ import { clientAddressKey, type ClientConnection, type StorefrontChatDeps } from
 import { errorResponse, jsonError, readCappedJson, StorefrontRequestError } from "./http";
 import { parseCartEvent } from "./wire";
 
-/** Records an Add to cart pressed on a card, in the visitor's own conversation only. */
+/** Records an Add to cart pressed on a card (or a click through to its product), in the visitor's own conversation only. */
 export async function handleCartEvent(
-  deps: Pick<StorefrontChatDeps, "conversations" | "caps" | "limits" | "visitors" | "trustedProxyHops" | "log">,
+  deps: Pick<
+    StorefrontChatDeps,
+    "conversations" | "caps" | "limits" | "visitors" | "trustedProxyHops" | "log" | "funnel"
+  >,
   input: { shop: string; request: Request; client: ClientConnection; fixedVisitorId?: string },
 ): Promise<Response> {
   try {
@@ -44,7 +47,10 @@ export async function handleCartEvent(
     if (owner?.visitorId !== visitorId) {
       throw new StorefrontRequestError(404, "unknown_conversation", "No such conversation for this visitor.");
     }
-    await deps.conversations.recordAddToCart({ shop: input.shop, conversationId, productId, variantId });
+    // Only shoppers who see the assistant can chat: every chat card event is the assistant group's.
+    if (event.event === "add_to_cart")
+      await deps.conversations.recordAddToCart({ shop: input.shop, conversationId, productId, variantId });
+    await deps.funnel.add(input.shop, event.event, "assistant");
     return new Response(null, { status: 204 });
   } catch (error) {
     return errorResponse(error);

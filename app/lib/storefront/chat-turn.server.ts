@@ -4,6 +4,7 @@
 import type { AnswerRequest, AnswerStyle, ChatEvent, ChatTurn, CustomerPromptFacts } from "../chat/types";
 import type { CustomerContext } from "../customers/customer-context";
 import type { Logger } from "../logger.server";
+import type { FunnelCounts } from "../results/funnel-counts.server";
 import { productGid } from "../shopify/gid";
 import type { AbuseLimits, LimitSubject } from "./abuse-limits.server";
 import { clientAddress } from "./client-address";
@@ -52,6 +53,10 @@ export interface ChatConversations {
 export interface StorefrontChatDeps {
   /** One engine; the model is switched off per turn once the shop's token budget is spent. */
   engine: AnswerEngine;
+  /** Results' storefront funnel: conversations started, card clicks and adds to cart (decision 112). */
+  funnel: Pick<FunnelCounts, "add">;
+  /** The shop's holdout share in percent (assistant settings; decision 113). */
+  holdoutPercent: (shop: string) => Promise<number>;
   conversations: ChatConversations;
   limits: AbuseLimits;
   /** Issues and checks visitor ids, and keys client addresses (decision 105). */
@@ -163,6 +168,7 @@ export async function handleChatTurn(
     customerId,
     conversationId: turn.conversationId,
   });
+  if (conversation.id !== turn.conversationId) await deps.funnel.add(shop, "conversation", "assistant");
   const [history, customer] = await Promise.all([
     deps.conversations.lastTurns(shop, conversation.id, 12),
     deps.conversations.getCustomerContext(shop, customerId),

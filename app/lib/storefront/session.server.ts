@@ -1,6 +1,9 @@
 // Chat sessions for streaming from the app's origin: the token minted through the App Proxy, its
 // check on /proxy/stream, and CORS answered for the shop's storefront origins only.
 import { z } from "zod";
+import type { FunnelCounts } from "../results/funnel-counts.server";
+import { visitorGroup } from "../results/holdout";
+import type { VisitorGroup } from "../results/order-facts";
 import { repeatedParameter } from "./app-proxy.server";
 import { jsonError, readCappedJson, StorefrontRequestError } from "./http";
 import {
@@ -24,6 +27,8 @@ const sessionBodySchema = z.object({
   // The id the widget kept, if any: kept when the app issued it for this shop, else replaced.
   visitorId: visitorIdSchema.nullish(),
   origin: z.string().max(512),
+  /** The widget's first sight of this visitor: counted once for Results' holdout comparison. */
+  exposure: z.boolean().optional(),
 });
 
 /** What the endpoint reads about a shop (storefront-shops.server.ts): one indexed read each. */
@@ -40,12 +45,20 @@ export interface ChatSession {
   /** Null when the storefront's origin may not stream from the app: the widget then uses the proxy. */
   stream: { url: string; token: string; expiresAt: number } | null;
   customerLoggedIn: boolean;
+  /** The visitor's group (decision 113): the widget shows no launcher in the holdout group. */
+  group: VisitorGroup;
 }
 
 /** For a verified proxy request: a token bound to shop, visitor, customer and the storefront origin. */
 export async function startChatSession(
   settings: ChatTokenSettings,
-  deps: { caps: { maxBodyBytes: number }; visitors: VisitorIds; shops: StorefrontShops },
+  deps: {
+    caps: { maxBodyBytes: number };
+    visitors: VisitorIds;
+    shops: StorefrontShops;
+    funnel: Pick<FunnelCounts, "add">;
+    holdoutPercent: (shop: string) => Promise<number>;
+  },
   shopper: { shop: string; customerId: string | null },
   request: Request,
   nowSeconds = Math.floor(Date.now() / 1000),
@@ -56,8 +69,11 @@ export async function startChatSession(
   const { origin } = parsed.data;
   const { visitorId } = deps.visitors.verifiedOrNew(shopper.shop, parsed.data.visitorId);
   const customerLoggedIn = shopper.customerId !== null;
+  // The group comes from the signed visitor id, never from the widget: a client cannot pick its group.
+  const group = visitorGroup(shopper.shop, visitorId, await deps.holdoutPercent(shopper.shop));
+  if (parsed.data.exposure) await deps.funnel.add(shopper.shop, "exposure", group);
   if (!(await originAllowed(settings, deps.shops, shopper.shop, origin))) {
-    return { visitorId, stream: null, customerLoggedIn };
+    return { visitorId, stream: null, customerLoggedIn, group };
   }
   const claims: ChatTokenClaims = {
     shop: shopper.shop,
@@ -72,6 +88,7 @@ export async function startChatSession(
     visitorId,
     stream: { url: url.href, token: mintChatToken(settings.secret, claims), expiresAt: claims.exp },
     customerLoggedIn,
+    group,
   };
 }
 

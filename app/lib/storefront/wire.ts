@@ -54,6 +54,8 @@ const cartEventSchema = z.object({
     .string()
     .regex(/^\d{1,20}$/)
     .nullish(),
+  /** What happened on a chat card: an add to cart (default) or a click through to the product. */
+  event: z.enum(["add_to_cart", "product_click"]).default("add_to_cart"),
 });
 
 export interface ChatTurnInput {
@@ -136,6 +138,7 @@ export interface CartEventInput {
   /** GIDs: the wire's numeric ids converted on the way in. */
   productId: string;
   variantId: string | null;
+  event: "add_to_cart" | "product_click";
 }
 
 export function parseCartEvent(body: unknown): CartEventInput {
@@ -143,8 +146,9 @@ export function parseCartEvent(body: unknown): CartEventInput {
   if (!parsed.success) {
     throw new StorefrontRequestError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid");
   }
-  const { visitorId, conversationId, productId, variantId } = parsed.data;
+  const { visitorId, conversationId, productId, variantId, event } = parsed.data;
   return {
+    event,
     visitorId,
     conversationId,
     productId: productGid(productId),

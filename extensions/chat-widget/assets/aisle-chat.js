@@ -371,7 +371,14 @@
     var card = el("article", { className: "aisle-card" }, [
       image,
       el("div", { className: "aisle-card__body" }, [
-        el("a", { className: "aisle-card__title", href: path, text: product.title }),
+        el("a", {
+          className: "aisle-card__title",
+          href: path,
+          text: product.title,
+          onclick: function () {
+            recordCartEvent(product, null, "product_click");
+          },
+        }),
         price,
         stock,
         picker,
@@ -403,6 +410,7 @@
         status.textContent = fill(S.added, { title: product.title });
         announceCart(cart);
         recordCartEvent(product, variant);
+        tagCart();
       })
       .catch(function () {
         status.textContent = S.addFailed;
@@ -426,20 +434,83 @@
     }
   }
 
-  function recordCartEvent(product, variant) {
+  function recordCartEvent(product, variant, kind) {
     if (!state.conversationId) return;
     fetch(PROXY + "/cart-event", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
+      // A product click navigates away at once: keepalive lets the request outlive the page.
+      keepalive: kind === "product_click",
       body: JSON.stringify({
         visitorId: state.visitorId,
         conversationId: state.conversationId,
         productId: String(product.id),
-        variantId: String(variant.id),
+        variantId: variant ? String(variant.id) : null,
+        event: kind || "add_to_cart",
       }),
     }).catch(function () {
       /* analytics only: the cart itself already changed */
     });
+  }
+
+  // Results (attribution): the cart carries the conversation and the visitor's group as cart
+  // attributes, which the order keeps as note attributes. Ids only, never anything about the shopper;
+  // the underscore keeps them out of the checkout's view in Shopify themes.
+  function tagCart() {
+    if (!state.conversationId) return;
+    var attributes = { _aisle_conversation: state.conversationId, _aisle_group: state.group || "assistant" };
+    fetch("/cart/update.js", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ attributes: attributes }),
+    })
+      .then(function (response) {
+        if (response.ok) {
+          state.cartTaggedFor = state.conversationId;
+          saveState();
+        }
+      })
+      .catch(function () {
+        /* attribution only: the cart works without it */
+      });
+  }
+
+  // ---- the holdout test (decision 113) ------------------------------------------------------------
+  // The app puts each visitor in a group (from the signed visitor id); the holdout group sees no launcher.
+  // Both groups' carts carry the group, so their orders can be compared. Re-checked once a day, in case
+  // the merchant changed the holdout share.
+  var today = new Date().toISOString().slice(0, 10);
+  function showWidget(shown) {
+    host.style.display = shown ? "" : "none";
+  }
+  function keepGroup(group) {
+    state.group = group;
+    state.groupDay = today;
+    saveState();
+    applyGroup();
+  }
+  // Once per page: a cart checked out since the last page is a new cart without the group.
+  function applyGroup() {
+    // Inline style: the stylesheet's display rules would override the hidden attribute.
+    showWidget(state.group !== "holdout");
+    tagGroup();
+  }
+  function tagGroup() {
+    fetch("/cart.js", { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (cart) {
+        if (!cart || (cart.attributes && cart.attributes._aisle_group === state.group)) return;
+        return fetch("/cart/update.js", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ attributes: { _aisle_group: state.group } }),
+        });
+      })
+      .catch(function () {
+        /* attribution only */
+      });
   }
 
   // ---- talking to the app ---------------------------------------------------------------------------
@@ -453,13 +524,15 @@
     return fetch(PROXY + "/session", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ visitorId: state.visitorId, origin: location.origin }),
+      // `exposure`: the first time this browser learns its visitor's group (Results' holdout comparison).
+      body: JSON.stringify({ visitorId: state.visitorId, origin: location.origin, exposure: !state.group }),
     })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
         if (body) keepVisitorId(body.visitorId);
+        if (body && (body.group === "assistant" || body.group === "holdout")) keepGroup(body.group);
         session = body && body.stream ? body.stream : false;
         return session || null;
       })
@@ -593,6 +666,9 @@
           if (event === "conversation") {
             state.conversationId = data.id;
             keepVisitorId(data.visitorId);
+            // The shopper chatted: an order from this cart counts for the conversation even when the
+            // product goes in through the theme's own button.
+            if (state.cartTaggedFor !== data.id) tagCart();
           } else if (event === "products" && data.products && data.products.length) {
             answer.products = answer.products.concat(data.products);
             var v = ensureView();
@@ -714,6 +790,15 @@
   }
 
   renderAll();
+  if (state.group && state.groupDay === today) applyGroup();
+  else {
+    // A visitor seen for the first time waits for the group before the launcher shows (no flash for
+    // the holdout group); if the app cannot be reached, the widget shows as it always did.
+    if (!state.group) showWidget(false);
+    getSession().then(function () {
+      if (!state.group) showWidget(true);
+    });
+  }
   if (state.open) {
     panel.hidden = false;
     host.classList.add("aisle--open");

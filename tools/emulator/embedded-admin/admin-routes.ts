@@ -31,8 +31,11 @@ export async function embeddedAppUrl(
   domain: string,
   appPath = "/app",
   origin = emulator.app.appUrl,
+  /** The query of the admin URL (`…/apps/<key>/results?days=7`): Shopify passes it on, signed with the rest. */
+  appQuery: Record<string, string> = {},
 ): Promise<string> {
   const params = new URLSearchParams({
+    ...appQuery,
     embedded: "1",
     host: emulator.hostParam(domain),
     id_token: await emulator.signSessionToken(domain),
@@ -70,7 +73,16 @@ export function mountEmbeddedAdmin(app: Express, emulator: EmbeddedAdminHost): v
       return;
     }
     const rest = (req.params as Record<string, string>)[0];
-    const src = await embeddedAppUrl(emulator, domain, rest ? `/app/${rest}` : "/app", emulator.appFrame!.url);
+    const appQuery = Object.fromEntries(
+      Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    );
+    const src = await embeddedAppUrl(
+      emulator,
+      domain,
+      rest ? `/app/${rest}` : "/app",
+      emulator.appFrame!.url,
+      appQuery,
+    );
     const shop = emulator.shop(domain);
     const storefront = shop.storefront ? (await shop.storefront).url : null;
     res.type("html").send(`<!doctype html>

@@ -23,6 +23,8 @@ export interface CartLine {
 export interface Cart {
   token: string;
   note: string | null;
+  /** Cart attributes (`/cart/update.js`): the order's note_attributes at checkout. */
+  attributes: Record<string, string>;
   lines: CartLine[];
 }
 
@@ -39,7 +41,7 @@ export class CartStore {
 
   create(): string {
     const token = `c1-${randomBytes(16).toString("hex")}`;
-    this.carts.set(token, { token, note: null, lines: [] });
+    this.carts.set(token, { token, note: null, attributes: {}, lines: [] });
     return token;
   }
 
@@ -99,8 +101,44 @@ export class CartStore {
     else cart.lines[index].quantity = input.quantity;
   }
 
+  /**
+   * `/cart/update.js`: attributes merge into the cart's (an empty value removes one, as on Shopify),
+   * `note` replaces the note, `updates` sets quantities by variant id. Checked first: a refused update changes nothing.
+   */
+  update(
+    token: string,
+    input: { attributes?: Record<string, unknown>; note?: unknown; updates?: Record<string, unknown> },
+  ): void {
+    const cart = this.get(token);
+    const attributes = Object.entries(input.attributes ?? {}).map(([name, value]) => {
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean" && value !== null)
+        throw new CartError(422, `Attribute ${name} must be text`);
+      if (name.length > 255) throw new CartError(422, "Attribute names are at most 255 characters");
+      return [name, value === null ? "" : String(value)] as const;
+    });
+    const updates = Object.entries(input.updates ?? {}).map(([id, quantity]) => ({ id, quantity: Number(quantity) }));
+    for (const update of updates)
+      if (!Number.isInteger(update.quantity) || update.quantity < 0)
+        throw new CartError(422, "Quantity must be zero or more");
+    for (const [name, value] of attributes) {
+      if (value === "") delete cart.attributes[name];
+      else cart.attributes[name] = value;
+    }
+    if (input.note !== undefined) cart.note = input.note === null ? null : String(input.note);
+    for (const update of updates) {
+      const index = cart.lines.findIndex((line) => String(line.variantId) === update.id || line.key === update.id);
+      if (index >= 0) this.change(token, { line: index + 1, quantity: update.quantity });
+      else if (update.quantity > 0) this.add(token, [{ id: Number(update.id), quantity: update.quantity }]);
+    }
+  }
+
   clear(token: string): void {
     this.get(token).lines = [];
+  }
+
+  /** After checkout the shopper gets a new, empty cart (Shopify's behaviour): the old one is gone. */
+  remove(token: string): void {
+    this.carts.delete(token);
   }
 }
 
@@ -164,7 +202,7 @@ export function cartJson(cart: Cart, store: ShopStore) {
   return {
     token: cart.token,
     note: cart.note,
-    attributes: {},
+    attributes: cart.attributes,
     original_total_price: total,
     total_price: total,
     total_discount: 0,

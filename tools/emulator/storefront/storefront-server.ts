@@ -23,6 +23,13 @@ export interface StorefrontOptions {
   extensionDirs?: string[];
   /** Setting overrides per block handle (what a merchant sets in the theme editor). */
   blockSettings?: Record<string, Record<string, unknown>>;
+  /** Turns a checked-out cart into an order (the store emulator's placeOrder); without it there is no checkout. */
+  checkout?: (cart: {
+    customerId?: number;
+    lines: { variantId: number; quantity: number }[];
+    attributes: Record<string, string>;
+    cartToken: string;
+  }) => { number: number; token: string };
 }
 
 export interface RunningStorefront {
@@ -174,12 +181,46 @@ ${product.images.map((image) => `<img src="${escapeHtml(image.src)}" alt="${esca
           `<li>${escapeHtml(item.title)} × ${item.quantity} — ${formatMoneyCents(item.line_price, store.currency)}</li>`,
       )
       .join("");
+    const checkout =
+      options.checkout && cart.items.length
+        ? `<form method="post" action="/checkout"><button type="submit">Check out</button></form>`
+        : "";
     page(
       req,
       res,
       "Cart",
-      `<h1>Your cart</h1><ul>${rows || "<li>Your cart is empty</li>"}</ul><p>Total: ${formatMoneyCents(cart.total_price, store.currency)}</p>`,
+      `<h1>Your cart</h1><ul>${rows || "<li>Your cart is empty</li>"}</ul><p>Total: ${formatMoneyCents(cart.total_price, store.currency)}</p>${checkout}`,
     ).catch(next);
+  });
+
+  // ---- checkout: the cart becomes an order carrying its attributes (orders/create) -------------
+  const placedOrders = new Map<string, number>();
+  app.post("/checkout", (req, res, next) => {
+    if (!options.checkout) return res.status(404).type("text").send("This storefront has no checkout");
+    const token = cartOf(req, res);
+    const cart = carts.get(token);
+    if (!cart.lines.length) return res.redirect(303, "/cart");
+    try {
+      const order = options.checkout({
+        customerId: customerOf(req)?.id,
+        lines: [...cart.lines].reverse().map((line) => ({ variantId: line.variantId, quantity: line.quantity })),
+        attributes: { ...cart.attributes },
+        cartToken: token,
+      });
+      carts.remove(token);
+      placedOrders.set(order.token, order.number);
+      res.redirect(303, `/checkouts/thank-you/${order.token}`);
+    } catch (error) {
+      res.status(422);
+      page(req, res, "Checkout", `<h1>Checkout failed</h1><p>${escapeHtml((error as Error).message)}</p>`).catch(next);
+    }
+  });
+  app.get("/checkouts/thank-you/:token", (req, res, next) => {
+    const number = placedOrders.get(req.params.token);
+    if (number === undefined) return res.status(404).type("text").send("No such order");
+    page(req, res, "Thank you", `<h1>Thank you for your order</h1><p data-order-number>Order #${number}</p>`).catch(
+      next,
+    );
   });
 
   // ---- Ajax Cart API -------------------------------------------------------------------------
@@ -224,6 +265,27 @@ ${product.images.map((image) => `<img src="${escapeHtml(image.src)}" alt="${esca
         id: body.id === undefined ? undefined : String(body.id),
         line: body.line === undefined ? undefined : Number(body.line),
         quantity: Number(body.quantity),
+      });
+      res.json(cartJson(carts.get(token), store));
+    } catch (error) {
+      cartError(res, error);
+    }
+  });
+  app.post("/cart/update.js", ...addParser, (req, res) => {
+    const token = cartOf(req, res);
+    const body = req.body as { attributes?: unknown; note?: unknown; updates?: unknown };
+    const isRecord = (value: unknown): value is Record<string, unknown> =>
+      typeof value === "object" && value !== null && !Array.isArray(value);
+    if (
+      (body.attributes !== undefined && !isRecord(body.attributes)) ||
+      (body.updates !== undefined && !isRecord(body.updates))
+    )
+      return cartError(res, new CartError(422, "attributes and updates must be objects"));
+    try {
+      carts.update(token, {
+        attributes: body.attributes as Record<string, unknown> | undefined,
+        note: body.note,
+        updates: body.updates as Record<string, unknown> | undefined,
       });
       res.json(cartJson(carts.get(token), store));
     } catch (error) {

@@ -10,6 +10,13 @@ export interface EmulatedOrder {
   token: string;
   customerId: number | null;
   email: string | null;
+  /** The cart's attributes at checkout (Shopify's note_attributes), in the order they were set. */
+  noteAttributes: { name: string; value: string }[];
+  /** The storefront cart it was checked out from, if any. */
+  cartToken: string | null;
+  cancelledAt: string | null;
+  /** Refunds issued, each one successful transaction of `amount` in the shop currency. */
+  refunds: { id: number; transactionId: number; amount: string; createdAt: string }[];
   createdAt: string;
   updatedAt: string;
   lines: {
@@ -49,9 +56,9 @@ export function orderPayload(shop: ShopStore, order: EmulatedOrder, customer: Em
     app_id: null,
     browser_ip: null,
     buyer_accepts_marketing: false,
-    cancel_reason: null,
-    cancelled_at: null,
-    cart_token: null,
+    cancel_reason: order.cancelledAt ? "customer" : null,
+    cancelled_at: order.cancelledAt ? restTime(order.cancelledAt) : null,
+    cart_token: order.cartToken,
     checkout_token: null,
     client_details: null,
     closed_at: null,
@@ -86,7 +93,7 @@ export function orderPayload(shop: ShopStore, order: EmulatedOrder, customer: Em
     merchant_of_record_app_id: null,
     name: `#${order.number}`,
     note: null,
-    note_attributes: [],
+    note_attributes: order.noteAttributes,
     number: order.number - 1000,
     order_number: order.number,
     order_status_url: `https://${shop.domain}/1/orders/${order.token}/authenticate?key=${order.token}`,
@@ -178,7 +185,44 @@ export function orderPayload(shop: ShopStore, order: EmulatedOrder, customer: Em
       discount_allocations: [],
     })),
     payment_terms: null,
-    refunds: [],
+    refunds: order.refunds.map((refund) => ({
+      id: refund.id,
+      admin_graphql_api_id: gid("Refund", refund.id),
+      created_at: restTime(refund.createdAt),
+      note: null,
+      order_id: order.id,
+      processed_at: restTime(refund.createdAt),
+      restock: false,
+      total_duties_set: set("0.00", c),
+      user_id: null,
+      order_adjustments: [],
+      transactions: [
+        {
+          id: refund.transactionId,
+          admin_graphql_api_id: gid("OrderTransaction", refund.transactionId),
+          amount: refund.amount,
+          authorization: null,
+          created_at: restTime(refund.createdAt),
+          currency: c,
+          device_id: null,
+          error_code: null,
+          gateway: "bogus",
+          kind: "refund",
+          location_id: null,
+          message: "Bogus Gateway: Forced success",
+          order_id: order.id,
+          parent_id: null,
+          processed_at: restTime(refund.createdAt),
+          receipt: {},
+          source_name: "web",
+          status: "success",
+          test: true,
+          user_id: null,
+        },
+      ],
+      refund_line_items: [],
+      duties: [],
+    })),
     shipping_address: null,
     shipping_lines: [],
     returns: [],
