@@ -2,9 +2,14 @@
 // and the errors Appwrite gives for mistakes (codes and types from Appwrite's error catalogue).
 import { AppwriteException, Client, Databases, DatabasesIndexType, Query } from "node-appwrite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
+import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";
 import { startAppwriteEmulator, type RunningAppwriteEmulator } from "./server";
+import { AppwriteSpecChecker, loadAppwriteSpec } from "./spec-check";
 
 let emulator: RunningAppwriteEmulator;
+/** Every exchange of the main client, checked against Appwrite's published spec at the end. */
+let recorder: RecordingProxy;
 let databases: Databases;
 const db = "emulator-test";
 
@@ -31,7 +36,8 @@ beforeAll(async () => {
   // Long enough that "still processing" right after a create holds on a loaded machine; the tests wait
   // for "available" by polling, so this costs well under a second per wait.
   emulator = await startAppwriteEmulator({ projectId: "p", apiKey: "k", buildDelayMs: 500 });
-  databases = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("p").setKey("k"));
+  recorder = await startRecordingProxy(emulator.endpoint);
+  databases = new Databases(createAppwriteClient({ endpoint: recorder.endpoint, projectId: "p", apiKey: "k" }));
   await databases.create({ databaseId: db, name: "Test" });
   await databases.createCollection({ databaseId: db, collectionId: "items", name: "Items" });
   await databases.createStringAttribute({
@@ -52,13 +58,18 @@ beforeAll(async () => {
     array: true,
   });
 });
-afterAll(() => emulator.stop());
+afterAll(async () => {
+  await recorder.close();
+  await emulator.stop();
+});
 
 describe("Appwrite emulator", () => {
   it("authenticates the project and the API key", async () => {
-    const noKey = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("p"));
+    const noKey = new Databases(createAppwriteClient({ endpoint: recorder.endpoint, projectId: "p" }));
     expect(await failure(noKey.list())).toMatchObject({ code: 401, type: "general_unauthorized_scope" });
-    const wrongProject = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("x").setKey("k"));
+    const wrongProject = new Databases(
+      createAppwriteClient({ endpoint: recorder.endpoint, projectId: "x", apiKey: "k" }),
+    );
     expect(await failure(wrongProject.list())).toMatchObject({ code: 404, type: "project_not_found" });
   });
 
@@ -218,5 +229,19 @@ describe("Appwrite emulator", () => {
       attributes: ["fresh"],
     });
     expect(index).toMatchObject({ key: "by_fresh", status: "processing", attributes: ["fresh"] });
+  });
+});
+
+const spec = loadAppwriteSpec();
+if (!spec) console.info("Emulator answers not checked against Appwrite's spec: ../shared/data/appwrite is absent.");
+
+describe.skipIf(!spec)("Appwrite emulator against Appwrite's published spec", () => {
+  it("answered every request above with a declared status and the spec's response or error model", () => {
+    const checker = new AppwriteSpecChecker(spec!);
+    expect(recorder.exchanges.length).toBeGreaterThan(30);
+    expect(new Set(recorder.exchanges.map((exchange) => exchange.status))).toEqual(
+      new Set([200, 201, 202, 204, 400, 401, 404, 409]),
+    );
+    expect([...new Set(recorder.exchanges.flatMap((exchange) => checker.checkResponse(exchange)))]).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { compareVersions } from "./spec-check";
 
 export interface AppwriteEmulatorOptions {
   projectId: string;
@@ -15,6 +16,11 @@ export interface AppwriteEmulatorOptions {
   port?: number;
   /** How long a new attribute or index stays "processing" (real Appwrite builds them in a worker). */
   buildDelayMs?: number;
+  /**
+   * The Appwrite version to behave as (default 1.8.0). Older versions lack what came later: bulk
+   * document operations (1.7) and transactions (1.8) then answer as those servers do (route not found).
+   */
+  version?: string;
 }
 
 export interface RunningAppwriteEmulator {
@@ -38,6 +44,8 @@ interface Attribute {
   $createdAt: string;
   $updatedAt: string;
   size?: number;
+  /** Set on datetime attributes (Appwrite's AttributeDatetime model requires it). */
+  format?: string;
   min?: number;
   max?: number;
   default: Json;
@@ -97,7 +105,8 @@ class ApiError extends Error {
   }
 }
 
-const RESPONSE_VERSION = "1.8.0";
+/** The Appwrite version this server behaves as by default: the one whose published spec it follows. */
+export const EMULATED_VERSION = "1.8.0";
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/;
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 5000;
@@ -162,6 +171,7 @@ function compare(a: Json | undefined, b: Json | undefined): number {
 export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): Promise<RunningAppwriteEmulator> {
   const databases = new Map<string, Database>();
   const buildDelayMs = options.buildDelayMs ?? 30;
+  const version = options.version ?? EMULATED_VERSION;
   const requests: RunningAppwriteEmulator["requests"] = [];
   let sequence = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -209,8 +219,6 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
     documentSecurity: col.documentSecurity,
     attributes: col.attributes,
     indexes: col.indexes,
-    bytesMax: 0,
-    bytesUsed: 0,
   });
 
   const documentModel = (doc: StoredDocument, databaseId: string, collectionId: string) => ({
@@ -575,6 +583,7 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
             "size",
             (v) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 1_073_741_824,
           );
+        if (key === "datetime") attribute.format = "datetime";
         if (key === "integer") {
           attribute.min = typeof body.min === "number" ? body.min : INT64_MIN;
           attribute.max = typeof body.max === "number" ? body.max : INT64_MAX;
@@ -702,23 +711,26 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
     );
   }
 
-  function send(res: ServerResponse, status: number, json?: unknown) {
+  function send(res: ServerResponse, status: number, json: unknown, headers: Record<string, string>) {
     if (json === undefined) {
-      res.writeHead(status).end();
+      res.writeHead(status, headers).end();
       return;
     }
-    const body = JSON.stringify(json);
-    res.writeHead(status, {
-      "content-type": "application/json; charset=utf-8",
-      "x-appwrite-response-version": RESPONSE_VERSION,
-    });
-    res.end(body);
+    res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(json));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
     requests.push({ method, path: url.pathname });
+    // Like Appwrite: answers in its own format, and warns a client built for a newer one (SDKs print it).
+    const headers: Record<string, string> = {};
+    const format = req.headers["x-appwrite-response-format"];
+    if (typeof format === "string" && compareVersions(format, version) > 0) {
+      headers["x-appwrite-warning"] =
+        `The current SDK is built for Appwrite ${format}. However, the current Appwrite server version is ${version}. Please downgrade your SDK to match the Appwrite version: https://appwrite.io/docs/sdks`;
+    }
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -749,23 +761,22 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
       }
       const parts = url.pathname.slice("/v1/".length).split("/").filter(Boolean).map(decodeURIComponent);
       const result = route(method, parts, body, url);
-      send(res, result.status, result.json);
+      send(res, result.status, result.json, headers);
     } catch (error) {
-      if (error instanceof ApiError) {
-        send(res, error.code, {
-          message: error.message,
-          code: error.code,
-          type: error.type,
-          version: RESPONSE_VERSION,
-        });
-      } else {
-        send(res, 500, {
+      // Appwrite's error model; an unexpected failure is a 500 "general_unknown" (its message kept, as
+      // Appwrite does in development mode).
+      const known = error instanceof ApiError;
+      send(
+        res,
+        known ? error.code : 500,
+        {
           message: (error as Error).message,
-          code: 500,
-          type: "general_server_error",
-          version: RESPONSE_VERSION,
-        });
-      }
+          code: known ? error.code : 500,
+          type: known ? error.type : "general_unknown",
+          version,
+        },
+        headers,
+      );
     }
   }
 
