@@ -12,11 +12,18 @@ import { customerStoreContract } from "./store-contract";
 const PROJECT = "aisle-test";
 const KEY = "standard_" + randomBytes(16).toString("hex");
 
-customerStoreContract("Appwrite (local emulator)", async () => {
-  const emulator = await startAppwriteEmulator({ projectId: PROJECT, apiKey: KEY });
-  const client = createAppwriteClient({ endpoint: emulator.endpoint, projectId: PROJECT, apiKey: KEY });
-  return { store: new AppwriteCustomerStore(client, { databaseId: "aisle", pollMs: 10 }), close: emulator.stop };
-});
+// 1.8 (transactions and bulk operations), 1.7 (bulk operations only) and 1.6 (neither): decision 116.
+for (const [version, label] of [
+  ["1.8.0", "local emulator"],
+  ["1.7.4", "local emulator as 1.7, without transactions"],
+  ["1.6.2", "local emulator as 1.6, without transactions or bulk operations"],
+]) {
+  customerStoreContract(`Appwrite (${label})`, async () => {
+    const emulator = await startAppwriteEmulator({ projectId: PROJECT, apiKey: KEY, version });
+    const client = createAppwriteClient({ endpoint: emulator.endpoint, projectId: PROJECT, apiKey: KEY });
+    return { store: new AppwriteCustomerStore(client, { databaseId: "aisle", pollMs: 10 }), close: emulator.stop };
+  });
+}
 
 const real = {
   endpoint: process.env.APPWRITE_ENDPOINT,
@@ -54,10 +61,13 @@ describe("Appwrite store set-up", () => {
         expect(collection.attributes.every((a) => (a as { status: string }).status === "available")).toBe(true);
         expect(collection.indexes.every((i) => i.status === "available")).toBe(true);
       }
-      // A second app instance (or a restart) creates nothing.
+      // A second app instance (or a restart) creates nothing but the transaction that tells it the server
+      // has transactions (rolled back at once: decision 116).
       emulator.requests.length = 0;
       await new AppwriteCustomerStore(client, { databaseId: "aisle", pollMs: 10 }).ready();
-      expect(emulator.requests.filter((r) => r.method === "POST")).toEqual([]);
+      expect(emulator.requests.filter((r) => r.method === "POST")).toEqual([
+        { method: "POST", path: "/v1/databases/transactions" },
+      ]);
     } finally {
       await emulator.stop();
     }

@@ -22,8 +22,23 @@ const singleValued = (headers: IncomingMessage["headers"]) =>
     ),
   );
 
+export interface RecordingProxyOptions {
+  /**
+   * Answers a request itself instead of forwarding it (a failure the server could give, for tests of
+   * what the client does then); undefined forwards it.
+   */
+  intercept?: (request: {
+    method: string;
+    path: string;
+    body: unknown;
+  }) => { status: number; json: unknown } | undefined;
+}
+
 /** Starts a proxy to `targetEndpoint` (an Appwrite endpoint ending in /v1). */
-export async function startRecordingProxy(targetEndpoint: string): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  targetEndpoint: string,
+  options: RecordingProxyOptions = {},
+): Promise<RecordingProxy> {
   const target = new URL(targetEndpoint);
   const basePath = target.pathname.replace(/\/$/, "");
   const exchanges: Exchange[] = [];
@@ -35,23 +50,29 @@ export async function startRecordingProxy(targetEndpoint: string): Promise<Recor
     const raw = Buffer.concat(chunks).toString("utf8");
     const requestHeaders = singleValued(req.headers);
     const upstreamPath = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+    let requestBody: unknown;
     try {
-      const answer = await fetch(new URL(basePath + upstreamPath + url.search, target.origin), {
-        method: req.method,
-        headers: Object.fromEntries(Object.entries(requestHeaders).filter(([name]) => !HOP.has(name))),
-        body: raw && req.method !== "GET" && req.method !== "HEAD" ? raw : undefined,
-      });
+      requestBody = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      requestBody = raw; // recorded as text; the checker reports it
+    }
+    try {
+      const own = options.intercept?.({ method: req.method ?? "GET", path: url.pathname, body: requestBody });
+      const answer = own
+        ? new Response(JSON.stringify(own.json), {
+            status: own.status,
+            headers: { "content-type": "application/json; charset=utf-8" },
+          })
+        : await fetch(new URL(basePath + upstreamPath + url.search, target.origin), {
+            method: req.method,
+            headers: Object.fromEntries(Object.entries(requestHeaders).filter(([name]) => !HOP.has(name))),
+            body: raw && req.method !== "GET" && req.method !== "HEAD" ? raw : undefined,
+          });
       const text = await answer.text();
       const responseHeaders: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
         if (!HOP.has(name) && name !== "content-encoding") responseHeaders[name] = value;
       });
-      let requestBody: unknown;
-      try {
-        requestBody = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        requestBody = raw; // recorded as text; the checker reports it
-      }
       exchanges.push({
         method: req.method ?? "GET",
         path: url.pathname,

@@ -485,6 +485,12 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
   }
 
   const supports = (since: string) => compareVersions(version, since) >= 0;
+  const routeNotFound = () =>
+    new ApiError(
+      404,
+      "general_route_not_found",
+      "The requested route was not found. Please refer to the API docs and try again.",
+    );
   const documentNotFound = (id: string) =>
     new ApiError(404, "document_not_found", `Document with the requested ID '${id}' could not be found.`);
 
@@ -911,6 +917,9 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
         return { status: 202, json: index };
       }
     } else if (kind === "documents") {
+      // Appwrite routes before it looks anything up: an older server has no bulk routes whatever the ids.
+      const bulkRoute = key === undefined && (method === "PATCH" || method === "DELETE");
+      if (bulkRoute && !supports(BULK_SINCE)) throw routeNotFound();
       const col = collection(databaseId, collectionId);
       const at = { databaseId, collectionId };
       const transactionId =

@@ -15,8 +15,16 @@ export interface AppwriteConnection {
 export function createAppwriteClient({ endpoint, projectId, apiKey }: AppwriteConnection): Client {
   const client = new Client().setEndpoint(endpoint).setProject(projectId);
   if (apiKey !== undefined) client.setKey(apiKey);
+  return setResponseFormat(client, APPWRITE_RESPONSE_FORMAT);
+}
+
+/**
+ * The response format the client asks for. Lowered to an older server's version once that is known
+ * (decision 116), so it does not warn on every request that the SDK is newer than itself.
+ */
+export function setResponseFormat(client: Client, version: string): Client {
   // addHeader() lower-cases the name while the SDK's default sits under this spelling, so both values
   // would be sent; the default is replaced in place instead.
-  client.headers["X-Appwrite-Response-Format"] = APPWRITE_RESPONSE_FORMAT;
+  client.headers["X-Appwrite-Response-Format"] = version;
   return client;
 }
