@@ -22,16 +22,19 @@ const singleValued = (headers: IncomingMessage["headers"]) =>
     ),
   );
 
+type Answer = { status: number; json: unknown };
+
 export interface RecordingProxyOptions {
   /**
    * Answers a request itself instead of forwarding it (a failure the server could give, for tests of
-   * what the client does then); undefined forwards it.
+   * what the client does then); undefined forwards it, and a promise holds it until it settles (to
+   * order concurrent requests in a test).
    */
   intercept?: (request: {
     method: string;
     path: string;
     body: unknown;
-  }) => { status: number; json: unknown } | undefined;
+  }) => Answer | undefined | Promise<Answer | undefined>;
 }
 
 /** Starts a proxy to `targetEndpoint` (an Appwrite endpoint ending in /v1). */
@@ -57,7 +60,7 @@ export async function startRecordingProxy(
       requestBody = raw; // recorded as text; the checker reports it
     }
     try {
-      const own = options.intercept?.({ method: req.method ?? "GET", path: url.pathname, body: requestBody });
+      const own = await options.intercept?.({ method: req.method ?? "GET", path: url.pathname, body: requestBody });
       const answer = own
         ? new Response(JSON.stringify(own.json), {
             status: own.status,
