@@ -4,13 +4,14 @@
 // (method, path, query and body parameters, their types, required ones, headers) and every answer the
 // server gave (status, response model, error shape) is checked against the spec, and every Appwrite call
 // in Aisle's code must have been seen and checked. Decision 115.
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { AppwriteException, Databases, Query } from "node-appwrite";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
 import { AppwriteCustomerStore } from "../../app/lib/customers/appwrite-store.server";
-import { startRecordingProxy } from "../../tools/appwrite-emulator/recording-proxy";
+import { startRecordingProxy, type RecordingProxy } from "../../tools/appwrite-emulator/recording-proxy";
 import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { AppwriteSpecChecker, loadAppwriteSpec, type Exchange } from "../../tools/appwrite-emulator/spec-check";
 import { createTestDatabase } from "../helpers/database";
@@ -166,6 +167,44 @@ describe.skipIf(!spec)("Appwrite conformance", () => {
       );
       expect(rows.filter((row) => !row.operationId || !row.requests)).toEqual([]);
     });
+  });
+});
+
+// The same check on a real Appwrite when one is configured (a throw-away database, deleted afterwards):
+// the store's requests, and that server's answers, against the published spec.
+const real = {
+  endpoint: process.env.APPWRITE_ENDPOINT,
+  projectId: process.env.APPWRITE_PROJECT_ID,
+  apiKey: process.env.APPWRITE_API_KEY,
+};
+const realConfigured = Boolean(real.endpoint && real.projectId && real.apiKey);
+if (!realConfigured) {
+  console.info(
+    "Conformance on a real Appwrite skipped: set APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID and APPWRITE_API_KEY.",
+  );
+}
+describe.skipIf(!spec || !realConfigured)("Appwrite conformance on a real Appwrite", () => {
+  let recorder: RecordingProxy | undefined;
+  customerStoreContract(`real Appwrite (${real.endpoint}), recorded`, async () => {
+    const connection = { endpoint: real.endpoint!, projectId: real.projectId!, apiKey: real.apiKey! };
+    const databaseId = `aisle-conformance-${randomBytes(6).toString("hex")}`;
+    const proxy = (recorder = await startRecordingProxy(connection.endpoint));
+    return {
+      store: new AppwriteCustomerStore(createAppwriteClient({ ...connection, endpoint: proxy.endpoint }), {
+        databaseId,
+        pollMs: 500,
+      }),
+      close: async () => {
+        await new Databases(createAppwriteClient(connection)).delete({ databaseId });
+        await proxy.close();
+      },
+    };
+  });
+
+  it("sent only requests the spec describes and got answers the spec describes", () => {
+    expect(recorder?.exchanges.length).toBeGreaterThan(100);
+    expect(unique(recorder!.exchanges.flatMap((exchange) => checker!.checkRequest(exchange)))).toEqual([]);
+    expect(unique(recorder!.exchanges.flatMap((exchange) => checker!.checkResponse(exchange)))).toEqual([]);
   });
 });
 
