@@ -146,6 +146,55 @@ describe("Appwrite 1.8: transactions and bulk operations", () => {
     expect(await store.listMessages(SHOP, conversation.id, 10)).toMatchObject([{ position: 1, text: "hi" }]);
   });
 
+  it("redoes a turn whose commit conflicts with another turn of the same conversation", async () => {
+    // Turn "first" is held just before its commit while turn "second" is written: Appwrite then refuses
+    // the first commit (its conversation changed after the write was staged), and the store redoes it.
+    let firstTransaction: string | undefined;
+    let held!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (held = resolve));
+    let release!: () => void;
+    const secondDone = new Promise<void>((resolve) => (release = resolve));
+    const { store, exchanges } = await storeOn("1.8.0", {
+      intercept: async ({ method, path, body: sent }) => {
+        const fields = (sent ?? {}) as { data?: { text?: string }; transactionId?: string; commit?: boolean };
+        if (method === "POST" && fields.data?.text === "first") firstTransaction ??= fields.transactionId;
+        if (method === "PATCH" && fields.commit && firstTransaction && path.endsWith(`/${firstTransaction}`)) {
+          firstTransaction = "done"; // only the first attempt is held
+          held();
+          await secondDone;
+        }
+        return undefined;
+      },
+    });
+    const conversation = await store.createConversation({
+      shop: SHOP,
+      visitorId: "v3",
+      customerId: null,
+      at: new Date(),
+    });
+    const turn = (text: string) =>
+      store.appendMessage({
+        shop: SHOP,
+        conversationId: conversation.id,
+        role: "user",
+        text,
+        productIds: [],
+        at: new Date(),
+      });
+    const first = turn("first");
+    await firstHeld;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await turn("second");
+    release();
+    await first;
+    expect(exchanges.filter((e) => e.status === 409).map((e) => JSON.parse(e.responseBody).type)).toEqual([
+      "transaction_conflict",
+    ]);
+    const messages = await store.listMessages(SHOP, conversation.id, 10);
+    expect(messages.map((m) => `${m.position}:${m.text}`)).toEqual(["1:second", "2:first"]);
+    expect(await store.getConversation(SHOP, conversation.id)).toMatchObject({ messageCount: 2 });
+  });
+
   it("keeps the newest of many concurrent deliveries of one customer", async () => {
     const { store } = await storeOn("1.8.0");
     const days = [5, 2, 9, 1, 7, 3, 8, 4, 6];
