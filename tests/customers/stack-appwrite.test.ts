@@ -4,8 +4,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "node-appwrite";
+import type { Client } from "node-appwrite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
 import { startAppwriteEmulator, type RunningAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { freePort } from "../../tools/lib/ports";
 import { DEMO_APP_CREDENTIALS, startStack, type RunningStack } from "../../tools/stack";
@@ -25,7 +26,7 @@ function send(topic: string, body: string, secret = DEMO_APP_CREDENTIALS.apiSecr
 
 beforeAll(async () => {
   emulator = await startAppwriteEmulator({ projectId: "aisle-stack", apiKey: "stack-key" });
-  appwrite = new Client().setEndpoint(emulator.endpoint).setProject("aisle-stack").setKey("stack-key");
+  appwrite = createAppwriteClient({ endpoint: emulator.endpoint, projectId: "aisle-stack", apiKey: "stack-key" });
   dataDir = mkdtempSync(path.join(os.tmpdir(), "aisle-customers-stack-"));
   stack = await startStack({
     dataDir,

@@ -1,6 +1,6 @@
 // Customer webhook routes with CUSTOMER_STORE=appwrite, against the local Appwrite emulator.
-import { Client } from "node-appwrite";
 import { afterAll, describe, expect, it } from "vitest";
+import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
 import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
 import { createTestApp } from "../kit/test-app";
@@ -19,7 +19,7 @@ const app = createTestApp({
 afterAll(() => app.close());
 const url = app.env.DATABASE_URL;
 
-const appwrite = new Client().setEndpoint(emulator.endpoint).setProject("aisle-routes").setKey("routes-key");
+const appwrite = createAppwriteClient({ endpoint: emulator.endpoint, projectId: "aisle-routes", apiKey: "routes-key" });
 // Every store: the whole Appwrite database, and the app database (which must hold nothing either).
 webhookRouteSuite("Appwrite store", app.services, () => ({
   scan: async (needle, scope) => [

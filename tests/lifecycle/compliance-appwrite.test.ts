@@ -1,6 +1,6 @@
 // C1–C5 with the Appwrite customer store (the local Appwrite-compatible server) beside the app's SQLite:
 // residue is looked for in both.
-import { Client } from "node-appwrite";
+import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
 import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { scanAppwrite, scanSqlite } from "../customers/residue";
 import { createTestDatabase } from "../helpers/database";
@@ -9,7 +9,11 @@ import { complianceChecks } from "./compliance-checks";
 complianceChecks("SQLite, Appwrite customer store", async () => {
   const emulator = await startAppwriteEmulator({ projectId: "aisle-compliance", apiKey: "compliance-key" });
   const { url } = createTestDatabase({ disconnected: true });
-  const appwrite = new Client().setEndpoint(emulator.endpoint).setProject("aisle-compliance").setKey("compliance-key");
+  const appwrite = createAppwriteClient({
+    endpoint: emulator.endpoint,
+    projectId: "aisle-compliance",
+    apiKey: "compliance-key",
+  });
   return {
     env: {
       DATABASE_URL: url,

@@ -2,9 +2,14 @@
 // and the errors Appwrite gives for mistakes (codes and types from Appwrite's error catalogue).
 import { AppwriteException, Client, Databases, DatabasesIndexType, Query } from "node-appwrite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
+import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";
 import { startAppwriteEmulator, type RunningAppwriteEmulator } from "./server";
+import { AppwriteSpecChecker, loadAppwriteSpec } from "./spec-check";
 
 let emulator: RunningAppwriteEmulator;
+/** Every exchange of the main client, checked against Appwrite's published spec at the end. */
+let recorder: RecordingProxy;
 let databases: Databases;
 const db = "emulator-test";
 
@@ -31,7 +36,8 @@ beforeAll(async () => {
   // Long enough that "still processing" right after a create holds on a loaded machine; the tests wait
   // for "available" by polling, so this costs well under a second per wait.
   emulator = await startAppwriteEmulator({ projectId: "p", apiKey: "k", buildDelayMs: 500 });
-  databases = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("p").setKey("k"));
+  recorder = await startRecordingProxy(emulator.endpoint);
+  databases = new Databases(createAppwriteClient({ endpoint: recorder.endpoint, projectId: "p", apiKey: "k" }));
   await databases.create({ databaseId: db, name: "Test" });
   await databases.createCollection({ databaseId: db, collectionId: "items", name: "Items" });
   await databases.createStringAttribute({
@@ -52,13 +58,18 @@ beforeAll(async () => {
     array: true,
   });
 });
-afterAll(() => emulator.stop());
+afterAll(async () => {
+  await recorder.close();
+  await emulator.stop();
+});
 
 describe("Appwrite emulator", () => {
   it("authenticates the project and the API key", async () => {
-    const noKey = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("p"));
+    const noKey = new Databases(createAppwriteClient({ endpoint: recorder.endpoint, projectId: "p" }));
     expect(await failure(noKey.list())).toMatchObject({ code: 401, type: "general_unauthorized_scope" });
-    const wrongProject = new Databases(new Client().setEndpoint(emulator.endpoint).setProject("x").setKey("k"));
+    const wrongProject = new Databases(
+      createAppwriteClient({ endpoint: recorder.endpoint, projectId: "x", apiKey: "k" }),
+    );
     expect(await failure(wrongProject.list())).toMatchObject({ code: 404, type: "project_not_found" });
   });
 
@@ -218,5 +229,127 @@ describe("Appwrite emulator", () => {
       attributes: ["fresh"],
     });
     expect(index).toMatchObject({ key: "by_fresh", status: "processing", attributes: ["fresh"] });
+  });
+});
+
+describe("Appwrite emulator: bulk operations and transactions (1.8)", () => {
+  const items = { databaseId: db, collectionId: "items" };
+  const OURS = ["t1", "t2", "t3", "t4", "t5", "t6", "t7"];
+  const names = async () =>
+    (await databases.listDocuments({ ...items, queries: [Query.equal("$id", OURS), Query.limit(100)] })).documents
+      .map((doc) => `${doc.$id}:${String(doc.name)}`)
+      .sort();
+  const clear = () => databases.deleteDocuments({ ...items, queries: [Query.equal("$id", OURS)] });
+
+  it("updates and deletes every document a query matches, and only those", async () => {
+    await available();
+    for (const [id, rank] of [
+      ["t1", 1],
+      ["t2", 2],
+      ["t3", 3],
+    ] as const) {
+      await databases.createDocument({ ...items, documentId: id, data: { name: "old", rank } });
+    }
+    const updated = await databases.updateDocuments({
+      ...items,
+      data: { name: "new" },
+      queries: [Query.equal("$id", OURS), Query.lessThanEqual("rank", 2)],
+    });
+    expect(updated.total).toBe(2);
+    expect(await names()).toEqual(["t1:new", "t2:new", "t3:old"]);
+    const deleted = await databases.deleteDocuments({ ...items, queries: [Query.equal("$id", ["t1", "t3"])] });
+    expect(deleted.documents.map((doc) => doc.$id).sort()).toEqual(["t1", "t3"]);
+    expect(await names()).toEqual(["t2:new"]);
+    await clear();
+  });
+
+  it("stages writes in a transaction, applies them all on commit and none on rollback", async () => {
+    const tx = await databases.createTransaction({});
+    expect(tx).toMatchObject({ status: "pending", operations: 0 });
+    await databases.createDocument({ ...items, documentId: "t4", data: { name: "a" }, transactionId: tx.$id });
+    await databases.createDocument({ ...items, documentId: "t5", data: { name: "b" }, transactionId: tx.$id });
+    expect(await names()).toEqual([]); // nothing visible before the commit
+    const committed = await databases.updateTransaction({ transactionId: tx.$id, commit: true });
+    expect(committed).toMatchObject({ status: "committed", operations: 2 });
+    expect(await names()).toEqual(["t4:a", "t5:b"]);
+
+    const discarded = await databases.createTransaction({});
+    await databases.deleteDocuments({
+      ...items,
+      queries: [Query.equal("$id", OURS)],
+      transactionId: discarded.$id,
+    });
+    expect(await databases.updateTransaction({ transactionId: discarded.$id, rollback: true })).toMatchObject({
+      status: "failed",
+    });
+    expect(await names()).toEqual(["t4:a", "t5:b"]);
+    expect(await failure(databases.updateTransaction({ transactionId: discarded.$id, commit: true }))).toMatchObject({
+      code: 400,
+      type: "transaction_not_ready",
+    });
+    expect(await failure(databases.getTransaction({ transactionId: "nope" }))).toMatchObject({
+      code: 404,
+      type: "transaction_not_found",
+    });
+    await clear();
+  });
+
+  it("fails the whole commit with 409 when a staged document changed after staging, or a staged create exists", async () => {
+    await databases.createDocument({ ...items, documentId: "t6", data: { name: "v1" } });
+    const tx = await databases.createTransaction({});
+    await databases.createDocument({ ...items, documentId: "t7", data: { name: "new" }, transactionId: tx.$id });
+    await databases.updateDocument({ ...items, documentId: "t6", data: { name: "v2" }, transactionId: tx.$id });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await databases.updateDocument({ ...items, documentId: "t6", data: { name: "other" } }); // someone else
+    expect(await failure(databases.updateTransaction({ transactionId: tx.$id, commit: true }))).toMatchObject({
+      code: 409,
+      type: "transaction_conflict",
+    });
+    expect(await databases.getTransaction({ transactionId: tx.$id })).toMatchObject({ status: "failed" });
+    expect(await names()).toEqual(["t6:other"]); // t7 was not created either
+
+    const duplicate = await databases.createTransaction({});
+    await databases.createDocument({ ...items, documentId: "t6", data: { name: "dup" }, transactionId: duplicate.$id });
+    expect(await failure(databases.updateTransaction({ transactionId: duplicate.$id, commit: true }))).toMatchObject({
+      code: 409,
+      type: "transaction_conflict",
+    });
+    await clear();
+  });
+
+  it("behaves as an older server when told to: no transactions before 1.8, no bulk operations before 1.7", async () => {
+    for (const version of ["1.7.4", "1.6.2"]) {
+      const old = await startAppwriteEmulator({ projectId: "p", apiKey: "k", buildDelayMs: 1, version });
+      try {
+        const api = new Databases(createAppwriteClient({ endpoint: old.endpoint, projectId: "p", apiKey: "k" }));
+        expect(await failure(api.createTransaction({}))).toMatchObject({ code: 404, type: "general_route_not_found" });
+        await api.create({ databaseId: db, name: "Old" });
+        await api.createCollection({ ...items, name: "Items" });
+        await api.createStringAttribute({ ...items, key: "name", size: 8, required: false });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // A transactionId is a parameter an old server does not know: it ignores it and writes at once.
+        await api.createDocument({ ...items, documentId: "t8", data: { name: "now" }, transactionId: "whatever" });
+        expect((await api.listDocuments(items)).total).toBe(1);
+        const bulk = api.deleteDocuments({ ...items, queries: [Query.equal("$id", "t8")] });
+        if (version === "1.7.4") expect((await bulk).total).toBe(1);
+        else expect(await failure(bulk)).toMatchObject({ code: 404, type: "general_route_not_found" });
+      } finally {
+        await old.stop();
+      }
+    }
+  });
+});
+
+const spec = loadAppwriteSpec();
+if (!spec) console.info("Emulator answers not checked against Appwrite's spec: ../shared/data/appwrite is absent.");
+
+describe.skipIf(!spec)("Appwrite emulator against Appwrite's published spec", () => {
+  it("answered every request above with a declared status and the spec's response or error model", () => {
+    const checker = new AppwriteSpecChecker(spec!);
+    expect(recorder.exchanges.length).toBeGreaterThan(30);
+    expect(new Set(recorder.exchanges.map((exchange) => exchange.status))).toEqual(
+      new Set([200, 201, 202, 204, 400, 401, 404, 409]),
+    );
+    expect([...new Set(recorder.exchanges.flatMap((exchange) => checker.checkResponse(exchange)))]).toEqual([]);
   });
 });

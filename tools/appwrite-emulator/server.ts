@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { compareVersions } from "./spec-check";
 
 export interface AppwriteEmulatorOptions {
   projectId: string;
@@ -15,6 +16,11 @@ export interface AppwriteEmulatorOptions {
   port?: number;
   /** How long a new attribute or index stays "processing" (real Appwrite builds them in a worker). */
   buildDelayMs?: number;
+  /**
+   * The Appwrite version to behave as (default 1.8.0). Older versions lack what came later: bulk
+   * document operations (1.7) and transactions (1.8) then answer as those servers do (route not found).
+   */
+  version?: string;
 }
 
 export interface RunningAppwriteEmulator {
@@ -38,6 +44,8 @@ interface Attribute {
   $createdAt: string;
   $updatedAt: string;
   size?: number;
+  /** Set on datetime attributes (Appwrite's AttributeDatetime model requires it). */
+  format?: string;
   min?: number;
   max?: number;
   default: Json;
@@ -87,6 +95,26 @@ interface Database {
   collections: Map<string, Collection>;
 }
 
+/** A document write, as applied directly or staged in a transaction. */
+interface Write {
+  action: "create" | "update" | "delete" | "bulkUpdate" | "bulkDelete";
+  databaseId: string;
+  collectionId: string;
+  documentId?: string;
+  data?: Record<string, Json>;
+  permissions?: string[];
+  queries?: string[];
+}
+
+interface Transaction {
+  $id: string;
+  $createdAt: string;
+  $updatedAt: string;
+  status: "pending" | "committed" | "failed";
+  operations: { write: Write; at: number }[];
+  expiresAt: string;
+}
+
 class ApiError extends Error {
   constructor(
     readonly code: number,
@@ -97,9 +125,16 @@ class ApiError extends Error {
   }
 }
 
-const RESPONSE_VERSION = "1.8.0";
+/** The Appwrite version this server behaves as by default: the one whose published spec it follows. */
+export const EMULATED_VERSION = "1.8.0";
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/;
 const DEFAULT_LIMIT = 25;
+// Appwrite's defaults: a transaction lives 300 s unless told otherwise and takes at most 100 operations.
+const DEFAULT_TRANSACTION_TTL = 300;
+const MAX_TRANSACTION_OPERATIONS = 100;
+/** The versions that brought bulk document operations and transactions. */
+export const BULK_SINCE = "1.7.0";
+export const TRANSACTIONS_SINCE = "1.8.0";
 const MAX_LIMIT = 5000;
 const MAX_QUERIES = 100;
 const MAX_QUERY_CHARS = 4096;
@@ -162,8 +197,10 @@ function compare(a: Json | undefined, b: Json | undefined): number {
 export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): Promise<RunningAppwriteEmulator> {
   const databases = new Map<string, Database>();
   const buildDelayMs = options.buildDelayMs ?? 30;
+  const version = options.version ?? EMULATED_VERSION;
   const requests: RunningAppwriteEmulator["requests"] = [];
   let sequence = 0;
+  const transactions = new Map<string, Transaction>();
   const timers = new Set<NodeJS.Timeout>();
 
   const later = (fn: () => void) => {
@@ -209,8 +246,6 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
     documentSecurity: col.documentSecurity,
     attributes: col.attributes,
     indexes: col.indexes,
-    bytesMax: 0,
-    bytesUsed: 0,
   });
 
   const documentModel = (doc: StoredDocument, databaseId: string, collectionId: string) => ({
@@ -316,7 +351,15 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
     }
   }
 
-  function listDocuments(col: Collection, rawQueries: string[]) {
+  /**
+   * The documents matching `rawQueries`, as Appwrite pages them. Bulk operations have no default limit;
+   * `documents` is the collection as a transaction being committed sees it.
+   */
+  function listDocuments(
+    col: Collection,
+    rawQueries: string[],
+    { bulk = false, documents = col.documents }: { bulk?: boolean; documents?: Map<string, StoredDocument> } = {},
+  ) {
     if (rawQueries.length > MAX_QUERIES || rawQueries.some((query) => query.length > MAX_QUERY_CHARS)) {
       throw new ApiError(
         400,
@@ -342,7 +385,7 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
 
     const filters: ((doc: StoredDocument) => boolean)[] = [];
     const orders: { attribute: string; direction: 1 | -1 }[] = [];
-    let limit = DEFAULT_LIMIT;
+    let limit = bulk ? Number.POSITIVE_INFINITY : DEFAULT_LIMIT;
     let offset = 0;
     let cursorAfter: string | null = null;
     for (const query of queries) {
@@ -420,13 +463,13 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
       }
       return a.$sequence - b.$sequence;
     };
-    const matching = [...col.documents.values()].filter((doc) => filters.every((filter) => filter(doc)));
+    const matching = [...documents.values()].filter((doc) => filters.every((filter) => filter(doc)));
     matching.sort(order);
     let start = offset;
     if (cursorAfter !== null) {
       // Keyset paging like Appwrite's: the cursor document's sort values mark the position, so it
       // works even when that document no longer matches the filters.
-      const anchor = col.documents.get(cursorAfter);
+      const anchor = documents.get(cursorAfter);
       if (!anchor) {
         throw new ApiError(
           400,
@@ -439,6 +482,243 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
     }
     // Appwrite stops counting at APP_LIMIT_COUNT.
     return { total: Math.min(matching.length, COUNT_LIMIT), documents: matching.slice(start, start + limit) };
+  }
+
+  const supports = (since: string) => compareVersions(version, since) >= 0;
+  const routeNotFound = () =>
+    new ApiError(
+      404,
+      "general_route_not_found",
+      "The requested route was not found. Please refer to the API docs and try again.",
+    );
+  const documentNotFound = (id: string) =>
+    new ApiError(404, "document_not_found", `Document with the requested ID '${id}' could not be found.`);
+
+  /**
+   * One document write, applied to `docsOf(collection)`: the live documents, or a transaction's working
+   * copy when `staged` is set. Then, as in Appwrite's commit, a document someone else changed after the
+   * operation was staged makes the commit fail with transaction_conflict, and so does creating one that
+   * exists.
+   */
+  function applyWrite(
+    write: Write,
+    docsOf: (col: Collection) => Map<string, StoredDocument>,
+    staged?: { at: number; touched: Set<string> },
+  ): { status: number; json?: unknown } {
+    const col = collection(write.databaseId, write.collectionId);
+    const documents = docsOf(col);
+    const model = (doc: StoredDocument) => documentModel(doc, write.databaseId, write.collectionId);
+    const tag = (id: string) => `${write.databaseId}/${write.collectionId}/${id}`;
+    const conflict = () =>
+      new ApiError(409, "transaction_conflict", "Conflict detected. Transaction could not be committed.");
+    const checkUnchanged = (doc: StoredDocument) => {
+      if (staged && !staged.touched.has(tag(doc.$id)) && Date.parse(doc.$updatedAt) > staged.at) throw conflict();
+      staged?.touched.add(tag(doc.$id));
+    };
+    const at = nowString();
+    const changed = (doc: StoredDocument, data: Record<string, Json>, permissions?: string[]): StoredDocument => ({
+      ...doc,
+      data: validateDocument(col, { ...doc.data, ...data }),
+      $updatedAt: at,
+      $permissions: permissions ?? doc.$permissions,
+    });
+    const id = write.documentId ?? "";
+    switch (write.action) {
+      case "create": {
+        if (documents.has(id)) {
+          if (staged) throw conflict();
+          throw new ApiError(
+            409,
+            "document_already_exists",
+            `Document with the requested ID '${id}' already exists. Try again with a different ID or use ID.unique() to generate a unique ID.`,
+          );
+        }
+        const doc: StoredDocument = {
+          $id: id,
+          $sequence: ++sequence,
+          $createdAt: at,
+          $updatedAt: at,
+          $permissions: write.permissions ?? [],
+          data: validateDocument(col, write.data ?? {}),
+        };
+        documents.set(id, doc);
+        staged?.touched.add(tag(id));
+        return { status: 201, json: model(doc) };
+      }
+      case "update": {
+        const existing = documents.get(id);
+        if (!existing) throw documentNotFound(id);
+        checkUnchanged(existing);
+        const doc = changed(existing, write.data ?? {}, write.permissions);
+        documents.set(id, doc);
+        return { status: 200, json: model(doc) };
+      }
+      case "delete": {
+        const existing = documents.get(id);
+        if (!existing) throw documentNotFound(id);
+        checkUnchanged(existing);
+        documents.delete(id);
+        return { status: 204 };
+      }
+      case "bulkUpdate":
+      case "bulkDelete": {
+        const matched = listDocuments(col, write.queries ?? [], { bulk: true, documents }).documents;
+        const result: StoredDocument[] = [];
+        for (const doc of matched) {
+          checkUnchanged(doc);
+          if (write.action === "bulkDelete") {
+            documents.delete(doc.$id);
+            result.push(doc);
+          } else {
+            const updated = changed(doc, write.data ?? {});
+            documents.set(doc.$id, updated);
+            result.push(updated);
+          }
+        }
+        return { status: 200, json: { total: result.length, documents: result.map(model) } };
+      }
+    }
+  }
+
+  function transaction(id: string | undefined): Transaction {
+    const found = id ? transactions.get(id) : undefined;
+    if (!found)
+      throw new ApiError(404, "transaction_not_found", `Transaction with the requested ID '${id}' could not be found.`);
+    return found;
+  }
+
+  /** A pending transaction that can still take operations or be committed (Appwrite's checks, in its order). */
+  function pending(id: string | undefined): Transaction {
+    const found = transaction(id);
+    if (found.status !== "pending") throw new ApiError(400, "transaction_not_ready", "Transaction is not ready.");
+    if (Date.now() > Date.parse(found.expiresAt))
+      throw new ApiError(400, "transaction_expired", "Transaction has expired.");
+    return found;
+  }
+
+  const transactionModel = (tx: Transaction) => ({
+    $id: tx.$id,
+    $createdAt: tx.$createdAt,
+    $updatedAt: tx.$updatedAt,
+    status: tx.status,
+    operations: tx.operations.length,
+    expiresAt: tx.expiresAt,
+  });
+
+  /**
+   * A write with a transactionId is only recorded (Appwrite 1.8 stages it and answers as if done); it is
+   * applied, all operations or none, when the transaction is committed.
+   */
+  function stage(transactionId: string, write: Write): { status: number; json?: unknown } {
+    const bulk = write.action === "bulkUpdate" || write.action === "bulkDelete";
+    const found = transactions.get(transactionId);
+    // Appwrite's bulk routes check the transaction more tersely than the single-document ones.
+    if (bulk && (found?.status !== "pending" || Date.now() > Date.parse(found.expiresAt))) {
+      throw new ApiError(400, "general_bad_request", "Invalid or non-pending transaction");
+    }
+    const tx = pending(transactionId);
+    const col = collection(write.databaseId, write.collectionId);
+    if (tx.operations.length + 1 > MAX_TRANSACTION_OPERATIONS) {
+      throw new ApiError(
+        400,
+        "transaction_limit_exceeded",
+        `Transaction already has ${tx.operations.length} operations, adding 1 would exceed the maximum of ${MAX_TRANSACTION_OPERATIONS}`,
+      );
+    }
+    tx.operations.push({ write, at: Date.now() });
+    tx.$updatedAt = nowString();
+    const now = nowString();
+    const preview = (data: Record<string, Json>, base?: StoredDocument): StoredDocument => ({
+      $id: base?.$id ?? write.documentId ?? "",
+      $sequence: base?.$sequence ?? 0,
+      $createdAt: base?.$createdAt ?? now,
+      $updatedAt: now,
+      $permissions: write.permissions ?? base?.$permissions ?? [],
+      data: { ...base?.data, ...data },
+    });
+    const model = (doc: StoredDocument) => documentModel(doc, write.databaseId, write.collectionId);
+    switch (write.action) {
+      case "create":
+        return { status: 201, json: model(preview(write.data ?? {})) };
+      case "update":
+        return { status: 200, json: model(preview(write.data ?? {}, col.documents.get(write.documentId ?? ""))) };
+      case "delete":
+        return { status: 204 };
+      default:
+        // How many it will touch is only known at commit: Appwrite answers 0.
+        return { status: 200, json: { total: 0, documents: [] } };
+    }
+  }
+
+  function commit(tx: Transaction) {
+    // Applied to working copies of the collections, which replace the live ones only if every operation
+    // succeeded: a failed commit changes nothing.
+    const working = new Map<Collection, Map<string, StoredDocument>>();
+    const docsOf = (col: Collection) => {
+      let documents = working.get(col);
+      if (!documents) working.set(col, (documents = new Map(col.documents)));
+      return documents;
+    };
+    const touched = new Set<string>();
+    try {
+      for (const { write, at } of tx.operations) applyWrite(write, docsOf, { at, touched });
+    } catch (error) {
+      tx.status = "failed";
+      tx.$updatedAt = nowString();
+      throw error;
+    }
+    for (const [col, documents] of working) col.documents = documents;
+    tx.status = "committed";
+    tx.$updatedAt = nowString();
+  }
+
+  function transactionRoute(method: string, id: string | undefined, body: Record<string, unknown>) {
+    if (method === "POST" && id === undefined) {
+      const ttl = body.ttl ?? DEFAULT_TRANSACTION_TTL;
+      if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 60 || ttl > 3600) {
+        throw new ApiError(
+          400,
+          "general_argument_invalid",
+          "Invalid `ttl` param: Value must be a valid range between 60 and 3,600",
+        );
+      }
+      const at = new Date();
+      const tx: Transaction = {
+        $id: newId(),
+        $createdAt: appwriteDate(at),
+        $updatedAt: appwriteDate(at),
+        status: "pending",
+        operations: [],
+        expiresAt: appwriteDate(new Date(at.getTime() + ttl * 1000)),
+      };
+      transactions.set(tx.$id, tx);
+      return { status: 201, json: transactionModel(tx) };
+    }
+    if (method === "GET" && id !== undefined) return { status: 200, json: transactionModel(transaction(id)) };
+    if (method === "PATCH" && id !== undefined) {
+      const commitIt = body.commit === true;
+      const rollback = body.rollback === true;
+      if (commitIt === rollback) {
+        throw new ApiError(
+          400,
+          "general_bad_request",
+          commitIt ? "Cannot commit and rollback at the same time" : "Either commit or rollback must be true",
+        );
+      }
+      const tx = pending(id);
+      if (commitIt) commit(tx);
+      else {
+        // Appwrite marks a rolled-back transaction "failed".
+        tx.status = "failed";
+        tx.$updatedAt = nowString();
+      }
+      return { status: 200, json: transactionModel(tx) };
+    }
+    throw new ApiError(
+      404,
+      "general_route_not_found",
+      "The requested route was not found. Please refer to the API docs and try again.",
+    );
   }
 
   function route(
@@ -454,6 +734,9 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
         "general_route_not_found",
         "The requested route was not found. Please refer to the API docs and try again.",
       );
+
+    // Before 1.8 there is no such route: /databases/transactions is then the database "transactions".
+    if (databaseId === "transactions" && supports(TRANSACTIONS_SINCE)) return transactionRoute(method, sub, body);
 
     if (databaseId === undefined) {
       if (method === "POST") {
@@ -575,6 +858,7 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
             "size",
             (v) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 1_073_741_824,
           );
+        if (key === "datetime") attribute.format = "datetime";
         if (key === "integer") {
           attribute.min = typeof body.min === "number" ? body.min : INT64_MIN;
           attribute.max = typeof body.max === "number" ? body.max : INT64_MAX;
@@ -638,61 +922,71 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
         return { status: 202, json: index };
       }
     } else if (kind === "documents") {
+      // Appwrite routes before it looks anything up: an older server has no bulk routes whatever the ids.
+      const bulkRoute = key === undefined && (method === "PATCH" || method === "DELETE");
+      if (bulkRoute && !supports(BULK_SINCE)) throw routeNotFound();
       const col = collection(databaseId, collectionId);
-      if (key === undefined && method === "GET") {
-        const queries = [...url.searchParams.entries()]
-          .filter(([name]) => /^queries\[\d*\]$/.test(name))
-          .map(([, value]) => value);
-        const { total, documents } = listDocuments(col, queries);
-        return {
-          status: 200,
-          json: { total, documents: documents.map((doc) => documentModel(doc, databaseId, collectionId)) },
-        };
-      }
-      if (key === undefined && method === "POST") {
-        const id = requireId("documentId", body.documentId);
-        const data = requireParam<Record<string, Json>>(
+      const at = { databaseId, collectionId };
+      const transactionId =
+        supports(TRANSACTIONS_SINCE) && typeof body.transactionId === "string" ? body.transactionId : null;
+      const write = (operation: Omit<Write, "databaseId" | "collectionId">) =>
+        transactionId
+          ? stage(transactionId, { ...at, ...operation })
+          : applyWrite({ ...at, ...operation }, (c) => c.documents);
+      const data = (required: boolean) => {
+        if (!required && body.data === undefined) return {};
+        return requireParam<Record<string, Json>>(
           body,
           "data",
           (v) => typeof v === "object" && v !== null && !Array.isArray(v),
         );
-        if (col.documents.has(id)) {
-          throw new ApiError(
-            409,
-            "document_already_exists",
-            `Document with the requested ID '${id}' already exists. Try again with a different ID or use ID.unique() to generate a unique ID.`,
-          );
-        }
-        const at = nowString();
-        const doc: StoredDocument = {
-          $id: id,
-          $sequence: ++sequence,
-          $createdAt: at,
-          $updatedAt: at,
-          $permissions: Array.isArray(body.permissions) ? (body.permissions as string[]) : [],
-          data: validateDocument(col, data),
+      };
+      const queries = () => {
+        const value = body.queries ?? [];
+        if (!Array.isArray(value) || value.some((q) => typeof q !== "string"))
+          throw new ApiError(400, "general_argument_invalid", "Invalid `queries` param.");
+        return value as string[];
+      };
+      if (key === undefined && method === "GET") {
+        const listed = [...url.searchParams.entries()]
+          .filter(([name]) => /^queries\[\d*\]$/.test(name))
+          .map(([, value]) => value);
+        const { total, documents } = listDocuments(col, listed);
+        return {
+          status: 200,
+          json: {
+            total: url.searchParams.get("total") === "false" ? 0 : total,
+            documents: documents.map((doc) => documentModel(doc, databaseId, collectionId)),
+          },
         };
-        col.documents.set(id, doc);
-        return { status: 201, json: documentModel(doc, databaseId, collectionId) };
+      }
+      if (key === undefined && method === "POST") {
+        const permissions = Array.isArray(body.permissions) ? (body.permissions as string[]) : [];
+        return write({
+          action: "create",
+          documentId: requireId("documentId", body.documentId),
+          data: data(true),
+          permissions,
+        });
+      }
+      // Bulk operations by query (Appwrite 1.7+).
+      if (key === undefined && method === "PATCH" && supports(BULK_SINCE)) {
+        return write({ action: "bulkUpdate", data: data(false), queries: queries() });
+      }
+      if (key === undefined && method === "DELETE" && supports(BULK_SINCE)) {
+        return write({ action: "bulkDelete", queries: queries() });
       }
       if (key !== undefined) {
-        const doc = col.documents.get(key);
-        if (!doc)
-          throw new ApiError(404, "document_not_found", `Document with the requested ID '${key}' could not be found.`);
-        if (method === "GET") return { status: 200, json: documentModel(doc, databaseId, collectionId) };
-        if (method === "PATCH") {
-          const data = (body.data ?? {}) as Record<string, Json>;
-          if (typeof data !== "object" || Array.isArray(data))
-            throw new ApiError(400, "general_argument_invalid", "Invalid `data` param.");
-          doc.data = validateDocument(col, { ...doc.data, ...data });
-          doc.$updatedAt = nowString();
-          if (Array.isArray(body.permissions)) doc.$permissions = body.permissions as string[];
+        if (method === "GET") {
+          const doc = col.documents.get(key);
+          if (!doc) throw documentNotFound(key);
           return { status: 200, json: documentModel(doc, databaseId, collectionId) };
         }
-        if (method === "DELETE") {
-          col.documents.delete(key);
-          return { status: 204 };
+        if (method === "PATCH") {
+          const permissions = Array.isArray(body.permissions) ? (body.permissions as string[]) : undefined;
+          return write({ action: "update", documentId: key, data: data(false), permissions });
         }
+        if (method === "DELETE") return write({ action: "delete", documentId: key });
       }
     }
     throw new ApiError(
@@ -702,23 +996,26 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
     );
   }
 
-  function send(res: ServerResponse, status: number, json?: unknown) {
+  function send(res: ServerResponse, status: number, json: unknown, headers: Record<string, string>) {
     if (json === undefined) {
-      res.writeHead(status).end();
+      res.writeHead(status, headers).end();
       return;
     }
-    const body = JSON.stringify(json);
-    res.writeHead(status, {
-      "content-type": "application/json; charset=utf-8",
-      "x-appwrite-response-version": RESPONSE_VERSION,
-    });
-    res.end(body);
+    res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(json));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
     requests.push({ method, path: url.pathname });
+    // Like Appwrite: answers in its own format, and warns a client built for a newer one (SDKs print it).
+    const headers: Record<string, string> = {};
+    const format = req.headers["x-appwrite-response-format"];
+    if (typeof format === "string" && compareVersions(format, version) > 0) {
+      headers["x-appwrite-warning"] =
+        `The current SDK is built for Appwrite ${format}. However, the current Appwrite server version is ${version}. Please downgrade your SDK to match the Appwrite version: https://appwrite.io/docs/sdks`;
+    }
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -749,23 +1046,22 @@ export async function startAppwriteEmulator(options: AppwriteEmulatorOptions): P
       }
       const parts = url.pathname.slice("/v1/".length).split("/").filter(Boolean).map(decodeURIComponent);
       const result = route(method, parts, body, url);
-      send(res, result.status, result.json);
+      send(res, result.status, result.json, headers);
     } catch (error) {
-      if (error instanceof ApiError) {
-        send(res, error.code, {
-          message: error.message,
-          code: error.code,
-          type: error.type,
-          version: RESPONSE_VERSION,
-        });
-      } else {
-        send(res, 500, {
+      // Appwrite's error model; an unexpected failure is a 500 "general_unknown" (its message kept, as
+      // Appwrite does in development mode).
+      const known = error instanceof ApiError;
+      send(
+        res,
+        known ? error.code : 500,
+        {
           message: (error as Error).message,
-          code: 500,
-          type: "general_server_error",
-          version: RESPONSE_VERSION,
-        });
-      }
+          code: known ? error.code : 500,
+          type: known ? error.type : "general_unknown",
+          version,
+        },
+        headers,
+      );
     }
   }
 

@@ -122,6 +122,10 @@ const BUILD_TIMEOUT_MS = 120_000;
 export const isAppwriteError = (error: unknown, code: number) =>
   error instanceof AppwriteException && error.code === code;
 
+/** The server has no such route: what an Appwrite older than the feature answers. */
+export const isMissingRoute = (error: unknown) =>
+  isAppwriteError(error, 404) && (error as AppwriteException).type === "general_route_not_found";
+
 // A 409 means another instance created it between our check and our create: the outcome we wanted.
 async function tolerateConflict(create: () => Promise<unknown>) {
   try {

@@ -1,10 +1,11 @@
 // CustomerStore on Appwrite (node-appwrite's Databases service: documents). On first use it makes
 // sure its schema exists (appwrite-schema.server.ts). docs/decisions/081-appwrite-customer-store.md
-// explains the choices (legacy Databases API, deterministic ids for upserts, no cross-document
-// transactions).
+// explains the choices (legacy Databases API, deterministic ids for upserts); decision 116 how it uses
+// transactions and bulk operations where the server has them and what it does where it has not.
 import { createHash, randomUUID } from "node:crypto";
-import { Databases, Query, type Client, type Models } from "node-appwrite";
-import { ensureAppwriteSchema, isAppwriteError, type SchemaOptions } from "./appwrite-schema.server";
+import { AppwriteException, Databases, Query, type Client, type Models } from "node-appwrite";
+import { setResponseFormat } from "./appwrite-client.server";
+import { ensureAppwriteSchema, isAppwriteError, isMissingRoute, type SchemaOptions } from "./appwrite-schema.server";
 import { parseFulfillments, parseJsonArray } from "./store-codec";
 import type {
   CartEvent,
@@ -26,6 +27,19 @@ import type {
 import { CustomerStoreError } from "./types";
 
 const PAGE = 100;
+// Short: the writes a transaction spans are a few requests; an abandoned one expires soon.
+const TRANSACTION_TTL_SECONDS = 60;
+// A conversation changed between our read and our commit (another turn): the append is redone.
+const CONFLICT_RETRIES = 3;
+
+/** What this server offers beyond plain document calls: unknown until first used, then remembered. */
+export interface AppwriteFeatures {
+  /** Bulk document update/delete by query (Appwrite 1.7+). */
+  bulk: boolean | null;
+  /** Multi-document transactions (Appwrite 1.8+). */
+  transactions: boolean | null;
+}
+const UNSUPPORTED = Symbol("unsupported");
 
 /** A deterministic document id (≤ 36 chars, Appwrite's id alphabet) for records keyed by natural ids. */
 function documentId(prefix: string, ...parts: string[]): string {
@@ -46,9 +60,10 @@ export class AppwriteCustomerStore implements CustomerStore {
   readonly kind = "appwrite" as const;
   private readonly databases: Databases;
   private readying: Promise<void> | null = null;
+  private readonly features: AppwriteFeatures = { bulk: null, transactions: null };
 
   constructor(
-    client: Client,
+    private readonly client: Client,
     private readonly options: AppwriteStoreOptions,
   ) {
     this.databases = new Databases(client);
@@ -56,15 +71,89 @@ export class AppwriteCustomerStore implements CustomerStore {
 
   ready(): Promise<void> {
     // Memoised; a failure is not cached, so the next call retries (e.g. Appwrite was still starting).
-    this.readying ??= ensureAppwriteSchema(this.databases, this.db, this.options).catch((error: unknown) => {
-      this.readying = null;
-      throw error;
-    });
+    this.readying ??= this.detectFeatures()
+      .then(() => ensureAppwriteSchema(this.databases, this.db, this.options))
+      .catch((error: unknown) => {
+        this.readying = null;
+        throw error;
+      });
     return this.readying;
+  }
+
+  /**
+   * Learns whether the server has transactions (1.8+) and bulk operations (1.7+): an older server has
+   * no such routes. Then asks an older server for its own response format (decision 116).
+   */
+  private async detectFeatures(): Promise<void> {
+    const transaction = await this.attempt("transactions", () =>
+      this.databases.createTransaction({ ttl: TRANSACTION_TTL_SECONDS }),
+    );
+    if (transaction !== UNSUPPORTED) {
+      this.features.bulk = true;
+      await this.databases.updateTransaction({ transactionId: transaction.$id, rollback: true });
+      return;
+    }
+    // A bulk delete by an id no document can have ("-" cannot start one): deletes nothing. A 404 for a
+    // database or collection not created yet still shows the route exists.
+    await this.attempt("bulk", () =>
+      this.databases
+        .deleteDocuments({ databaseId: this.db, collectionId: "customers", queries: [Query.equal("$id", "-")] })
+        .catch((error: unknown) => {
+          if (isAppwriteError(error, 404) && !isMissingRoute(error)) return null;
+          throw error;
+        }),
+    );
+    setResponseFormat(this.client, this.features.bulk ? "1.7.0" : "1.6.0");
   }
 
   private get db() {
     return this.options.databaseId;
+  }
+
+  /** Which of Appwrite's newer features this server has shown it has (null: not tried yet). */
+  serverFeatures(): AppwriteFeatures {
+    return { ...this.features };
+  }
+
+  /**
+   * Runs `use` with a feature of newer Appwrite servers. A server without it has no such route: the
+   * first 404 general_route_not_found says so, and from then on the caller's fallback is used directly.
+   */
+  private async attempt<T>(feature: keyof AppwriteFeatures, use: () => Promise<T>): Promise<T | typeof UNSUPPORTED> {
+    if (this.features[feature] === false) return UNSUPPORTED;
+    try {
+      const result = await use();
+      this.features[feature] = true;
+      return result;
+    } catch (error) {
+      if (this.features[feature] === null && isMissingRoute(error)) {
+        this.features[feature] = false;
+        return UNSUPPORTED;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `work` inside an Appwrite transaction (all its writes or none), or, on a server without
+   * transactions, directly (`transactionId` undefined), as before 1.8.
+   */
+  private async inTransaction<T>(work: (transactionId?: string) => Promise<T>): Promise<T> {
+    await this.ready();
+    const result = await this.attempt("transactions", async () => {
+      const transaction = await this.databases.createTransaction({ ttl: TRANSACTION_TTL_SECONDS });
+      try {
+        const value = await work(transaction.$id);
+        await this.databases.updateTransaction({ transactionId: transaction.$id, commit: true });
+        return { value };
+      } catch (error) {
+        // Nothing staged was applied; rolling back frees it now rather than at expiry, so a failure to
+        // roll back (a failed commit is already closed) changes nothing.
+        await this.databases.updateTransaction({ transactionId: transaction.$id, rollback: true }).catch(() => {});
+        throw error;
+      }
+    });
+    return result === UNSUPPORTED ? work(undefined) : result.value;
   }
 
   // ---- document helpers -----------------------------------------------------------------
@@ -79,14 +168,24 @@ export class AppwriteCustomerStore implements CustomerStore {
     }
   }
 
-  private async create(collectionId: string, id: string, data: Record<string, unknown>): Promise<Doc> {
+  private async create(
+    collectionId: string,
+    id: string,
+    data: Record<string, unknown>,
+    transactionId?: string,
+  ): Promise<Doc> {
     await this.ready();
-    return this.databases.createDocument({ databaseId: this.db, collectionId, documentId: id, data });
+    return this.databases.createDocument({ databaseId: this.db, collectionId, documentId: id, data, transactionId });
   }
 
-  private async update(collectionId: string, id: string, data: Record<string, unknown>): Promise<Doc> {
+  private async update(
+    collectionId: string,
+    id: string,
+    data: Record<string, unknown>,
+    transactionId?: string,
+  ): Promise<Doc> {
     await this.ready();
-    return this.databases.updateDocument({ databaseId: this.db, collectionId, documentId: id, data });
+    return this.databases.updateDocument({ databaseId: this.db, collectionId, documentId: id, data, transactionId });
   }
 
   private async list(collectionId: string, queries: string[]): Promise<Models.DocumentList<Doc>> {
@@ -117,8 +216,24 @@ export class AppwriteCustomerStore implements CustomerStore {
     return (await this.list(collectionId, [...filters, Query.limit(1)])).total;
   }
 
-  /** Deletes every document matching `filters`, a page at a time, and says how many. */
+  /**
+   * Deletes every document matching `filters` and says how many: by query, a page per request, where
+   * the server has bulk operations; otherwise one document at a time.
+   */
   private async deleteWhere(collectionId: string, filters: string[]): Promise<number> {
+    await this.ready();
+    let deleted = 0;
+    for (;;) {
+      const page = await this.attempt("bulk", () =>
+        this.databases.deleteDocuments({ databaseId: this.db, collectionId, queries: [...filters, Query.limit(PAGE)] }),
+      );
+      if (page === UNSUPPORTED) return deleted + (await this.deleteEach(collectionId, filters));
+      deleted += page.total;
+      if (page.total < PAGE) return deleted;
+    }
+  }
+
+  private async deleteEach(collectionId: string, filters: string[]): Promise<number> {
     let deleted = 0;
     for (;;) {
       const page = await this.list(collectionId, [...filters, Query.limit(PAGE)]);
@@ -134,7 +249,44 @@ export class AppwriteCustomerStore implements CustomerStore {
     }
   }
 
+  /**
+   * Newest wins: the write lands only if the stored version is not newer. Where the server has bulk
+   * operations this is one conditional update (queries on $id and sourceUpdatedAt), evaluated by the
+   * server, like Prisma's conditional update; otherwise read, compare, write.
+   */
   private async upsertNewer(
+    collectionId: string,
+    id: string,
+    data: Record<string, unknown>,
+    sourceUpdatedAt: Date,
+  ): Promise<"written" | "stale"> {
+    await this.ready();
+    for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
+      const updated = await this.attempt("bulk", () =>
+        this.databases.updateDocuments({
+          databaseId: this.db,
+          collectionId,
+          data,
+          queries: [Query.equal("$id", id), Query.lessThanEqual("sourceUpdatedAt", sourceUpdatedAt.toISOString())],
+        }),
+      );
+      if (updated === UNSUPPORTED) return this.readCompareWrite(collectionId, id, data, sourceUpdatedAt);
+      if (updated.total > 0) return "written";
+      // Nothing matched: no such document yet, or a newer version is stored.
+      const existing = await this.get(collectionId, id);
+      if (existing && date(existing.sourceUpdatedAt) > sourceUpdatedAt) return "stale";
+      if (existing) continue; // written by someone else meanwhile: compare again
+      try {
+        await this.create(collectionId, id, data);
+        return "written";
+      } catch (error) {
+        if (!isAppwriteError(error, 409)) throw error; // created meanwhile: compare again
+      }
+    }
+    throw new CustomerStoreError(`${collectionId} ${id} kept changing while being written; try again`);
+  }
+
+  private async readCompareWrite(
     collectionId: string,
     id: string,
     data: Record<string, unknown>,
@@ -150,7 +302,7 @@ export class AppwriteCustomerStore implements CustomerStore {
       await this.create(collectionId, id, data);
     } catch (error) {
       if (!isAppwriteError(error, 409)) throw error;
-      return this.upsertNewer(collectionId, id, data, sourceUpdatedAt);
+      return this.readCompareWrite(collectionId, id, data, sourceUpdatedAt);
     }
     return "written";
   }
@@ -320,26 +472,44 @@ export class AppwriteCustomerStore implements CustomerStore {
   }
 
   async appendMessage(input: NewMessage): Promise<ChatMessage> {
-    const conversation = await this.getConversation(input.shop, input.conversationId);
-    if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
-    // Appwrite has no cross-document transaction here: one shopper's turns are sequential, and the
-    // message id is fresh, so a lost race could only produce two messages with the same position.
-    const position = conversation.messageCount + 1;
-    await this.update("conversations", conversation.id, {
-      messageCount: position,
-      lastMessageAt: (input.at > conversation.lastMessageAt ? input.at : conversation.lastMessageAt).toISOString(),
-    });
-    const doc = await this.create("messages", randomUUID(), {
-      conversationId: conversation.id,
-      shop: input.shop,
-      customerId: conversation.customerId,
-      position,
-      role: input.role,
-      text: input.text,
-      productIds: input.productIds,
-      createdAt: input.at.toISOString(),
-    });
-    return this.toMessage(doc);
+    for (let attempt = 1; ; attempt++) {
+      const conversation = await this.getConversation(input.shop, input.conversationId);
+      if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
+      const position = conversation.messageCount + 1;
+      const message = {
+        $id: randomUUID(),
+        conversationId: conversation.id,
+        shop: input.shop,
+        customerId: conversation.customerId,
+        position,
+        role: input.role,
+        text: input.text,
+        productIds: input.productIds,
+        createdAt: input.at.toISOString(),
+      };
+      try {
+        // The conversation's counters and the message change together (one transaction on 1.8+). Without
+        // transactions a failure between the two can leave a counted message missing; one shopper's turns
+        // are sequential, so a lost race could at worst give two messages the same position.
+        await this.inTransaction(async (transactionId) => {
+          const lastMessageAt = input.at > conversation.lastMessageAt ? input.at : conversation.lastMessageAt;
+          await this.update(
+            "conversations",
+            conversation.id,
+            { messageCount: position, lastMessageAt: lastMessageAt.toISOString() },
+            transactionId,
+          );
+          const { $id, ...data } = message;
+          await this.create("messages", $id, data, transactionId);
+        });
+        return this.toMessage(message as unknown as Doc);
+      } catch (error) {
+        // Another turn changed the conversation after we read it: Appwrite refused the commit, so
+        // nothing was written; read it again.
+        const conflict = error instanceof AppwriteException && error.type === "transaction_conflict";
+        if (!conflict || attempt >= CONFLICT_RETRIES) throw error;
+      }
+    }
   }
 
   private toMessage(doc: Doc): ChatMessage {
@@ -401,14 +571,33 @@ export class AppwriteCustomerStore implements CustomerStore {
   }
 
   private async deleteConversation(doc: Doc): Promise<void> {
-    // Children first: if this stops halfway, the conversation is still there for the next run.
-    await this.deleteWhere("messages", [Query.equal("conversationId", doc.$id)]);
-    await this.deleteWhere("cart_events", [Query.equal("conversationId", doc.$id)]);
-    try {
-      await this.databases.deleteDocument({ databaseId: this.db, collectionId: "conversations", documentId: doc.$id });
-    } catch (error) {
+    const children = [Query.equal("conversationId", doc.$id)];
+    const run = this.inTransaction(async (transactionId) => {
+      if (transactionId) {
+        // One conversation with its messages and events, all or nothing.
+        for (const collectionId of ["messages", "cart_events"]) {
+          await this.databases.deleteDocuments({ databaseId: this.db, collectionId, queries: children, transactionId });
+        }
+      } else {
+        // Children first: if this stops halfway, the conversation is still there for the next run.
+        await this.deleteWhere("messages", children);
+        await this.deleteWhere("cart_events", children);
+      }
+      try {
+        await this.databases.deleteDocument({
+          databaseId: this.db,
+          collectionId: "conversations",
+          documentId: doc.$id,
+          transactionId,
+        });
+      } catch (error) {
+        if (!isAppwriteError(error, 404)) throw error;
+      }
+    });
+    // Gone already: another run deleted it (with its children) first. A commit fails the same way.
+    await run.catch((error: unknown) => {
       if (!isAppwriteError(error, 404)) throw error;
-    }
+    });
   }
 
   async deleteConversationsBefore(cutoff: Date): Promise<number> {

@@ -1,7 +1,7 @@
 // Picks the customer store from configuration: Prisma (the app database) unless CUSTOMER_STORE=appwrite.
 import type { PrismaClient } from "@prisma/client";
-import { Client } from "node-appwrite";
 import type { Env } from "../config/env-schema";
+import { createAppwriteClient } from "./appwrite-client.server";
 import { AppwriteCustomerStore } from "./appwrite-store.server";
 import { PrismaCustomerStore } from "./prisma-store.server";
 import type { CustomerStore } from "./types";
@@ -14,9 +14,10 @@ type StoreSettings = Pick<
 export function createCustomerStore(settings: StoreSettings, prisma: PrismaClient): CustomerStore {
   if (settings.CUSTOMER_STORE === "prisma") return new PrismaCustomerStore(prisma);
   // parseEnv guarantees these when CUSTOMER_STORE=appwrite.
-  const client = new Client()
-    .setEndpoint(settings.APPWRITE_ENDPOINT!)
-    .setProject(settings.APPWRITE_PROJECT_ID!)
-    .setKey(settings.APPWRITE_API_KEY!);
+  const client = createAppwriteClient({
+    endpoint: settings.APPWRITE_ENDPOINT!,
+    projectId: settings.APPWRITE_PROJECT_ID!,
+    apiKey: settings.APPWRITE_API_KEY!,
+  });
   return new AppwriteCustomerStore(client, { databaseId: settings.APPWRITE_DATABASE_ID });
 }
