@@ -21,7 +21,7 @@ import { action as ordersCreate } from "../../app/routes/webhooks.orders.create"
 import { action as productsCreate } from "../../app/routes/webhooks.products.create";
 import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
 import { drainSync } from "../../tools/lib/drain-sync";
-import type { Residue } from "../customers/residue";
+import type { OpenStores } from "../helpers/store-configurations";
 import { signedWebhookRequest, webhookHmac } from "../kit/signed-requests";
 import { createTestApp, TEST_APP_ENV, type TestApp } from "../kit/test-app";
 import { graphqlProduct, restPayload } from "../sync/helpers/catalog";
@@ -38,13 +38,7 @@ const ROUTES: Record<string, Action> = {
 };
 const HOUR = 3_600_000;
 
-export interface ComplianceStores {
-  /** Settings that select the stores (DATABASE_URL, CUSTOMER_STORE…). */
-  env: Record<string, string>;
-  /** Every row in every store (app database, customer store) that contains `needle`. */
-  scan(needle: string): Promise<Residue[]>;
-  close(): Promise<void>;
-}
+export type ComplianceStores = Pick<OpenStores, "env" | "scan" | "close">;
 
 export function complianceChecks(label: string, stores: () => Promise<ComplianceStores>) {
   describe(`C1–C5 compliance checks (${label})`, () => {
