@@ -4,7 +4,8 @@
 // on nearly every use (it refreshes within 5 minutes of expiry) and a token expires in the middle of an
 // import; its token endpoint treats a reused refresh token as Shopify does (usable until a replacement
 // is used: tools/emulator/README.md, Auth). An auth failure is an Admin call that throws, a
-// refresh Shopify refuses, or an import attempt spent on auth.
+// refresh Shopify refuses, or an import attempt spent on auth. On one store configuration (each *.test.ts
+// file names one): the session table is in the configuration's database.
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
@@ -13,23 +14,20 @@ import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
 import { createShopify } from "../../app/shopify.server";
 import { sampleCatalog } from "../../tools/bench/sync-catalog";
 import { drainSync } from "../../tools/lib/drain-sync";
+import type { OpenStores, StoreConfiguration } from "../helpers/store-configurations";
 import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
 
-export interface TokenSuiteDatabase {
-  /** Undefined: a fresh SQLite database. */
-  url?: string;
-  drop(): Promise<void>;
-}
-
-export function tokenRefreshSuite(label: string, database: () => Promise<TokenSuiteDatabase>) {
+/** `products`: the catalog imported while its token expires (300 on SQLite and Postgres). */
+export function tokenRefreshSuite(configuration: StoreConfiguration, { products }: { products: number }) {
+  const label = configuration.label;
   let h: EmulatedShopHarness;
 
-  let db: TokenSuiteDatabase;
+  let stores: OpenStores;
   const clients: PrismaClient[] = [];
 
   beforeAll(async () => {
-    db = await database();
-    h = await startEmulatedShop(db.url ? { DATABASE_URL: db.url } : {}, {
+    stores = await configuration.open();
+    h = await startEmulatedShop(stores.env, {
       accessTokenLifetimeSeconds: 2,
       bulkStartDelayMs: 2500,
     });
@@ -38,7 +36,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
   afterAll(async () => {
     for (const client of clients) await client.$disconnect();
     await h?.stop();
-    await db?.drop();
+    await stores?.close();
   });
 
   /**
@@ -46,7 +44,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
    * Postgres its own database client (on SQLite one client: two in one thread would block each other).
    */
   function processEngine() {
-    const prisma = db.url ? createPrismaClient(db.url) : h.prisma;
+    const prisma = configuration.ownClientPerProcess ? createPrismaClient(stores.env.DATABASE_URL) : h.prisma;
     if (prisma !== h.prisma) clients.push(prisma);
     const shopify = createShopify(h.env, prisma, h.services.log);
     return new SyncEngine({
@@ -64,7 +62,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
   /** Installed, with the offline session an expiring-token install stores (refresh token, expiry). */
   async function installExpiring(shop: string) {
     h.emulator.createShop(shop);
-    h.emulator.seed(shop, sampleCatalog(300));
+    h.emulator.seed(shop, sampleCatalog(products));
     await installShop(h, shop);
     const [refreshToken] = [...h.emulator.shop(shop).installation!.refreshTokens.keys()];
     await h.prisma.session.update({
@@ -136,7 +134,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
       const events = authEvents(SHOP);
       const seconds = ((finished.finishedAt!.getTime() - finished.startedAt.getTime()) / 1000).toFixed(1);
       console.info(
-        `[I4 ${label}] import of 300 products over ${seconds} s with 2-second tokens: ${finished.status}, attempts ${finished.attempts}; ${JSON.stringify(events)}`,
+        `[I4 ${label}] import of ${products} products over ${seconds} s with 2-second tokens: ${finished.status}, attempts ${finished.attempts}; ${JSON.stringify(events)}`,
       );
       expect(finished).toMatchObject({ status: "completed", attempts: 0, error: null });
       expect(events.refused).toBe(0);
