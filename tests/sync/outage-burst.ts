@@ -252,6 +252,11 @@ export function outageSuite(configuration: StoreConfiguration) {
       const jobs = (status: string[]) => prisma.lifecycleJob.count({ where: { shop: SHOP, status: { in: status } } });
       const waiting = await jobs(["pending", "retrying"]);
       if (stores.appwrite) expect(waiting).toBe(150);
+      const retried = await prisma.lifecycleJob.findMany({
+        where: { shop: SHOP, attempts: { gt: 0 }, status: { not: "done" } },
+        select: { lastError: true },
+      });
+      const reasons = [...new Set(retried.map((job) => job.lastError?.slice(0, 120)))];
       expect(await jobs(["failed"])).toBe(0);
 
       // The services are back and the jobs' backoff has passed: every job runs, in the order of the events.
@@ -261,7 +266,9 @@ export function outageSuite(configuration: StoreConfiguration) {
         where: { status: { in: ["pending", "retrying"] } },
         data: { nextAttemptAt: new Date() },
       });
+      const drainStarted = performance.now();
       const ran = await lifecycleJobs.drain();
+      const drainSeconds = ((performance.now() - drainStarted) / 1000).toFixed(1);
       expect({ done: await jobs(["done"]), active: await jobs(["pending", "running", "retrying", "failed"]) }).toEqual({
         done: 150,
         active: 0,
@@ -284,7 +291,7 @@ export function outageSuite(configuration: StoreConfiguration) {
       const exports = await customers.listDataExports(SHOP);
       expect(exports.items.map((e) => e.customerId).sort()).toEqual(range(7006, 7010).map(String));
       console.info(
-        `[W5 ${label}] after the burst: ${waiting} of 150 customer/order/privacy jobs waiting; when the services were back ${ran} ran, 150 done, ` +
+        `[W5 ${label}] after the burst: ${waiting} of 150 customer/order/privacy jobs waiting, ${retried.length} tried and failed (${JSON.stringify(reasons)}); when the services were back ${ran} ran in ${drainSeconds} s, 150 done, ` +
           `${profiles.size} customers, ${Object.values(orders).reduce((a, b) => a + b, 0)} orders, ${exports.items.length} exports in the customer store`,
       );
     }, 180_000);
