@@ -4,29 +4,20 @@
 // store emulator (real bulk operations, JSONL over HTTP), the configuration's database (each *.test.ts
 // file names one), the suite's Chroma and the local embedder; the engines here run no timers, so every
 // step is taken by the test.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ImportRun } from "@prisma/client";
 import { shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { SyncEngine, type SyncSettings } from "../../app/lib/sync/sync-engine.server";
 import type { FetchFunction } from "../../app/lib/shopify/bulk-operation.server";
 import { sampleCatalog } from "../../tools/bench/sync-catalog";
 import { drainSync } from "../../tools/lib/drain-sync";
-import type { OpenStores, StoreConfiguration } from "../helpers/store-configurations";
-import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
+import type { StoreConfiguration } from "../helpers/store-configurations";
+import { emulatedShopOn, installShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
 
 export function importRecoveryChecks(configuration: StoreConfiguration) {
   let h: EmulatedShopHarness;
-  let stores: OpenStores;
+  emulatedShopOn(configuration, (started) => (h = started));
 
-  beforeAll(async () => {
-    stores = await configuration.open();
-    h = await startEmulatedShop(stores.env);
-  });
-
-  afterAll(async () => {
-    await h?.stop();
-    await stores?.close();
-  });
   function engineFor(settings: Partial<SyncSettings>, fetchResult?: FetchFunction) {
     return new SyncEngine({
       db: h.prisma,

@@ -5,25 +5,15 @@
 // make a subscription missing (a scope the shop never granted) or extra (a shop-scoped subscription).
 // On one store configuration (each *.test.ts file names one): the shops and their sessions are read
 // from the configuration's database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { SubscriptionHealth } from "../../app/lib/sync/subscription-health.server";
-import type { OpenStores, StoreConfiguration } from "../helpers/store-configurations";
-import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
+import type { StoreConfiguration } from "../helpers/store-configurations";
+import { emulatedShopOn, installShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
 
 export function subscriptionHealthChecks(configuration: StoreConfiguration) {
   let h: EmulatedShopHarness;
-  let stores: OpenStores;
-
-  beforeAll(async () => {
-    stores = await configuration.open();
-    h = await startEmulatedShop(stores.env);
-  });
-
-  afterAll(async () => {
-    await h?.stop();
-    await stores?.close();
-  });
+  emulatedShopOn(configuration, (started) => (h = started));
 
   const HOUR = 3_600_000;
 

@@ -7,7 +7,7 @@
 // refresh Shopify refuses, or an import attempt spent on auth. On one store configuration (each *.test.ts
 // file names one): the session table is in the configuration's database.
 import type { PrismaClient } from "@prisma/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { expireRefusedToken, shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
@@ -15,28 +15,26 @@ import { createShopify } from "../../app/shopify.server";
 import { sampleCatalog } from "../../tools/bench/sync-catalog";
 import { drainSync } from "../../tools/lib/drain-sync";
 import type { OpenStores, StoreConfiguration } from "../helpers/store-configurations";
-import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
+import { emulatedShopOn, installShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
 
 /** `products`: the catalog imported while its token expires (300 on SQLite and Postgres). */
 export function tokenRefreshSuite(configuration: StoreConfiguration, { products }: { products: number }) {
   const label = configuration.label;
   let h: EmulatedShopHarness;
-
   let stores: OpenStores;
   const clients: PrismaClient[] = [];
+  emulatedShopOn(
+    configuration,
+    (harness, opened) => {
+      h = harness;
+      stores = opened;
+    },
+    { accessTokenLifetimeSeconds: 2, bulkStartDelayMs: 2500 },
+  );
 
-  beforeAll(async () => {
-    stores = await configuration.open();
-    h = await startEmulatedShop(stores.env, {
-      accessTokenLifetimeSeconds: 2,
-      bulkStartDelayMs: 2500,
-    });
-  }, 60_000);
-
+  // Registered after the harness's: runs before it stops (after-hooks run in reverse order).
   afterAll(async () => {
     for (const client of clients) await client.$disconnect();
-    await h?.stop();
-    await stores?.close();
   });
 
   /**
