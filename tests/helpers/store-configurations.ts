@@ -28,8 +28,16 @@ export interface StoreConfiguration {
   label: string;
   /** Postgres: every process may hold its own client. SQLite: one client per thread (two would block). */
   ownClientPerProcess: boolean;
+  /**
+   * A shop domain of this configuration's own: the configurations of a check run at once against the
+   * run's one Chroma server, whose collections are named after the shop.
+   */
+  shop(name: string): string;
   open(): Promise<OpenStores>;
 }
+
+const shopOf = (configuration: ConfigurationName) => (name: string) =>
+  `${name}-${configuration.toLowerCase()}.myshopify.com`;
 
 const APPWRITE = { projectId: "aisle-checks", apiKey: "checks-key", databaseId: "aisle" };
 
@@ -38,6 +46,7 @@ export const CONFIGURATIONS: Record<ConfigurationName, (postgresPrefix: string) 
     name: "SQLite",
     label: "SQLite, Prisma customer store",
     ownClientPerProcess: false,
+    shop: shopOf("SQLite"),
     open: async () => {
       const { url } = createTestDatabase({ disconnected: true });
       return { env: { DATABASE_URL: url }, scan: async (needle) => scanSqlite(url, needle), close: async () => {} };
@@ -47,6 +56,7 @@ export const CONFIGURATIONS: Record<ConfigurationName, (postgresPrefix: string) 
     name: "Postgres",
     label: "Postgres, Prisma customer store",
     ownClientPerProcess: true,
+    shop: shopOf("Postgres"),
     open: async () => {
       const database = await createPostgresTestDatabase(postgresPrefix);
       await database.prisma.$disconnect(); // the app holds its own client
@@ -61,6 +71,7 @@ export const CONFIGURATIONS: Record<ConfigurationName, (postgresPrefix: string) 
     name: "Appwrite",
     label: "SQLite, Appwrite customer store",
     ownClientPerProcess: false,
+    shop: shopOf("Appwrite"),
     open: async () => {
       const emulator = await startAppwriteEmulator({ projectId: APPWRITE.projectId, apiKey: APPWRITE.apiKey });
       // The app reaches Appwrite through a hop a check can cut (W5); scans go straight to the server.

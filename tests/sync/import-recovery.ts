@@ -68,7 +68,7 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
 
   describe(`I2 imports that recover by themselves (${configuration.label})`, () => {
     it("I2 exports again after Shopify's export fails (INTERNAL_SERVER_ERROR) and completes", async () => {
-      const SHOP = "export-fails.myshopify.com";
+      const SHOP = configuration.shop("export-fails");
       const shop = await newShop(SHOP);
       shop.bulk.failNext(2);
       const engine = engineFor({});
@@ -81,7 +81,7 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
     }, 180_000);
 
     it("I2 makes a new export when the result file has expired (403) instead of downloading it forever", async () => {
-      const SHOP = "result-expired.myshopify.com";
+      const SHOP = configuration.shop("result-expired");
       const shop = await newShop(SHOP);
       const downloads: number[] = [];
       // Seven days pass just as the app starts reading the file: the storage refuses the signed URL.
@@ -101,7 +101,7 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
     }, 180_000);
 
     it("I2 exports again when the export itself expired before it was read", async () => {
-      const SHOP = "export-expired.myshopify.com";
+      const SHOP = configuration.shop("export-expired");
       const shop = await newShop(SHOP);
       const engine = engineFor({});
       await engine.requestImport(SHOP);
@@ -116,7 +116,7 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
     }, 180_000);
 
     it("I2 waits out its backoff, tells the merchant why and when, and goes on once the time has come", async () => {
-      const SHOP = "backoff.myshopify.com";
+      const SHOP = configuration.shop("backoff");
       const shop = await newShop(SHOP);
       shop.bulk.failNext(1);
       const engine = engineFor({ importRetryBaseMs: 60_000 });
@@ -138,7 +138,7 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
     }, 180_000);
 
     it("I2 starts a new import for a shop whose imports all failed, and never for one imported once", async () => {
-      const SHOP = "first-import-failed.myshopify.com";
+      const SHOP = configuration.shop("first-import-failed");
       const shop = await newShop(SHOP);
       shop.bulk.failNext(2);
       const engine = engineFor({ importAttempts: 2, failedImportRetryMs: 60_000 });
@@ -166,7 +166,7 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
     }, 240_000);
 
     it("I2 fails at once when Shopify denies access, and after the budget when the export keeps failing", async () => {
-      const DENIED = "access-denied.myshopify.com";
+      const DENIED = configuration.shop("access-denied");
       (await newShop(DENIED)).bulk.failNext(1, "ACCESS_DENIED");
       const engine = engineFor({ importAttempts: 3 });
       await engine.requestImport(DENIED);
@@ -175,7 +175,7 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
       expect(denied.error).toMatch(/ACCESS_DENIED.*permission/);
       expect(exportsOf(DENIED)).toHaveLength(1);
 
-      const BROKEN = "always-failing.myshopify.com";
+      const BROKEN = configuration.shop("always-failing");
       (await newShop(BROKEN)).bulk.failNext(1000);
       await engine.requestImport(BROKEN);
       const broken = await stepUntil(engine, BROKEN, finished);

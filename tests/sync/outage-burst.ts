@@ -194,8 +194,8 @@ export function outageSuite(configuration: StoreConfiguration) {
 
   describe(`W5 a 500-delivery burst with ${down} down (${label})`, () => {
     it("W5 answers every delivery 2xx and records it (p50/p99 reported); the jobs run when the services are back", async () => {
-      const SHOP = "burst.myshopify.com";
-      const OTHER = "burst-other.myshopify.com";
+      const SHOP = configuration.shop("burst");
+      const OTHER = configuration.shop("burst-other");
       await install(SHOP);
       await install(OTHER);
       chroma.down();
@@ -299,7 +299,7 @@ export function outageSuite(configuration: StoreConfiguration) {
 
   describe(`W6 the vector store down for 30 minutes, simulated clock (${label})`, () => {
     it("W6 keeps every change while Chroma is down and drains the backlog when it is back", async () => {
-      const SHOP = "vector-outage.myshopify.com";
+      const SHOP = configuration.shop("vector-outage");
       await install(SHOP);
       const { prisma, productIndex, syncEngine } = app.services;
       const gid = (n: number) => `gid://shopify/Product/${n}`;

@@ -24,8 +24,8 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
 
   describe(`O2 subscription health (${configuration.label})`, () => {
     it("O2 a shop as configured is ok; a missing and an extra subscription are reported with reasons", async () => {
-      const OK = "subs-ok.myshopify.com";
-      const DRIFT = "subs-drift.myshopify.com";
+      const OK = configuration.shop("subs-ok");
+      const DRIFT = configuration.shop("subs-drift");
       await newShop(OK);
       await newShop(DRIFT);
       // Missing: the install never granted read_orders, so Shopify does not deliver orders/* to this shop.
@@ -55,7 +55,7 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
     });
 
     it("O2 a topic reported missing is in fact not delivered (emulator, as Shopify)", async () => {
-      const SHOP = "subs-delivery.myshopify.com";
+      const SHOP = configuration.shop("subs-delivery");
       await newShop(SHOP);
       const store = h.emulator.shop(SHOP).store;
       const created = () => h.emulator.webhooks.log.filter((d) => d.shop === SHOP && d.topic === "products/create");
@@ -74,7 +74,7 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
     });
 
     it("O2 pages through more than one page of shop-scoped subscriptions", async () => {
-      const SHOP = "subs-many.myshopify.com";
+      const SHOP = configuration.shop("subs-many");
       await newShop(SHOP);
       for (let i = 0; i < 130; i++) h.emulator.addShopSubscription(SHOP, "products/update", `https://x.example/${i}`);
       const report = await h.services.subscriptionHealth.checkShop(SHOP);
@@ -83,8 +83,8 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
     });
 
     it("O2 a shop whose token is refused is reported unreachable; the other shops are still checked", async () => {
-      const REFUSED = "subs-refused.myshopify.com";
-      const FINE = "subs-fine.myshopify.com";
+      const REFUSED = configuration.shop("subs-refused");
+      const FINE = configuration.shop("subs-fine");
       await newShop(REFUSED);
       await newShop(FINE);
       // The stored token expired and Shopify refuses the refresh (revoked refresh token).
@@ -105,7 +105,7 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
     });
 
     it("O2 a 401 on a token stored as valid, with nothing to refresh with, is reported too", async () => {
-      const SHOP = "subs-401.myshopify.com";
+      const SHOP = configuration.shop("subs-401");
       await newShop(SHOP);
       h.emulator.shop(SHOP).installation!.accessTokens.clear();
       const health = new SubscriptionHealth({
@@ -121,7 +121,7 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
     });
 
     it("O2 the background loop checks at boot", async () => {
-      const SHOP = "subs-boot.myshopify.com";
+      const SHOP = configuration.shop("subs-boot");
       await newShop(SHOP);
       const health = new SubscriptionHealth({
         db: h.prisma,

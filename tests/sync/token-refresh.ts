@@ -84,7 +84,7 @@ export function tokenRefreshSuite(configuration: StoreConfiguration, { products 
 
   describe(`I4 expiring tokens (${label})`, () => {
     it("I4 two processes refreshing the same expired token at once: 0 auth failures in 20 rounds", async () => {
-      const SHOP = "two-refreshers.myshopify.com";
+      const SHOP = configuration.shop("two-refreshers");
       await installExpiring(SHOP);
       const [a, b] = [processEngine(), processEngine()];
       const failures: unknown[] = [];
@@ -114,7 +114,7 @@ export function tokenRefreshSuite(configuration: StoreConfiguration, { products 
     }, 120_000);
 
     it("I4 a token expiring mid-import, two workers advancing it: completes with 0 auth failures", async () => {
-      const SHOP = "mid-import.myshopify.com";
+      const SHOP = configuration.shop("mid-import");
       await installExpiring(SHOP);
       const [a, b] = [processEngine(), processEngine()];
       const run = await a.requestImport(SHOP);

@@ -26,7 +26,7 @@ export function webhookOrderingChecks(configuration: StoreConfiguration, { order
     let app: LoadedApp;
     let stores: OpenStores;
     let embedCalls: { calls: number; texts: number };
-    const SHOP = "ordering-shop.myshopify.com";
+    const SHOP = configuration.shop("ordering-shop");
 
     beforeAll(async () => {
       stores = await configuration.open();
