@@ -4,7 +4,7 @@
 // store emulator (real bulk operations, JSONL over HTTP), the configuration's database (each *.test.ts
 // file names one), the suite's Chroma and the local embedder; the engines here run no timers, so every
 // step is taken by the test.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { ImportRun } from "@prisma/client";
 import { shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { SyncEngine, type SyncSettings } from "../../app/lib/sync/sync-engine.server";
@@ -104,6 +104,12 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
       const SHOP = configuration.shop("export-expired");
       const shop = await newShop(SHOP);
       const engine = engineFor({});
+      // The export takes half a second, so the app sees it running (an instant one can be started,
+      // finished and read in one pass, and never be seen expiring).
+      h.emulator.bulkStartDelayMs = 500;
+      onTestFinished(() => {
+        h.emulator.bulkStartDelayMs = 0;
+      });
       await engine.requestImport(SHOP);
       // The export finishes, then expires before the app looks at it again.
       await stepUntil(engine, SHOP, (run) => run.status === "exporting");
