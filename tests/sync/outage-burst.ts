@@ -10,21 +10,7 @@
 // 30 minutes of a simulated clock (Date only; timers stay real) → every change kept, the backlog drains
 // when it is back.
 import { performance } from "node:perf_hooks";
-import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished, vi } from "vitest";
-import { action as appUninstalled } from "../../app/routes/webhooks.app.uninstalled";
-import { action as bulkOperationsFinish } from "../../app/routes/webhooks.bulk_operations.finish";
-import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
-import { action as customersDataRequest } from "../../app/routes/webhooks.customers.data_request";
-import { action as customersDelete } from "../../app/routes/webhooks.customers.delete";
-import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
-import { action as customersUpdate } from "../../app/routes/webhooks.customers.update";
-import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
-import { action as ordersUpdated } from "../../app/routes/webhooks.orders.updated";
-import { action as productsCreate } from "../../app/routes/webhooks.products.create";
-import { action as productsDelete } from "../../app/routes/webhooks.products.delete";
-import { action as productsUpdate } from "../../app/routes/webhooks.products.update";
-import { action as scopesUpdate } from "../../app/routes/webhooks.app.scopes_update";
 import { drainSync } from "../../tools/lib/drain-sync";
 import { freePort } from "../../tools/lib/ports";
 import type { OpenStores, StoreConfiguration } from "../helpers/store-configurations";
@@ -32,27 +18,11 @@ import { startSwitchableProxy, type SwitchableProxy } from "../helpers/switchabl
 import { storeOfflineSession } from "../kit/installed-shop";
 import { signedWebhookRequest } from "../kit/signed-requests";
 import { createTestApp, type TestApp } from "../kit/test-app";
+import { WEBHOOK_ROUTES } from "../kit/webhook-routes";
 import { countEmbeddings } from "./helpers/app";
 import { deletePayload, graphqlProduct, restPayload } from "./helpers/catalog";
 
 const SECRET = "outage-tests-secret-1f9a";
-type Action = (args: ActionFunctionArgs) => Promise<Response>;
-const ROUTES: Record<string, Action> = {
-  "products/create": productsCreate,
-  "products/update": productsUpdate,
-  "products/delete": productsDelete,
-  "customers/create": customersCreate,
-  "customers/update": customersUpdate,
-  "customers/delete": customersDelete,
-  "orders/create": ordersCreate,
-  "orders/updated": ordersUpdated,
-  "customers/redact": customersRedact,
-  "customers/data_request": customersDataRequest,
-  "bulk_operations/finish": bulkOperationsFinish,
-  "app/scopes_update": scopesUpdate,
-  "app/uninstalled": appUninstalled,
-};
-
 export function outageSuite(configuration: StoreConfiguration) {
   const label = configuration.label;
   let chroma: SwitchableProxy;
@@ -100,7 +70,7 @@ export function outageSuite(configuration: StoreConfiguration) {
     const started = performance.now();
     let status: number;
     try {
-      status = (await app.call(ROUTES[topic], request)).status;
+      status = (await app.call(WEBHOOK_ROUTES[topic].action, request)).status;
     } catch {
       status = 500; // what Remix answers for a thrown error
     }
