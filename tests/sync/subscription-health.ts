@@ -17,6 +17,16 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
 
   const HOUR = 3_600_000;
 
+  /** A checker of the test's own (its interval), over the app's Admin access. */
+  const subscriptionHealth = (intervalMs: number) =>
+    new SubscriptionHealth({
+      db: h.prisma,
+      log: h.services.log,
+      transportFor: shopifyAppTransport((shop) => h.services.shopify.unauthenticated.admin(shop)),
+      appUrl: h.env.SHOPIFY_APP_URL,
+      intervalMs,
+    });
+
   async function newShop(domain: string) {
     h.emulator.createShop(domain);
     await installShop(h, domain);
@@ -108,13 +118,7 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
       const SHOP = configuration.shop("subs-401");
       await newShop(SHOP);
       h.emulator.shop(SHOP).installation!.accessTokens.clear();
-      const health = new SubscriptionHealth({
-        db: h.prisma,
-        log: h.services.log,
-        transportFor: shopifyAppTransport((shop) => h.services.shopify.unauthenticated.admin(shop)),
-        appUrl: h.env.SHOPIFY_APP_URL,
-        intervalMs: 0,
-      });
+      const health = subscriptionHealth(0);
       const report = await health.checkShop(SHOP);
       expect(report.state).toBe("unreachable");
       expect(report.error).toBeTruthy();
@@ -123,13 +127,7 @@ export function subscriptionHealthChecks(configuration: StoreConfiguration) {
     it("O2 the background loop checks at boot", async () => {
       const SHOP = configuration.shop("subs-boot");
       await newShop(SHOP);
-      const health = new SubscriptionHealth({
-        db: h.prisma,
-        log: h.services.log,
-        transportFor: shopifyAppTransport((shop) => h.services.shopify.unauthenticated.admin(shop)),
-        appUrl: h.env.SHOPIFY_APP_URL,
-        intervalMs: 60_000,
-      });
+      const health = subscriptionHealth(60_000);
       health.start();
       try {
         await expect.poll(() => health.report(SHOP)?.state, { timeout: 20_000 }).toBe("ok");
