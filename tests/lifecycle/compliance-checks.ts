@@ -8,43 +8,20 @@
 //   C4 app/uninstalled with an expired token that cannot be refreshed → 200 once, sessions gone
 //   C5 bad HMAC (forged, unsigned) on each compliance topic and app/uninstalled → 401, nothing recorded
 import { randomUUID } from "node:crypto";
-import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shopCollectionPrefix } from "../../app/lib/search/collection-name";
 import { DEFAULT_ASSISTANT_SETTINGS } from "../../app/lib/settings/assistant-settings";
 import { saveAssistantSettings } from "../../app/lib/settings/settings-store.server";
-import { action as appUninstalled } from "../../app/routes/webhooks.app.uninstalled";
-import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
-import { action as customersDataRequest } from "../../app/routes/webhooks.customers.data_request";
-import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
-import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
-import { action as productsCreate } from "../../app/routes/webhooks.products.create";
-import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
 import { drainSync } from "../../tools/lib/drain-sync";
-import type { Residue } from "../customers/residue";
+import type { OpenStores } from "../helpers/store-configurations";
 import { signedWebhookRequest, webhookHmac } from "../kit/signed-requests";
 import { createTestApp, TEST_APP_ENV, type TestApp } from "../kit/test-app";
+import { WEBHOOK_ROUTES } from "../kit/webhook-routes";
 import { graphqlProduct, restPayload } from "../sync/helpers/catalog";
 
-type Action = (args: ActionFunctionArgs) => Promise<Response>;
-const ROUTES: Record<string, Action> = {
-  "app/uninstalled": appUninstalled,
-  "shop/redact": shopRedact,
-  "customers/redact": customersRedact,
-  "customers/data_request": customersDataRequest,
-  "customers/create": customersCreate,
-  "orders/create": ordersCreate,
-  "products/create": productsCreate,
-};
 const HOUR = 3_600_000;
 
-export interface ComplianceStores {
-  /** Settings that select the stores (DATABASE_URL, CUSTOMER_STORE…). */
-  env: Record<string, string>;
-  /** Every row in every store (app database, customer store) that contains `needle`. */
-  scan(needle: string): Promise<Residue[]>;
-  close(): Promise<void>;
-}
+export type ComplianceStores = Pick<OpenStores, "env" | "scan" | "close">;
 
 export function complianceChecks(label: string, stores: () => Promise<ComplianceStores>) {
   describe(`C1–C5 compliance checks (${label})`, () => {
@@ -76,7 +53,7 @@ export function complianceChecks(label: string, stores: () => Promise<Compliance
         ...options,
       });
       try {
-        return (await app.call(ROUTES[topic], request)).status;
+        return (await app.call(WEBHOOK_ROUTES[topic].action, request)).status;
       } catch (thrown) {
         if (thrown instanceof Response) return thrown.status;
         throw thrown;

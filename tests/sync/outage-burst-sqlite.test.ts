@@ -1,4 +1,5 @@
-// W5 and W6 on SQLite (the default database).
+// W5 and W6 on SQLite with the Prisma customer store.
+import { checksOn } from "../helpers/store-configurations";
 import { outageSuite } from "./outage-burst";
 
-outageSuite("SQLite", async () => ({ drop: async () => {} }));
+checksOn("SQLite", "W5 and W6", outageSuite);

@@ -1,4 +1,5 @@
 // I4 on SQLite (the two "processes" share one database client).
+import { checksOn } from "../helpers/store-configurations";
 import { tokenRefreshSuite } from "./token-refresh";
 
-tokenRefreshSuite("SQLite", async () => ({ drop: async () => {} }));
+checksOn("SQLite", "I4 expiring tokens", (c) => tokenRefreshSuite(c, { products: 300 }));

@@ -4,41 +4,37 @@
 // on nearly every use (it refreshes within 5 minutes of expiry) and a token expires in the middle of an
 // import; its token endpoint treats a reused refresh token as Shopify does (usable until a replacement
 // is used: tools/emulator/README.md, Auth). An auth failure is an Admin call that throws, a
-// refresh Shopify refuses, or an import attempt spent on auth.
+// refresh Shopify refuses, or an import attempt spent on auth. On one store configuration (each *.test.ts
+// file names one): the session table is in the configuration's database.
 import type { PrismaClient } from "@prisma/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { expireRefusedToken, shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
 import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
 import { createShopify } from "../../app/shopify.server";
 import { sampleCatalog } from "../../tools/bench/sync-catalog";
 import { drainSync } from "../../tools/lib/drain-sync";
-import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
+import type { OpenStores, StoreConfiguration } from "../helpers/store-configurations";
+import { emulatedShopOn, installShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
 
-export interface TokenSuiteDatabase {
-  /** Undefined: a fresh SQLite database. */
-  url?: string;
-  drop(): Promise<void>;
-}
-
-export function tokenRefreshSuite(label: string, database: () => Promise<TokenSuiteDatabase>) {
+/** `products`: the catalog imported while its token expires (300 on SQLite and Postgres). */
+export function tokenRefreshSuite(configuration: StoreConfiguration, { products }: { products: number }) {
+  const label = configuration.label;
   let h: EmulatedShopHarness;
-
-  let db: TokenSuiteDatabase;
+  let stores: OpenStores;
   const clients: PrismaClient[] = [];
+  emulatedShopOn(
+    configuration,
+    (harness, opened) => {
+      h = harness;
+      stores = opened;
+    },
+    { accessTokenLifetimeSeconds: 2, bulkStartDelayMs: 2500 },
+  );
 
-  beforeAll(async () => {
-    db = await database();
-    h = await startEmulatedShop(db.url ? { DATABASE_URL: db.url } : {}, {
-      accessTokenLifetimeSeconds: 2,
-      bulkStartDelayMs: 2500,
-    });
-  }, 60_000);
-
+  // Registered after the harness's: runs before it stops (after-hooks run in reverse order).
   afterAll(async () => {
     for (const client of clients) await client.$disconnect();
-    await h?.stop();
-    await db?.drop();
   });
 
   /**
@@ -46,7 +42,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
    * Postgres its own database client (on SQLite one client: two in one thread would block each other).
    */
   function processEngine() {
-    const prisma = db.url ? createPrismaClient(db.url) : h.prisma;
+    const prisma = configuration.ownClientPerProcess ? createPrismaClient(stores.env.DATABASE_URL) : h.prisma;
     if (prisma !== h.prisma) clients.push(prisma);
     const shopify = createShopify(h.env, prisma, h.services.log);
     return new SyncEngine({
@@ -64,7 +60,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
   /** Installed, with the offline session an expiring-token install stores (refresh token, expiry). */
   async function installExpiring(shop: string) {
     h.emulator.createShop(shop);
-    h.emulator.seed(shop, sampleCatalog(300));
+    h.emulator.seed(shop, sampleCatalog(products));
     await installShop(h, shop);
     const [refreshToken] = [...h.emulator.shop(shop).installation!.refreshTokens.keys()];
     await h.prisma.session.update({
@@ -88,7 +84,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
 
   describe(`I4 expiring tokens (${label})`, () => {
     it("I4 two processes refreshing the same expired token at once: 0 auth failures in 20 rounds", async () => {
-      const SHOP = "two-refreshers.myshopify.com";
+      const SHOP = configuration.shop("two-refreshers");
       await installExpiring(SHOP);
       const [a, b] = [processEngine(), processEngine()];
       const failures: unknown[] = [];
@@ -118,7 +114,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
     }, 120_000);
 
     it("I4 a token expiring mid-import, two workers advancing it: completes with 0 auth failures", async () => {
-      const SHOP = "mid-import.myshopify.com";
+      const SHOP = configuration.shop("mid-import");
       await installExpiring(SHOP);
       const [a, b] = [processEngine(), processEngine()];
       const run = await a.requestImport(SHOP);
@@ -136,7 +132,7 @@ export function tokenRefreshSuite(label: string, database: () => Promise<TokenSu
       const events = authEvents(SHOP);
       const seconds = ((finished.finishedAt!.getTime() - finished.startedAt.getTime()) / 1000).toFixed(1);
       console.info(
-        `[I4 ${label}] import of 300 products over ${seconds} s with 2-second tokens: ${finished.status}, attempts ${finished.attempts}; ${JSON.stringify(events)}`,
+        `[I4 ${label}] import of ${products} products over ${seconds} s with 2-second tokens: ${finished.status}, attempts ${finished.attempts}; ${JSON.stringify(events)}`,
       );
       expect(finished).toMatchObject({ status: "completed", attempts: 0, error: null });
       expect(events.refused).toBe(0);

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
+import { BACKGROUND_TRANSACTION } from "../db/transaction-options";
 import type { CatalogStore, CodeMatch, IndexedProduct, LexicalHit, VocabularySource } from "./catalog-store";
 import { optionPairs, type SearchFilters } from "./query-parser";
 import { combinationCount, searchTerms, termGroups, type SearchTerm } from "./search-terms";
@@ -20,7 +21,7 @@ type Transaction = Prisma.TransactionClient;
 /** Ids per statement: far below SQLite's 32,766 and Postgres' 65,535 bound values even at 19 per row. */
 const CHUNK = 500;
 /** A write of thousands of products is one transaction; give it time (the default is 5 s). */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 120_000 };
+const TRANSACTION_OPTIONS = { ...BACKGROUND_TRANSACTION, timeout: 120_000 };
 
 /** Field weights, the former in-memory boosts, in FTS5 column order: title, brand, tags, options, codes, body (shop 0). */
 const FTS5_COLUMN_WEIGHTS = [3.0, 2.0, 1.5, 1.2, 3.0, 1.0, 0.0];

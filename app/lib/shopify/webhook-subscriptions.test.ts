@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { compareSubscriptions, DECLARED_WEBHOOK_SUBSCRIPTIONS, topicFromEnum } from "./webhook-subscriptions";
 
@@ -5,6 +7,16 @@ const APP = "https://aisle.example.com";
 const ALL_SCOPES = ["read_products", "read_customers", "read_orders"];
 
 describe("compareSubscriptions", () => {
+  it("the app's declaration is exactly shopify.app.toml's [webhooks] subscriptions", () => {
+    const toml = parse(readFileSync("shopify.app.toml", "utf8")) as {
+      webhooks: { subscriptions: { topics?: string[]; compliance_topics?: string[]; uri: string }[] };
+    };
+    const fromToml = toml.webhooks.subscriptions.flatMap((s) =>
+      [...(s.topics ?? []), ...(s.compliance_topics ?? [])].map((topic) => ({ topic, uri: s.uri })),
+    );
+    expect(DECLARED_WEBHOOK_SUBSCRIPTIONS.map(({ topic, uri }) => ({ topic, uri }))).toEqual(fromToml);
+  });
+
   it("finds nothing when every scope is granted and no shop-scoped subscription exists", () => {
     expect(compareSubscriptions(DECLARED_WEBHOOK_SUBSCRIPTIONS, ALL_SCOPES, [], APP)).toEqual({
       missing: [],

@@ -8,6 +8,7 @@
 // until the run's attempt budget is spent (docs/decisions/103).
 import type { ImportRun, PrismaClient } from "@prisma/client";
 import type { Product } from "../catalog/product";
+import { BACKGROUND_TRANSACTION } from "../db/transaction-options";
 import type { Logger } from "../logger.server";
 import { ShopifyUserError, type AdminGraphql } from "../shopify/admin-graphql";
 import { assembleBulkProducts } from "../shopify/bulk-jsonl";
@@ -252,7 +253,7 @@ async function download(
         });
         if (!saved.count) throw new LeaseLostError();
       },
-      { timeout: 60_000 },
+      { ...BACKGROUND_TRANSACTION, timeout: 60_000 },
     );
   };
   // An empty catalog has no result file.

@@ -5,6 +5,7 @@
 // Failures (Chroma or the embedder down) keep the rows pending with backoff: nothing is lost.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, ProductSync } from "@prisma/client";
+import { BACKGROUND_TRANSACTION } from "../db/transaction-options";
 import { PollLoop } from "../jobs/poll-loop";
 import { isSearchable } from "../catalog/product";
 import { buildProductDocument, type DocumentOptions, type ProductDocument } from "../catalog/product-document";
@@ -233,7 +234,7 @@ export class SyncWorker {
         }
         if (lags.length) await tx.syncLagSample.createMany({ data: lags });
       },
-      { timeout: 60_000 },
+      { ...BACKGROUND_TRANSACTION, timeout: 60_000 },
     );
   }
 

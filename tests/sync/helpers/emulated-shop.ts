@@ -3,6 +3,7 @@
 // webhooks reach the app's routes over HTTP (a small server turning them into Remix action calls).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "../../../tools/lib/ports";
 import {
   FETCH_SEAM_MODULE,
@@ -10,6 +11,7 @@ import {
   type StoreEmulator,
   type StoreEmulatorOptions,
 } from "../../../tools/emulator/index";
+import type { OpenStores, StoreConfiguration } from "../../helpers/store-configurations";
 import { loadApp, TEST_SECRET, type LoadedApp } from "./app";
 
 export interface EmulatedShopHarness extends LoadedApp {
@@ -84,4 +86,26 @@ export async function installShop(harness: EmulatedShopHarness, domain: string) 
   };
   const token = harness.emulator.accessTokenFor(domain);
   await harness.install(domain, token);
+}
+
+/**
+ * For a check module on one store configuration: opens the stores and starts the harness on them before
+ * the suite (handing both to `started`), and stops both after it.
+ */
+export function emulatedShopOn(
+  configuration: StoreConfiguration,
+  started: (harness: EmulatedShopHarness, stores: OpenStores) => void,
+  emulatorOptions: Partial<StoreEmulatorOptions> = {},
+) {
+  let harness: EmulatedShopHarness | undefined;
+  let stores: OpenStores | undefined;
+  beforeAll(async () => {
+    stores = await configuration.open();
+    harness = await startEmulatedShop(stores.env, emulatorOptions);
+    started(harness, stores);
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.stop();
+    await stores?.close();
+  });
 }
