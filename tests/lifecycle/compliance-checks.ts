@@ -24,7 +24,7 @@ import { drainSync } from "../../tools/lib/drain-sync";
 import type { Residue } from "../customers/residue";
 import { signedWebhookRequest, webhookHmac } from "../kit/signed-requests";
 import { createTestApp, TEST_APP_ENV, type TestApp } from "../kit/test-app";
-import { graphqlProduct, restPayload } from "../sync/helpers/catalog";
+import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 
 type Action = (args: ActionFunctionArgs) => Promise<Response>;
 const ROUTES: Record<string, Action> = {

@@ -11,7 +11,7 @@ import { loader as productsUpdateLoader } from "../../app/routes/webhooks.produc
 import { loader as shopRedactLoader } from "../../app/routes/webhooks.shop.redact";
 import { signedWebhookRequest } from "../kit/signed-requests";
 import { TEST_SECRET } from "./helpers/app";
-import { graphqlProduct, restPayload } from "./helpers/catalog";
+import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
 
 let h: EmulatedShopHarness;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainSync } from "../../tools/lib/drain-sync";
 import { seededRandom } from "../../tools/emulator/webhooks/delivery";
 import { countEmbeddings, loadApp, type LoadedApp } from "./helpers/app";
-import { graphqlProduct, restPayload } from "./helpers/catalog";
+import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 
 let app: LoadedApp;
 let embedCalls: { calls: number; texts: number };
