@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Card, Grid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { LagChart } from "../components/charts";
@@ -27,6 +27,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     services.subscriptionHealth.recentReport(session.shop, SUBSCRIPTION_REPORT_MAX_AGE_MS),
   ]);
   return { overview, lag, subscriptions, now: new Date().toISOString() };
+}
+
+/** "Check again" on the webhook subscriptions card: a fresh comparison for this shop now (decision 107). */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shopify, subscriptionHealth } = context.services;
+  const { session } = await shopify.authenticate.admin(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "check-subscriptions") return { checked: false };
+  // Bounded like the page's own check: a slow Shopify leaves it running and the page shows the last report.
+  await subscriptionHealth.recentReport(session.shop, 0);
+  return { checked: true };
 }
 
 const componentLabels = {

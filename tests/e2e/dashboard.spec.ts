@@ -142,7 +142,7 @@ test.afterAll(async () => {
 });
 
 /** Opens an app page inside the emulated Shopify admin and returns the app's frame. */
-async function openInAdmin(page: Page, appPath = ""): Promise<FrameLocator> {
+async function openInAdmin(page: Page, appPath = "", shop = SHOP): Promise<FrameLocator> {
   await page.setViewportSize({ width: 1400, height: 1100 });
   if (process.env.DASHBOARD_E2E_DEBUG) {
     page.on("console", (message) => console.log("console:", message.type(), message.text()));
@@ -155,7 +155,7 @@ async function openInAdmin(page: Page, appPath = ""): Promise<FrameLocator> {
       ),
     );
   }
-  const response = await page.goto(`${running.emulator.adminUrl(SHOP)}${appPath}`);
+  const response = await page.goto(`${running.emulator.adminUrl(shop)}${appPath}`);
   expect(response?.status()).toBe(200);
   return page.frameLocator('iframe[name="app-iframe"]');
 }
@@ -429,6 +429,63 @@ test("another shop's dashboard shows only its own data", async ({ page }) => {
   await expect(app.getByText("5 matching")).toBeVisible();
   await page.goto(`${running.emulator.adminUrl(other)}/settings`);
   await expect(app.getByText("Using the defaults")).toBeVisible();
+});
+
+test("overview: the webhook subscriptions card shows a missing and an extra subscription, for keyboard and screen reader", async ({
+  page,
+}) => {
+  // A shop whose install lacks read_orders (orders/* are not delivered) and that has a shop-scoped
+  // subscription left by an older app version.
+  const drift = "drift-outfitters.myshopify.com";
+  const { emulator } = running;
+  emulator.createShop(drift, { name: "Drift Outfitters" });
+  seedDemoStore(emulator, drift, { limit: 3 });
+  await emulator.installApp(drift);
+  emulator.revokeScope(drift, "read_orders");
+  const leftover = emulator.addShopSubscription(
+    drift,
+    "products/update",
+    "https://old-aisle.example.com/webhooks/products/update",
+  );
+  const app = await openInAdmin(page, "", drift);
+  const card = app
+    .locator("div")
+    .filter({ has: app.getByRole("heading", { name: "Webhook subscriptions" }) })
+    .last();
+  // The install's first visit may have checked the shop before the faults: ask again, with the keyboard alone.
+  const checkAgain = card.getByRole("button", { name: "Check again" });
+  await expect(checkAgain).toBeVisible();
+  await app.locator("body").focus();
+  let presses = 0;
+  while (!(await checkAgain.evaluate((button) => button === document.activeElement))) {
+    expect(++presses, "Tab never reached the Check again button").toBeLessThan(80);
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Enter");
+  await expect(card.getByText("Differs from configuration")).toBeVisible();
+  // What assistive technology gets: the card's heading, a counted heading per group, a list of topics.
+  // The badge's tone is spoken, not only coloured.
+  await expect(card).toMatchAriaSnapshot(`
+    - heading "Webhook subscriptions" [level=2]
+    - paragraph: /Checked \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC/
+    - text: Warning Differs from configuration
+    - button "Check again"
+    - heading "Missing (2)" [level=3]
+    - list:
+      - listitem: "orders/create — access scope read_orders not granted: Shopify does not deliver it"
+      - listitem: "orders/updated — access scope read_orders not granted: Shopify does not deliver it"
+    - heading "Extra (1)" [level=3]
+    - list:
+      - listitem: products/update → https://old-aisle.example.com/webhooks/products/update — duplicates the app-scoped subscription, to another address
+  `);
+  await screenshot(page, "subscriptions-drift");
+
+  // The merchant deletes the leftover subscription and checks again: only the missing scope is left.
+  emulator.removeShopSubscription(drift, leftover);
+  await checkAgain.click();
+  await expect(card.getByRole("heading", { name: "Extra (1)" })).toHaveCount(0);
+  await expect(card.getByRole("heading", { name: "Missing (2)" })).toBeVisible();
+  await expect(card.getByText("Differs from configuration")).toBeVisible();
 });
 
 test("overview: an unreachable vector store shows when it went down and how many updates wait; search still answers", async ({

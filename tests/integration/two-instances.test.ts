@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createPostgresTestDatabase, postgresAvailable, type PostgresTestDatabase } from "../helpers/postgres-database";
-import { graphqlProduct, restPayload } from "../sync/helpers/catalog";
+import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 
 const SHOP = "two-instances.myshopify.com";
 

@@ -16,8 +16,8 @@ import { drainSync } from "../../tools/lib/drain-sync";
 import type { OpenStores } from "../helpers/store-configurations";
 import { signedWebhookRequest, webhookHmac } from "../kit/signed-requests";
 import { createTestApp, TEST_APP_ENV, type TestApp } from "../kit/test-app";
+import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 import { WEBHOOK_ROUTES } from "../kit/webhook-routes";
-import { graphqlProduct, restPayload } from "../sync/helpers/catalog";
 
 const HOUR = 3_600_000;
 

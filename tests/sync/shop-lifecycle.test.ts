@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AdminAccessError, expireRefusedToken } from "../../app/lib/shopify/admin-transport.server";
 import { recordInstall } from "../../app/lib/sync/shop-lifecycle.server";
 import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
-import { graphqlProduct, restPayload } from "./helpers/catalog";
+import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 import { installShop, startEmulatedShop, type EmulatedShopHarness } from "./helpers/emulated-shop";
+import { FETCH_SEAM_MODULE } from "../../tools/emulator/index";
+import { freePort } from "../../tools/lib/ports";
 
 let h: EmulatedShopHarness;
 
@@ -180,6 +182,46 @@ describe("shop/redact and app/uninstalled act only on the shop they are about", 
     const [job] = await h.services.lifecycleJobs.list(SHOP);
     expect(job).toMatchObject({ topic: "shop/redact", status: "done", outcome: "redacted" });
   });
+
+  it.each([
+    ["a token without expiry", false],
+    ["an expiring token (the refresh cannot reach Shopify either)", true],
+  ])(
+    "L7 a lost app/uninstalled while Shopify is unreachable (%s): nothing deleted, retried, redacted once Shopify answers",
+    async (_label, expiring) => {
+      const SHOP = `lost-unreachable-${expiring ? "expiring" : "plain"}.myshopify.com`;
+      if (expiring) await installedWithExpiredToken(SHOP);
+      else await installed(SHOP);
+      h.emulator.shop(SHOP).installation = null; // uninstalled at Shopify; the delivery never arrived
+      const before = await traces(SHOP);
+      expect(before).toMatchObject({ sessions: 1, products: 1, shop: { uninstalledAt: null } });
+      const seam = (await import(/* @vite-ignore */ FETCH_SEAM_MODULE)) as { pointSeamAt(url: string): void };
+      // Shopify's Admin API (and its token endpoint) unreachable: a port nothing listens on.
+      seam.pointSeamAt(`http://127.0.0.1:${await freePort()}`);
+      try {
+        await redactAtShopify(SHOP);
+        expect(statuses(SHOP, "shop/redact")).toEqual([200]);
+        // Not knowing is no reason to delete: the attempt fails and waits for a retry.
+        expect(await traces(SHOP)).toEqual(before);
+        const [waiting] = await h.services.lifecycleJobs.list(SHOP);
+        expect(waiting).toMatchObject({ topic: "shop/redact", status: "retrying", attempts: 1 });
+        expect(waiting.lastError).toMatch(/fetch failed|ECONNREFUSED|could not be reached/);
+        // Still unreachable at the next attempt: still nothing deleted.
+        await h.prisma.lifecycleJob.updateMany({ where: { shop: SHOP }, data: { nextAttemptAt: new Date() } });
+        await h.services.lifecycleJobs.drain();
+        expect(await traces(SHOP)).toEqual(before);
+        expect((await h.services.lifecycleJobs.list(SHOP))[0]).toMatchObject({ status: "retrying", attempts: 2 });
+      } finally {
+        seam.pointSeamAt(h.emulator.url);
+      }
+      // Shopify answers again (refusing the app's token): the next attempt finds the uninstall lost and redacts.
+      await h.prisma.lifecycleJob.updateMany({ where: { shop: SHOP }, data: { nextAttemptAt: new Date() } });
+      await h.services.lifecycleJobs.drain();
+      expect(await traces(SHOP)).toEqual({ sessions: 0, products: 0, deliveries: 0, shop: null });
+      const [job] = await h.services.lifecycleJobs.list(SHOP);
+      expect(job).toMatchObject({ topic: "shop/redact", status: "done", outcome: "redacted", attempts: 3 });
+    },
+  );
 
   it("acknowledges but ignores a body naming another shop than the header (logged as an error)", async () => {
     const SHOP = "mismatch.myshopify.com";

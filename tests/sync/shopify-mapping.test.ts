@@ -7,7 +7,7 @@ import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import { assembleBulkProducts, groupBulkLines, type BulkGroup } from "../../app/lib/shopify/bulk-jsonl";
 import { deletedProductIdFromWebhook, productFromWebhook } from "../../app/lib/shopify/product-from-webhook";
 import { WebhookPayloadError } from "../../app/lib/shopify/webhook-payload-error";
-import { bulkJsonl, graphqlProduct, linesOf } from "./helpers/catalog";
+import { bulkJsonl, graphqlProduct, linesOf } from "../../tools/lib/catalog-fixtures";
 
 const FIXTURES = path.resolve("../shared/data/shopify-fixtures");
 const WEBHOOKS = path.join(FIXTURES, "shopify-dev-docs/webhooks-2026-07");

@@ -6,7 +6,7 @@ import { SyncWorker } from "../../app/lib/sync/sync-worker.server";
 import { action as scopesUpdate } from "../../app/routes/webhooks.app.scopes_update";
 import { drainSync } from "../../tools/lib/drain-sync";
 import { countEmbeddings, loadApp, type LoadedApp } from "./helpers/app";
-import { deletePayload, graphqlProduct, restPayload } from "./helpers/catalog";
+import { deletePayload, graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 
 let app: LoadedApp;
 let embedCalls: { calls: number; texts: number };
@@ -47,6 +47,25 @@ describe("webhook intake", () => {
     const drained = await drainSync(app.services.syncEngine);
     expect(drained).toMatchObject({ claimed: 1, embedded: 1 });
     expect(await app.services.productIndex.listProductIds(SHOP)).toEqual(["gid://shopify/Product/1"]);
+  });
+
+  it("counts each delivery once on the dashboard, the counter row written in groups", async () => {
+    const shop = "intake-counter.myshopify.com";
+    await app.install(shop);
+    const statuses = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) =>
+        app.deliver(shop, "products/update", restPayload(graphqlProduct(300 + i))),
+      ),
+      // Replays of one delivery are not more deliveries.
+      ...Array.from({ length: 5 }, () =>
+        app.deliver(shop, "products/update", restPayload(graphqlProduct(400)), { webhookId: "counted-once" }),
+      ),
+    ]);
+    expect(statuses).toEqual(Array(35).fill(200));
+    // Every answer waited for a write that included it: the counter is complete once they are all in.
+    const stats = await app.prisma.syncShopStats.findUnique({ where: { shop } });
+    expect(stats?.webhooksReceived).toBe(31);
+    expect(stats?.lastWebhookAt).toBeInstanceOf(Date);
   });
 
   it("keeps the exact id of a deleted product beyond 2^53 and takes it out of the index", async () => {

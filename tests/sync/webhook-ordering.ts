@@ -7,7 +7,7 @@ import { drainSync } from "../../tools/lib/drain-sync";
 import { seededRandom } from "../../tools/emulator/webhooks/delivery";
 import type { OpenStores, StoreConfiguration } from "../helpers/store-configurations";
 import { countEmbeddings, loadApp, type LoadedApp } from "./helpers/app";
-import { graphqlProduct, restPayload } from "./helpers/catalog";
+import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 
 function shuffled<T>(items: T[], random: () => number): T[] {
   const copy = [...items];

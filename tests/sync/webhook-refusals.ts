@@ -13,7 +13,7 @@ import type { OpenStores, StoreConfiguration } from "../helpers/store-configurat
 import { signedWebhookRequest, webhookHmac } from "../kit/signed-requests";
 import { createTestApp, TEST_APP_ENV, type TestApp } from "../kit/test-app";
 import { WEBHOOK_ROUTES, webhookSender } from "../kit/webhook-routes";
-import { deletePayload, graphqlProduct, restPayload } from "./helpers/catalog";
+import { deletePayload, graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 
 const SECRET = TEST_APP_ENV.SHOPIFY_API_SECRET;
 const HOUR = 3_600_000;

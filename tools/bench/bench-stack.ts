@@ -40,11 +40,7 @@ export function backendArg(): Backend {
 
 // ---- statistics --------------------------------------------------------------------------------
 
-/** Nearest-rank percentile (NaN for no values). */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
-}
+export { percentile } from "../lib/percentile";
 
 export const ms = (n: number) => (Number.isNaN(n) ? "—" : `${n.toFixed(n < 10 ? 1 : 0)} ms`);
 export const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;

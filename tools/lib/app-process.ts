@@ -17,9 +17,11 @@ export async function startApp(options: {
   echo?: boolean;
   /** Modules preloaded with `node --import` (e.g. the store emulator's fetch seam). */
   imports?: string[];
+  /** More node options before server.mjs (e.g. `--cpu-prof`). */
+  nodeOptions?: string[];
 }): Promise<RunningApp> {
   const preload = [EXIT_WITH_PARENT_MODULE, ...(options.imports ?? [])].flatMap((module) => ["--import", module]);
-  const child = spawnOwned(process.execPath, [...preload, "server.mjs"], {
+  const child = spawnOwned(process.execPath, [...preload, ...(options.nodeOptions ?? []), "server.mjs"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

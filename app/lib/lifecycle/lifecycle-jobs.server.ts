@@ -104,7 +104,13 @@ export class LifecycleJobs {
   readonly settings: LifecycleJobSettings;
   private readonly now: () => Date;
   private readonly loop = new PollLoop(
-    () => this.runOnce(),
+    async () => {
+      const claimed = await this.claim();
+      if (!claimed) return false;
+      // A failed attempt pauses the loop (PollLoop): during an outage of the customer store every job
+      // would fail the same way, and a burst of recorded jobs would otherwise retry one per delivery.
+      return (await this.run(claimed)) ? true : "failed";
+    },
     (error) => this.deps.log.error({ err: error }, "lifecycle job pass failed"),
   );
 
@@ -239,7 +245,8 @@ export class LifecycleJobs {
     return null;
   }
 
-  private async run(job: LifecycleJob) {
+  /** Runs the job's remaining steps; false when an attempt failed (it is then retried with backoff). */
+  private async run(job: LifecycleJob): Promise<boolean> {
     const { db, log } = this.deps;
     const ref = { webhookId: job.webhookId, shop: job.shop, topic: job.topic };
     const owned = { webhookId: job.webhookId, leaseOwner: job.leaseOwner };
@@ -290,12 +297,14 @@ export class LifecycleJobs {
       });
       if (done.count === 0) throw new LeaseLostError();
       this.transition(ref, "done", { attempts: job.attempts + 1, outcome });
+      return true;
     } catch (error) {
       if (error instanceof LeaseLostError) {
         log.warn(ref, "lifecycle job taken over by another worker; stopped here");
-        return;
+        return true;
       }
       await this.fail(job, error);
+      return false;
     } finally {
       clearInterval(heartbeat);
     }

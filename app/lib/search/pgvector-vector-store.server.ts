@@ -182,8 +182,13 @@ export class PgvectorVectorStore implements ProductVectorStore {
           // productId index (bitmap scan) and sorts them, instead of walking the HNSW graph and
           // post-filtering hits away. In a transaction, so the setting ends with it.
           this.reading(collection, search, [], "SET LOCAL enable_indexscan = off")
-        : // Walks the graph (if any) with the session's hnsw.ef_search.
-          this.plain(collection, search, []),
+        : k > this.efSearch
+          ? // A pool larger than ef_search (the filtered queries' 8× pool): one walk that keeps k
+            // candidates costs half of the iterative scan's resumed walks (49 vs 100 ms for 400 of
+            // 100k in PGlite). Past pgvector's cap of 1,000 the iterative scan still completes it.
+            this.reading(collection, search, [], `SET LOCAL hnsw.ef_search = ${Math.min(k, 1000)}`)
+          : // Walks the graph (if any) with the session's hnsw.ef_search.
+            this.plain(collection, search, []),
     );
   }
 

@@ -3,6 +3,7 @@
 // the throttling layer sees THROTTLED answers and their cost extensions.
 import type { PrismaClient } from "@prisma/client";
 import { GraphqlQueryError, HttpResponseError, type Session } from "@shopify/shopify-api";
+import { abstractFetch } from "@shopify/shopify-api/runtime";
 import type { GraphqlError, GraphqlResponse, GraphqlTransport } from "./admin-graphql";
 
 interface AdminApiContext {
@@ -90,13 +91,35 @@ export function shopifyAppTransport(
 }
 
 /**
+ * Whether Shopify answers for `shop` at all (any HTTP status), asked at the token endpoint without a token.
+ * The library reports a refused token refresh and a refresh that never reached Shopify alike (a bare 500:
+ * `AdminAccessError`); only the first says anything about the installation.
+ */
+export async function shopifyAnswers(shop: string): Promise<boolean> {
+  try {
+    // The library's one outbound seam (the store emulator's in demo and tests), not the global fetch.
+    await abstractFetch(`https://${shop}/admin/oauth/access_token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+      signal: AbortSignal.timeout(10_000),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Does Shopify still accept the app for `shop`? "refused" only on a definite answer: the token refresh was
- * refused, or a 401 with nothing to refresh with (both what an uninstall leaves). Anything else (network,
- * 5xx, GraphQL errors) throws: not knowing is not a reason to delete a shop's data.
+ * refused by a Shopify that answers, or a 401 with nothing to refresh with (both what an uninstall leaves).
+ * Anything else (network, 5xx, GraphQL errors, a refresh that could not reach Shopify) throws: not knowing
+ * is not a reason to delete a shop's data.
  */
 export async function probeAdminAccess(
   transportFor: (shop: string) => Promise<GraphqlTransport>,
   shop: string,
+  answers: (shop: string) => Promise<boolean> = shopifyAnswers,
 ): Promise<"installed" | "refused"> {
   try {
     const send = await transportFor(shop);
@@ -106,7 +129,11 @@ export async function probeAdminAccess(
     }
     return "installed";
   } catch (error) {
-    if (error instanceof AdminAccessError || unauthorized(error)) return "refused";
+    if (unauthorized(error)) return "refused";
+    if (error instanceof AdminAccessError) {
+      if (await answers(shop)) return "refused";
+      throw new Error(`Shopify could not be reached for ${shop} (the token refresh failed, not refused)`);
+    }
     throw error;
   }
 }

@@ -20,7 +20,13 @@ import {
 } from "./catalog-import.server";
 import { requeueShop, TIED_WEBHOOK_SOURCE } from "./product-state.server";
 import { reconcileShop, verifyTiedChanges, type DriftReport } from "./reconcile.server";
-import { getImportProgress, getSyncStatus, type ImportProgress, type SyncStatus } from "./sync-stats.server";
+import {
+  getImportProgress,
+  getSyncStatus,
+  WebhookReceipts,
+  type ImportProgress,
+  type SyncStatus,
+} from "./sync-stats.server";
 import { SyncWorker } from "./sync-worker.server";
 import { intakeProductWebhook, type IntakeResult, type ProductWebhook } from "./webhook-intake.server";
 
@@ -85,10 +91,12 @@ export class SyncEngine {
   private timers: NodeJS.Timeout[] = [];
   private importPass: Promise<void> | undefined;
   private readonly passes = new Map<string, Promise<unknown>>();
+  private readonly receipts: WebhookReceipts;
 
   constructor(private readonly deps: SyncEngineDependencies) {
     this.settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
     this.buckets = new ShopBuckets(deps.clock);
+    this.receipts = new WebhookReceipts(deps.db);
     // At least one, so an intake-only process can still be drained on demand (it is never started).
     this.workers = Array.from(
       { length: Math.max(1, this.settings.workerConcurrency) },
@@ -136,6 +144,14 @@ export class SyncEngine {
   async intakeProductWebhook(webhook: ProductWebhook): Promise<IntakeResult> {
     const result = await intakeProductWebhook(this.deps.db, this.deps.log, webhook);
     if (result === "accepted") for (const worker of this.workers) worker.nudge();
+    if (result !== "duplicate" && result !== "ignored") {
+      // A statistic: its write failing must not fail a delivery that is recorded (the retry would be a duplicate).
+      await this.receipts
+        .record(webhook.shop, new Date())
+        .catch((error: unknown) =>
+          this.deps.log.warn({ shop: webhook.shop, err: error }, "webhook counter not updated"),
+        );
+    }
     return result;
   }
 
@@ -330,7 +346,12 @@ export class SyncEngine {
   async stop() {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await Promise.all([...this.workers.map((w) => w.stop()), this.importPass, ...this.passes.values()]);
+    await Promise.all([
+      ...this.workers.map((w) => w.stop()),
+      this.importPass,
+      ...this.passes.values(),
+      this.receipts.settle(),
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 // What the dashboard shows about sync, per shop, and the counters the engine keeps for it.
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import type { ProductDocument } from "../catalog/product-document";
 
 /** Attempts after which a pending product is shown as failed (it is still retried). */
@@ -35,12 +35,50 @@ export async function recordIndexWork(
   });
 }
 
-export async function recordWebhookReceived(db: Prisma.TransactionClient, shop: string, at: Date) {
-  await db.syncShopStats.upsert({
-    where: { shop },
-    create: { shop, webhooksReceived: 1, lastWebhookAt: at },
-    update: { webhooksReceived: { increment: 1 }, lastWebhookAt: at },
-  });
+/**
+ * The dashboard's webhook counters (received, last at) per shop, written in groups: deliveries that
+ * arrive while a shop's write is in flight are counted by the next write, which each of them awaits.
+ * Inside every intake transaction this one row was what a shop's deliveries queued on (on Postgres,
+ * its row lock held until each COMMIT: most connections of the W5 burst waited there).
+ */
+export class WebhookReceipts {
+  private readonly waiting = new Map<string, { count: number; at: Date; written: Promise<void> }>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(private readonly db: PrismaClient) {}
+
+  /** Counts one delivery of `shop`; resolves once a write that includes it is done. */
+  record(shop: string, at: Date): Promise<void> {
+    const joined = this.waiting.get(shop);
+    if (joined) {
+      joined.count++;
+      if (at > joined.at) joined.at = at;
+      return joined.written;
+    }
+    const batch = { count: 1, at, written: Promise.resolve() };
+    const before = this.inFlight.get(shop);
+    this.waiting.set(shop, batch);
+    batch.written = (async () => {
+      if (before) await before.catch(() => {}); // one write per shop at a time
+      this.waiting.delete(shop); // later deliveries form the next group
+      await this.db.syncShopStats.upsert({
+        where: { shop },
+        create: { shop, webhooksReceived: batch.count, lastWebhookAt: batch.at },
+        update: { webhooksReceived: { increment: batch.count }, lastWebhookAt: batch.at },
+      });
+    })();
+    this.inFlight.set(shop, batch.written);
+    const settled = () => {
+      if (this.inFlight.get(shop) === batch.written) this.inFlight.delete(shop);
+    };
+    batch.written.then(settled, settled);
+    return batch.written;
+  }
+
+  /** Resolves when every write started so far is done (shutdown). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
 }
 
 function percentile(sorted: number[], p: number): number | null {

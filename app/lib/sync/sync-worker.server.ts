@@ -37,6 +37,9 @@ export interface DrainResult {
 
 type Plan = { row: ProductSync; document: ProductDocument | null; action: "upsert" | "metadata" | "remove" | "none" };
 
+/** Rows per transaction when a batch is recorded as indexed (see `complete`). */
+const COMPLETE_CHUNK = 16;
+
 const emptyResult = (): DrainResult => ({
   claimed: 0,
   embedded: 0,
@@ -57,7 +60,10 @@ export class SyncWorker {
   private readonly leaseMs: number;
   private readonly maxBackoffMs: number;
   private readonly loop = new PollLoop(
-    async () => (await this.drainOnce()).claimed > 0,
+    async () => {
+      const result = await this.drainOnce();
+      return result.failed > 0 ? "failed" : result.claimed > 0;
+    },
     (error) => this.options.log.error({ err: error }, "sync worker pass failed"),
   );
 
@@ -198,10 +204,16 @@ export class SyncWorker {
 
   /** Records what the index now holds; clears `pending` unless a newer change arrived meanwhile. */
   private async complete(plans: Plan[]) {
+    // A few transactions of COMPLETE_CHUNK rows, not one for the batch: on SQLite a transaction holds the
+    // process's one connection, and webhooks arriving meanwhile wait for all of its statements.
+    for (let i = 0; i < plans.length; i += COMPLETE_CHUNK) await this.completeChunk(plans.slice(i, i + COMPLETE_CHUNK));
+  }
+
+  private async completeChunk(plans: Plan[]) {
     const { db } = this.options;
     const now = new Date();
     const lags: { shop: string; lagMs: number }[] = [];
-    // One transaction for the batch: one sync of SQLite instead of one per product.
+    // One transaction for the chunk: one sync of SQLite instead of one per product.
     await db.$transaction(
       async (tx) => {
         for (const { row, document } of plans) {
@@ -238,12 +250,19 @@ export class SyncWorker {
     );
   }
 
+  /** Releases the rows for a retry with backoff: one statement per attempt count (a batch mostly shares one). */
   private async fail(rows: ProductSync[], error: unknown, forgetIndexed = false) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    const byClaim = new Map<string, ProductSync[]>();
     for (const row of rows) {
-      const attempts = row.attempts + 1;
+      const key = JSON.stringify([row.shop, row.leaseOwner, row.attempts]);
+      byClaim.set(key, [...(byClaim.get(key) ?? []), row]);
+    }
+    for (const group of byClaim.values()) {
+      const { shop, leaseOwner } = group[0];
+      const attempts = group[0].attempts + 1;
       await this.options.db.productSync.updateMany({
-        where: { shop: row.shop, productId: row.productId, leaseOwner: row.leaseOwner },
+        where: { shop, leaseOwner, productId: { in: group.map((row) => row.productId) } },
         data: {
           attempts,
           lastError: message,

@@ -5,7 +5,6 @@ import type { Logger } from "../logger.server";
 import { deletedProductIdFromWebhook, productFromWebhook } from "../shopify/product-from-webhook";
 import { isUniqueViolation } from "../db/prisma-errors";
 import { applyProductChange, type ApplyResult } from "./product-state.server";
-import { recordWebhookReceived } from "./sync-stats.server";
 
 export const PRODUCT_TOPICS = ["PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE"] as const;
 export type ProductTopic = (typeof PRODUCT_TOPICS)[number];
@@ -50,7 +49,9 @@ export async function intakeProductWebhook(
           receivedAt,
         } as const);
   try {
-    // One transaction: the change and its delivery record land together (and SQLite syncs once).
+    // One transaction: the change and its delivery record land together (and SQLite syncs once). The
+    // shop's webhook counters are written afterwards, grouped (WebhookReceipts): a row every delivery
+    // of the shop would lock.
     return await db.$transaction(async (tx) => {
       const result = await applyProductChange(tx, shop, change);
       await tx.webhookDelivery.create({
@@ -62,7 +63,6 @@ export async function intakeProductWebhook(
           receivedAt,
         },
       });
-      await recordWebhookReceived(tx, shop, receivedAt);
       return result;
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-// Catalog builders for sync tests: products in the shape Shopify's Admin GraphQL returns them
+// Catalog builders for sync tests and benchmarks: products in the shape Shopify's Admin GraphQL returns them
 // (what the bulk export and by-id fetch carry), their JSONL encoding as Shopify writes it, and the
 // REST webhook payload Shopify sends for the same product.
 
