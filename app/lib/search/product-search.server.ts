@@ -114,7 +114,8 @@ interface SearchScope {
   query: ParsedQuery;
   mode: RetrievalMode;
   limit: number;
-  exact: { id: string; sku?: string }[];
+  /** Looked up while the text is ranked and the query embedded: nothing waits for it before that. */
+  exact: Promise<{ id: string; sku?: string }[]>;
   vectors: VectorCandidates | null;
   /** Set when the vector store failed or was too slow: the result is not cached. */
   degraded: { vectors: boolean };
@@ -204,9 +205,11 @@ export class ProductSearch {
       mode,
       limit,
       degraded,
-      exact: await this.exactMatches(request.shop, query.original),
+      exact: this.exactMatches(request.shop, query.original),
       vectors,
     };
+    // Awaited by every retrieval; a search that fails before one must not leave it unhandled.
+    scope.exact.catch(() => undefined);
 
     const relaxed: RelaxableFilter[] = [];
     let hits = await this.retrieve(scope, filters);
@@ -301,6 +304,7 @@ export class ProductSearch {
         ? (await this.catalog.lexical(shop, text, filters, this.candidates)).map((hit) => hit.id)
         : [];
     const vectorIds = await pendingVector;
+    const exact = await scope.exact;
 
     let ranked: { id: string; score: number }[];
     if (!text && mode !== "vector") {
@@ -324,7 +328,7 @@ export class ProductSearch {
 
     // Only the cards that can be shown are read (sorting by price looks at a larger pool).
     const poolSize = filters.sort ? Math.max(limit * 2, 20) : limit;
-    const exactIds = scope.exact.map((match) => match.id);
+    const exactIds = exact.map((match) => match.id);
     const poolIds = [...new Set([...exactIds, ...ranked.slice(0, poolSize + exactIds.length).map((r) => r.id)])];
     const products = new Map((await this.catalog.read(shop, poolIds)).map((p) => [p.id, p]));
     if (filters.sort) {
@@ -338,7 +342,7 @@ export class ProductSearch {
     const vectorSet = new Set(vectorIds);
     const hits: SearchHit[] = [];
     const seen = new Set<string>();
-    for (const match of scope.exact) {
+    for (const match of exact) {
       const product = products.get(match.id);
       if (!product || seen.has(match.id)) continue;
       seen.add(match.id);
