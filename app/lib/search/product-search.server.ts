@@ -462,12 +462,15 @@ class VectorCandidates {
    * the candidates keeps enough of them (a tenth or more of the catalog passes).
    */
   private async filteredCandidates(filters: SearchFilters): Promise<string[]> {
-    const passing = await this.catalog.filtered(this.shop, filters, MAX_ID_RESTRICTION + 1);
+    // Which products pass, not in what order: without the sort the database stops at the limit
+    // instead of ordering every passing product by price.
+    const { sort: _order, ...which } = filters;
+    const passing = await this.catalog.filtered(this.shop, which, MAX_ID_RESTRICTION + 1);
     if (passing.length <= MAX_ID_RESTRICTION) {
       return passing.length ? this.query(Math.min(this.count, passing.length), passing) : [];
     }
     const pool = await this.pool(this.count * 8);
-    const kept = new Set(await this.catalog.filtered(this.shop, filters, pool.length, pool));
+    const kept = new Set(await this.catalog.filtered(this.shop, which, pool.length, pool));
     return pool.filter((id) => kept.has(id)).slice(0, this.count);
   }
 }
