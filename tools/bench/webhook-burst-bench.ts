@@ -174,6 +174,9 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
       const load: [number, number] = [before, os.loadavg()[0]];
       const summary = summariseBurst(answers);
       console.log(formatBurst(`${kind} run ${runNumber}`, summary));
+      // Where the tail is: position in the burst tells a cold start from a queue.
+      const slowest = [...answers].sort((a, b) => b.ms - a.ms).slice(0, 6);
+      console.log(`  slowest: ${slowest.map((a) => `#${a.n} ${a.topic} ${Math.round(a.ms)} ms`).join(", ")}`);
       const kept = {
         products: await prisma.productSync.count({ where: { shop: SHOP } }),
         pendingProducts: await prisma.productSync.count({ where: { shop: SHOP, pending: true } }),
