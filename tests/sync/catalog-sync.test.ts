@@ -2,7 +2,7 @@
 // operations with JSONL, signed webhooks with faults), real SQLite, the suite's real Chroma and the
 // real local embedder. The app runs in this process (routes, services, the Shopify library).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-index.server";
@@ -239,6 +239,7 @@ describe("webhooks from the store", () => {
     } finally {
       await vectors.close();
       await chroma.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 240_000);
 });

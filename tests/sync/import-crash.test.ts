@@ -3,7 +3,7 @@
 // Real processes, real SQLite file shared between them, real Chroma, real local embedder, and the
 // store emulator's bulk operation.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -43,6 +43,7 @@ afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
   await emulator?.stop();
   await chroma?.stop();
+  rmSync(chromaDir, { recursive: true, force: true });
 });
 
 const env = (): NodeJS.ProcessEnv => ({
