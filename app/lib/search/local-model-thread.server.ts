@@ -18,6 +18,8 @@ export function spawnLocalModelWorker(): Worker {
   return new Worker(WORKER_SCRIPT, {
     name: "local-embeddings",
     workerData: LOCAL_MODEL_CHUNK,
+    // Not the process's `--import` preloads (probes, loaders): the thread runs the model and nothing else.
+    execArgv: [],
   });
 }
 
