@@ -190,6 +190,10 @@ export default function Results() {
         ) : (
           <>
             <Layout.Section>
+              {/* The tiles' labels are h3: this names their section for screen readers, between the page's h1 and them. */}
+              <Text as="h2" visuallyHidden>
+                Totals for the period
+              </Text>
               <Grid>
                 {[
                   ["Assisted orders", formatCount(report.assisted.orders), `${report.assisted.cancelled} cancelled`],
