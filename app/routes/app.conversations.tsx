@@ -7,7 +7,6 @@ import {
   Box,
   Button,
   Card,
-  DataTable,
   EmptyState,
   InlineStack,
   Layout,
@@ -15,6 +14,7 @@ import {
   Pagination,
   Text,
 } from "@shopify/polaris";
+import { DataTable } from "../components/data-table";
 import { useState } from "react";
 import { ConversationsChart } from "../components/charts";
 import { downloadFile } from "../components/download-file";
@@ -214,6 +214,7 @@ export default function Conversations() {
           <Layout.Section>
             <Card padding="0">
               <DataTable
+                label="Conversations"
                 columnContentTypes={["text", "text", "numeric"]}
                 headings={["Last message", "Shopper", "Messages"]}
                 rows={page.items.map((conversation) => [
@@ -228,7 +229,9 @@ export default function Conversations() {
                 <InlineStack align="center">
                   <Pagination
                     hasPrevious={Boolean(cursor)}
-                    previousURL="?"
+                    // No URL without a page: a disabled Polaris link is an <a> without href, where aria-label
+                    // is not allowed (axe aria-prohibited-attr).
+                    previousURL={cursor ? "?" : undefined}
                     hasNext={Boolean(page.nextCursor)}
                     nextURL={page.nextCursor ? withParams({ cursor: page.nextCursor, conversation: null }) : undefined}
                   />
@@ -259,6 +262,7 @@ export default function Conversations() {
           <SectionCard title="Products from chat">
             {insights.products.length ? (
               <DataTable
+                label="Products from chat"
                 columnContentTypes={["text", "numeric", "numeric"]}
                 headings={["Product", "Recommended", "Added to cart"]}
                 rows={insights.products.map((p) => [p.title ?? `Product ${p.productId}`, p.recommended, p.addedToCart])}
@@ -283,8 +287,9 @@ export default function Conversations() {
             )}
             {exports.length ? (
               <DataTable
+                label="Customer data requests"
                 columnContentTypes={["text", "text", "text"]}
-                headings={["Requested", "Customer", ""]}
+                headings={["Requested", "Customer", "Export"]}
                 rows={exports.map((record) => [
                   formatDateTime(record.createdAt),
                   record.customerId,
@@ -315,6 +320,7 @@ export default function Conversations() {
             )}
             {jobs.length ? (
               <DataTable
+                label="Privacy and uninstall requests"
                 columnContentTypes={["text", "text", "text", "text"]}
                 headings={["Received", "Request", "State", "Details"]}
                 rows={jobs.map((job) => [

@@ -1,18 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Box,
-  Card,
-  DataTable,
-  EmptyState,
-  InlineStack,
-  Layout,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { DataTable } from "../components/data-table";
 import { useState } from "react";
 import { SearchForm } from "../components/search-form";
 import { answerStyleFor } from "../lib/settings/settings-store.server";
@@ -150,6 +139,7 @@ export default function Playground() {
                 </Box>
                 {result.ranking.length ? (
                   <DataTable
+                    label="Hybrid ranking"
                     columnContentTypes={["numeric", "text", "numeric", "text", "text", "numeric"]}
                     headings={["#", "Product", "Price", "Lexical rank (score)", "Vector rank (score)", "Hybrid score"]}
                     rows={result.ranking.map((row) => [

@@ -219,11 +219,13 @@ export default function Products() {
             )}
             <Box padding="300">
               <InlineStack align="center" gap="300" blockAlign="center">
+                {/* No URL without a page: Polaris draws a disabled link as an <a> without href, and an
+                    aria-label on that is not allowed (axe aria-prohibited-attr); a disabled button is. */}
                 <Pagination
                   hasPrevious={list.page > 1}
-                  previousURL={link({ page: String(list.page - 1), product: null })}
+                  previousURL={list.page > 1 ? link({ page: String(list.page - 1), product: null }) : undefined}
                   hasNext={list.page < list.pages}
-                  nextURL={link({ page: String(list.page + 1), product: null })}
+                  nextURL={list.page < list.pages ? link({ page: String(list.page + 1), product: null }) : undefined}
                 />
                 <Text as="span" tone="subdued">
                   Page {list.page} of {list.pages}

@@ -5,7 +5,6 @@ import {
   Banner,
   BlockStack,
   Button,
-  DataTable,
   EmptyState,
   Grid,
   InlineStack,
@@ -16,6 +15,7 @@ import {
   SkeletonBodyText,
   Text,
 } from "@shopify/polaris";
+import { DataTable } from "../components/data-table";
 import { useState } from "react";
 import { ResultsChart } from "../components/charts";
 import { downloadFile } from "../components/download-file";
@@ -61,6 +61,7 @@ function Funnel({ report }: { report: ResultsReport }) {
   ];
   return (
     <DataTable
+      label="Funnel"
       columnContentTypes={["text", "numeric", "numeric"]}
       headings={["Step", "Count", "Per conversation"]}
       rows={steps.map(([label, count, base]) => [label, formatCount(count), base === null ? "—" : share(count, base)])}
@@ -76,6 +77,7 @@ function Holdout({ comparison }: { comparison: HoldoutComparison }) {
   return (
     <BlockStack gap="300">
       <DataTable
+        label="Holdout test"
         columnContentTypes={["text", "numeric", "numeric", "numeric"]}
         headings={["Group", "Visitors", "Orders", "Orders per visitor"]}
         rows={[
@@ -188,6 +190,10 @@ export default function Results() {
         ) : (
           <>
             <Layout.Section>
+              {/* The tiles' labels are h3: this names their section for screen readers, between the page's h1 and them. */}
+              <Text as="h2" visuallyHidden>
+                Totals for the period
+              </Text>
               <Grid>
                 {[
                   ["Assisted orders", formatCount(report.assisted.orders), `${report.assisted.cancelled} cancelled`],
@@ -242,6 +248,7 @@ export default function Results() {
                 <SectionCard title="Top products sold through chat">
                   {report.topProducts.length ? (
                     <DataTable
+                      label="Top products sold through chat"
                       columnContentTypes={["text", "numeric", "numeric"]}
                       headings={["Product", "Units", "Revenue"]}
                       rows={report.topProducts.map((product) => [
@@ -269,6 +276,7 @@ export default function Results() {
               <SectionCard title="Latest assisted orders">
                 {report.recentAssisted.length ? (
                   <DataTable
+                    label="Latest assisted orders"
                     columnContentTypes={["text", "text", "numeric", "text"]}
                     headings={["Order", "Placed", "Revenue", "Conversation"]}
                     rows={report.recentAssisted.map((order) => [
@@ -278,7 +286,8 @@ export default function Results() {
                       <Link
                         key={order.orderId}
                         url={`/app/conversations?conversation=${encodeURIComponent(order.conversationId)}`}
-                        accessibilityLabel={`Conversation of order ${order.name}`}
+                        // The visible words begin the spoken name (WCAG 2.5.3, label in name).
+                        accessibilityLabel={`Open conversation of order ${order.name}`}
                       >
                         Open conversation
                       </Link>,

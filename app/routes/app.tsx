@@ -38,8 +38,11 @@ export default function EmbeddedApp() {
         // Between pages: a thin bar at the top, as the admin shows while an app page loads.
         <div role="progressbar" aria-label="Loading page" className="aisle-page-loading" />
       )}
-      <style>{`.aisle-page-loading{position:fixed;top:0;left:0;height:3px;width:100%;z-index:1000;background:linear-gradient(90deg,#303030 0 40%,transparent 40%);background-size:250% 100%;animation:aisle-loading 1s linear infinite}@keyframes aisle-loading{from{background-position:100% 0}to{background-position:-150% 0}}`}</style>
-      <Outlet />
+      <style>{`.aisle-page-loading{position:fixed;top:0;left:0;height:3px;width:100%;z-index:1000;background:linear-gradient(90deg,#303030 0 40%,transparent 40%);background-size:250% 100%;animation:aisle-loading 1s linear infinite}@keyframes aisle-loading{from{background-position:100% 0}to{background-position:-150% 0}}.Polaris-DataTable__ScrollContainer:focus-visible{outline:2px solid #005bd3;outline-offset:-2px}`}</style>
+      {/* The page's one main landmark: the admin around the frame has its own navigation. */}
+      <main>
+        <Outlet />
+      </main>
     </AppProvider>
   );
 }

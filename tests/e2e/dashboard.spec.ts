@@ -17,6 +17,7 @@ import { startEmulatedStack, type EmulatedStack } from "../../tools/emulator/emu
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
 import { signedWebhookRequest } from "../kit/signed-requests";
+import { embeddedApp, expectAccessible, expectAccessibleOnDesktopAndPhone } from "./helpers/axe";
 
 const SHOP = "dashboard-outfitters.myshopify.com";
 const PRODUCTS = 120;
@@ -204,6 +205,7 @@ test("overview: sync health of the imported shop, lag chart and services", async
   // The admin draws the app's navigation from <ui-nav-menu>.
   await expect(page.getByRole("navigation", { name: "App navigation" }).getByRole("link")).toHaveCount(7);
   await screenshot(page, "overview");
+  await expectAccessibleOnDesktopAndPhone(page, "overview", embeddedApp);
 });
 
 test("sync controls: an import started from the dashboard shows its progress moving to completion", async ({
@@ -230,6 +232,7 @@ test("sync controls: an import started from the dashboard shows its progress mov
   running.emulator.bulkStartDelayMs = 2000;
   await app.getByRole("button", { name: "Start full import" }).click();
   await expect(app.getByText("Shopify exports the whole catalog")).toBeVisible();
+  await expectAccessible(page, "sync, import confirmation open", embeddedApp);
   await app.getByRole("dialog").getByRole("button", { name: "Start full import" }).click();
   await expect(app.getByText("Import started")).toBeVisible();
   const latest = () => db.importRun.findFirst({ where: { shop: SHOP }, orderBy: { startedAt: "desc" } });
@@ -266,6 +269,7 @@ test("sync controls: an import started from the dashboard shows its progress mov
   expect(rebuilt!.generation).toBe(generation + 1);
   await expect(app.getByText(`generation ${generation + 1}`)).toBeVisible();
   await screenshot(page, "sync");
+  await expectAccessibleOnDesktopAndPhone(page, "sync, after import, reconcile and rebuild", embeddedApp);
 });
 
 test("products: searchable, paginated, with index state and the exact embedded text", async ({ page }) => {
@@ -274,6 +278,7 @@ test("products: searchable, paginated, with index state and the exact embedded t
   await expect(app.getByText(`${PRODUCTS} matching`)).toBeVisible();
   await expect(app.getByText("Page 1 of 5")).toBeVisible();
   await expect(app.locator("tbody tr")).toHaveCount(25);
+  await expectAccessibleOnDesktopAndPhone(page, "products, first page", embeddedApp);
   const row = await db.productSync.findFirst({ where: { shop: SHOP }, orderBy: { productId: "desc" } });
   const product = JSON.parse(row!.snapshot!) as { title: string; handle: string };
   await app.getByLabel("Search products").fill(product.handle);
@@ -294,6 +299,7 @@ test("products: searchable, paginated, with index state and the exact embedded t
   expect((await collection.get({ ids: [row!.productId], include: [] })).ids).toEqual([row!.productId]);
   await expect(app.getByText("Indexed", { exact: true }).first()).toBeVisible();
   await screenshot(page, "products");
+  await expectAccessibleOnDesktopAndPhone(page, "product detail", embeddedApp);
 });
 
 test("search playground: parsed filters, hybrid ranking with lexical and vector ranks, the widget's answer", async ({
@@ -324,6 +330,7 @@ test("search playground: parsed filters, hybrid ranking with lexical and vector 
   await expect(app.getByText("From search results (no language model)")).toBeVisible();
   await expect(app.locator("[data-answer-text]")).not.toBeEmpty();
   await screenshot(page, "playground");
+  await expectAccessibleOnDesktopAndPhone(page, "search playground with results", embeddedApp);
 });
 
 test("assistant settings: invalid input is refused with a reason; a valid save persists per shop", async ({ page }) => {
@@ -335,6 +342,7 @@ test("assistant settings: invalid input is refused with a reason; a valid save p
   await expect(app.getByText("The settings were not saved")).toBeVisible();
   await expect(app.getByText("Persona is required")).toBeVisible();
   expect(await db.assistantSettings.count()).toBe(0);
+  await expectAccessibleOnDesktopAndPhone(page, "settings, refused with errors", embeddedApp);
 
   await app.getByLabel("Persona").fill("Ava, a trail and winter gear expert");
   await app.getByLabel("Tone").selectOption("professional");
@@ -360,6 +368,7 @@ test("assistant settings: invalid input is refused with a reason; a valid save p
   await expect(app.getByLabel("Persona")).toHaveValue("Ava, a trail and winter gear expert");
   await expect(app.getByLabel("Tags")).not.toBeChecked();
   await screenshot(page, "settings");
+  await expectAccessibleOnDesktopAndPhone(page, "settings, saved", embeddedApp);
   // The index now holds texts without tags: the products page shows the re-embedded text as indexed.
   const row = await db.productSync.findFirst({ where: { shop: SHOP, indexedContentHash: { not: null } } });
   const indexedProduct = JSON.parse(row!.snapshot!) as { title: string; handle: string };
@@ -396,10 +405,12 @@ test("conversations: list and read, grouped unanswered questions, top queries, p
   await expect(fromChat.locator("tbody tr").first()).toContainText(title);
   await expect(fromChat.locator("tbody tr").first()).toContainText("2");
   await expect(app.locator('[data-chart^="Conversations per day"] svg').first()).toBeVisible();
+  await expectAccessibleOnDesktopAndPhone(page, "conversations", embeddedApp);
 
   // Read one conversation.
   await app.locator("table").first().getByRole("link").first().click();
   await expect(app.locator('[data-message-role="user"]').first()).toBeVisible();
+  await expectAccessibleOnDesktopAndPhone(page, "conversations, one conversation open", embeddedApp);
 
   // The data_request export downloads as JSON.
   const download = page.waitForEvent("download");
@@ -425,6 +436,7 @@ test("another shop's dashboard shows only its own data", async ({ page }) => {
   const app = page.frameLocator('iframe[name="app-iframe"]');
   await expect(app.getByText("No conversations yet")).toBeVisible();
   await expect(app.getByText("No customers/data_request received")).toBeVisible();
+  await expectAccessible(page, "conversations, empty", embeddedApp);
   await page.goto(`${running.emulator.adminUrl(other)}/products`);
   await expect(app.getByText("5 matching")).toBeVisible();
   await page.goto(`${running.emulator.adminUrl(other)}/settings`);
@@ -479,6 +491,11 @@ test("overview: the webhook subscriptions card shows a missing and an extra subs
       - listitem: products/update → https://old-aisle.example.com/webhooks/products/update — duplicates the app-scoped subscription, to another address
   `);
   await screenshot(page, "subscriptions-drift");
+  await expectAccessibleOnDesktopAndPhone(
+    page,
+    "overview, subscription card with missing and extra topics",
+    embeddedApp,
+  );
 
   // The merchant deletes the leftover subscription and checks again: only the missing scope is left.
   emulator.removeShopSubscription(drift, leftover);
@@ -521,4 +538,9 @@ test("overview: an unreachable vector store shows when it went down and how many
     JSON.stringify(cells),
   ).toBe(true);
   await expect(playground.getByText(/^(Search failed|Could not)/)).toHaveCount(0);
+  // Scanned last: the scans take seconds, in which the waiting change would use up its attempts.
+  await expectAccessibleOnDesktopAndPhone(page, "search playground, vector store down", embeddedApp);
+  await openInAdmin(page);
+  await expect(app.getByText(/The vector store unreachable since/)).toBeVisible();
+  await expectAccessibleOnDesktopAndPhone(page, "overview, vector store down", embeddedApp);
 });

@@ -5,6 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
 import { simulateTraffic } from "../../tools/emulator/traffic";
+import { embeddedApp, expectAccessibleOnDesktopAndPhone } from "./helpers/axe";
 import { env } from "./storefront-shopper";
 
 test.use({ userAgent: BROWSER_USER_AGENT });
@@ -84,4 +85,5 @@ test("2,000 visitors with a 50 % holdout: the split, and Results' per-group figu
     `Held out${count(run.visitors.holdout)}${count(ordersOf("holdout"))}${rate(ordersOf("holdout"), run.visitors.holdout)}`,
   );
   await expect(app.locator("[data-holdout-verdict]")).toContainText("95 % interval");
+  await expectAccessibleOnDesktopAndPhone(page, "results with the holdout comparison", embeddedApp);
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
+import { embeddedApp, expectAccessible, expectAccessibleOnDesktopAndPhone } from "./helpers/axe";
 import { ask, env, launcher, searchableProductTitle } from "./storefront-shopper";
 
 test.use({ userAgent: BROWSER_USER_AGENT });
@@ -73,7 +74,7 @@ test("a chat, an add to cart from a card and a checkout show up as one assisted 
   const row = latest.locator("tbody tr").filter({ hasText: orderName });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText(revenue);
-  await expect(row.getByRole("link", { name: `Conversation of order ${orderName}` })).toHaveAttribute(
+  await expect(row.getByRole("link", { name: `Open conversation of order ${orderName}` })).toHaveAttribute(
     "href",
     new RegExp(`conversation=${conversationId}`),
   );
@@ -102,9 +103,10 @@ test("a chat, an add to cart from a card and a checkout show up as one assisted 
   // Polaris Viz animates its bars in: let them settle before the picture (not an assertion).
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join("docs", "screenshots", "dashboard-results.png") });
+  await expectAccessibleOnDesktopAndPhone(page, "results with an assisted order", embeddedApp);
 
   // Opening the conversation shows the shopper's question.
-  await row.getByRole("link", { name: `Conversation of order ${orderName}` }).click();
+  await row.getByRole("link", { name: `Open conversation of order ${orderName}` }).click();
   await expect(app.getByText(`Do you have the ${productTitle}?`).first()).toBeVisible();
 });
 
@@ -113,4 +115,5 @@ test("an unknown period is refused with the periods there are", async ({ page })
   expect(response?.status()).toBe(200); // the admin frame itself
   const app = page.frameLocator('iframe[name="app-iframe"]');
   await expect(app.getByText(/choose 7, 30, 90 days/)).toBeVisible();
+  await expectAccessible(page, "results, unknown period refused", embeddedApp);
 });

@@ -9,7 +9,8 @@ export function env(name: string): string {
   return value;
 }
 
-export const launcher = (page: Page) => page.getByRole("button", { name: "Open the shopping assistant" });
+// Named by its visible label (the block's default, "Ask us anything"); open or closed is aria-expanded.
+export const launcher = (page: Page) => page.getByRole("button", { name: "Ask us anything" });
 export const panel = (page: Page) => page.getByRole("dialog", { name: "Shopping assistant" });
 export const input = (page: Page) => page.getByRole("textbox", { name: "Your question" });
 export const answers = (page: Page) => page.locator(".aisle-message--assistant .aisle-message__text");

@@ -45,7 +45,7 @@ test("answers stream from the app's origin with CORS for this storefront, after 
 
   // The catalog is indexed after install; ask until the answer shows the product.
   const input = page.getByRole("textbox", { name: "Your question" });
-  await page.getByRole("button", { name: "Open the shopping assistant" }).click();
+  await page.getByRole("button", { name: "Ask us anything" }).click();
   const streams: { status: number; allowOrigin: string | undefined; type: string | undefined }[] = [];
   page.on("response", (response) => {
     if (response.url().startsWith(`${appOrigin}/proxy/stream`) && response.request().method() === "POST") {

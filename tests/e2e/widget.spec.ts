@@ -5,6 +5,7 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
+import { chatWidget, expectAccessible, expectAccessibleOnDesktopAndPhone } from "./helpers/axe";
 import { answers, ask, env, idle, input, launcher, panel, searchableProductTitle } from "./storefront-shopper";
 
 test.use({ userAgent: BROWSER_USER_AGENT });
@@ -23,9 +24,12 @@ test("a shopper asks, gets streamed text and cards, adds to cart, follows up, re
 }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(env("AISLE_E2E_STOREFRONT_URL"));
+  await expect(launcher(page)).toBeVisible();
+  await expectAccessible(page, "widget closed (launcher), desktop", chatWidget);
   await launcher(page).click();
   await expect(panel(page)).toBeVisible();
   await expect(page.locator(".aisle-suggestion").first()).toBeVisible();
+  await expectAccessible(page, "widget open with suggestions, desktop", chatWidget);
 
   await input(page).fill(`Do you have the ${productTitle}?`);
   const streamed = page.waitForResponse((response) => response.url().includes("/apps/aisle/chat"));
@@ -53,6 +57,7 @@ test("a shopper asks, gets streamed text and cards, adds to cart, follows up, re
   const cart = await page.evaluate(async () => (await fetch("/cart.js")).json());
   expect(cart.item_count).toBe(before + 1);
   await page.screenshot({ path: path.join(SCREENSHOTS, "widget-desktop.png") });
+  await expectAccessible(page, "widget with a streamed answer, cards and an added product, desktop", chatWidget);
 
   // A follow-up in the same conversation.
   await ask(page, "Anything cheaper than that?");
@@ -126,8 +131,11 @@ test("on a phone the chat takes the whole screen", async ({ browser }) => {
   });
   const page = await context.newPage();
   await page.goto(env("AISLE_E2E_STOREFRONT_URL"));
+  await expect(launcher(page)).toBeVisible();
+  await expectAccessible(page, "widget closed (launcher), phone", chatWidget);
   await launcher(page).tap();
   await expect(panel(page)).toBeVisible();
+  await expectAccessible(page, "widget open, phone", chatWidget);
   // The panel covers the whole layout viewport (what position: fixed is relative to).
   const cover = await page.evaluate(() => {
     const panel = document.getElementById("aisle-chat-root")?.shadowRoot?.getElementById("aisle-panel");
@@ -139,6 +147,7 @@ test("on a phone the chat takes the whole screen", async ({ browser }) => {
   await ask(page, productTitle);
   await expect(page.locator(".aisle-card").first()).toBeVisible();
   await page.screenshot({ path: path.join(SCREENSHOTS, "widget-phone.png") });
+  await expectAccessible(page, "widget with an answer and cards, phone", chatWidget);
   await context.close();
 });
 
@@ -201,4 +210,5 @@ test("the rate limit answers 429 and the widget says so politely", async ({ page
   const notice = page.getByRole("alert");
   await expect(notice).toHaveText(/You're sending messages a little fast\. Please wait \d+ seconds and try again\./);
   await expect(notice.getByRole("button", { name: "Try again" })).toBeVisible();
+  await expectAccessibleOnDesktopAndPhone(page, "widget, rate limited (error notice)", chatWidget);
 });

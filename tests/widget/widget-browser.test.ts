@@ -51,7 +51,7 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-const launcher = (page: Page) => page.getByRole("button", { name: "Open the shopping assistant" });
+const launcher = (page: Page) => page.getByRole("button", { name: "Ask us anything" });
 const panel = (page: Page) => page.getByRole("dialog", { name: "Shopping assistant" });
 const input = (page: Page) => page.getByRole("textbox", { name: "Your question" });
 const assistantMessages = (page: Page) => page.locator(".aisle-message--assistant .aisle-message__text");

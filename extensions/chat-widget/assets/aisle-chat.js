@@ -168,9 +168,10 @@
     {
       type: "button",
       className: "aisle-launcher",
+      // Named by its visible text (WCAG 2.5.3, label in name); open or closed is aria-expanded's to say.
+      "aria-haspopup": "dialog",
       "aria-expanded": "false",
       "aria-controls": "aisle-panel",
-      "aria-label": S.open,
       onclick: function () {
         setOpen(!state.open);
       },
@@ -223,7 +224,8 @@
     "section",
     { id: "aisle-panel", className: "aisle-panel", role: "dialog", "aria-labelledby": titleId, hidden: true },
     [
-      el("header", { className: "aisle-header" }, [
+      // A div, not <header>: inside the dialog it is no page banner (the theme has its own).
+      el("div", { className: "aisle-header" }, [
         el("h2", { id: titleId, className: "aisle-title", text: S.title }),
         newChatButton,
         closeButton,
@@ -258,7 +260,6 @@
     panel.hidden = !open;
     host.classList.toggle("aisle--open", open);
     launcher.setAttribute("aria-expanded", String(open));
-    launcher.setAttribute("aria-label", open ? S.close : S.open);
     if (open) {
       scrollToEnd();
       input.focus();
@@ -803,7 +804,6 @@
     panel.hidden = false;
     host.classList.add("aisle--open");
     launcher.setAttribute("aria-expanded", "true");
-    launcher.setAttribute("aria-label", S.close);
     scrollToEnd();
   }
 })();
