@@ -279,36 +279,41 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
       );
     }, 180_000);
 
-    it("I2 waits while the app's other bulk queries fill Shopify's cap, then starts one export", async () => {
-      const SHOP = configuration.shop("bulk-cap");
-      const shop = await newShop(SHOP);
-      // Five long exports of another process of the app (API 2026-07 runs five at once per shop).
-      const release = shop.bulk.hold();
-      onTestFinished(release);
-      for (let i = 0; i < 5; i++) {
-        expect(shop.bulk.run("{ products { edges { node { id title } } } }", false).userErrors).toEqual([]);
-      }
-      const engine = engineFor({});
-      await engine.requestImport(SHOP);
-      for (let pass = 0; pass < 5; pass++) {
-        await engine.advanceImports();
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      const waiting = await latestRun(SHOP);
-      expect(waiting).toMatchObject({ status: "requested", attempts: 0, bulkOperationId: null });
-      expect(waiting.error).toMatch(/waiting for other bulk exports of this app to finish/);
-      expect(exportsOf(SHOP)).toHaveLength(5);
-      release();
-      const run = await stepUntil(engine, SHOP, finished);
-      expect(run).toMatchObject({ status: "completed", attempts: 0 });
-      // Exactly one export of its own.
-      expect(exportsOf(SHOP)).toHaveLength(6);
-      expect(await indexedGids(SHOP)).toEqual(searchableGids(SHOP));
-      console.info(
-        `I2 cap (${configuration.label}): 5 passes at the cap start 0 exports, spend 0 attempts; ` +
-          `after: 1 export, completed`,
-      );
-    }, 180_000);
+    it.each(["OPERATION_IN_PROGRESS", "LIMIT_REACHED"] as const)(
+      "I2 waits while the app's other bulk queries fill Shopify's cap (%s), then starts one export",
+      async (code) => {
+        const SHOP = configuration.shop(`bulk-cap-${code.toLowerCase().replace(/_/g, "-")}`);
+        const shop = await newShop(SHOP);
+        shop.bulk.answerCapWith(code);
+        // Five long exports of another process of the app (API 2026-07 runs five at once per shop).
+        const release = shop.bulk.hold();
+        onTestFinished(release);
+        for (let i = 0; i < 5; i++) {
+          expect(shop.bulk.run("{ products { edges { node { id title } } } }", false).userErrors).toEqual([]);
+        }
+        const engine = engineFor({});
+        await engine.requestImport(SHOP);
+        for (let pass = 0; pass < 5; pass++) {
+          await engine.advanceImports();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const waiting = await latestRun(SHOP);
+        expect(waiting).toMatchObject({ status: "requested", attempts: 0, bulkOperationId: null });
+        expect(waiting.error).toMatch(/waiting for .*bulk exports? of this app to finish/);
+        expect(exportsOf(SHOP)).toHaveLength(5);
+        release();
+        const run = await stepUntil(engine, SHOP, finished);
+        expect(run).toMatchObject({ status: "completed", attempts: 0 });
+        // Exactly one export of its own.
+        expect(exportsOf(SHOP)).toHaveLength(6);
+        expect(await indexedGids(SHOP)).toEqual(searchableGids(SHOP));
+        console.info(
+          `I2 cap ${code} (${configuration.label}): 5 passes at the cap start 0 exports, spend 0 attempts; ` +
+            `after: 1 export, completed`,
+        );
+      },
+      180_000,
+    );
 
     it("I2 two app processes asking for an import at the same moment get one run and start one export", async () => {
       const SHOP = configuration.shop("two-processes");

@@ -192,6 +192,7 @@ export class BulkOperations {
   private readonly operations: BulkOperationRecord[] = [];
   private pendingFailures: PendingFailures = { count: 0, errorCode: "INTERNAL_SERVER_ERROR" };
   private held: { released: Promise<void>; release: () => void } | null = null;
+  private capCode: "OPERATION_IN_PROGRESS" | "LIMIT_REACHED" = "OPERATION_IN_PROGRESS";
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -239,10 +240,25 @@ export class BulkOperations {
     return completed.length;
   }
 
+  /**
+   * Knob: the code a run refused at the cap answers with. Shopify documents both codes
+   * (LIMIT_REACHED: "Bulk operations limit reached"), not which one the five-at-once cap uses.
+   */
+  answerCapWith(code: "OPERATION_IN_PROGRESS" | "LIMIT_REACHED"): void {
+    this.capCode = code;
+  }
+
   run(query: string, _groupObjects: boolean): { operation?: BulkOperationRecord; userErrors: UserError[] } {
     const running = this.operations.filter(
       (op) => op.type === "QUERY" && (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING"),
     );
+    if (running.length >= MAX_CONCURRENT_BULK_QUERIES && this.capCode === "LIMIT_REACHED") {
+      return {
+        userErrors: [
+          { field: null, message: "Bulk operations limit reached. Please try again later.", code: "LIMIT_REACHED" },
+        ],
+      };
+    }
     if (running.length >= MAX_CONCURRENT_BULK_QUERIES) {
       return {
         userErrors: [
