@@ -1,5 +1,5 @@
--- One active import run per shop (decision 122): the newest active run of each shop is marked; older
--- active runs of the same shop (two processes asked at once before this) end as cancelled.
+-- One active import run per shop (decision 122): the newest active run of each shop is marked, older
+-- active runs of the same shop (left by two processes asking at once before this) end as cancelled.
 -- AlterTable
 ALTER TABLE "ImportRun" ADD COLUMN     "activeFor" TEXT;
 
