@@ -375,7 +375,10 @@ describe("bulk operations", () => {
     expect(op).toMatchObject({ status: "FAILED", errorCode: "TIMEOUT", url: null, objectCount: "5" });
     expect(op.rootObjectCount).toBe("2");
     const text = await (await fetch(op.partialDataUrl!)).text();
-    const lines = text.trimEnd().split("\n").map((line) => JSON.parse(line));
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(5);
     expect(lines.filter((line) => !line.__parentId)).toHaveLength(2);
   });

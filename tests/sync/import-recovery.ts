@@ -230,7 +230,10 @@ export function importRecoveryChecks(configuration: StoreConfiguration) {
       const roots = lines.filter((line) => !line.__parentId).map((line) => line.id);
       const [cut] = roots.slice(-1);
       const searchable = new Set(searchableGids(SHOP));
-      const expected = roots.slice(0, -1).filter((id) => searchable.has(id)).sort();
+      const expected = roots
+        .slice(0, -1)
+        .filter((id) => searchable.has(id))
+        .sort();
       // Indexed meanwhile: every product of the file but the last, which the failure cut short.
       expect(lines).toHaveLength(50);
       expect(await indexedGids(SHOP)).toEqual(expected);

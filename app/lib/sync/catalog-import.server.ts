@@ -89,7 +89,9 @@ export async function requestImport(db: PrismaClient, shop: string): Promise<Imp
   const active = () => db.importRun.findUnique({ where: { activeFor: shop } });
   for (let tries = 0; ; tries++) {
     const existing = await active();
-    if (existing) return existing;
+    if (existing && (ACTIVE_IMPORT_STATUSES as readonly string[]).includes(existing.status)) return existing;
+    // A run that ended without giving up its place (a write this module does not make): free it.
+    if (existing) await db.importRun.updateMany({ where: { id: existing.id }, data: { activeFor: null } });
     try {
       return await db.importRun.create({ data: { shop, status: "requested", activeFor: shop } });
     } catch (error) {
