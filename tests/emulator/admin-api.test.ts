@@ -303,10 +303,9 @@ describe("bulk operations", () => {
     throw new Error("bulk operation did not complete");
   }
 
-  it("runs CREATED → COMPLETED, refuses a second run meanwhile, and serves Shopify-format JSONL", async () => {
-    emulator.bulkStartDelayMs = 300;
+  it("runs CREATED → COMPLETED, five at once (API 2026-07) and refuses a sixth meanwhile, and serves Shopify-format JSONL", async () => {
+    const release = emulator.shop(SHOP).bulk.hold();
     const { body: first } = await rawGraphql(RUN, { query: BULK_QUERY });
-    emulator.bulkStartDelayMs = 0;
     const operation = first.data.bulkOperationRunQuery.bulkOperation;
     expect(operation).toMatchObject({
       status: "CREATED",
@@ -318,8 +317,12 @@ describe("bulk operations", () => {
     });
     expect(first.extensions.cost.requestedQueryCost).toBe(10);
 
-    const { body: second } = await rawGraphql(RUN, { query: BULK_QUERY });
-    expect(second.data.bulkOperationRunQuery).toEqual({
+    // From API 2026-01 an app may run five bulk queries per shop at once.
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push((await rawGraphql(RUN, { query: BULK_QUERY })).body);
+    expect(others.map((body) => body.data.bulkOperationRunQuery.userErrors)).toEqual([[], [], [], []]);
+    const { body: sixth } = await rawGraphql(RUN, { query: BULK_QUERY });
+    expect(sixth.data.bulkOperationRunQuery).toEqual({
       bulkOperation: null,
       userErrors: [
         {
@@ -329,6 +332,8 @@ describe("bulk operations", () => {
         },
       ],
     });
+    release();
+    for (const body of others) await waitForCompletion(body.data.bulkOperationRunQuery.bulkOperation.id);
 
     const done = await waitForCompletion(operation.id);
     expect(done).toMatchObject({ objectCount: "360", rootObjectCount: "120" });
@@ -348,7 +353,34 @@ describe("bulk operations", () => {
     expect(child.__parentId).toBe(JSON.parse(lines[0]).id);
 
     const { body: current } = await rawGraphql("{ currentBulkOperation { id status } }");
-    expect(current.data.currentBulkOperation).toEqual({ id: operation.id, status: "COMPLETED" });
+    // The app's most recent one.
+    const latest = others[3].data.bulkOperationRunQuery.bulkOperation.id;
+    expect(current.data.currentBulkOperation).toEqual({ id: latest, status: "COMPLETED" });
+  });
+
+  it("fails part-way with a partialDataUrl serving the lines written before the failure", async () => {
+    emulator.shop(SHOP).bulk.failNext(1, "TIMEOUT", { partialLines: 5 });
+    const { body: run } = await rawGraphql(RUN, { query: BULK_QUERY });
+    const id = run.data.bulkOperationRunQuery.bulkOperation.id;
+    let op: Record<string, string | null> = { status: "CREATED" };
+    for (let i = 0; i < 100 && (op.status === "CREATED" || op.status === "RUNNING"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      op = (
+        await rawGraphql(
+          `{ bulkOperation(id: "${id}") { status errorCode url partialDataUrl objectCount rootObjectCount } }`,
+        )
+      ).body.data.bulkOperation;
+    }
+    // Five lines: product 1 and its two variants, product 2 and its first variant (cut mid-product).
+    expect(op).toMatchObject({ status: "FAILED", errorCode: "TIMEOUT", url: null, objectCount: "5" });
+    expect(op.rootObjectCount).toBe("2");
+    const text = await (await fetch(op.partialDataUrl!)).text();
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(5);
+    expect(lines.filter((line) => !line.__parentId)).toHaveLength(2);
   });
 
   it("cancels a running operation (CANCELING → CANCELED, no result) and refuses to cancel a finished one", async () => {

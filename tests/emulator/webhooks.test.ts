@@ -451,6 +451,7 @@ describe.skipIf(!fixturesPresent("documented webhook samples", WEBHOOK_SAMPLES))
       rootObjectCount: 1,
       fileSize: 10,
       url: null,
+      partialDataUrl: null,
       query: "",
       filePath: "",
       downloads: 0,

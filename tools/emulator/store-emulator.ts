@@ -47,7 +47,7 @@ export interface StoreEmulatorOptions {
   /** Where bulk results are written (default: a fresh temp dir, removed on stop). */
   dataDir?: string;
   webhooks?: { timeoutMs?: number; maxAttempts?: number; retryBaseMs?: number; seed?: number };
-  /** Keep bulk operations RUNNING this long before they start (tests of OPERATION_IN_PROGRESS). */
+  /** Keep bulk operations RUNNING this long before they start (tests of the concurrency cap). */
   bulkStartDelayMs?: number;
   /** expires_in of expiring offline access tokens, seconds (Shopify: 3600). */
   accessTokenLifetimeSeconds?: number;
@@ -656,7 +656,9 @@ export class StoreEmulator implements EmulatorControls, EmbeddedAdminHost {
         .send("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
       return;
     }
-    if (!op || op.status !== "COMPLETED" || !op.url) {
+    // A completed operation's result, or what a failed one wrote before it failed.
+    const available = (op?.status === "COMPLETED" && op.url) || (op?.status === "FAILED" && op.partialDataUrl);
+    if (!op || !available) {
       res.status(404).type("application/xml").send("<Error><Code>NoSuchKey</Code></Error>");
       return;
     }

@@ -5,10 +5,13 @@
 // process next holds the run's lease; re-applying a product is a no-op, so nothing is duplicated.
 // A failed attempt (Shopify's export failed, was cancelled or expired, its result file is gone, a
 // request failed) is retried after a backoff — from a new export when the old one cannot help —
-// until the run's attempt budget is spent (docs/decisions/103).
+// until the run's attempt budget is spent (docs/decisions/103). A shop has one active run at a time
+// (`activeFor`, unique), however many processes ask; an export that fails part-way has its partial
+// result indexed while the run waits for a new one, never treated as the whole catalog (decision 122).
 import type { ImportRun, PrismaClient } from "@prisma/client";
 import type { Product } from "../catalog/product";
 import { BACKGROUND_TRANSACTION } from "../db/transaction-options";
+import { isUniqueViolation } from "../db/prisma-errors";
 import type { Logger } from "../logger.server";
 import { ShopifyUserError, type AdminGraphql } from "../shopify/admin-graphql";
 import { assembleBulkProducts } from "../shopify/bulk-jsonl";
@@ -75,13 +78,27 @@ interface MalformedEntry {
   productId?: string;
 }
 
-/** Starts an import unless one is already under way for the shop (then that one is returned). */
+/** What a run's row says once it has ended: it no longer holds the shop's one active place. */
+const ended = () => ({ activeFor: null, retryAt: null, finishedAt: new Date() });
+
+/**
+ * Starts an import unless one is already under way for the shop (then that one is returned). Two
+ * processes asking at the same moment get the same run: the unique `activeFor` lets one create it.
+ */
 export async function requestImport(db: PrismaClient, shop: string): Promise<ImportRun> {
-  const active = await db.importRun.findFirst({
-    where: { shop, status: { in: [...ACTIVE_IMPORT_STATUSES] } },
-    orderBy: { startedAt: "desc" },
-  });
-  return active ?? db.importRun.create({ data: { shop, status: "requested" } });
+  const active = () => db.importRun.findUnique({ where: { activeFor: shop } });
+  for (let tries = 0; ; tries++) {
+    const existing = await active();
+    if (existing && (ACTIVE_IMPORT_STATUSES as readonly string[]).includes(existing.status)) return existing;
+    // A run that ended without giving up its place (a write this module does not make): free it.
+    if (existing) await db.importRun.updateMany({ where: { id: existing.id }, data: { activeFor: null } });
+    try {
+      return await db.importRun.create({ data: { shop, status: "requested", activeFor: shop } });
+    } catch (error) {
+      // Another process created the shop's run since the look-up (or it ended just now): look again.
+      if (!isUniqueViolation(error) || tries >= 3) throw error;
+    }
+  }
 }
 
 /** Takes the run's lease (conditional update), or returns null when another worker holds it. */
@@ -138,12 +155,15 @@ async function startExport(deps: ImportDependencies, run: ImportRun): Promise<Im
   try {
     bulkOperationId = await startBulkQuery(admin, productsBulkQuery(deps.metafieldKeys));
   } catch (error) {
-    // Another bulk query of the app still runs (Shopify allows one): try again later. Anything
+    // The app's bulk queries in this shop are at Shopify's cap (five at once from API 2026-01, one
+    // before; the docs do not say which of the two codes the cap answers): try again later. Anything
     // else Shopify refuses will not get better by retrying.
-    const busy = error instanceof ShopifyUserError && error.userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS");
+    const busy =
+      error instanceof ShopifyUserError &&
+      error.userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS" || e.code === "LIMIT_REACHED");
     if (busy) {
-      // Not a failure of this run: Shopify runs one bulk query per app and shop, and it ends.
-      return retryLater(deps, run, "waiting for another bulk export of this app to finish", {
+      // Not a failure of this run: the other bulk queries end.
+      return retryLater(deps, run, "waiting for other bulk exports of this app to finish", {
         reexport: false,
         counts: false,
       });
@@ -176,10 +196,14 @@ async function checkExport(deps: ImportDependencies, run: ImportRun): Promise<Im
     });
   }
   if (op.status === "FAILED" || op.status === "CANCELED" || op.status === "EXPIRED") {
-    const reason = `Shopify's export ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`;
+    let reason = `Shopify's export ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`;
     // A missing permission stays missing until the merchant grants it; anything else may pass.
     if (op.errorCode === "ACCESS_DENIED") {
       return fail(deps.db, run, `${reason}: the app lacks a permission it needs to read products`);
+    }
+    if (op.status === "FAILED" && op.partialDataUrl) {
+      const applied = await applyPartialResult(deps, run, op.partialDataUrl);
+      if (applied !== null) reason += `; ${applied} products of its partial result indexed meanwhile`;
     }
     return retryLater(deps, run, reason, { reexport: true });
   }
@@ -189,8 +213,48 @@ async function checkExport(deps: ImportDependencies, run: ImportRun): Promise<Im
 function fail(db: PrismaClient, run: ImportRun, error: string, attempts = run.attempts) {
   return db.importRun.update({
     where: { id: run.id },
-    data: { status: "failed", error: error.slice(0, 500), attempts, retryAt: null, finishedAt: new Date() },
+    data: { status: "failed", error: error.slice(0, 500), attempts, ...ended() },
   });
+}
+
+/**
+ * A failed export's partial result (`partialDataUrl`): its products are current data, so they are
+ * applied (a new shop is not left empty while the new export runs) — all but the last one, which the
+ * failure may have cut short (some of its variants missing). Nothing else follows from the file: it
+ * is not the catalog, so no product is removed for missing from it and the run does not complete.
+ * Best effort: a file that cannot be read is skipped (the new export brings everything). Returns
+ * the number of products applied, or null when the file could not be read.
+ */
+async function applyPartialResult(deps: ImportDependencies, run: ImportRun, url: string): Promise<number | null> {
+  const log = deps.log.child({ shop: run.shop, importId: run.id });
+  let held: Product | null = null;
+  let batch: Product[] = [];
+  let applied = 0;
+  const commit = async () => {
+    const products = batch;
+    batch = [];
+    if (!products.length) return;
+    await deps.db.$transaction((tx) => applyImportedProducts(tx, run.shop, products, run.id), {
+      ...BACKGROUND_TRANSACTION,
+      timeout: 60_000,
+    });
+    applied += products.length;
+  };
+  try {
+    for await (const event of assembleBulkProducts(downloadJsonlLines(url, deps.fetchResult))) {
+      // Unreadable lines (the cut one among them) are left to the new export.
+      if (event.type !== "product") continue;
+      if (held) batch.push(held);
+      held = event.product;
+      if (batch.length >= CHECKPOINT_EVERY) await commit();
+    }
+    await commit();
+  } catch (error) {
+    log.warn({ err: error, applied }, "partial export result not read; the new export brings it");
+    return applied || null;
+  }
+  log.info({ products: applied }, "partial export result applied");
+  return applied;
 }
 
 /**
@@ -325,7 +389,7 @@ async function checkIndexed(db: PrismaClient, run: ImportRun): Promise<ImportRun
     create: { shop: run.shop, productsInShopify: run.productsDone },
     update: { productsInShopify: run.productsDone },
   });
-  return db.importRun.update({ where: { id: run.id }, data: { status: "completed", finishedAt: new Date() } });
+  return db.importRun.update({ where: { id: run.id }, data: { status: "completed", ...ended() } });
 }
 
 /** bulk_operations/finish: the run whose export it is gets looked at now rather than at the next poll. */

@@ -41,7 +41,7 @@ export async function recordUninstall(
     // Without a token an import cannot go on; a reinstall starts a fresh one.
     db.importRun.updateMany({
       where: { shop, status: { in: [...ACTIVE_IMPORT_STATUSES] } },
-      data: { status: "cancelled", finishedAt: new Date(), error: "app uninstalled" },
+      data: { status: "cancelled", activeFor: null, finishedAt: new Date(), error: "app uninstalled" },
     }),
   ]);
   log.info({ shop, sessionsDeleted: sessions.count }, "shop uninstalled");

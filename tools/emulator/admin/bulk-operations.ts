@@ -1,6 +1,8 @@
 // Bulk operations of one shop: validation with Shopify's messages, CREATED → RUNNING → COMPLETED /
-// FAILED / CANCELED, one query operation at a time (OPERATION_IN_PROGRESS), and the JSONL result
-// streamed to a file in windows of root objects, so a 100,000-product export never sits in memory.
+// FAILED / CANCELED, at most five query operations at a time (API 2026-01 and later; a sixth is
+// refused with OPERATION_IN_PROGRESS), a failed operation's partial result (`partialDataUrl`), and
+// the JSONL result streamed to a file in windows of root objects, so a 100,000-product export never
+// sits in memory.
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
@@ -34,6 +36,8 @@ export interface BulkOperationRecord {
   rootObjectCount: number;
   fileSize: number | null;
   url: string | null;
+  /** A FAILED operation's incomplete result (Shopify: `partialDataUrl`), when it wrote some. */
+  partialDataUrl: string | null;
   query: string;
   filePath: string;
   /** How many times the result file was downloaded. */
@@ -57,6 +61,15 @@ export interface BulkRunner {
 }
 
 const WINDOW = 250;
+/** Concurrent bulk query operations per app and shop from API version 2026-01 on (one before). */
+export const MAX_CONCURRENT_BULK_QUERIES = 5;
+
+interface PendingFailures {
+  count: number;
+  errorCode: string;
+  /** Fail part-way: write the first `partialLines` lines of the result, then fail with a partialDataUrl. */
+  partialLines?: number;
+}
 const invalid = (message: string): UserError => ({ field: ["query"], message, code: "INVALID" });
 
 function isConnectionType(type: GraphQLOutputType): boolean {
@@ -177,7 +190,9 @@ export function flattenBulkNode(node: Record<string, unknown>, parentId: string 
 
 export class BulkOperations {
   private readonly operations: BulkOperationRecord[] = [];
-  private pendingFailures = { count: 0, errorCode: "INTERNAL_SERVER_ERROR" };
+  private pendingFailures: PendingFailures = { count: 0, errorCode: "INTERNAL_SERVER_ERROR" };
+  private held: { released: Promise<void>; release: () => void } | null = null;
+  private capCode: "OPERATION_IN_PROGRESS" | "LIMIT_REACHED" = "OPERATION_IN_PROGRESS";
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -194,9 +209,28 @@ export class BulkOperations {
     return this.operations;
   }
 
-  /** Fault knob: the next `count` query operations end FAILED with `errorCode` once they run. */
-  failNext(count: number, errorCode = "INTERNAL_SERVER_ERROR"): void {
-    this.pendingFailures = { count, errorCode };
+  /**
+   * Fault knob: the next `count` query operations end FAILED with `errorCode` once they run. With
+   * `partialLines`, each first writes that many lines of its result (cut wherever they end, as a
+   * failure part-way through does) and offers them as its `partialDataUrl`.
+   */
+  failNext(count: number, errorCode = "INTERNAL_SERVER_ERROR", options: { partialLines?: number } = {}): void {
+    this.pendingFailures = { count, errorCode, ...options };
+  }
+
+  /**
+   * Knob: operations stay RUNNING (none writes a line) until the returned function is called, as a
+   * long export by another process of the app would.
+   */
+  hold(): () => void {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = { released, release: () => release() };
+    this.held = held;
+    return () => {
+      if (this.held === held) this.held = null;
+      held.release();
+    };
   }
 
   /** Seven days pass: completed results expire (status EXPIRED; their URL is refused from now on). */
@@ -206,16 +240,31 @@ export class BulkOperations {
     return completed.length;
   }
 
+  /**
+   * Knob: the code a run refused at the cap answers with. Shopify documents both codes
+   * (LIMIT_REACHED: "Bulk operations limit reached"), not which one the five-at-once cap uses.
+   */
+  answerCapWith(code: "OPERATION_IN_PROGRESS" | "LIMIT_REACHED"): void {
+    this.capCode = code;
+  }
+
   run(query: string, _groupObjects: boolean): { operation?: BulkOperationRecord; userErrors: UserError[] } {
-    const running = this.operations.find(
+    const running = this.operations.filter(
       (op) => op.type === "QUERY" && (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING"),
     );
-    if (running) {
+    if (running.length >= MAX_CONCURRENT_BULK_QUERIES && this.capCode === "LIMIT_REACHED") {
+      return {
+        userErrors: [
+          { field: null, message: "Bulk operations limit reached. Please try again later.", code: "LIMIT_REACHED" },
+        ],
+      };
+    }
+    if (running.length >= MAX_CONCURRENT_BULK_QUERIES) {
       return {
         userErrors: [
           {
             field: null,
-            message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running.id}.`,
+            message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running[0].id}.`,
             code: "OPERATION_IN_PROGRESS",
           },
         ],
@@ -235,6 +284,7 @@ export class BulkOperations {
       rootObjectCount: 0,
       fileSize: null,
       url: null,
+      partialDataUrl: null,
       query,
       filePath: path.join(this.directory, `bulk-${id}.jsonl`),
       downloads: 0,
@@ -269,11 +319,18 @@ export class BulkOperations {
     op.status = "RUNNING";
     const delay = this.runner.startDelayMs();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (this.held) await this.held.released;
+    let failure: PendingFailures | null = null;
     if (this.pendingFailures.count > 0) {
       this.pendingFailures.count--;
-      op.errorCode = this.pendingFailures.errorCode;
-      return this.finish(op, "FAILED");
+      failure = { ...this.pendingFailures };
+      if (failure.partialLines === undefined) {
+        op.errorCode = failure.errorCode;
+        return this.finish(op, "FAILED");
+      }
     }
+    // Lines still to write before the operation fails part-way (Infinity: it does not).
+    let budget = failure?.partialLines ?? Infinity;
     const file = createWriteStream(op.filePath);
     const fileClosed = new Promise<void>((resolve, reject) => {
       file.once("close", resolve);
@@ -284,18 +341,32 @@ export class BulkOperations {
         if ((op.status as BulkStatus) === "CANCELING") break;
         const nodes = await this.runner.executeWindow(document, start, start + WINDOW);
         const lines: string[] = [];
-        for (const node of nodes) op.objectCount += flattenBulkNode(node, null, lines);
-        op.rootObjectCount += nodes.length;
+        for (const node of nodes) {
+          if (budget === 0) break;
+          const own: string[] = [];
+          flattenBulkNode(node, null, own);
+          const written = own.slice(0, budget);
+          budget -= written.length;
+          lines.push(...written);
+          op.objectCount += written.length;
+          op.rootObjectCount++;
+        }
         const chunk = lines.join("");
         op.fileSize = (op.fileSize ?? 0) + Buffer.byteLength(chunk);
         if (chunk && !file.write(chunk)) await new Promise<void>((resolve) => file.once("drain", () => resolve()));
-        if (nodes.length < WINDOW) break;
+        if (nodes.length < WINDOW || budget === 0) break;
         // Let other requests (polls, webhooks) through between windows.
         await new Promise((resolve) => setImmediate(resolve));
       }
       file.end();
       await fileClosed;
       if ((op.status as BulkStatus) === "CANCELING") return this.finish(op, "CANCELED");
+      if (failure) {
+        op.errorCode = failure.errorCode;
+        if (op.objectCount === 0) op.fileSize = null;
+        else op.partialDataUrl = this.runner.resultUrl(op);
+        return this.finish(op, "FAILED");
+      }
       if (op.objectCount === 0) op.fileSize = null;
       else op.url = this.runner.resultUrl(op);
       this.finish(op, "COMPLETED");

@@ -317,7 +317,7 @@ export function bulkOperationView(op: BulkOperationRecord) {
     rootObjectCount: String(op.rootObjectCount),
     fileSize: op.fileSize === null ? null : String(op.fileSize),
     url: op.url,
-    partialDataUrl: null,
+    partialDataUrl: op.partialDataUrl,
     query: op.query,
   };
 }
