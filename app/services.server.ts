@@ -7,12 +7,13 @@ import { AnswerEngine } from "./lib/chat/answer-engine.server";
 import { createChatModel } from "./lib/chat/chat-model.server";
 import { parseEnv, resolveLlmProvider, type Env } from "./lib/config/env-schema";
 import { createCustomerStore } from "./lib/customers/create-store.server";
+import { HistoryOutbox } from "./lib/customers/history-outbox.server";
 import { createCustomerService, type CustomerService } from "./lib/customers/service.server";
 import type { OverviewDependencies } from "./lib/dashboard/overview.server";
 import { DownSince, SyncTasks } from "./lib/dashboard/sync-tasks.server";
 import { databaseFlavour } from "./lib/db/database-url";
 import { createPrismaClient } from "./lib/db/create-prisma-client.server";
-import { cachedProbe, checkHealth, type HealthDependencies } from "./lib/health.server";
+import { cachedProbe, checkHealth, probe, type HealthDependencies } from "./lib/health.server";
 import {
   BODY_TIMEOUT_MS,
   ConcurrencyGate,
@@ -57,6 +58,8 @@ export interface Services {
   llmProvider: "openai" | "none";
   /** Customers, conversations and privacy (app/lib/customers): Prisma or Appwrite per CUSTOMER_STORE. */
   customers: CustomerService;
+  /** Chat history on its way to an external customer store (Appwrite); null on Prisma (decision 121). */
+  historyOutbox: HistoryOutbox | null;
   /** The shop product index (sync writes, search reads). */
   productIndex: HybridProductIndex;
   productSearch: ProductSearch;
@@ -95,7 +98,18 @@ export function createServices(env: Env): Services {
   const shopify = createShopify(env, prisma, log);
   const vectorStore = createVectorStore(env);
   const embeddings = createEmbeddings(env);
-  const customers = createCustomerService(createCustomerStore(env, prisma), {
+  const store = createCustomerStore(env, prisma);
+  // A store outside the app database gets the chat's history through a durable outbox (decision 121).
+  const historyOutbox =
+    store.kind === "appwrite"
+      ? new HistoryOutbox({
+          db: prisma,
+          store,
+          log: log.child({ component: "history-outbox" }),
+          settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS },
+        })
+      : null;
+  const customers = createCustomerService(historyOutbox?.customerStore ?? store, {
     retentionDays: env.CHAT_RETENTION_DAYS,
     exportRetentionDays: env.DATA_EXPORT_RETENTION_DAYS,
     logger: log.child({ component: "customers" }),
@@ -216,6 +230,7 @@ export function createServices(env: Env): Services {
     embeddings,
     llmProvider: resolveLlmProvider(env),
     customers,
+    historyOutbox,
     productIndex,
     productSearch,
     answerEngine,
@@ -239,7 +254,7 @@ const HOUR_MS = 3_600_000;
  * starts; returns what stops it all (timers, loops) and closes the database.
  */
 export function startBackgroundJobs(services: Services): () => Promise<void> {
-  const { customers, env, lifecycleJobs, log, prisma, storefront, syncEngine } = services;
+  const { customers, env, historyOutbox, lifecycleJobs, log, prisma, storefront, syncEngine } = services;
   // Prepare the customer store at boot (Appwrite: database, collections, attributes, indexes) rather
   // than on a shopper's first request; a failure here is retried on first use.
   customers.store
@@ -249,6 +264,7 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   // An intake-only process (SYNC_WORKER_CONCURRENCY=0) records lifecycle jobs; others run them.
   if (env.SYNC_WORKER_CONCURRENCY > 0) {
     lifecycleJobs.start();
+    historyOutbox?.start();
     // At boot, then every WEBHOOK_SUBSCRIPTION_CHECK_MINUTES; web-only processes check on dashboard visits.
     services.subscriptionHealth.start();
   }
@@ -263,12 +279,18 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
     pruneOperationalRows(prisma, log, retention).catch((error: unknown) =>
       log.warn({ err: error }, "pruning old deliveries and lag samples failed"),
     );
+    historyOutbox?.prune().catch((error: unknown) => log.warn({ err: error }, "pruning the history outbox failed"));
   }, HOUR_MS);
   pruneLimits.unref();
   return async () => {
     clearInterval(pruneLimits);
     stopRetention();
-    await Promise.all([syncEngine.stop(), lifecycleJobs.stop(), services.subscriptionHealth.stop()]);
+    await Promise.all([
+      syncEngine.stop(),
+      lifecycleJobs.stop(),
+      services.subscriptionHealth.stop(),
+      historyOutbox?.stop(),
+    ]);
     await services.vectorStore.close();
     await services.prisma.$disconnect();
   };
@@ -284,13 +306,17 @@ export function bootServices(rawEnv: Record<string, string | undefined>) {
 }
 
 export function healthDependencies(services: Services): HealthDependencies {
-  const { env, prisma, vectorStore, embeddings, llmProvider, healthProbes } = services;
+  const { env, prisma, vectorStore, embeddings, llmProvider, healthProbes, customers, historyOutbox } = services;
   return {
     db: prisma,
     databaseFlavour: databaseFlavour(env.DATABASE_URL),
     vectorStore,
     embedder: { ...embeddings.descriptor, probe: healthProbes.embedder },
     llm: { provider: llmProvider, model: env.LLM_MODEL, probe: healthProbes.llm },
+    customerStore: (timeoutMs) => {
+      const ping = () => probe(() => customers.store.ping(), timeoutMs);
+      return historyOutbox ? historyOutbox.health(ping) : ping();
+    },
   };
 }
 

@@ -45,6 +45,7 @@ const componentLabels = {
   vectorStore: "Vector store",
   embedder: "Embeddings",
   llm: "Language model",
+  customerStore: "Customer store",
 };
 
 function StatusBadge({ component }: { component: ComponentHealth }) {

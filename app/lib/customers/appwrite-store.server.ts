@@ -106,6 +106,13 @@ export class AppwriteCustomerStore implements CustomerStore {
     setResponseFormat(this.client, this.features.bulk ? "1.7.0" : "1.6.0");
   }
 
+  async ping(): Promise<string> {
+    await this.databases.get({ databaseId: this.db });
+    const { transactions, bulk } = this.features;
+    const features = transactions ? "transactions" : bulk ? "bulk operations, no transactions" : "plain documents";
+    return `Appwrite database ${this.db} (${features})`;
+  }
+
   private get db() {
     return this.options.databaseId;
   }

@@ -85,6 +85,11 @@ export class PrismaCustomerStore implements CustomerStore {
     await this.db.customerProfile.count({ where: { shop: "" } });
   }
 
+  async ping(): Promise<string> {
+    await this.ready();
+    return "the app database";
+  }
+
   async upsertCustomer(profile: CustomerProfile): Promise<"written" | "stale"> {
     const data = {
       firstName: profile.firstName,

@@ -159,6 +159,8 @@ export interface CustomerStore {
   readonly kind: "prisma" | "appwrite";
   /** Creates what the backend needs (idempotent). Methods call it themselves; exposed for boot checks. */
   ready(): Promise<void>;
+  /** One cheap request to the backend; says what answered (the dashboard's "Customer store" line). */
+  ping(): Promise<string>;
 
   /** Inserts or replaces the profile unless the stored one has a newer `sourceUpdatedAt`. */
   upsertCustomer(profile: CustomerProfile): Promise<"written" | "stale">;
