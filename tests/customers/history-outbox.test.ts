@@ -152,6 +152,25 @@ describe.each(suiteDatabases("aisle_outbox"))("chat history through the outbox, 
     ]);
   });
 
+  it("answers while Appwrite is slow; a write that landed after its delivery gave up is not written again", async () => {
+    const visitor = ctx.deps.visitors.issue(ctx.shop);
+    const first = await turn(visitor, "a light tent?");
+    await drained();
+    // Every answer comes 3 s late: after the chat's reads (0.5 s) and the deliveries (2 s) gave up.
+    proxy.slow(3000);
+    const second = await turn(visitor, "and a cheaper one?", first.conversationId);
+    expect(second).toMatchObject({ conversationId: first.conversationId, done: true });
+    await vi.waitFor(async () => expect((await outbox.state()).lastError).toMatch(/did not answer/), {
+      timeout: 15_000,
+      interval: 100,
+    });
+    proxy.slow(0);
+    await drained();
+    const stored = await direct.listMessages(ctx.shop, first.conversationId, 50);
+    expect(stored.map((m) => m.text)).toEqual(["a light tent?", first.answer, "and a cheaper one?", second.answer]);
+    expect(stored.map((m) => m.position)).toEqual([1, 2, 3, 4]);
+  });
+
   it("delivers nothing of a customer redacted while their history waited", async () => {
     const customerId = "706405506930370099";
     const customers = createCustomerService(outbox.customerStore, { retentionDays: 90 });
