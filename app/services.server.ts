@@ -6,6 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { AnswerEngine } from "./lib/chat/answer-engine.server";
 import { createChatModel } from "./lib/chat/chat-model.server";
 import { parseEnv, resolveLlmProvider, type Env } from "./lib/config/env-schema";
+import { createAppwriteClient } from "./lib/customers/appwrite-client.server";
 import { createCustomerStore } from "./lib/customers/create-store.server";
 import { HistoryOutbox } from "./lib/customers/history-outbox.server";
 import { createCustomerService, type CustomerService } from "./lib/customers/service.server";
@@ -41,6 +42,7 @@ import type { ChatTokenSettings } from "./lib/storefront/session.server";
 import { storefrontShops } from "./lib/storefront/storefront-shops.server";
 import { VisitorIds } from "./lib/storefront/signed-visitor-id.server";
 import { SubscriptionHealth } from "./lib/sync/subscription-health.server";
+import { ProductMirror } from "./lib/sync/product-mirror.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 import { WEBHOOK_BODY_LIMIT_BYTES } from "./webhooks.server";
@@ -67,6 +69,8 @@ export interface Services {
   answerEngine: AnswerEngine;
   /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
   syncEngine: SyncEngine;
+  /** APPWRITE_PRODUCTS: product metadata mirrored to Appwrite (decision 120); null when off. */
+  productMirror: ProductMirror | null;
   /** Each shop's webhook subscriptions compared with shopify.app.toml (decision 107). */
   subscriptionHealth: SubscriptionHealth;
   /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
@@ -136,7 +140,22 @@ export function createServices(env: Env): Services {
     (shop) => shopify.unauthenticated.admin(shop),
     (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
   );
+  // parseEnv guarantees the APPWRITE_* connection settings when APPWRITE_PRODUCTS is on.
+  const productMirror = env.APPWRITE_PRODUCTS
+    ? new ProductMirror({
+        db: prisma,
+        client: createAppwriteClient({
+          endpoint: env.APPWRITE_ENDPOINT!,
+          projectId: env.APPWRITE_PROJECT_ID!,
+          apiKey: env.APPWRITE_API_KEY!,
+        }),
+        databaseId: env.APPWRITE_DATABASE_ID,
+        log: log.child({ component: "product-mirror" }),
+        settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS },
+      })
+    : null;
   const syncEngine = new SyncEngine({
+    mirror: productMirror ?? undefined,
     db: prisma,
     log: log.child({ component: "sync" }),
     index: productIndex,
@@ -160,6 +179,7 @@ export function createServices(env: Env): Services {
       customers,
       records: customers.store,
       attributions: results.attributions,
+      productMirror: productMirror ?? undefined,
       adminAccess: (shop) => probeAdminAccess(transportFor, shop),
     }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
@@ -235,6 +255,7 @@ export function createServices(env: Env): Services {
     productSearch,
     answerEngine,
     syncEngine,
+    productMirror,
     subscriptionHealth,
     lifecycleJobs,
     results,
@@ -321,7 +342,7 @@ export function healthDependencies(services: Services): HealthDependencies {
 }
 
 export function overviewDependencies(services: Services): OverviewDependencies {
-  const { env, prisma, syncEngine, productIndex, embeddings, llmProvider, dashboard } = services;
+  const { env, prisma, syncEngine, productIndex, embeddings, llmProvider, dashboard, productMirror } = services;
   return {
     db: prisma,
     status: (shop) => syncEngine.status(shop),
@@ -331,5 +352,6 @@ export function overviewDependencies(services: Services): OverviewDependencies {
     llm: { provider: llmProvider, model: env.LLM_MODEL },
     downSince: dashboard.downSince,
     tasks: dashboard.tasks,
+    mirror: productMirror ? (shop) => productMirror.state(shop) : undefined,
   };
 }
