@@ -179,6 +179,9 @@ describe.each(suiteDatabases("aisle_outbox"))("chat history through the outbox, 
     await customers.appendMessage({ shop: ctx.shop, conversationId: conversation.id, role: "user", text: "my order?" });
     expect((await outbox.state()).waiting).toBe(2);
     proxy.up();
+    // The client's first request may meet a connection the cut left dead (a real network break does that
+    // too; the redaction job would be retried): wait until Appwrite answers.
+    await vi.waitFor(() => outbox.customerStore.ping(), { timeout: 5000, interval: 50 });
     await customers.redactCustomer(ctx.shop, customerId);
     await drained();
     expect(await direct.countRecords({ shop: ctx.shop, customerId })).toMatchObject({ conversations: 0, messages: 0 });

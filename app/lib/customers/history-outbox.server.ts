@@ -425,8 +425,27 @@ class OutboxedCustomerStore implements CustomerStore {
     return { ...page, items: [...added, ...page.items] };
   }
 
+  /**
+   * The conversation a write joins: from the outbox's rows when it has any (every write since goes through
+   * it, so the last position is there too), else the store's. Spares the chat a second read of a slow store.
+   */
+  private async joined(shop: string, conversationId: string): Promise<Conversation | null> {
+    const rows = await this.rowsOf(shop, conversationId);
+    if (!rows.length) return this.getConversation(shop, conversationId);
+    const { visitorId, customerId, at } = rows[0];
+    return {
+      id: conversationId,
+      shop,
+      visitorId,
+      customerId,
+      startedAt: at,
+      lastMessageAt: rows[rows.length - 1].at,
+      messageCount: Math.max(0, ...rows.map((row) => row.position ?? 0)),
+    };
+  }
+
   async appendMessage(input: NewMessage): Promise<ChatMessage> {
-    const conversation = await this.getConversation(input.shop, input.conversationId);
+    const conversation = await this.joined(input.shop, input.conversationId);
     if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
     const id = input.id ?? randomUUID();
     const position = conversation.messageCount + 1;
@@ -469,7 +488,7 @@ class OutboxedCustomerStore implements CustomerStore {
   }
 
   async recordCartEvent(input: NewCartEvent): Promise<CartEvent> {
-    const conversation = await this.getConversation(input.shop, input.conversationId);
+    const conversation = await this.joined(input.shop, input.conversationId);
     if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
     const id = input.id ?? randomUUID();
     await this.outbox.enqueue({
