@@ -6,13 +6,15 @@ import type { PrismaClient } from "@prisma/client";
 import { AnswerEngine } from "./lib/chat/answer-engine.server";
 import { createChatModel } from "./lib/chat/chat-model.server";
 import { parseEnv, resolveLlmProvider, type Env } from "./lib/config/env-schema";
+import { createAppwriteClient } from "./lib/customers/appwrite-client.server";
 import { createCustomerStore } from "./lib/customers/create-store.server";
+import { HistoryOutbox } from "./lib/customers/history-outbox.server";
 import { createCustomerService, type CustomerService } from "./lib/customers/service.server";
 import type { OverviewDependencies } from "./lib/dashboard/overview.server";
 import { DownSince, SyncTasks } from "./lib/dashboard/sync-tasks.server";
 import { databaseFlavour } from "./lib/db/database-url";
 import { createPrismaClient } from "./lib/db/create-prisma-client.server";
-import { cachedProbe, checkHealth, type HealthDependencies } from "./lib/health.server";
+import { cachedProbe, checkHealth, probe, type HealthDependencies } from "./lib/health.server";
 import {
   BODY_TIMEOUT_MS,
   ConcurrencyGate,
@@ -40,6 +42,7 @@ import type { ChatTokenSettings } from "./lib/storefront/session.server";
 import { storefrontShops } from "./lib/storefront/storefront-shops.server";
 import { VisitorIds } from "./lib/storefront/signed-visitor-id.server";
 import { SubscriptionHealth } from "./lib/sync/subscription-health.server";
+import { ProductMirror } from "./lib/sync/product-mirror.server";
 import { SyncEngine, syncSettingsFromEnv } from "./lib/sync/sync-engine.server";
 import { createShopify, createWebhookVerifier, type ShopifyApp, type WebhookVerifier } from "./shopify.server";
 import { WEBHOOK_BODY_LIMIT_BYTES } from "./webhooks.server";
@@ -57,6 +60,8 @@ export interface Services {
   llmProvider: "openai" | "none";
   /** Customers, conversations and privacy (app/lib/customers): Prisma or Appwrite per CUSTOMER_STORE. */
   customers: CustomerService;
+  /** Chat history on its way to an external customer store (Appwrite); null on Prisma (decision 121). */
+  historyOutbox: HistoryOutbox | null;
   /** The shop product index (sync writes, search reads). */
   productIndex: HybridProductIndex;
   productSearch: ProductSearch;
@@ -64,6 +69,8 @@ export interface Services {
   answerEngine: AnswerEngine;
   /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
   syncEngine: SyncEngine;
+  /** APPWRITE_PRODUCTS: product metadata mirrored to Appwrite (decision 120); null when off. */
+  productMirror: ProductMirror | null;
   /** Each shop's webhook subscriptions compared with shopify.app.toml (decision 107). */
   subscriptionHealth: SubscriptionHealth;
   /** Compliance and uninstall webhooks as durable jobs (app/lib/lifecycle, decision 102). */
@@ -95,7 +102,18 @@ export function createServices(env: Env): Services {
   const shopify = createShopify(env, prisma, log);
   const vectorStore = createVectorStore(env);
   const embeddings = createEmbeddings(env);
-  const customers = createCustomerService(createCustomerStore(env, prisma), {
+  const store = createCustomerStore(env, prisma);
+  // A store outside the app database gets the chat's history through a durable outbox (decision 121).
+  const historyOutbox =
+    store.kind === "appwrite"
+      ? new HistoryOutbox({
+          db: prisma,
+          store,
+          log: log.child({ component: "history-outbox" }),
+          settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS },
+        })
+      : null;
+  const customers = createCustomerService(historyOutbox?.customerStore ?? store, {
     retentionDays: env.CHAT_RETENTION_DAYS,
     exportRetentionDays: env.DATA_EXPORT_RETENTION_DAYS,
     logger: log.child({ component: "customers" }),
@@ -122,7 +140,22 @@ export function createServices(env: Env): Services {
     (shop) => shopify.unauthenticated.admin(shop),
     (session) => expireRefusedToken(prisma, session.id, session.accessToken ?? ""),
   );
+  // parseEnv guarantees the APPWRITE_* connection settings when APPWRITE_PRODUCTS is on.
+  const productMirror = env.APPWRITE_PRODUCTS
+    ? new ProductMirror({
+        db: prisma,
+        client: createAppwriteClient({
+          endpoint: env.APPWRITE_ENDPOINT!,
+          projectId: env.APPWRITE_PROJECT_ID!,
+          apiKey: env.APPWRITE_API_KEY!,
+        }),
+        databaseId: env.APPWRITE_DATABASE_ID,
+        log: log.child({ component: "product-mirror" }),
+        settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS },
+      })
+    : null;
   const syncEngine = new SyncEngine({
+    mirror: productMirror ?? undefined,
     db: prisma,
     log: log.child({ component: "sync" }),
     index: productIndex,
@@ -146,6 +179,7 @@ export function createServices(env: Env): Services {
       customers,
       records: customers.store,
       attributions: results.attributions,
+      productMirror: productMirror ?? undefined,
       adminAccess: (shop) => probeAdminAccess(transportFor, shop),
     }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
@@ -216,10 +250,12 @@ export function createServices(env: Env): Services {
     embeddings,
     llmProvider: resolveLlmProvider(env),
     customers,
+    historyOutbox,
     productIndex,
     productSearch,
     answerEngine,
     syncEngine,
+    productMirror,
     subscriptionHealth,
     lifecycleJobs,
     results,
@@ -239,7 +275,7 @@ const HOUR_MS = 3_600_000;
  * starts; returns what stops it all (timers, loops) and closes the database.
  */
 export function startBackgroundJobs(services: Services): () => Promise<void> {
-  const { customers, env, lifecycleJobs, log, prisma, storefront, syncEngine } = services;
+  const { customers, env, historyOutbox, lifecycleJobs, log, prisma, storefront, syncEngine } = services;
   // Prepare the customer store at boot (Appwrite: database, collections, attributes, indexes) rather
   // than on a shopper's first request; a failure here is retried on first use.
   customers.store
@@ -249,6 +285,7 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   // An intake-only process (SYNC_WORKER_CONCURRENCY=0) records lifecycle jobs; others run them.
   if (env.SYNC_WORKER_CONCURRENCY > 0) {
     lifecycleJobs.start();
+    historyOutbox?.start();
     // At boot, then every WEBHOOK_SUBSCRIPTION_CHECK_MINUTES; web-only processes check on dashboard visits.
     services.subscriptionHealth.start();
   }
@@ -263,12 +300,18 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
     pruneOperationalRows(prisma, log, retention).catch((error: unknown) =>
       log.warn({ err: error }, "pruning old deliveries and lag samples failed"),
     );
+    historyOutbox?.prune().catch((error: unknown) => log.warn({ err: error }, "pruning the history outbox failed"));
   }, HOUR_MS);
   pruneLimits.unref();
   return async () => {
     clearInterval(pruneLimits);
     stopRetention();
-    await Promise.all([syncEngine.stop(), lifecycleJobs.stop(), services.subscriptionHealth.stop()]);
+    await Promise.all([
+      syncEngine.stop(),
+      lifecycleJobs.stop(),
+      services.subscriptionHealth.stop(),
+      historyOutbox?.stop(),
+    ]);
     await services.vectorStore.close();
     await services.prisma.$disconnect();
   };
@@ -284,18 +327,22 @@ export function bootServices(rawEnv: Record<string, string | undefined>) {
 }
 
 export function healthDependencies(services: Services): HealthDependencies {
-  const { env, prisma, vectorStore, embeddings, llmProvider, healthProbes } = services;
+  const { env, prisma, vectorStore, embeddings, llmProvider, healthProbes, customers, historyOutbox } = services;
   return {
     db: prisma,
     databaseFlavour: databaseFlavour(env.DATABASE_URL),
     vectorStore,
     embedder: { ...embeddings.descriptor, probe: healthProbes.embedder },
     llm: { provider: llmProvider, model: env.LLM_MODEL, probe: healthProbes.llm },
+    customerStore: (timeoutMs) => {
+      const ping = () => probe(() => customers.store.ping(), timeoutMs);
+      return historyOutbox ? historyOutbox.health(ping) : ping();
+    },
   };
 }
 
 export function overviewDependencies(services: Services): OverviewDependencies {
-  const { env, prisma, syncEngine, productIndex, embeddings, llmProvider, dashboard } = services;
+  const { env, prisma, syncEngine, productIndex, embeddings, llmProvider, dashboard, productMirror } = services;
   return {
     db: prisma,
     status: (shop) => syncEngine.status(shop),
@@ -305,5 +352,6 @@ export function overviewDependencies(services: Services): OverviewDependencies {
     llm: { provider: llmProvider, model: env.LLM_MODEL },
     downSince: dashboard.downSince,
     tasks: dashboard.tasks,
+    mirror: productMirror ? (shop) => productMirror.state(shop) : undefined,
   };
 }

@@ -22,6 +22,8 @@ export interface HealthReport {
     vectorStore: ComponentHealth;
     embedder: ComponentHealth;
     llm: ComponentHealth;
+    /** Customers and chat history (Prisma or Appwrite), with the chat history waiting for it (decision 121). */
+    customerStore: ComponentHealth;
   };
 }
 
@@ -32,10 +34,12 @@ export interface HealthDependencies {
   vectorStore: { ping(): Promise<string> };
   embedder: EmbeddingsDescriptor & { probe: () => Promise<void> };
   llm: { provider: "openai" | "none"; model: string; probe: () => Promise<void> };
+  /** The customer store's line, given the probe timeout (services.server.ts composes it). */
+  customerStore: (timeoutMs: number) => Promise<ComponentHealth>;
   timeoutMs?: number;
 }
 
-async function probe(run: () => Promise<string>, timeoutMs: number): Promise<ComponentHealth> {
+export async function probe(run: () => Promise<string>, timeoutMs: number): Promise<ComponentHealth> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -57,7 +61,7 @@ async function probe(run: () => Promise<string>, timeoutMs: number): Promise<Com
 
 export async function checkHealth(deps: HealthDependencies): Promise<HealthReport> {
   const timeoutMs = deps.timeoutMs ?? 3000;
-  const [database, vectorStore, embedder, llm] = await Promise.all([
+  const [database, vectorStore, embedder, llm, customerStore] = await Promise.all([
     probe(async () => {
       await deps.db.$queryRawUnsafe("SELECT 1");
       return deps.databaseFlavour;
@@ -77,10 +81,21 @@ export async function checkHealth(deps: HealthDependencies): Promise<HealthRepor
           await deps.llm.probe();
           return `openai-compatible: ${deps.llm.model}`;
         }, timeoutMs),
+    deps.customerStore(timeoutMs),
   ]);
   const core = [database, vectorStore, embedder];
-  const status = core.some((c) => c.status === "down") ? "down" : llm.status === "down" ? "degraded" : "ok";
-  return { status, checkedAt: new Date().toISOString(), components: { database, vectorStore, embedder, llm } };
+  // Without the LLM answers come from retrieval; without Appwrite the chat answers and its history waits.
+  const optional = [llm, customerStore];
+  const status = core.some((c) => c.status === "down")
+    ? "down"
+    : optional.some((c) => c.status === "down")
+      ? "degraded"
+      : "ok";
+  return {
+    status,
+    checkedAt: new Date().toISOString(),
+    components: { database, vectorStore, embedder, llm, customerStore },
+  };
 }
 
 /**

@@ -48,7 +48,7 @@ describe("publicHealth", () => {
     const report: HealthReport = {
       status: "down",
       checkedAt: "2026-12-02T00:00:00.000Z",
-      components: { database: down, vectorStore: down, embedder: down, llm: down },
+      components: { database: down, vectorStore: down, embedder: down, llm: down, customerStore: down },
     };
     expect(publicHealth(report)).toEqual({ status: "down" });
   });

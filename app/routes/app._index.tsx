@@ -45,12 +45,41 @@ const componentLabels = {
   vectorStore: "Vector store",
   embedder: "Embeddings",
   llm: "Language model",
+  customerStore: "Customer store",
 };
 
 function StatusBadge({ component }: { component: ComponentHealth }) {
   const tone = component.status === "ok" ? "success" : component.status === "disabled" ? "info" : "critical";
   const label = component.status === "ok" ? "Healthy" : component.status === "disabled" ? "Off" : "Unreachable";
   return <Badge tone={tone}>{label}</Badge>;
+}
+
+/** APPWRITE_PRODUCTS: the shop's product documents in Appwrite against its indexed products (decision 120). */
+function MirrorLine({
+  mirror,
+}: {
+  mirror: { expected: number; inAppwrite: number | null; waiting: number; lastError: string | null };
+}) {
+  const inSync = mirror.inAppwrite === mirror.expected && mirror.waiting === 0;
+  const held = mirror.inAppwrite === null ? "Appwrite did not answer" : `${mirror.inAppwrite} in Appwrite`;
+  const detail = [`${held} of ${mirror.expected} indexed`, `${mirror.waiting} waiting`, mirror.lastError]
+    .filter(Boolean)
+    .join(" · ");
+  return (
+    <InlineStack align="space-between" blockAlign="center">
+      <BlockStack gap="050">
+        <Text as="span" variant="bodyMd" fontWeight="semibold">
+          Product mirror (Appwrite)
+        </Text>
+        <Text as="span" variant="bodySm" tone="subdued">
+          {detail}
+        </Text>
+      </BlockStack>
+      <Badge tone={inSync ? "success" : mirror.inAppwrite === null ? "critical" : "attention"}>
+        {inSync ? "In sync" : mirror.inAppwrite === null ? "Unreachable" : "Catching up"}
+      </Badge>
+    </InlineStack>
+  );
 }
 
 function Fact({ label, value }: { label: string; value: string }) {
@@ -190,6 +219,7 @@ export default function Overview() {
                 <StatusBadge component={component} />
               </InlineStack>
             ))}
+            {overview.mirror ? <MirrorLine mirror={overview.mirror} /> : null}
           </SectionCard>
         </Layout.Section>
       </Layout>

@@ -1,6 +1,7 @@
 // Aisle's Appwrite traffic against Appwrite's own published server API spec (1.8.0, read from
 // ../shared/data/appwrite/): the customer store contract and the C1–C5 compliance flows run through a
-// recording proxy in front of the local Appwrite-compatible server; then every request Aisle sent
+// recording proxy in front of the local Appwrite-compatible server, and so does the product mirror
+// (APPWRITE_PRODUCTS, decision 120): writes, updates, deletes, reconcile and shop removal; then every request Aisle sent
 // (method, path, query and body parameters, their types, required ones, headers) and every answer the
 // server gave (status, response model, error shape) is checked against the spec, and every Appwrite call
 // in Aisle's code must have been seen and checked. Decision 115.
@@ -16,6 +17,9 @@ import { startAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { AppwriteSpecChecker, loadAppwriteSpec, type Exchange } from "../../tools/appwrite-emulator/spec-check";
 import { createTestDatabase } from "../helpers/database";
 import { complianceChecks } from "../lifecycle/compliance-checks";
+import { deletePayload, graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
+import { drainSync } from "../../tools/lib/drain-sync";
+import { loadApp } from "../sync/helpers/app";
 import { scanAppwrite, scanSqlite } from "./residue";
 import { customerStoreContract } from "./store-contract";
 
@@ -68,6 +72,49 @@ describe.skipIf(!spec)("Appwrite conformance", () => {
       scan: async (needle) => [...(await scanAppwrite(direct, "aisle-compliance", needle)), ...scanSqlite(url, needle)],
       close: async () => {},
     };
+  });
+
+  describe("product mirror, recorded for the conformance check", () => {
+    it("writes, updates and deletes documents, reconciles drift and removes a shop", async () => {
+      const app = loadApp({
+        APPWRITE_PRODUCTS: "true",
+        APPWRITE_ENDPOINT: aisle.endpoint,
+        APPWRITE_PROJECT_ID: PROJECT,
+        APPWRITE_API_KEY: KEY,
+        APPWRITE_DATABASE_ID: "aisle-mirror",
+      });
+      const mirror = app.services.productMirror!;
+      const shop = `conformance-mirror-${randomBytes(3).toString("hex")}.myshopify.com`;
+      const settle = async () => {
+        await drainSync(app.services.syncEngine);
+        while ((await mirror.drain()) === true);
+      };
+      try {
+        await app.install(shop);
+        for (let n = 1; n <= 3; n++) await app.deliver(shop, "products/create", restPayload(graphqlProduct(n)));
+        await settle();
+        const newer = graphqlProduct(1, { title: "Renamed", updatedAt: "2026-12-01T00:00:00Z" });
+        await app.deliver(shop, "products/update", restPayload(newer));
+        await app.deliver(shop, "products/delete", deletePayload(2));
+        await settle();
+        expect(await mirror.state(shop)).toMatchObject({ expected: 2, inAppwrite: 2, waiting: 0 });
+        // Drift: product 3's document lost behind Aisle's back.
+        const straight = new Databases(direct);
+        const lost = await straight.listDocuments({
+          databaseId: "aisle-mirror",
+          collectionId: "products",
+          queries: [Query.equal("shop", shop), Query.equal("productId", "3")],
+        });
+        const documentId = lost.documents[0].$id;
+        await straight.deleteDocument({ databaseId: "aisle-mirror", collectionId: "products", documentId });
+        expect(await mirror.reconcile(shop)).toMatchObject({ marked: 1, deleted: 0 });
+        await settle();
+        expect(await mirror.removeShop(shop)).toBe(2);
+      } finally {
+        await app.services.productIndex.dropShop(shop).catch(() => {});
+        await app.close();
+      }
+    });
   });
 
   describe("error answers", () => {

@@ -63,6 +63,8 @@ export const CUSTOMER_TABLES = [
   "ConversationMessage",
   "ConversationCartEvent",
   "CustomerDataExport",
+  // Chat history on its way to Appwrite (decision 121).
+  "HistoryOutbox",
 ];
 
 /** Every row of every table in the public schema of a Postgres database that contains `needle`. */

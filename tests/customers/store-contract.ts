@@ -172,6 +172,36 @@ export function customerStoreContract(name: string, open: () => Promise<StoreHar
       expect(detail?.cartEvents).toMatchObject([{ productId: "788032119674292922", variantId: "39072856" }]);
     });
 
+    it("writes a record under the caller's id once: a repeated write returns the first and adds nothing", async () => {
+      const shop = newShop();
+      const at = clock.now();
+      const id = `conv-${shopSerial}-replayed`;
+      const first = await store.createConversation({ id, shop, visitorId: "visitor-r", customerId: null, at });
+      const again = await store.createConversation({ id, shop, visitorId: "visitor-r", customerId: null, at });
+      expect(first.id).toBe(id);
+      expect(again).toEqual(first);
+      const message = {
+        id: `${id}-m1`,
+        shop,
+        conversationId: id,
+        role: "user" as const,
+        text: "hello",
+        productIds: [],
+        at,
+      };
+      const written = await store.appendMessage(message);
+      const replayed = await store.appendMessage({ ...message, text: "a replay never overwrites" });
+      expect(replayed).toEqual(written);
+      const second = await store.appendMessage({ ...message, id: `${id}-m2`, text: "next" });
+      expect(second.position).toBe(2);
+      const event = { id: `${id}-e1`, shop, conversationId: id, productId: "1", variantId: null, at };
+      expect(await store.recordCartEvent(event)).toEqual(await store.recordCartEvent(event));
+      expect(await store.countRecords({ shop })).toMatchObject({ conversations: 1, messages: 2, cartEvents: 1 });
+      expect((await store.getConversation(shop, id))?.messageCount).toBe(2);
+      // An id another shop used is not this shop's record.
+      await expect(store.appendMessage({ ...message, shop: newShop() })).rejects.toThrow();
+    });
+
     it("never links an anonymous conversation to a customer, nor honours someone else's conversation id", async () => {
       const shop = newShop();
       const anonymous = await service.openConversation({ shop, visitorId: "v-anon", customerId: null });

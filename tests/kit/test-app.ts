@@ -64,7 +64,7 @@ export function createTestApp(overrides: Record<string, string> = {}): TestApp {
       }
     },
     async close() {
-      await Promise.all([services.syncEngine.stop(), services.lifecycleJobs.stop()]);
+      await Promise.all([services.syncEngine.stop(), services.lifecycleJobs.stop(), services.historyOutbox?.stop()]);
       await services.prisma.$disconnect();
     },
   };

@@ -28,6 +28,22 @@ describe("parseEnv", () => {
     expect(resolveLlmProvider(env)).toBe("none");
   });
 
+  it("reads APPWRITE_PRODUCTS (decision 120): off by default, needs Appwrite's connection, refuses other values", () => {
+    expect(parseEnv(required).APPWRITE_PRODUCTS).toBe(false);
+    const appwrite = {
+      APPWRITE_ENDPOINT: "https://cloud.appwrite.io/v1",
+      APPWRITE_PROJECT_ID: "p",
+      APPWRITE_API_KEY: "k",
+    };
+    expect(parseEnv({ ...required, ...appwrite, APPWRITE_PRODUCTS: "true" }).APPWRITE_PRODUCTS).toBe(true);
+    expect(problemsOf({ ...required, APPWRITE_PRODUCTS: "true" }).message).toMatch(
+      /APPWRITE_ENDPOINT.*required when APPWRITE_PRODUCTS is true/,
+    );
+    expect(problemsOf({ ...required, ...appwrite, APPWRITE_PRODUCTS: "yes" }).message).toMatch(
+      /APPWRITE_PRODUCTS.*"true" or "false"/,
+    );
+  });
+
   it("reads the identity-for-limits settings (decision 105): defaults, shop-bound origins, bounds", () => {
     const env = parseEnv(required);
     expect([env.TRUSTED_PROXY_HOPS, env.CHAT_IP_MESSAGES_PER_WINDOW, env.CHAT_IP_TOKEN_SHARE]).toEqual([0, 60, 0.25]);

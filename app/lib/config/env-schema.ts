@@ -119,6 +119,11 @@ export const envSchema = z
       .trim()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/, "must be an Appwrite id (≤ 36 of a-z A-Z 0-9 . _ -)")
       .default("aisle"),
+    // A copy of each indexed product's metadata in Appwrite, for the merchant's other apps (decision 120).
+    APPWRITE_PRODUCTS: z
+      .enum(["true", "false"], { message: 'must be "true" or "false"' })
+      .default("false")
+      .transform((value) => value === "true"),
     CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
     // Retention of operational rows, pruned hourly (docs/decisions/102); 0 keeps them forever.
     // Exports hold full chat text: 30 days covers the month the merchant has to answer the request.
@@ -195,10 +200,15 @@ export const envSchema = z
         message: 'is required when VECTOR_STORE is "pgvector" and DATABASE_URL is not Postgres',
       });
     }
-    if (env.CUSTOMER_STORE === "appwrite") {
+    const appwriteNeededBy =
+      env.CUSTOMER_STORE === "appwrite"
+        ? 'CUSTOMER_STORE is "appwrite"'
+        : env.APPWRITE_PRODUCTS
+          ? "APPWRITE_PRODUCTS is true"
+          : null;
+    if (appwriteNeededBy) {
       for (const name of ["APPWRITE_ENDPOINT", "APPWRITE_PROJECT_ID", "APPWRITE_API_KEY"] as const) {
-        if (!env[name])
-          ctx.addIssue({ code: "custom", path: [name], message: 'is required when CUSTOMER_STORE is "appwrite"' });
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: `is required when ${appwriteNeededBy}` });
       }
     }
   });

@@ -7,8 +7,8 @@ import { CustomerStoreError } from "./types";
 
 type AttributeSpec =
   | { key: string; type: "string"; size: number; required?: boolean; array?: boolean }
-  | { key: string; type: "integer" | "datetime"; required?: boolean };
-interface CollectionSpec {
+  | { key: string; type: "integer" | "float" | "boolean" | "datetime"; required?: boolean };
+export interface CollectionSpec {
   id: string;
   name: string;
   attributes: AttributeSpec[];
@@ -140,11 +140,15 @@ export interface SchemaOptions {
   pollMs?: number;
 }
 
-/** Creates the database, collections, attributes and indexes that are missing, then waits until all are built. */
+/**
+ * Creates the database, the collections (the customer store's unless others are named: the product
+ * mirror's), attributes and indexes that are missing, then waits until all are built.
+ */
 export async function ensureAppwriteSchema(
   databases: Databases,
   databaseId: string,
   options: SchemaOptions = {},
+  collections: CollectionSpec[] = APPWRITE_COLLECTIONS,
 ): Promise<void> {
   try {
     await databases.get({ databaseId });
@@ -152,7 +156,7 @@ export async function ensureAppwriteSchema(
     if (!isAppwriteError(error, 404)) throw error;
     await tolerateConflict(() => databases.create({ databaseId, name: "Aisle customers" }));
   }
-  for (const spec of APPWRITE_COLLECTIONS) {
+  for (const spec of collections) {
     try {
       await databases.getCollection({ databaseId, collectionId: spec.id });
     } catch (error) {
@@ -169,8 +173,8 @@ export async function ensureAppwriteSchema(
     }
   }
   // Indexes can only be built on available attributes.
-  await waitUntilBuilt(databases, databaseId, "attributes", options.pollMs ?? 50);
-  for (const spec of APPWRITE_COLLECTIONS) {
+  await waitUntilBuilt(databases, databaseId, "attributes", options.pollMs ?? 50, collections);
+  for (const spec of collections) {
     const existing = new Set(
       (await databases.listIndexes({ databaseId, collectionId: spec.id })).indexes.map((i) => i.key),
     );
@@ -187,7 +191,7 @@ export async function ensureAppwriteSchema(
       );
     }
   }
-  await waitUntilBuilt(databases, databaseId, "indexes", options.pollMs ?? 50);
+  await waitUntilBuilt(databases, databaseId, "indexes", options.pollMs ?? 50, collections);
 }
 
 function createAttribute(databases: Databases, databaseId: string, collectionId: string, spec: AttributeSpec) {
@@ -197,6 +201,10 @@ function createAttribute(databases: Databases, databaseId: string, collectionId:
       return databases.createStringAttribute({ ...base, size: spec.size, array: spec.array ?? false });
     case "integer":
       return databases.createIntegerAttribute(base);
+    case "float":
+      return databases.createFloatAttribute(base);
+    case "boolean":
+      return databases.createBooleanAttribute(base);
     case "datetime":
       return databases.createDatetimeAttribute(base);
   }
@@ -208,11 +216,12 @@ async function waitUntilBuilt(
   databaseId: string,
   what: "attributes" | "indexes",
   pollMs: number,
+  collections: CollectionSpec[],
 ) {
   const deadline = Date.now() + BUILD_TIMEOUT_MS;
   for (;;) {
     const pending: string[] = [];
-    for (const spec of APPWRITE_COLLECTIONS) {
+    for (const spec of collections) {
       const items =
         what === "attributes"
           ? (await databases.listAttributes({ databaseId, collectionId: spec.id })).attributes

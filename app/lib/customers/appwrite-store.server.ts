@@ -106,6 +106,13 @@ export class AppwriteCustomerStore implements CustomerStore {
     setResponseFormat(this.client, this.features.bulk ? "1.7.0" : "1.6.0");
   }
 
+  async ping(): Promise<string> {
+    await this.databases.get({ databaseId: this.db });
+    const { transactions, bulk } = this.features;
+    const features = transactions ? "transactions" : bulk ? "bulk operations, no transactions" : "plain documents";
+    return `Appwrite database ${this.db} (${features})`;
+  }
+
   private get db() {
     return this.options.databaseId;
   }
@@ -412,7 +419,7 @@ export class AppwriteCustomerStore implements CustomerStore {
   }
 
   async createConversation(input: NewConversation): Promise<Conversation> {
-    const doc = await this.create("conversations", randomUUID(), {
+    const doc = await this.createOnce("conversations", input.shop, input.id, {
       shop: input.shop,
       visitorId: input.visitorId,
       customerId: input.customerId,
@@ -421,6 +428,28 @@ export class AppwriteCustomerStore implements CustomerStore {
       messageCount: 0,
     });
     return this.toConversation(doc);
+  }
+
+  /**
+   * Creates a document under the caller's id (or a random one). A caller's id that exists already is a
+   * repeated write (the history outbox replaying a delivery whose answer was lost): the stored document
+   * is returned and nothing is written.
+   */
+  private async createOnce(collectionId: string, shop: string, id: string | undefined, data: Record<string, unknown>) {
+    try {
+      return await this.create(collectionId, id ?? randomUUID(), data);
+    } catch (error) {
+      const existing = id && isAppwriteError(error, 409) ? await this.existing(collectionId, shop, id) : null;
+      if (existing) return existing;
+      throw error;
+    }
+  }
+
+  /** The shop's document with this id, if written before; an id of another shop is refused. */
+  private async existing(collectionId: string, shop: string, id: string): Promise<Doc | null> {
+    const doc = await this.get(collectionId, id);
+    if (doc && doc.shop !== shop) throw new CustomerStoreError(`${id} belongs to another shop`);
+    return doc;
   }
 
   async getConversation(shop: string, conversationId: string): Promise<Conversation | null> {
@@ -472,12 +501,14 @@ export class AppwriteCustomerStore implements CustomerStore {
   }
 
   async appendMessage(input: NewMessage): Promise<ChatMessage> {
+    const written = input.id ? await this.existing("messages", input.shop, input.id) : null;
+    if (written) return this.toMessage(written);
     for (let attempt = 1; ; attempt++) {
       const conversation = await this.getConversation(input.shop, input.conversationId);
       if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
       const position = conversation.messageCount + 1;
       const message = {
-        $id: randomUUID(),
+        $id: input.id ?? randomUUID(),
         conversationId: conversation.id,
         shop: input.shop,
         customerId: conversation.customerId,
@@ -507,6 +538,10 @@ export class AppwriteCustomerStore implements CustomerStore {
         // Another turn changed the conversation after we read it: Appwrite refused the commit, so
         // nothing was written; read it again.
         const conflict = error instanceof AppwriteException && error.type === "transaction_conflict";
+        // A repeated write whose first copy landed meanwhile (its answer was lost): that copy stands.
+        const landed =
+          input.id && isAppwriteError(error, 409) ? await this.existing("messages", input.shop, input.id) : null;
+        if (landed) return this.toMessage(landed);
         if (!conflict || attempt >= CONFLICT_RETRIES) throw error;
       }
     }
@@ -538,7 +573,7 @@ export class AppwriteCustomerStore implements CustomerStore {
   async recordCartEvent(input: NewCartEvent): Promise<CartEvent> {
     const conversation = await this.getConversation(input.shop, input.conversationId);
     if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
-    const doc = await this.create("cart_events", randomUUID(), {
+    const doc = await this.createOnce("cart_events", input.shop, input.id, {
       conversationId: conversation.id,
       shop: input.shop,
       customerId: conversation.customerId,

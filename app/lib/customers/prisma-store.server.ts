@@ -25,6 +25,15 @@ import { isUniqueViolation } from "../db/prisma-errors";
 
 type ConversationRow = Prisma.ConversationGetPayload<object>;
 
+const toCartEvent = (row: Prisma.ConversationCartEventGetPayload<object>): CartEvent => ({
+  id: row.id,
+  conversationId: row.conversationId,
+  shop: row.shop,
+  productId: row.productId,
+  variantId: row.variantId,
+  createdAt: row.createdAt,
+});
+
 const toConversation = (row: ConversationRow): Conversation => ({
   id: row.id,
   shop: row.shop,
@@ -74,6 +83,11 @@ export class PrismaCustomerStore implements CustomerStore {
   async ready(): Promise<void> {
     // The tables come from the migrations; a cheap query proves they exist.
     await this.db.customerProfile.count({ where: { shop: "" } });
+  }
+
+  async ping(): Promise<string> {
+    await this.ready();
+    return "the app database";
   }
 
   async upsertCustomer(profile: CustomerProfile): Promise<"written" | "stale"> {
@@ -165,9 +179,13 @@ export class PrismaCustomerStore implements CustomerStore {
   }
 
   async createConversation(input: NewConversation): Promise<Conversation> {
+    if (input.id) {
+      const existing = await this.getConversation(input.shop, input.id);
+      if (existing) return existing;
+    }
     const row = await this.db.conversation.create({
       data: {
-        id: randomUUID(),
+        id: input.id ?? randomUUID(),
         shop: input.shop,
         visitorId: input.visitorId,
         customerId: input.customerId,
@@ -211,6 +229,10 @@ export class PrismaCustomerStore implements CustomerStore {
 
   async appendMessage(input: NewMessage): Promise<ChatMessage> {
     return this.db.$transaction(async (tx) => {
+      if (input.id) {
+        const existing = await tx.conversationMessage.findFirst({ where: { id: input.id, shop: input.shop } });
+        if (existing) return toMessage(existing);
+      }
       const conversation = await tx.conversation.findFirst({ where: { id: input.conversationId, shop: input.shop } });
       if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
       // The increment is the position: concurrent appends to one conversation still get distinct ones.
@@ -223,7 +245,7 @@ export class PrismaCustomerStore implements CustomerStore {
       });
       const row = await tx.conversationMessage.create({
         data: {
-          id: randomUUID(),
+          id: input.id ?? randomUUID(),
           conversationId: conversation.id,
           shop: input.shop,
           customerId: conversation.customerId,
@@ -248,6 +270,10 @@ export class PrismaCustomerStore implements CustomerStore {
   }
 
   async recordCartEvent(input: NewCartEvent): Promise<CartEvent> {
+    const existing = input.id
+      ? await this.db.conversationCartEvent.findFirst({ where: { id: input.id, shop: input.shop } })
+      : null;
+    if (existing) return toCartEvent(existing);
     const conversation = await this.db.conversation.findFirst({
       where: { id: input.conversationId, shop: input.shop },
       select: { customerId: true },
@@ -255,7 +281,7 @@ export class PrismaCustomerStore implements CustomerStore {
     if (!conversation) throw new CustomerStoreError(`conversation ${input.conversationId} not found in this shop`);
     const row = await this.db.conversationCartEvent.create({
       data: {
-        id: randomUUID(),
+        id: input.id ?? randomUUID(),
         conversationId: input.conversationId,
         shop: input.shop,
         customerId: conversation.customerId,
@@ -264,14 +290,7 @@ export class PrismaCustomerStore implements CustomerStore {
         createdAt: input.at,
       },
     });
-    return {
-      id: row.id,
-      conversationId: row.conversationId,
-      shop: row.shop,
-      productId: row.productId,
-      variantId: row.variantId,
-      createdAt: row.createdAt,
-    };
+    return toCartEvent(row);
   }
 
   async listCartEvents(shop: string, conversationId: string): Promise<CartEvent[]> {
@@ -279,7 +298,7 @@ export class PrismaCustomerStore implements CustomerStore {
       where: { shop, conversationId },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
-    return rows.map(({ customerId: _customerId, ...event }) => event);
+    return rows.map(toCartEvent);
   }
 
   async deleteConversationsBefore(cutoff: Date): Promise<number> {

@@ -94,6 +94,11 @@ export interface DataExportRecord {
 }
 
 export interface NewConversation {
+  /**
+   * The record's id, chosen by the caller (the history outbox, decision 121): a write repeated with the
+   * same id returns the record written the first time and writes nothing. A new random id when absent.
+   */
+  id?: string;
   shop: string;
   visitorId: string;
   customerId: string | null;
@@ -101,6 +106,11 @@ export interface NewConversation {
 }
 
 export interface NewMessage {
+  /**
+   * The record's id, chosen by the caller (the history outbox, decision 121): a write repeated with the
+   * same id returns the record written the first time and writes nothing. A new random id when absent.
+   */
+  id?: string;
   shop: string;
   conversationId: string;
   role: MessageRole;
@@ -110,6 +120,11 @@ export interface NewMessage {
 }
 
 export interface NewCartEvent {
+  /**
+   * The record's id, chosen by the caller (the history outbox, decision 121): a write repeated with the
+   * same id returns the record written the first time and writes nothing. A new random id when absent.
+   */
+  id?: string;
   shop: string;
   conversationId: string;
   productId: string;
@@ -144,6 +159,8 @@ export interface CustomerStore {
   readonly kind: "prisma" | "appwrite";
   /** Creates what the backend needs (idempotent). Methods call it themselves; exposed for boot checks. */
   ready(): Promise<void>;
+  /** One cheap request to the backend; says what answered (the dashboard's "Customer store" line). */
+  ping(): Promise<string>;
 
   /** Inserts or replaces the profile unless the stored one has a newer `sourceUpdatedAt`. */
   upsertCustomer(profile: CustomerProfile): Promise<"written" | "stale">;

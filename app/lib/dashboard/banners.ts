@@ -14,7 +14,14 @@ export interface DashboardBanner {
 }
 
 export interface BannerInput {
-  health: { database: ComponentHealth; vectorStore: ComponentHealth; embedder: ComponentHealth; llm: ComponentHealth };
+  health: {
+    database: ComponentHealth;
+    vectorStore: ComponentHealth;
+    embedder: ComponentHealth;
+    llm: ComponentHealth;
+    /** Absent where no report carries it (older callers); Appwrite's state when CUSTOMER_STORE=appwrite. */
+    customerStore?: ComponentHealth;
+  };
   /** When each part was first seen down (and has been down since), by this process. */
   downSince: Partial<Record<"database" | "vectorStore" | "embedder", Date | string>>;
   pending: number;
@@ -43,6 +50,14 @@ export function dashboardBanners(input: BannerInput): DashboardBanner[] {
       title: `${partNames[part]} unreachable${since ? ` since ${formatClock(since)}` : ""} — ${waiting}`,
       body: `${health.detail.replace(/[.\s]+$/, "")}. Changes are kept and indexed automatically once it answers again; nothing is lost.`,
       action: { label: "Open sync controls", url: "/app/sync" },
+    });
+  }
+  if (input.health.customerStore?.status === "down") {
+    banners.push({
+      id: "customer-store-down",
+      tone: "warning",
+      title: "The customer store is unreachable — the chat keeps answering",
+      body: `${input.health.customerStore.detail.replace(/[.\s]+$/, "")}. New chat history waits in the app database and is delivered in order once it answers again; nothing is lost or written twice.`,
     });
   }
   if (input.lastImport?.status === "failed") {

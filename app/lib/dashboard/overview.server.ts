@@ -2,6 +2,7 @@
 import type { PrismaClient, SearchIndex } from "@prisma/client";
 import type { HealthReport } from "../health.server";
 import type { EmbeddingsDescriptor } from "../search/embeddings.server";
+import type { ProductMirrorState } from "../sync/product-mirror.server";
 import type { SyncStatus } from "../sync/sync-stats.server";
 import { dashboardBanners, type DashboardBanner } from "./banners";
 import type { DownSince, SyncTaskState } from "./sync-tasks.server";
@@ -19,6 +20,8 @@ export interface OverviewDependencies {
   llm: { provider: "openai" | "none"; model: string };
   downSince: DownSince;
   tasks: { get(shop: string, kind: "reconcile" | "rebuild"): SyncTaskState | null };
+  /** APPWRITE_PRODUCTS: the shop's product mirror in Appwrite (decision 120). */
+  mirror?: (shop: string) => Promise<ProductMirrorState>;
 }
 
 export interface IndexFacts {
@@ -43,12 +46,14 @@ export interface Overview {
   importActive: boolean;
   tasks: { reconcile: SyncTaskState | null; rebuild: SyncTaskState | null };
   banners: DashboardBanner[];
+  /** null when APPWRITE_PRODUCTS is off. */
+  mirror: ProductMirrorState | null;
 }
 
 const ACTIVE = new Set(["requested", "exporting", "downloading", "indexing"]);
 
 export async function loadOverview(deps: OverviewDependencies, shop: string): Promise<Overview> {
-  const [status, health, state, oldest, completedImports] = await Promise.all([
+  const [status, health, state, oldest, completedImports, mirror] = await Promise.all([
     deps.status(shop),
     deps.health(),
     deps.index.state(shop),
@@ -58,6 +63,7 @@ export async function loadOverview(deps: OverviewDependencies, shop: string): Pr
       select: { changedAt: true, updatedAt: true },
     }),
     deps.db.importRun.count({ where: { shop, status: "completed" } }),
+    deps.mirror ? deps.mirror(shop) : null,
   ]);
   let size: number | null = null;
   if (state && health.components.vectorStore.status === "ok") {
@@ -115,5 +121,6 @@ export async function loadOverview(deps: OverviewDependencies, shop: string): Pr
     importActive: status.lastImport ? ACTIVE.has(status.lastImport.status) : false,
     tasks: { reconcile: deps.tasks.get(shop, "reconcile"), rebuild: deps.tasks.get(shop, "rebuild") },
     banners,
+    mirror,
   };
 }

@@ -26,6 +26,8 @@ export interface LifecyclePlanDependencies {
   records: Pick<CustomerStore, "upsertCustomer" | "deleteCustomer" | "deleteCustomerOrders" | "upsertOrder">;
   /** Results: every order's attribution (decision 112). */
   attributions: Pick<OrderAttributions, "apply" | "deleteShop" | "redactOrders">;
+  /** APPWRITE_PRODUCTS: the shop's product documents in Appwrite (decision 120). */
+  productMirror?: { removeShop(shop: string): Promise<number> };
 }
 
 // The date fields of CustomerProfile and OrderSummary (and its fulfillments), stored as JSON strings.
@@ -45,7 +47,7 @@ function requireInput(job: RunnableJob, field: string): string {
 }
 
 export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
-  const { db, log, index, customers, records, adminAccess, attributions } = deps;
+  const { db, log, index, customers, records, adminAccess, attributions, productMirror } = deps;
 
   /**
    * shop/redact for a shop that still looks installed: installed again after the event (keep everything),
@@ -86,6 +88,9 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
               : "installed again since the event: nothing deleted",
           steps: [
             { name: "vector store", run: () => index.dropShop(shop) },
+            ...(productMirror
+              ? [{ name: "product mirror", run: async () => void (await productMirror.removeShop(shop)) }]
+              : []),
             { name: "customer store", run: async () => void (await customers.deleteShopData(shop)) },
             { name: "results", run: async () => void (await attributions.deleteShop(shop)) },
             {

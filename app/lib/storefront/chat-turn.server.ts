@@ -171,7 +171,12 @@ export async function handleChatTurn(
   if (conversation.id !== turn.conversationId) await deps.funnel.add(shop, "conversation", "assistant");
   const [history, customer] = await Promise.all([
     deps.conversations.lastTurns(shop, conversation.id, 12),
-    deps.conversations.getCustomerContext(shop, customerId),
+    // Without its customer context (the customer store is down or slow) the turn is answered as for a
+    // shopper whose orders are unknown, rather than not at all.
+    deps.conversations.getCustomerContext(shop, customerId).catch((error: unknown) => {
+      log.warn({ err: error }, "customer context unavailable; answering without it");
+      return null;
+    }),
   ]);
   await deps.conversations.appendMessage({ shop, conversationId: conversation.id, role: "user", text: turn.message });
 

@@ -27,6 +27,7 @@ import {
   type ImportProgress,
   type SyncStatus,
 } from "./sync-stats.server";
+import type { ProductMirror } from "./product-mirror.server";
 import { SyncWorker } from "./sync-worker.server";
 import { intakeProductWebhook, type IntakeResult, type ProductWebhook } from "./webhook-intake.server";
 
@@ -79,6 +80,8 @@ export interface SyncEngineDependencies {
   /** Downloads bulk operation results (plain fetch by default: the URL is a signed storage URL). */
   fetchResult?: FetchFunction;
   documentOptions?: (shop: string) => Promise<DocumentOptions> | DocumentOptions;
+  /** APPWRITE_PRODUCTS: product metadata mirrored to Appwrite after each index write (decision 120). */
+  mirror?: ProductMirror;
   settings?: Partial<SyncSettings>;
   clock?: Clock;
 }
@@ -109,6 +112,7 @@ export class SyncEngine {
           leaseMs: this.settings.leaseMs,
           maxBackoffMs: this.settings.maxBackoffMs,
           documentOptions: deps.documentOptions,
+          mirror: deps.mirror,
         }),
     );
   }
@@ -206,8 +210,17 @@ export class SyncEngine {
     };
   }
 
-  reconcile(shop: string): Promise<DriftReport> {
-    return reconcileShop(this.reconcileDependencies(), shop, this.settings.reconcileIntervalMs || undefined);
+  async reconcile(shop: string): Promise<DriftReport> {
+    const report = await reconcileShop(
+      this.reconcileDependencies(),
+      shop,
+      this.settings.reconcileIntervalMs || undefined,
+    );
+    // The mirror is compared after the index, which it follows; its failure does not undo the index's repair.
+    await this.deps.mirror
+      ?.reconcile(shop)
+      .catch((error: unknown) => this.deps.log.warn({ err: error, shop }, "product mirror reconcile failed"));
+    return report;
   }
 
   /** Products with two same-second webhook versions: fetched again from Shopify once settled. */
@@ -327,6 +340,7 @@ export class SyncEngine {
     if (this.timers.length || this.settings.workerConcurrency === 0) return;
     const { pollIntervalMs, reconcileIntervalMs } = this.settings;
     for (const worker of this.workers) worker.start(pollIntervalMs);
+    this.deps.mirror?.start();
     this.timers.push(setInterval(() => this.kickImports(), pollIntervalMs));
     this.repeat("tie verification", Math.max(pollIntervalMs, this.settings.tieSettleMs), () =>
       this.verifyTiedChanges(),
@@ -348,6 +362,7 @@ export class SyncEngine {
     this.timers = [];
     await Promise.all([
       ...this.workers.map((w) => w.stop()),
+      this.deps.mirror?.stop(),
       this.importPass,
       ...this.passes.values(),
       this.receipts.settle(),

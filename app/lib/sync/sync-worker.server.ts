@@ -24,6 +24,8 @@ export interface SyncWorkerOptions {
   maxBackoffMs?: number;
   /** Per-shop document settings (indexed fields) — from the assistant settings once they exist. */
   documentOptions?: (shop: string) => Promise<DocumentOptions> | DocumentOptions;
+  /** APPWRITE_PRODUCTS: every product the worker finishes is marked for the mirror, which is then woken. */
+  mirror?: { nudge(): void };
 }
 
 export interface DrainResult {
@@ -210,7 +212,9 @@ export class SyncWorker {
   }
 
   private async completeChunk(plans: Plan[]) {
-    const { db } = this.options;
+    const { db, mirror } = this.options;
+    // After the index write, never in the webhook request: the mirror writes from the snapshot (decision 120).
+    const mirrorMark = mirror ? { mirrorPending: true, mirrorVersion: { increment: 1 } } : {};
     const now = new Date();
     const lags: { shop: string; lagMs: number }[] = [];
     // One transaction for the chunk: one sync of SQLite instead of one per product.
@@ -224,6 +228,7 @@ export class SyncWorker {
             where: { shop: row.shop, productId: row.productId, leaseOwner: row.leaseOwner, version: row.version },
             data: {
               ...indexed,
+              ...mirrorMark,
               pending: false,
               leaseOwner: null,
               leaseUntil: null,
@@ -241,13 +246,14 @@ export class SyncWorker {
           // A newer version arrived while we worked: record what is indexed, leave it pending for the next pass.
           await tx.productSync.updateMany({
             where: { shop: row.shop, productId: row.productId, leaseOwner: row.leaseOwner },
-            data: { ...indexed, leaseOwner: null, leaseUntil: null },
+            data: { ...indexed, ...mirrorMark, leaseOwner: null, leaseUntil: null },
           });
         }
         if (lags.length) await tx.syncLagSample.createMany({ data: lags });
       },
       { ...BACKGROUND_TRANSACTION, timeout: 60_000 },
     );
+    mirror?.nudge();
   }
 
   /** Releases the rows for a retry with backoff: one statement per attempt count (a batch mostly shares one). */
