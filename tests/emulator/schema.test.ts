@@ -16,7 +16,7 @@ import { adminSchema, SUBSET_SDL_FILE } from "../../tools/emulator/admin/graphql
 import { requestedQueryCost } from "../../tools/emulator/admin/query-cost";
 import { cutSchema } from "../../tools/emulator/schema/cut-schema";
 import { KEPT_FIELDS } from "../../tools/emulator/schema/kept-fields";
-import { appGraphqlDocuments } from "../kit/app-graphql-documents";
+import { appGraphqlDocuments, filesUnder } from "../kit/app-graphql-documents";
 import { CONFORMANCE, fixturesPresent, REAL_SDL_2026_07 } from "./fixtures";
 
 const hasRealSdl = fixturesPresent("real Admin SDL 2026-07", REAL_SDL_2026_07);

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-function filesUnder(dir: string, suffix: string): string[] {
+export function filesUnder(dir: string, suffix: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const file = path.join(dir, name);
     if (statSync(file).isDirectory()) return name === "node_modules" ? [] : filesUnder(file, suffix);

@@ -13,7 +13,6 @@ import {
 } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  BULK_OPERATION_CANCEL,
   BULK_OPERATION_RUN_QUERY,
   BULK_OPERATION_STATUS,
   PRODUCT_VERSIONS_PAGE,
@@ -34,7 +33,6 @@ const documents: Record<string, string> = {
   "bulk products query with metafields": productsBulkQuery(["custom.material", "specs.fit"]),
   bulkOperationRunQuery: BULK_OPERATION_RUN_QUERY,
   "bulkOperation status": BULK_OPERATION_STATUS,
-  bulkOperationCancel: BULK_OPERATION_CANCEL,
   "product versions page": PRODUCT_VERSIONS_PAGE,
   "products by id": PRODUCTS_BY_ID,
   "shop primary domain (storefront origins)": SHOP_PRIMARY_DOMAIN_QUERY,

@@ -91,21 +91,6 @@ export const BULK_OPERATION_STATUS = `#graphql
   }
 `;
 
-export const BULK_OPERATION_CANCEL = `#graphql
-  mutation AisleBulkCancel($id: ID!) {
-    bulkOperationCancel(id: $id) {
-      bulkOperation {
-        id
-        status
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
 /** Reconciliation: every product's id and updatedAt, 250 per page. */
 export const PRODUCT_VERSIONS_PAGE = `#graphql
   query AisleProductVersions($after: String) {
