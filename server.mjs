@@ -17,6 +17,13 @@ const { createRemixRequest, sendRemixResponse } = remixExpress;
 const envFile = process.env.ENV_FILE ?? ".env";
 if (existsSync(envFile)) process.loadEnvFile(envFile);
 
+// `shopify app dev` (shopify.web.toml) passes the tunnel's URL as HOST and APP_URL: it is the app's
+// public URL, not an address to listen on.
+if (process.env.APP_URL && process.env.HOST === process.env.APP_URL) {
+  process.env.SHOPIFY_APP_URL ||= process.env.APP_URL;
+  delete process.env.HOST;
+}
+
 const production = process.env.NODE_ENV === "production";
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";

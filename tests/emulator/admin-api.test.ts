@@ -4,6 +4,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AdminAnswer } from "../../app/lib/shopify/admin-graphql";
+import {
+  PRODUCT_VERSIONS_PAGE,
+  PRODUCTS_BY_ID,
+  productsByIdVariables,
+  type MetafieldKey,
+} from "../../app/lib/shopify/product-queries";
 import { startStoreEmulator, type StoreEmulator } from "../../tools/emulator";
 import { DEMO_APP_CREDENTIALS } from "../../tools/stack";
 import { requestTokenExchange } from "../../tools/emulator/auth/token-exchange-request";
@@ -283,6 +290,27 @@ describe("queries", () => {
     const id = data!.products.nodes[0].id;
     const { body } = await rawGraphql(`{ nodes(ids: ["${id}", "gid://shopify/Product/1"]) { __typename id } }`);
     expect(body.data.nodes).toEqual([{ __typename: "Product", id }, null]);
+  });
+
+  it("serves the app's products-by-id document with the merchant's metafields as variables, and without", async () => {
+    const shop = "metafields-shop.myshopify.com";
+    emulator.createShop(shop, { name: "Metafields" });
+    const metafield = { namespace: "custom", key: "material", type: "single_line_text_field", value: "Wool" };
+    const other = { namespace: "custom", key: "care", type: "single_line_text_field", value: "Hand wash" };
+    emulator.seed(shop, [{ ...products(1)[0], metafields: [metafield, other] }]);
+    const client = new api.clients.Graphql({ session: await installWithTokenExchange(api, emulator, shop) });
+    const { data: list } = await client.request<{ products: { nodes: { id: string }[] } }>(PRODUCT_VERSIONS_PAGE);
+    const ids = list!.products.nodes.map((node) => node.id);
+    const byId = async (keys: MetafieldKey[]) =>
+      (
+        await client.request<AdminAnswer<typeof PRODUCTS_BY_ID>>(PRODUCTS_BY_ID, {
+          variables: productsByIdVariables(ids, keys),
+        })
+      ).data!.nodes[0] as { metafields?: { nodes: unknown[] }; variants: { nodes: unknown[] } };
+    expect((await byId(["custom.material"])).metafields?.nodes).toEqual([metafield]);
+    const without = await byId([]);
+    expect(without.metafields).toBeUndefined();
+    expect(without.variants.nodes).toHaveLength(2);
   });
 });
 

@@ -1,8 +1,7 @@
 // The emulator's schema is Shopify's: the committed subset is exactly what cut-schema.ts cuts from the
 // real 2026-07 SDL; every GraphQL document the app sends validates against the real SDL (and the
 // emulator serves it); the calculated cost matches the captured `extensions.cost` of real responses.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import {
   buildSchema,
   Kind,
@@ -17,26 +16,8 @@ import { adminSchema, SUBSET_SDL_FILE } from "../../tools/emulator/admin/graphql
 import { requestedQueryCost } from "../../tools/emulator/admin/query-cost";
 import { cutSchema } from "../../tools/emulator/schema/cut-schema";
 import { KEPT_FIELDS } from "../../tools/emulator/schema/kept-fields";
+import { appGraphqlDocuments, filesUnder } from "../kit/app-graphql-documents";
 import { CONFORMANCE, fixturesPresent, REAL_SDL_2026_07 } from "./fixtures";
-
-function filesUnder(dir: string, suffix: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) return name === "node_modules" ? [] : filesUnder(file, suffix);
-    return file.endsWith(suffix) ? [file] : [];
-  });
-}
-
-/** Every `#graphql` template literal in the app's source (no interpolations allowed in them). */
-export function appGraphqlDocuments(): { file: string; source: string }[] {
-  const documents: { file: string; source: string }[] = [];
-  for (const file of [...filesUnder("app", ".ts"), ...filesUnder("app", ".tsx")]) {
-    for (const match of readFileSync(file, "utf8").matchAll(/`(#graphql[\s\S]*?)`/g)) {
-      documents.push({ file, source: match[1] });
-    }
-  }
-  return documents;
-}
 
 const hasRealSdl = fixturesPresent("real Admin SDL 2026-07", REAL_SDL_2026_07);
 let real: GraphQLSchema;

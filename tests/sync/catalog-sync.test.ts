@@ -285,7 +285,7 @@ describe("malformed export", () => {
 
 describe("rate limits", () => {
   it("never overruns the cost bucket with many concurrent requests, and backs off when another client drains it", async () => {
-    const { productsByIdQuery } = await import("../../app/lib/shopify/product-queries");
+    const { PRODUCTS_BY_ID, productsByIdVariables } = await import("../../app/lib/shopify/product-queries");
     const SHOP = "busy-shop.myshopify.com";
     h.emulator.createShop(SHOP);
     h.emulator.seed(SHOP, sampleCatalog(50));
@@ -295,7 +295,7 @@ describe("rate limits", () => {
     const bucket = h.services.syncEngine.bucketFor(SHOP);
     // 30 × ~81 points ≈ 2,400 > the 2,000-point bucket: sent blindly, the tail would be THROTTLED.
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => admin.query<{ nodes: unknown[] }>(productsByIdQuery(), { ids })),
+      Array.from({ length: 30 }, () => admin.query(PRODUCTS_BY_ID, productsByIdVariables(ids, []))),
     );
     expect(results.every((r) => r.nodes.length === 50)).toBe(true);
     expect(bucket.throttledResponses).toBe(0);
@@ -304,7 +304,7 @@ describe("rate limits", () => {
     // Ten queries (~800 points) need ~8 s of restore, so a slow machine cannot make them fit unthrottled.
     h.emulator.shop(SHOP).bucket.drain();
     const after = await Promise.all(
-      Array.from({ length: 10 }, () => admin.query<{ nodes: unknown[] }>(productsByIdQuery(), { ids })),
+      Array.from({ length: 10 }, () => admin.query(PRODUCTS_BY_ID, productsByIdVariables(ids, []))),
     );
     expect(after.every((r) => r.nodes.length === 50)).toBe(true);
     expect(bucket.throttledResponses).toBeGreaterThan(0);

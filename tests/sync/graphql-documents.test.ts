@@ -2,15 +2,23 @@
 // (printed from a live store's introspection), and none uses a deprecated field.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { buildSchema, parse, validate, NoDeprecatedCustomRule, type GraphQLSchema } from "graphql";
+import {
+  buildSchema,
+  Kind,
+  parse,
+  validate,
+  NoDeprecatedCustomRule,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  BULK_OPERATION_CANCEL,
   BULK_OPERATION_RUN_QUERY,
   BULK_OPERATION_STATUS,
   PRODUCT_VERSIONS_PAGE,
+  PRODUCTS_BY_ID,
   productsBulkQuery,
-  productsByIdQuery,
+  productsByIdVariables,
 } from "../../app/lib/shopify/product-queries";
 import { SHOP_PRIMARY_DOMAIN_QUERY } from "../../app/lib/storefront/storefront-shops.server";
 
@@ -25,10 +33,8 @@ const documents: Record<string, string> = {
   "bulk products query with metafields": productsBulkQuery(["custom.material", "specs.fit"]),
   bulkOperationRunQuery: BULK_OPERATION_RUN_QUERY,
   "bulkOperation status": BULK_OPERATION_STATUS,
-  bulkOperationCancel: BULK_OPERATION_CANCEL,
   "product versions page": PRODUCT_VERSIONS_PAGE,
-  "products by id": productsByIdQuery(),
-  "products by id with metafields": productsByIdQuery(["custom.material"]),
+  "products by id": PRODUCTS_BY_ID,
   "shop primary domain (storefront origins)": SHOP_PRIMARY_DOMAIN_QUERY,
 };
 
@@ -52,5 +58,48 @@ describe.skipIf(!present)("Admin GraphQL documents against the 2026-07 schema", 
       NoDeprecatedCustomRule,
     ]);
     expect(errors.length).toBeGreaterThan(0);
+  });
+});
+
+/** Field paths under a selection, connections flattened (edges/node/nodes) and arguments ignored. */
+function fieldPaths(selectionSet: SelectionSetNode | undefined, prefix = ""): string[] {
+  return (selectionSet?.selections ?? []).flatMap((selection) => {
+    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldPaths(selection.selectionSet, prefix);
+    if (selection.kind !== Kind.FIELD) return [];
+    const name = selection.name.value;
+    if (["edges", "node", "nodes"].includes(name)) return fieldPaths(selection.selectionSet, prefix);
+    const path = prefix ? `${prefix}.${name}` : name;
+    return selection.selectionSet ? fieldPaths(selection.selectionSet, path) : [path];
+  });
+}
+
+/** The product's fields in a document whose first root field lists products. */
+function productFields(document: string): string[] {
+  const operation = parse(document).definitions[0];
+  if (operation.kind !== Kind.OPERATION_DEFINITION) throw new Error("not an operation");
+  const root = operation.selectionSet.selections[0];
+  return root.kind === Kind.FIELD ? fieldPaths(root.selectionSet).sort() : [];
+}
+
+describe("the by-id fetch and the bulk export", () => {
+  it("ask for the same product fields (variant images only by id: bulk queries nest two levels at most)", () => {
+    const bulk = productFields(productsBulkQuery(["custom.material"]));
+    const byId = productFields(PRODUCTS_BY_ID).filter((field) => !field.startsWith("variants.media."));
+    expect(byId).toEqual(bulk);
+    expect(bulk).toContain("metafields.value");
+    expect(productFields(productsBulkQuery())).not.toContain("metafields.value");
+  });
+
+  it("fill the metafield variables from the merchant's keys (none: the selection is skipped)", () => {
+    expect(productsByIdVariables(["gid://shopify/Product/1"], ["custom.material", "specs.fit"])).toEqual({
+      ids: ["gid://shopify/Product/1"],
+      withMetafields: true,
+      metafieldKeys: ["custom.material", "specs.fit"],
+      metafieldCount: 2,
+    });
+    expect(productsByIdVariables(["gid://shopify/Product/1"])).toMatchObject({
+      withMetafields: false,
+      metafieldCount: 1,
+    });
   });
 });

@@ -3,6 +3,7 @@
 // endpoint refuses a refresh after an uninstall (or of a revoked refresh token) as Shopify does.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AdminAccessError, expireRefusedToken } from "../../app/lib/shopify/admin-transport.server";
+import { PRODUCT_VERSIONS_PAGE } from "../../app/lib/shopify/product-queries";
 import { recordInstall } from "../../app/lib/sync/shop-lifecycle.server";
 import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
 import { graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
@@ -132,7 +133,7 @@ describe("a stored token without expiry (Shopify/shopify-app-js#3400)", () => {
     const stale = await h.prisma.session.findUnique({ where: { id: `offline_${SHOP}` } });
     installation!.accessTokens.clear(); // the token has in fact expired: Shopify answers 401
     const admin = await h.services.syncEngine.adminFor(SHOP);
-    const result = await admin.query<{ products: { nodes: unknown[] } }>("{ products(first: 1) { nodes { id } } }");
+    const result = await admin.query(PRODUCT_VERSIONS_PAGE);
     expect(result.products.nodes).toEqual([]);
     const fresh = await h.prisma.session.findUnique({ where: { id: `offline_${SHOP}` } });
     expect(fresh?.accessToken).not.toBe(stale?.accessToken);

@@ -10,6 +10,7 @@ import type { PrismaClient } from "@prisma/client";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { expireRefusedToken, shopifyAppTransport } from "../../app/lib/shopify/admin-transport.server";
+import { SHOP_PRIMARY_DOMAIN_QUERY } from "../../app/lib/storefront/storefront-shops.server";
 import { SyncEngine } from "../../app/lib/sync/sync-engine.server";
 import { createShopify } from "../../app/shopify.server";
 import { sampleCatalog } from "../../tools/bench/sync-catalog";
@@ -97,7 +98,7 @@ export function tokenRefreshSuite(configuration: StoreConfiguration, { products 
           [a, b, a, b].map(async (engine) => {
             try {
               const admin = await engine.adminFor(SHOP);
-              await admin.query<{ shop: { name: string } }>("{ shop { name } }");
+              await admin.query(SHOP_PRIMARY_DOMAIN_QUERY);
             } catch (error) {
               failures.push(error);
             }

@@ -2,10 +2,11 @@
 import { Readable } from "node:stream";
 import { createInterface } from "node:readline";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { ShopifyUserError, type AdminGraphql, type UserError } from "./admin-graphql";
+import { ShopifyUserError, type AdminGraphql } from "./admin-graphql";
 import { BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS } from "./product-queries";
 
-export type BulkOperationStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+export type { BulkOperationStatus } from "./generated/admin.types";
+import type { BulkOperationStatus } from "./generated/admin.types";
 
 export interface BulkOperationState {
   id: string;
@@ -19,36 +20,24 @@ export interface BulkOperationState {
 }
 
 export async function startBulkQuery(admin: AdminGraphql, query: string): Promise<string> {
-  const data = await admin.query<{
-    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: UserError[] };
-  }>(BULK_OPERATION_RUN_QUERY, { query });
-  const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+  const data = await admin.query(BULK_OPERATION_RUN_QUERY, { query });
+  const { bulkOperation, userErrors = [] } = data.bulkOperationRunQuery ?? {};
   if (userErrors.length || !bulkOperation) throw new ShopifyUserError(userErrors, "bulkOperationRunQuery");
   return bulkOperation.id;
 }
 
 export async function getBulkOperation(admin: AdminGraphql, id: string): Promise<BulkOperationState | null> {
-  const data = await admin.query<{
-    bulkOperation: {
-      id: string;
-      status: BulkOperationStatus;
-      errorCode: string | null;
-      objectCount: string | number;
-      rootObjectCount: string | number;
-      url: string | null;
-      partialDataUrl: string | null;
-    } | null;
-  }>(BULK_OPERATION_STATUS, { id });
+  const data = await admin.query(BULK_OPERATION_STATUS, { id });
   const op = data.bulkOperation;
   if (!op) return null;
   return {
     id: op.id,
     status: op.status,
-    errorCode: op.errorCode,
+    errorCode: op.errorCode ?? null,
     objectCount: Number(op.objectCount),
     rootObjectCount: Number(op.rootObjectCount),
-    url: op.url,
-    partialDataUrl: op.partialDataUrl,
+    url: op.url ?? null,
+    partialDataUrl: op.partialDataUrl ?? null,
   };
 }
 

@@ -4,10 +4,7 @@
 /** A metafield the merchant chose to index, "namespace.key". */
 export type MetafieldKey = `${string}.${string}`;
 
-const MAX_VARIANTS = 250;
-const MAX_COLLECTIONS = 50;
-
-/** Product fields shared by the bulk export and the by-id fetch (connections differ: see below). */
+/** The bulk export's product fields (PRODUCTS_BY_ID selects the same; its connections are paged). */
 const PRODUCT_SCALARS = `
     id
     handle
@@ -24,7 +21,7 @@ const PRODUCT_SCALARS = `
     options { name values }
     featuredMedia { ... on MediaImage { image { url altText } } }`;
 
-const variantFields = (paged: boolean) => `
+const VARIANT_FIELDS = `
     id
     title
     sku
@@ -33,84 +30,175 @@ const variantFields = (paged: boolean) => `
     compareAtPrice
     availableForSale
     inventoryQuantity
-    selectedOptions { name value }
-    ${paged ? "media(first: 1) { nodes { ... on MediaImage { id image { url } } } }" : ""}`;
-
-const metafieldsSelection = (keys: readonly MetafieldKey[], paged: boolean) =>
-  keys.length
-    ? `metafields(keys: ${JSON.stringify(keys)}${paged ? `, first: ${keys.length}` : ""}) { ${paged ? "nodes" : "edges { node"} { namespace key type value }${paged ? "" : " }"} }`
-    : "";
+    selectedOptions { name value }`;
 
 /**
  * The initial import's bulk query. Bulk operations flatten nested connections into JSONL lines
  * carrying `__parentId`; app/lib/shopify/bulk-jsonl.ts puts products back together. Shopify refuses
  * connections nested deeper than two in bulk queries, so variant images (products → variants →
- * media) are not exported; webhooks and by-id fetches carry them.
+ * media) are not exported; webhooks and by-id fetches carry them. Bulk queries take no variables, so
+ * the metafield keys are written into the text: the one document built at run time, hence not typed
+ * by codegen; its records are checked field by field in product-from-graphql.ts.
  */
 export function productsBulkQuery(metafieldKeys: readonly MetafieldKey[] = []): string {
   return `{
   products {
     edges {
       node {${PRODUCT_SCALARS}
-        variants { edges { node {${variantFields(false)}
+        variants { edges { node {${VARIANT_FIELDS}
         } } }
         collections { edges { node { id handle title } } }
-        ${metafieldsSelection(metafieldKeys, false)}
+        ${metafieldKeys.length ? `metafields(keys: ${JSON.stringify(metafieldKeys)}) { edges { node { namespace key type value } } }` : ""}
       }
     }
   }
 }`;
 }
 
-export const BULK_OPERATION_RUN_QUERY = `mutation AisleBulkProducts($query: String!) {
-  bulkOperationRunQuery(query: $query, groupObjects: true) {
-    bulkOperation { id status }
-    userErrors { field message code }
-  }
-}`;
+// The documents below are static #graphql strings: .graphqlrc.ts generates their variable and
+// answer types (app/lib/shopify/generated/admin.generated.d.ts), and AdminGraphql.query picks them by the string.
 
-export const BULK_OPERATION_STATUS = `query AisleBulkOperation($id: ID!) {
-  bulkOperation(id: $id) {
-    id
-    status
-    errorCode
-    objectCount
-    rootObjectCount
-    fileSize
-    url
-    partialDataUrl
-    createdAt
-    completedAt
-  }
-}`;
-
-export const BULK_OPERATION_CANCEL = `mutation AisleBulkCancel($id: ID!) {
-  bulkOperationCancel(id: $id) {
-    bulkOperation { id status }
-    userErrors { field message }
-  }
-}`;
-
-/** Reconciliation: every product's id and updatedAt, 250 per page. */
-export const PRODUCT_VERSIONS_PAGE = `query AisleProductVersions($after: String) {
-  products(first: 250, after: $after) {
-    nodes { id updatedAt }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-/** Full products by id (webhook completion, reconciliation repairs): same shape as the bulk export. */
-export function productsByIdQuery(metafieldKeys: readonly MetafieldKey[] = []): string {
-  return `query AisleProductsById($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    ... on Product {${PRODUCT_SCALARS}
-      variants(first: ${MAX_VARIANTS}) { nodes {${variantFields(true)}
-      } }
-      collections(first: ${MAX_COLLECTIONS}) { nodes { id handle title } }
-      ${metafieldsSelection(metafieldKeys, true)}
+export const BULK_OPERATION_RUN_QUERY = `#graphql
+  mutation AisleBulkProducts($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: true) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
-}`;
+`;
+
+export const BULK_OPERATION_STATUS = `#graphql
+  query AisleBulkOperation($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      fileSize
+      url
+      partialDataUrl
+      createdAt
+      completedAt
+    }
+  }
+`;
+
+/** Reconciliation: every product's id and updatedAt, 250 per page. */
+export const PRODUCT_VERSIONS_PAGE = `#graphql
+  query AisleProductVersions($after: String) {
+    products(first: 250, after: $after) {
+      nodes {
+        id
+        updatedAt
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/**
+ * Full products by id (webhook completion, reconciliation repairs): the same fields as the bulk export
+ * (tests/sync/graphql-documents.test.ts compares the two). The merchant's metafields are variables,
+ * so one static document serves every SYNC_METAFIELDS setting: productsByIdVariables fills them.
+ */
+export const PRODUCTS_BY_ID = `#graphql
+  query AisleProductsById(
+    $ids: [ID!]!
+    $withMetafields: Boolean!
+    $metafieldKeys: [String!]
+    $metafieldCount: Int!
+  ) {
+    nodes(ids: $ids) {
+      ... on Product {
+        id
+        handle
+        title
+        descriptionHtml
+        vendor
+        productType
+        tags
+        status
+        publishedAt
+        onlineStoreUrl
+        createdAt
+        updatedAt
+        options {
+          name
+          values
+        }
+        featuredMedia {
+          ... on MediaImage {
+            image {
+              url
+              altText
+            }
+          }
+        }
+        variants(first: 250) {
+          nodes {
+            id
+            title
+            sku
+            barcode
+            price
+            compareAtPrice
+            availableForSale
+            inventoryQuantity
+            selectedOptions {
+              name
+              value
+            }
+            media(first: 1) {
+              nodes {
+                ... on MediaImage {
+                  id
+                  image {
+                    url
+                  }
+                }
+              }
+            }
+          }
+        }
+        collections(first: 50) {
+          nodes {
+            id
+            handle
+            title
+          }
+        }
+        metafields(keys: $metafieldKeys, first: $metafieldCount) @include(if: $withMetafields) {
+          nodes {
+            namespace
+            key
+            type
+            value
+          }
+        }
+      }
+    }
+  }
+`;
+
+export function productsByIdVariables(ids: string[], metafieldKeys: readonly MetafieldKey[] = []) {
+  return {
+    ids,
+    withMetafields: metafieldKeys.length > 0,
+    metafieldKeys: [...metafieldKeys],
+    // A connection needs a page size even when skipped; Shopify allows 250 keys per request.
+    metafieldCount: Math.min(250, Math.max(1, metafieldKeys.length)),
+  };
 }
 
 /** Parses SYNC_METAFIELDS ("custom.material, specs.fit") into keys; rejects malformed entries. */

@@ -6,6 +6,8 @@
 import {
   operationName,
   ShopifyGraphqlError,
+  type AdminAnswer,
+  type AdminDocument,
   type AdminGraphql,
   type GraphqlResponse,
   type GraphqlTransport,
@@ -112,10 +114,11 @@ export function createThrottledAdmin(
   const maxRetries = options.maxThrottledRetries ?? 20;
   const { knownCost, learning } = bucket;
   return {
-    async query<T>(document: string, variables?: Record<string, unknown>): Promise<T> {
+    async query<D extends AdminDocument>(document: D, ...[variables]: unknown[]): Promise<AdminAnswer<D>> {
+      const vars = variables as Record<string, unknown> | undefined;
       while (!knownCost.has(document) && learning.has(document)) await learning.get(document)!.catch(() => {});
-      if (knownCost.has(document)) return send<T>(document, variables);
-      const first = send<T>(document, variables);
+      if (knownCost.has(document)) return send<AdminAnswer<D>>(document, vars);
+      const first = send<AdminAnswer<D>>(document, vars);
       learning.set(document, first);
       try {
         return await first;

@@ -3,12 +3,19 @@
 // CHAT_TOKEN_TTL_SECONDS), and the storefront origins the app knows for it (its primary domain, read
 // from the Admin API at install). Decision 105.
 import type { PrismaClient } from "@prisma/client";
+import type { AdminAnswer } from "../shopify/admin-graphql";
 import type { Logger } from "../logger.server";
 import type { StorefrontShops } from "./session.server";
 
-export const SHOP_PRIMARY_DOMAIN_QUERY = `query AisleShopPrimaryDomain {
-  shop { primaryDomain { url } }
-}`;
+export const SHOP_PRIMARY_DOMAIN_QUERY = `#graphql
+  query AisleShopPrimaryDomain {
+    shop {
+      primaryDomain {
+        url
+      }
+    }
+  }
+`;
 
 export function storefrontShops(db: PrismaClient): StorefrontShops {
   return {
@@ -43,12 +50,13 @@ export async function recordPrimaryOrigin(
   db: PrismaClient,
   log: Logger,
   shop: string,
-  query: (document: string) => Promise<unknown>,
+  query: (
+    document: typeof SHOP_PRIMARY_DOMAIN_QUERY,
+  ) => Promise<{ data?: AdminAnswer<typeof SHOP_PRIMARY_DOMAIN_QUERY> | null }>,
 ): Promise<string | null> {
   try {
-    const body = (await query(SHOP_PRIMARY_DOMAIN_QUERY)) as {
-      data?: { shop?: { primaryDomain?: { url?: unknown } } };
-    };
+    // Typed by codegen, but still Shopify's answer: originOf checks the URL.
+    const body = await query(SHOP_PRIMARY_DOMAIN_QUERY);
     const origin = originOf(body?.data?.shop?.primaryDomain?.url);
     await db.shop.updateMany({ where: { domain: shop }, data: { primaryOrigin: origin } });
     return origin;

@@ -23,7 +23,12 @@ import {
   type FetchFunction,
 } from "../shopify/bulk-operation.server";
 import { productFromGraphql } from "../shopify/product-from-graphql";
-import { productsBulkQuery, productsByIdQuery, type MetafieldKey } from "../shopify/product-queries";
+import {
+  PRODUCTS_BY_ID,
+  productsBulkQuery,
+  productsByIdVariables,
+  type MetafieldKey,
+} from "../shopify/product-queries";
 import { applyImportedProducts, applyProductChange } from "./product-state.server";
 
 export const ACTIVE_IMPORT_STATUSES = ["requested", "exporting", "downloading", "indexing"] as const;
@@ -365,9 +370,10 @@ async function refetchIncomplete(deps: ImportDependencies, run: ImportRun, malfo
   if (!ids.length) return;
   const admin = await deps.adminFor(run.shop);
   for (let start = 0; start < ids.length; start += 50) {
-    const data = await admin.query<{ nodes: (unknown | null)[] }>(productsByIdQuery(deps.metafieldKeys), {
-      ids: ids.slice(start, start + 50),
-    });
+    const data = await admin.query(
+      PRODUCTS_BY_ID,
+      productsByIdVariables(ids.slice(start, start + 50), deps.metafieldKeys),
+    );
     for (const node of data.nodes) {
       if (!node) continue;
       await applyProductChange(deps.db, run.shop, {

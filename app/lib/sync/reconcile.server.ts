@@ -5,9 +5,14 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Logger } from "../logger.server";
 import type { ProductIndex } from "../search/product-index";
-import type { AdminGraphql } from "../shopify/admin-graphql";
+import type { AdminAnswer, AdminGraphql } from "../shopify/admin-graphql";
 import { productFromGraphql } from "../shopify/product-from-graphql";
-import { PRODUCT_VERSIONS_PAGE, productsByIdQuery, type MetafieldKey } from "../shopify/product-queries";
+import {
+  PRODUCT_VERSIONS_PAGE,
+  PRODUCTS_BY_ID,
+  productsByIdVariables,
+  type MetafieldKey,
+} from "../shopify/product-queries";
 import { applyProductChange, requeueProducts, TIED_WEBHOOK_SOURCE } from "./product-state.server";
 
 export interface ReconcileDependencies {
@@ -37,23 +42,19 @@ async function shopifyVersions(admin: AdminGraphql): Promise<Map<string, Date>> 
   const versions = new Map<string, Date>();
   let after: string | null = null;
   for (;;) {
-    const page: {
-      products: {
-        nodes: { id: string; updatedAt: string }[];
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      };
-    } = await admin.query(PRODUCT_VERSIONS_PAGE, { after });
+    const page: AdminAnswer<typeof PRODUCT_VERSIONS_PAGE> = await admin.query(PRODUCT_VERSIONS_PAGE, { after });
     for (const node of page.products.nodes) versions.set(node.id, new Date(node.updatedAt));
     if (!page.products.pageInfo.hasNextPage) return versions;
-    after = page.products.pageInfo.endCursor;
+    after = page.products.pageInfo.endCursor ?? null;
   }
 }
 
 async function fetchAndApply(deps: ReconcileDependencies, admin: AdminGraphql, shop: string, ids: string[]) {
   for (let start = 0; start < ids.length; start += FETCH_BATCH) {
-    const data = await admin.query<{ nodes: (unknown | null)[] }>(productsByIdQuery(deps.metafieldKeys), {
-      ids: ids.slice(start, start + FETCH_BATCH),
-    });
+    const data = await admin.query(
+      PRODUCTS_BY_ID,
+      productsByIdVariables(ids.slice(start, start + FETCH_BATCH), deps.metafieldKeys),
+    );
     for (const node of data.nodes) {
       if (node)
         await applyProductChange(deps.db, shop, {

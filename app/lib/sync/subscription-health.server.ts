@@ -5,7 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { PollLoop } from "../jobs/poll-loop";
 import type { Logger } from "../logger.server";
-import type { GraphqlTransport } from "../shopify/admin-graphql";
+import { sendDocument, type AdminAnswer, type GraphqlResponse, type GraphqlTransport } from "../shopify/admin-graphql";
 import {
   compareSubscriptions,
   DECLARED_WEBHOOK_SUBSCRIPTIONS,
@@ -34,14 +34,6 @@ export interface SubscriptionHealthDeps {
   /** 0: no background loop (the dashboard still checks on demand). */
   intervalMs: number;
   now?: () => Date;
-}
-
-interface Page {
-  currentAppInstallation: { accessScopes: { handle: string }[] };
-  webhookSubscriptions: {
-    nodes: { id: string; topic: string; uri: string }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
 }
 
 // A shop with more shop-scoped subscriptions than this is reported from the first pages only.
@@ -138,15 +130,19 @@ export class SubscriptionHealth {
     const listed: ListedSubscription[] = [];
     let after: string | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await send(WEBHOOK_SUBSCRIPTIONS_QUERY, { after });
+      const response: GraphqlResponse<AdminAnswer<typeof WEBHOOK_SUBSCRIPTIONS_QUERY>> = await sendDocument(
+        send,
+        WEBHOOK_SUBSCRIPTIONS_QUERY,
+        { after },
+      );
       if (response.errors?.length || !response.data)
         throw new Error(`Shopify answered: ${response.errors?.map((e) => e.message).join("; ") ?? "no data"}`);
-      const data = response.data as Page;
+      const data = response.data;
       scopes = data.currentAppInstallation.accessScopes.map((scope) => scope.handle);
       for (const node of data.webhookSubscriptions.nodes)
         listed.push({ id: node.id, topic: topicFromEnum(node.topic), uri: node.uri });
       if (!data.webhookSubscriptions.pageInfo.hasNextPage) break;
-      after = data.webhookSubscriptions.pageInfo.endCursor;
+      after = data.webhookSubscriptions.pageInfo.endCursor ?? null;
     }
     return { scopes, listed };
   }
