@@ -36,6 +36,7 @@ import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
 import { answerStyleFor, documentOptionsFor, holdoutPercentFor } from "./lib/settings/settings-store.server";
 import { expireRefusedToken, probeAdminAccess, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
+import { systemClock, type Clock } from "./lib/shopify/throttled-admin";
 import { AbuseLimits, abuseLimitSettingsFromEnv } from "./lib/storefront/abuse-limits.server";
 import type { StorefrontChatDeps } from "./lib/storefront/chat-turn.server";
 import type { ChatTokenSettings } from "./lib/storefront/session.server";
@@ -95,8 +96,19 @@ declare module "@remix-run/node" {
   }
 }
 
+/** What a process may inject besides its configuration. */
+export interface ServiceOptions {
+  /**
+   * The clock of the background writers' leases and backoff (history outbox, product mirror, sync
+   * workers); default the system's. An outage can then be simulated over minutes in seconds.
+   */
+  clock?: Clock;
+}
+
 /** Builds every long-lived client; starts nothing (see `startBackgroundJobs`). */
-export function createServices(env: Env): Services {
+export function createServices(env: Env, options: ServiceOptions = {}): Services {
+  const clock = options.clock ?? systemClock;
+  const now = () => new Date(clock.now());
   const log = createLogger(env.LOG_LEVEL);
   const prisma = createPrismaClient(env.DATABASE_URL);
   const shopify = createShopify(env, prisma, log);
@@ -111,6 +123,7 @@ export function createServices(env: Env): Services {
           store,
           log: log.child({ component: "history-outbox" }),
           settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS },
+          now,
         })
       : null;
   const customers = createCustomerService(historyOutbox?.customerStore ?? store, {
@@ -152,6 +165,7 @@ export function createServices(env: Env): Services {
         databaseId: env.APPWRITE_DATABASE_ID,
         log: log.child({ component: "product-mirror" }),
         settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS },
+        now,
       })
     : null;
   const syncEngine = new SyncEngine({
@@ -163,6 +177,7 @@ export function createServices(env: Env): Services {
     // Which product fields feed the embedded text: the shop's assistant settings (app/lib/settings).
     documentOptions: (shop) => documentOptionsFor(prisma, shop),
     settings: syncSettingsFromEnv(env),
+    clock,
   });
   const lifecycleLog = log.child({ component: "lifecycle" });
   const results = {

@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { inject } from "vitest";
 import { parseEnv, type Env } from "../../app/lib/config/env-schema";
-import { createServices, type Services } from "../../app/services.server";
+import { createServices, type ServiceOptions, type Services } from "../../app/services.server";
 import { createTestDatabase } from "../helpers/database";
 
 /** Settings every test app starts from; a test overrides what it is about. */
@@ -49,9 +49,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export function createTestApp(overrides: Record<string, string> = {}): TestApp {
+export function createTestApp(overrides: Record<string, string> = {}, options: ServiceOptions = {}): TestApp {
   const env = testEnv(overrides);
-  const services = createServices(env);
+  const services = createServices(env, options);
   return {
     services,
     env,

@@ -103,6 +103,7 @@ export interface HistoryOutboxDependencies {
   store: CustomerStore;
   log: Logger;
   settings?: Partial<HistoryOutboxSettings>;
+  /** The clock of leases, the backoff and pruning (default: the system's). */
   now?: () => Date;
 }
 
@@ -159,7 +160,7 @@ export class HistoryOutbox {
    * nothing to do or the store is in its backoff, "failed" when the store failed.
    */
   async drain(): Promise<boolean | "failed"> {
-    if (Date.now() < this.pausedUntil) return false;
+    if (this.now().getTime() < this.pausedUntil) return false;
     const { db } = this.deps;
     const waiting = await db.historyOutbox.findMany({
       where: { state: "pending" },
@@ -211,7 +212,7 @@ export class HistoryOutbox {
       });
       this.failures += 1;
       const wait = backoffMs(this.failures, this.settings.maxBackoffMs);
-      this.pausedUntil = Date.now() + wait;
+      this.pausedUntil = this.now().getTime() + wait;
       this.lastError = { message: messageOf(error), at: this.now() };
       log.warn({ err: error, retryInMs: wait, shop: row.shop }, "customer store unavailable; chat history waits");
       return "failed";

@@ -96,6 +96,8 @@ export interface ProductMirrorDependencies {
   databaseId: string;
   log: Logger;
   settings?: { pollIntervalMs?: number; maxBackoffMs?: number; batchSize?: number };
+  /** The clock of the backoff (default: the system's). */
+  now?: () => Date;
 }
 
 export class ProductMirror {
@@ -105,6 +107,7 @@ export class ProductMirror {
   private pausedUntil = 0;
   private lastError: string | null = null;
   private readonly settings: { pollIntervalMs: number; maxBackoffMs: number; batchSize: number };
+  private readonly now: () => Date;
   private readonly loop = new PollLoop(
     () => this.drain(),
     (error) => this.deps.log.error({ err: error }, "product mirror pass failed"),
@@ -113,6 +116,7 @@ export class ProductMirror {
   constructor(private readonly deps: ProductMirrorDependencies) {
     this.databases = new Databases(deps.client);
     this.settings = { pollIntervalMs: 1000, maxBackoffMs: 60_000, batchSize: 50, ...deps.settings };
+    this.now = deps.now ?? (() => new Date());
   }
 
   private get db() {
@@ -136,7 +140,7 @@ export class ProductMirror {
    * when there was nothing to do or Appwrite is in its backoff, "failed" when Appwrite failed.
    */
   async drain(): Promise<boolean | "failed"> {
-    if (Date.now() < this.pausedUntil) return false;
+    if (this.now().getTime() < this.pausedUntil) return false;
     const rows = await this.deps.db.productSync.findMany({
       where: { mirrorPending: true },
       orderBy: { updatedAt: "asc" },
@@ -149,7 +153,7 @@ export class ProductMirror {
     } catch (error) {
       this.failures += 1;
       const wait = backoffMs(this.failures, this.settings.maxBackoffMs);
-      this.pausedUntil = Date.now() + wait;
+      this.pausedUntil = this.now().getTime() + wait;
       this.lastError = error instanceof Error ? error.message : String(error);
       this.deps.log.warn({ err: error, retryInMs: wait }, "Appwrite unavailable; the product mirror waits");
       return "failed";

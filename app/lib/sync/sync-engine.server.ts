@@ -9,7 +9,7 @@ import type { ProductIndex } from "../search/product-index";
 import type { AdminGraphql, GraphqlTransport } from "../shopify/admin-graphql";
 import type { FetchFunction } from "../shopify/bulk-operation.server";
 import { parseMetafieldKeys, type MetafieldKey } from "../shopify/product-queries";
-import { createThrottledAdmin, ShopBuckets, type Clock } from "../shopify/throttled-admin";
+import { createThrottledAdmin, ShopBuckets, systemClock, type Clock } from "../shopify/throttled-admin";
 import {
   ACTIVE_IMPORT_STATUSES,
   advanceImport,
@@ -98,7 +98,8 @@ export class SyncEngine {
 
   constructor(private readonly deps: SyncEngineDependencies) {
     this.settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
-    this.buckets = new ShopBuckets(deps.clock);
+    const clock = deps.clock ?? systemClock;
+    this.buckets = new ShopBuckets(clock);
     this.receipts = new WebhookReceipts(deps.db);
     // At least one, so an intake-only process can still be drained on demand (it is never started).
     this.workers = Array.from(
@@ -113,6 +114,7 @@ export class SyncEngine {
           maxBackoffMs: this.settings.maxBackoffMs,
           documentOptions: deps.documentOptions,
           mirror: deps.mirror,
+          now: () => new Date(clock.now()),
         }),
     );
   }

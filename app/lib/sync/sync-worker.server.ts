@@ -26,6 +26,8 @@ export interface SyncWorkerOptions {
   documentOptions?: (shop: string) => Promise<DocumentOptions> | DocumentOptions;
   /** APPWRITE_PRODUCTS: every product the worker finishes is marked for the mirror, which is then woken. */
   mirror?: { nudge(): void };
+  /** The clock of claims, leases and the backoff (default: the system's). */
+  now?: () => Date;
 }
 
 export interface DrainResult {
@@ -61,6 +63,7 @@ export class SyncWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly maxBackoffMs: number;
+  private readonly now: () => Date;
   private readonly loop = new PollLoop(
     async () => {
       const result = await this.drainOnce();
@@ -73,6 +76,7 @@ export class SyncWorker {
     this.batchSize = options.batchSize ?? 64;
     this.leaseMs = options.leaseMs ?? 120_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 300_000;
+    this.now = options.now ?? (() => new Date());
   }
 
   /** Claims rows whose turn has come; a claim lost to another worker is retried on the next rows. */
@@ -88,7 +92,7 @@ export class SyncWorker {
   /** null: nothing is due. []: every candidate was taken by another worker meanwhile. */
   private async claimOnce(): Promise<ProductSync[] | null> {
     const { db } = this.options;
-    const now = new Date();
+    const now = this.now();
     const uninstalled = await db.shop.findMany({ where: { uninstalledAt: { not: null } }, select: { domain: true } });
     const leaseFree = [{ leaseUntil: null }, { leaseUntil: { lt: now } }];
     const candidates = await db.productSync.findMany({
@@ -215,7 +219,7 @@ export class SyncWorker {
     const { db, mirror } = this.options;
     // After the index write, never in the webhook request: the mirror writes from the snapshot (decision 120).
     const mirrorMark = mirror ? { mirrorPending: true, mirrorVersion: { increment: 1 } } : {};
-    const now = new Date();
+    const now = this.now();
     const lags: { shop: string; lagMs: number }[] = [];
     // One transaction for the chunk: one sync of SQLite instead of one per product.
     await db.$transaction(
@@ -272,7 +276,7 @@ export class SyncWorker {
         data: {
           attempts,
           lastError: message,
-          nextAttemptAt: new Date(Date.now() + backoffMs(attempts, this.maxBackoffMs)),
+          nextAttemptAt: new Date(this.now().getTime() + backoffMs(attempts, this.maxBackoffMs)),
           leaseOwner: null,
           leaseUntil: null,
           ...(forgetIndexed ? { indexedContentHash: null, indexedMetadataHash: null } : {}),
