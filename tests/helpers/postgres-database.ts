@@ -38,7 +38,8 @@ export async function createPostgresTestDatabase(prefix = "aisle_test"): Promise
 /** A database a suite can run on: SQLite always, Postgres when the run has one. */
 export interface SuiteDatabase {
   name: "SQLite" | "Postgres";
-  open(): Promise<{ prisma: ReturnType<typeof createPrismaClient>; close: () => Promise<void> }>;
+  /** A fresh migrated database: its client, its URL (for an app built on it), and how to drop it. */
+  open(): Promise<{ prisma: ReturnType<typeof createPrismaClient>; url: string; close: () => Promise<void> }>;
 }
 
 export function suiteDatabases(postgresPrefix: string): SuiteDatabase[] {
@@ -46,8 +47,8 @@ export function suiteDatabases(postgresPrefix: string): SuiteDatabase[] {
     {
       name: "SQLite",
       open: async () => {
-        const { prisma } = createTestDatabase();
-        return { prisma, close: () => prisma.$disconnect() };
+        const { prisma, url } = createTestDatabase();
+        return { prisma, url, close: () => prisma.$disconnect() };
       },
     },
   ];
@@ -56,7 +57,7 @@ export function suiteDatabases(postgresPrefix: string): SuiteDatabase[] {
       name: "Postgres",
       open: async () => {
         const db = await createPostgresTestDatabase(postgresPrefix);
-        return { prisma: db.prisma, close: db.drop };
+        return { prisma: db.prisma, url: db.url, close: db.drop };
       },
     });
   }

@@ -8,6 +8,7 @@ import { action as productsCreate } from "../../../app/routes/webhooks.products.
 import { action as productsDelete } from "../../../app/routes/webhooks.products.delete";
 import { action as productsUpdate } from "../../../app/routes/webhooks.products.update";
 import { action as shopRedact } from "../../../app/routes/webhooks.shop.redact";
+import type { ServiceOptions } from "../../../app/services.server";
 import { createTestApp } from "../../kit/test-app";
 import { signedWebhookRequest } from "../../kit/signed-requests";
 
@@ -15,8 +16,11 @@ export const TEST_SECRET = "sync-tests-secret-5d1c";
 
 type Action = (args: ActionFunctionArgs) => Promise<Response>;
 
-export function loadApp(extraEnv: Record<string, string> = {}) {
-  const app = createTestApp({ SHOPIFY_API_KEY: "sync-tests-app", SHOPIFY_API_SECRET: TEST_SECRET, ...extraEnv });
+export function loadApp(extraEnv: Record<string, string> = {}, options: ServiceOptions = {}) {
+  const app = createTestApp(
+    { SHOPIFY_API_KEY: "sync-tests-app", SHOPIFY_API_SECRET: TEST_SECRET, ...extraEnv },
+    options,
+  );
   const { services } = app;
   const { prisma } = services;
   const routes: Record<string, Action> = {
