@@ -4,7 +4,7 @@
 // the local Appwrite server behind a hop the test cuts, production backoff (1 s doubling to 60 s). The
 // history outbox, the product mirror and the sync workers share a simulated clock that the test moves a
 // second per pass, as their loops poll: 5 minutes of outage take seconds, and the retries reach their cap.
-import { Databases, Query, type Models } from "node-appwrite";
+import { Databases } from "node-appwrite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
 import { AppwriteCustomerStore } from "../../app/lib/customers/appwrite-store.server";
@@ -19,6 +19,7 @@ import { deletePayload, graphqlProduct, restPayload } from "../../tools/lib/cata
 import { drainSync } from "../../tools/lib/drain-sync";
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from "../../tools/openai-compatible/server";
 import { signedProxyRequest } from "../kit/signed-requests";
+import { mirrorDocuments } from "../helpers/mirror-documents";
 import { suiteDatabases } from "../helpers/postgres-database";
 import { startSwitchableProxy, type SwitchableProxy } from "../helpers/switchable-proxy";
 import { loadApp, TEST_SECRET, type LoadedApp } from "../sync/helpers/app";
@@ -273,7 +274,7 @@ describe.each(suiteDatabases("aisle_outage"))("Appwrite stopped for 5 minutes, a
     expect(await direct.countRecords({ shop })).toMatchObject({ conversations: 2, messages: 14 });
 
     // The mirror equals the index: one document per indexed product, its latest content; deleted ones gone.
-    const mirrored = await allDocuments(documents, databaseId, shop);
+    const mirrored = await mirrorDocuments(documents, databaseId, shop);
     expect(mirrored).toHaveLength(MIRRORED.length);
     expect(mirrored.map((d) => String(d.productId)).sort()).toEqual([...MIRRORED].sort());
     const rows = await app.prisma.productSync.findMany({ where: { shop } });
@@ -319,18 +320,3 @@ describe.each(suiteDatabases("aisle_outage"))("Appwrite stopped for 5 minutes, a
     );
   }, 120_000);
 });
-
-/** Every mirror document of a shop, straight from Appwrite. */
-async function allDocuments(databases: Databases, databaseId: string, shop: string) {
-  const all: Models.DefaultDocument[] = [];
-  for (let cursor: string | null = null; ;) {
-    const page: Models.DocumentList<Models.DefaultDocument> = await databases.listDocuments<Models.DefaultDocument>({
-      databaseId,
-      collectionId: "products",
-      queries: [Query.equal("shop", shop), Query.limit(100), ...(cursor ? [Query.cursorAfter(cursor)] : [])],
-    });
-    all.push(...page.documents);
-    if (page.documents.length < 100) return all;
-    cursor = page.documents[page.documents.length - 1].$id;
-  }
-}

@@ -2,13 +2,14 @@
 // behind a hop the test cuts, the suite's Chroma, signed product webhooks. The sync worker indexes and
 // marks; the mirror writes. Appwrite stopped during a burst of product updates and deletes: the
 // mirror converges on the last version of every product when it returns, nothing lost, nothing twice.
-import { Databases, Query, type Models } from "node-appwrite";
+import { Databases, type Models } from "node-appwrite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppwriteClient } from "../../app/lib/customers/appwrite-client.server";
 import { mirrorDocumentId, type ProductMirror } from "../../app/lib/sync/product-mirror.server";
 import { startAppwriteEmulator, type RunningAppwriteEmulator } from "../../tools/appwrite-emulator/server";
 import { deletePayload, graphqlProduct, restPayload } from "../../tools/lib/catalog-fixtures";
 import { drainSync } from "../../tools/lib/drain-sync";
+import { mirrorDocuments } from "../helpers/mirror-documents";
 import { startSwitchableProxy, type SwitchableProxy } from "../helpers/switchable-proxy";
 import { loadApp, type LoadedApp } from "./helpers/app";
 
@@ -48,19 +49,7 @@ afterAll(async () => {
 });
 
 /** Every mirror document of a shop, straight from Appwrite. */
-async function documentsOf(shop: string): Promise<Models.DefaultDocument[]> {
-  const all: Models.DefaultDocument[] = [];
-  for (let cursor: string | null = null; ;) {
-    const page: Models.DocumentList<Models.DefaultDocument> = await direct.listDocuments<Models.DefaultDocument>({
-      databaseId: DATABASE,
-      collectionId: "products",
-      queries: [Query.equal("shop", shop), Query.limit(100), ...(cursor ? [Query.cursorAfter(cursor)] : [])],
-    });
-    all.push(...page.documents);
-    if (page.documents.length < 100) return all;
-    cursor = page.documents[page.documents.length - 1].$id;
-  }
-}
+const documentsOf = (shop: string) => mirrorDocuments(direct, DATABASE, shop);
 
 /** Products 1–12 created, 10–12 deleted, 13–14 created during the outage. */
 const MIRRORED = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "13", "14"];
