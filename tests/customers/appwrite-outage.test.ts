@@ -138,7 +138,7 @@ describe.each(suiteDatabases("aisle_outage"))("Appwrite stopped for 5 minutes, a
     }
   };
 
-  /** Simulated times (ms) of the passes that met Appwrite down, per writer; and of the first that wrote. */
+  /** Simulated times (ms) of the passes that met Appwrite down, and of those that wrote, per writer. */
   const failures = { outbox: [] as number[], mirror: [] as number[] };
   const wrote = { outbox: [] as number[], mirror: [] as number[] };
 
@@ -171,6 +171,7 @@ describe.each(suiteDatabases("aisle_outage"))("Appwrite stopped for 5 minutes, a
     // Before the outage: 12 products indexed and mirrored, one turn of shopper A delivered.
     for (let n = 1; n <= 12; n++)
       expect(await app.deliver(shop, "products/create", restPayload(graphqlProduct(n)))).toBe(200);
+    await pass();
     const visitors = app.services.storefront.chat.visitors;
     const a = { visitor: visitors.issue(shop), sent: [] as string[], id: "" };
     const b = { visitor: visitors.issue(shop), sent: [] as string[], id: "" };
