@@ -32,7 +32,14 @@ import { databaseUrl, dropDatabase, postgresAdmin } from "../lib/postgres-admin"
 import { exitOf, spawnOwned, stopEverything, terminate } from "../lib/process-lifecycle";
 import { waitForHttp } from "../lib/wait-for-http";
 import { arg, machine, ms, numberArg } from "./bench-stack";
-import { BURST_CONCURRENCY, burstShops, installBurstShop, scaledBurst, type BurstDelivery } from "./webhook-burst";
+import {
+  BURST_CONCURRENCY,
+  burstShops,
+  installBurstShop,
+  latestProductStates,
+  scaledBurst,
+  type BurstDelivery,
+} from "./webhook-burst";
 
 const SHOPS = numberArg("shops", 10);
 const CONCURRENCY = numberArg("concurrency", BURST_CONCURRENCY);
@@ -185,21 +192,6 @@ async function chat(baseUrl: string, shop: string, message: string): Promise<Cha
   return { status: response.status, products, text };
 }
 
-/** The state the burst leaves, from the deliveries themselves: per shop and product, its newest title or deleted. */
-function expectedCatalog(deliveries: readonly BurstDelivery[]) {
-  const latest = new Map<string, { updatedAt: string; title: string } | "deleted">();
-  for (const { shop, topic, body } of deliveries) {
-    if (!topic.startsWith("products/")) continue;
-    const product = JSON.parse(body) as { id: number; updated_at?: string; title?: string };
-    const key = `${shop} ${product.id}`;
-    const known = latest.get(key);
-    if (topic === "products/delete") latest.set(key, "deleted");
-    else if (known !== "deleted" && (!known || product.updated_at! > known.updatedAt))
-      latest.set(key, { updatedAt: product.updated_at!, title: product.title! });
-  }
-  return latest;
-}
-
 interface Check {
   products: number;
   deleted: number;
@@ -235,7 +227,7 @@ async function checkCatalog(
   deliveries: readonly BurstDelivery[],
   embeddings: LocalEmbeddings,
 ): Promise<Check> {
-  const expected = expectedCatalog(deliveries);
+  const expected = latestProductStates(deliveries);
   const check: Check = {
     products: 0,
     deleted: 0,

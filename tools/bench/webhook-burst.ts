@@ -155,6 +155,27 @@ export function scaledBurst(
   return list;
 }
 
+export type ProductState = { updatedAt: string; title: string } | "deleted";
+
+/**
+ * What a catalog must hold once every delivery is processed, whatever order they arrived in: per
+ * "<shop> <legacy product id>", the newest version by `updated_at` (Shopify's order), or "deleted"
+ * (a deleted product stays deleted: Shopify never sends it again).
+ */
+export function latestProductStates(deliveries: readonly BurstDelivery[]): Map<string, ProductState> {
+  const latest = new Map<string, ProductState>();
+  for (const { shop, topic, body } of deliveries) {
+    if (!topic.startsWith("products/")) continue;
+    const product = JSON.parse(body) as { id: number; updated_at?: string; title?: string };
+    const key = `${shop} ${product.id}`;
+    const known = latest.get(key);
+    if (topic === "products/delete") latest.set(key, "deleted");
+    else if (known !== "deleted" && (!known || product.updated_at! > known.updatedAt))
+      latest.set(key, { updatedAt: product.updated_at!, title: product.title! });
+  }
+  return latest;
+}
+
 /**
  * Sends the deliveries with `concurrency` in flight and times each answer. `deliver` returns the
  * HTTP status; a thrown error counts as 500 (what Remix answers for it).
