@@ -29,7 +29,14 @@ import { webhookMessage, webhookRequest } from "../emulator/signing/webhook";
 import { percentile } from "../lib/percentile";
 import { freePort } from "../lib/ports";
 import { databaseUrl, dropDatabase, postgresAdmin } from "../lib/postgres-admin";
-import { exitOf, spawnOwned, stopEverything, terminate } from "../lib/process-lifecycle";
+import {
+  exitOf,
+  registerCleanup,
+  spawnOwned,
+  stopEverything,
+  stopOnSignals,
+  terminate,
+} from "../lib/process-lifecycle";
 import { waitForHttp } from "../lib/wait-for-http";
 import { arg, machine, ms, numberArg } from "./bench-stack";
 import {
@@ -317,8 +324,10 @@ async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbedd
   const url = databaseUrl(adminUrl, name);
   const cleanups: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
   const cleanUp = async () => {
-    for (const step of cleanups.reverse()) await step().catch((error: unknown) => console.error(error));
+    for (const step of cleanups.splice(0).reverse()) await step().catch((error: unknown) => console.error(error));
   };
+  // An interrupt (stopOnSignals) drops the database and stops the processes too.
+  const unregister = registerCleanup(cleanUp);
   try {
     cleanups.push(() => dropDatabase(adminUrl, name));
     // docs/deployment.md, "Upgrades and migrations": the release step.
@@ -434,6 +443,8 @@ async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbedd
             resent++;
           } else if (next < deliveries.length) {
             n = next++;
+            if (n > 0 && n % 1000 === 0)
+              console.log(`  ${n} deliveries sent, ${((Date.now() - started) / 1000).toFixed(0)} s`);
             if (phase === "kill" && n === Math.floor(deliveries.length / 2)) killed = killAndRestart(apps[1]);
           } else if (retryQueue.length) {
             await sleep(100);
@@ -504,6 +515,7 @@ async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbedd
       deliveryP99: percentile(answerMs, 99),
     };
   } finally {
+    unregister();
     await cleanUp();
   }
 }
@@ -578,6 +590,7 @@ async function main() {
   }
 }
 
+stopOnSignals({ message: "stopping the processes, the proxy and Chroma…" });
 main()
   .catch((error: unknown) => {
     console.error(error);
