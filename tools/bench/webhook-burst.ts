@@ -71,16 +71,29 @@ const compliance = (n: number, shop: string, request: boolean) =>
     ...(request ? { orders_requested: [], data_request: { id: 100 + n } } : { orders_to_redact: [] }),
   });
 
+export interface BurstOptions {
+  /**
+   * Each product update also changes the title ("…, July edition"), so a catalog or vector store
+   * left with an older version shows (the scale-out benchmark checks the latest content is indexed).
+   */
+  editions?: boolean;
+}
+
 /**
  * The 500 deliveries: 200 new products then changes and deletes of them, customers, orders, privacy
  * requests, a bulk operation, scope updates, and the uninstall of `other` (what is left: BURST_KEPT).
  */
-export function outageBurst(shop: string, other: string): BurstDelivery[] {
+export function outageBurst(shop: string, other: string, options: BurstOptions = {}): BurstDelivery[] {
   const list: BurstDelivery[] = [];
   const add = (topic: string, body: string, to = shop) => list.push({ shop: to, topic, body });
+  const edition = (n: number, month: string) =>
+    options.editions ? { title: `Trail jacket ${n}, ${month} edition` } : {};
   for (let n = 1; n <= 200; n++) add("products/create", restPayload(graphqlProduct(n)));
   for (let n = 1; n <= 120; n++)
-    add("products/update", restPayload(graphqlProduct(n, { updatedAt: "2025-07-01T00:00:00Z" })));
+    add(
+      "products/update",
+      restPayload(graphqlProduct(n, { updatedAt: "2025-07-01T00:00:00Z", ...edition(n, "July") })),
+    );
   for (let n = 181; n <= 200; n++) add("products/delete", deletePayload(n));
   for (let n = 1; n <= 40; n++) add("customers/create", customer(n, shop));
   for (let n = 1; n <= 20; n++) add("customers/update", customer(n, shop));
@@ -111,9 +124,56 @@ export function outageBurst(shop: string, other: string): BurstDelivery[] {
       }),
     );
   add("app/uninstalled", JSON.stringify({ id: 1, name: "Other", myshopify_domain: other }), other);
-  while (list.length < 500)
-    add("products/update", restPayload(graphqlProduct((list.length % 150) + 1, { updatedAt: "2025-08-01T00:00:00Z" })));
+  while (list.length < 500) {
+    const n = (list.length % 150) + 1;
+    add(
+      "products/update",
+      restPayload(graphqlProduct(n, { updatedAt: "2025-08-01T00:00:00Z", ...edition(n, "August") })),
+    );
+  }
   return list;
+}
+
+/** The shops of a scaled burst: burst-<i>.myshopify.com, each with an `other` shop that uninstalls. */
+export const burstShops = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    shop: `burst-${i}.myshopify.com`,
+    other: `burst-${i}-other.myshopify.com`,
+  }));
+
+/**
+ * The burst of `shops.length` busy shops at once (500 deliveries each), interleaved the way their
+ * deliveries would arrive together: each shop's own order is kept.
+ */
+export function scaledBurst(
+  shops: readonly { shop: string; other: string }[],
+  options: BurstOptions = {},
+): BurstDelivery[] {
+  const lists = shops.map(({ shop, other }) => outageBurst(shop, other, options));
+  const list: BurstDelivery[] = [];
+  for (let n = 0; n < Math.max(...lists.map((l) => l.length)); n++) for (const l of lists) if (l[n]) list.push(l[n]);
+  return list;
+}
+
+export type ProductState = { updatedAt: string; title: string } | "deleted";
+
+/**
+ * What a catalog must hold once every delivery is processed, whatever order they arrived in: per
+ * "<shop> <legacy product id>", the newest version by `updated_at` (Shopify's order), or "deleted"
+ * (a deleted product stays deleted: Shopify never sends it again).
+ */
+export function latestProductStates(deliveries: readonly BurstDelivery[]): Map<string, ProductState> {
+  const latest = new Map<string, ProductState>();
+  for (const { shop, topic, body } of deliveries) {
+    if (!topic.startsWith("products/")) continue;
+    const product = JSON.parse(body) as { id: number; updated_at?: string; title?: string };
+    const key = `${shop} ${product.id}`;
+    const known = latest.get(key);
+    if (topic === "products/delete") latest.set(key, "deleted");
+    else if (known !== "deleted" && (!known || product.updated_at! > known.updatedAt))
+      latest.set(key, { updatedAt: product.updated_at!, title: product.title! });
+  }
+  return latest;
 }
 
 /**
