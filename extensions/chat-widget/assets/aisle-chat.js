@@ -15,6 +15,9 @@
     return;
   }
   var S = config.strings || {};
+  // The AI label is never absent: a config without it (an older block, a stripped setting) gets English.
+  S.aiLabel = S.aiLabel || "AI assistant, not a person";
+  S.aiIntro = S.aiIntro || "I'm an AI assistant, not a person.";
   var PROXY = config.proxyPath || "/apps/aisle";
   // One saved conversation per shopper identity: after logging out (a shared computer), the customer's
   // chat is not shown to whoever uses the browser next, and the server would not continue it anyway.
@@ -180,6 +183,7 @@
   );
 
   var titleId = "aisle-title";
+  var aiLabelId = "aisle-ai-label";
   var log = el("div", { className: "aisle-log", role: "log", "aria-live": "polite", "aria-label": S.title });
   var typing = el("div", { className: "aisle-typing", role: "status", hidden: true }, [
     el("span", { className: "aisle-visually-hidden", text: S.typing }),
@@ -222,11 +226,21 @@
   });
   var panel = el(
     "section",
-    { id: "aisle-panel", className: "aisle-panel", role: "dialog", "aria-labelledby": titleId, hidden: true },
+    {
+      id: "aisle-panel",
+      className: "aisle-panel",
+      role: "dialog",
+      "aria-labelledby": titleId,
+      "aria-describedby": aiLabelId,
+      hidden: true,
+    },
     [
       // A div, not <header>: inside the dialog it is no page banner (the theme has its own).
       el("div", { className: "aisle-header" }, [
-        el("h2", { id: titleId, className: "aisle-title", text: S.title }),
+        el("div", { className: "aisle-heading" }, [
+          el("h2", { id: titleId, className: "aisle-title", text: S.title }),
+          el("p", { id: aiLabelId, className: "aisle-ai-label", text: S.aiLabel }),
+        ]),
         newChatButton,
         closeButton,
       ]),
@@ -765,7 +779,9 @@
 
   function renderAll() {
     log.textContent = "";
-    renderMessage({ role: "assistant", text: S.welcome });
+    // The first message says plainly that an AI answers, before the merchant's welcome.
+    var first = renderMessage({ role: "assistant", text: S.welcome });
+    first.bubble.insertBefore(el("p", { className: "aisle-ai-intro", text: S.aiIntro }), first.text);
     state.messages.forEach(renderMessage);
     suggestions.textContent = "";
     var questions = String(config.suggestedQuestions || "")
