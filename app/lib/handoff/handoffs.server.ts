@@ -149,13 +149,18 @@ export class Handoffs {
 
   /**
    * The Flow job's step: fires the trigger once for the request. A request deleted meanwhile (redacted,
-   * expired) is nothing to announce. Shopify's refusals (GraphQL or user errors) throw, so the job retries.
+   * expired) is nothing to announce. Shopify unreachable, a refused token or a GraphQL error throws, so the
+   * job retries with backoff; user errors (Flow refusing this payload) would refuse every retry too, so they
+   * end the job at once, recorded on the request for the dashboard.
    */
   async fireFlowTrigger(shop: string, handoffId: string, transport: () => Promise<GraphqlTransport>) {
     const { db } = this.deps;
     const row = await db.handoffRequest.findFirst({ where: { shop, id: handoffId } });
     if (!row) return "request deleted before Flow was told";
     if (row.flowStatus === "sent") return "Flow trigger already sent";
+    const record = (flowStatus: string, flowError: string | null) =>
+      db.handoffRequest.updateMany({ where: { id: handoffId }, data: { flowStatus, flowError } });
+    let userErrors: string[];
     try {
       const payload = flowPayload({
         email: row.email,
@@ -168,28 +173,21 @@ export class Handoffs {
         handle: FLOW_TRIGGER_HANDLE,
         payload,
       });
-      const problems = [
-        ...(response.errors ?? []).map((error) => error.message),
-        ...(response.data?.flowTriggerReceive?.userErrors ?? []).map((error) => error.message),
-      ];
-      if (problems.length || !response.data?.flowTriggerReceive) {
-        throw new Error(`Flow refused the trigger: ${problems.join("; ") || "no answer"}`);
+      if (response.errors?.length || !response.data?.flowTriggerReceive) {
+        const errors = response.errors?.map((error) => error.message).join("; ");
+        throw new Error(`Shopify did not take the Flow trigger: ${errors || "no answer"}`);
       }
+      userErrors = response.data.flowTriggerReceive.userErrors.map((error) => error.message);
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-      await db.handoffRequest.updateMany({
-        where: { id: handoffId },
-        data: { flowStatus: "retrying", flowError: message },
-      });
+      await record("retrying", (error instanceof Error ? error.message : String(error)).slice(0, 500));
       throw error;
     }
-    await db.handoffRequest.updateMany({ where: { id: handoffId }, data: { flowStatus: "sent", flowError: null } });
+    if (userErrors.length) {
+      await record("failed", `Flow refused the payload: ${userErrors.join("; ")}`.slice(0, 500));
+      return "Flow refused the payload";
+    }
+    await record("sent", null);
     return "Flow trigger sent";
-  }
-
-  /** The lifecycle job gave up (its attempts are spent): the queue shows it. */
-  async markFlowFailed(handoffId: string) {
-    await this.deps.db.handoffRequest.updateMany({ where: { id: handoffId }, data: { flowStatus: "failed" } });
   }
 
   // ---- privacy ----------------------------------------------------------------------------------
@@ -214,6 +212,11 @@ export class Handoffs {
   /** customers/redact: every request the customer left while logged in. */
   async deleteCustomer(shop: string, customerId: string): Promise<number> {
     return (await this.deps.db.handoffRequest.deleteMany({ where: { shop, customerId } })).count;
+  }
+
+  /** shop/redact. */
+  async deleteShop(shop: string): Promise<number> {
+    return (await this.deps.db.handoffRequest.deleteMany({ where: { shop } })).count;
   }
 
   /** Chat retention: requests older than the conversations kept. */

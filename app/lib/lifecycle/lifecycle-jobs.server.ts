@@ -25,7 +25,9 @@ export const CUSTOMER_RECORD_TOPICS = [
   "orders/create",
   "orders/updated",
 ] as const;
-export const LIFECYCLE_TOPICS = [...PRIVACY_TOPICS, ...CUSTOMER_RECORD_TOPICS] as const;
+/** The app's own events that must reach Shopify whatever its state: the handoff's Flow trigger (decision 124). */
+export const APP_EVENT_TOPICS = ["flow/handoff"] as const;
+export const LIFECYCLE_TOPICS = [...PRIVACY_TOPICS, ...CUSTOMER_RECORD_TOPICS, ...APP_EVENT_TOPICS] as const;
 export type LifecycleTopic = (typeof LIFECYCLE_TOPICS)[number];
 export type LifecycleJobStatus = "pending" | "running" | "retrying" | "done" | "failed";
 const ACTIVE: LifecycleJobStatus[] = ["pending", "running", "retrying"];
