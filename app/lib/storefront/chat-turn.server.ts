@@ -255,7 +255,10 @@ export async function handleChatTurn(
           } else if (event.type === "done") {
             text = event.text;
             if (event.fallbackReason === "budget") mode = "retrieval-only";
-            if (event.fallbackReason === "no_products") helped = false;
+            // Nothing found, a model answer withdrawn (about no product, or unsafe) or one citing no product:
+            // the assistant did not help.
+            const withdrawn = event.fallbackReason === "no_products" || event.fallbackReason === "guardrail";
+            if (withdrawn || (event.source === "llm" && !event.citations.length)) helped = false;
           } else if (event.type === "error") {
             failed = true;
             log.warn({ code: event.code, message: event.message }, "answer engine refused the message");
