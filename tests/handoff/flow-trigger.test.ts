@@ -173,3 +173,34 @@ describe("the Flow trigger 'Aisle: shopper asked for a person'", () => {
     expect(emulator.shop(SHOP).store.flowTriggers).toHaveLength(1);
   });
 });
+
+describe("the Flow job and the shop's webhook jobs", () => {
+  it("a Flow trigger retrying through an outage does not hold up the shop's later privacy job", async () => {
+    const shop = "flow-order.myshopify.com";
+    const ran: string[] = [];
+    const queue = new LifecycleJobs({
+      db: prisma,
+      log,
+      now,
+      plan: (job) => ({
+        steps: [
+          {
+            name: "run",
+            run: async () => {
+              if (job.topic === "flow/handoff") throw new Error("Shopify unreachable");
+              ran.push(job.topic);
+            },
+          },
+        ],
+      }),
+    });
+    const at = (minutes: number) => new Date(clock.getTime() + minutes * 60_000);
+    await queue.record({ webhookId: "flow-first", shop, topic: "flow/handoff", eventAt: at(-10), input: {} });
+    await queue.record({ webhookId: "redact-later", shop, topic: "customers/redact", eventAt: at(-5), input: {} });
+    await queue.drain();
+    expect(ran).toEqual(["customers/redact"]);
+    expect(await prisma.lifecycleJob.findUniqueOrThrow({ where: { webhookId: "flow-first" } })).toMatchObject({
+      status: "retrying",
+    });
+  });
+});
