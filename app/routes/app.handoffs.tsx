@@ -127,95 +127,97 @@ export default function HandoffQueue() {
           ) as keyof typeof flowTones;
           return (
             <Layout.Section key={request.id}>
-              <Card>
-                <BlockStack gap="300">
-                  <InlineStack align="space-between" blockAlign="center" gap="200">
-                    <BlockStack gap="100">
-                      <Text as="h2" variant="headingMd">
-                        {request.email}
-                      </Text>
-                      <Text as="p" tone="subdued">
-                        {formatDateTime(request.createdAt)} ·{" "}
-                        {request.customerId ? `Logged-in customer ${request.customerId}` : "Anonymous visitor"}
-                      </Text>
-                    </BlockStack>
-                    <InlineStack gap="200" blockAlign="center">
-                      <Badge tone={request.status === "open" ? "attention" : "success"}>
-                        {request.status === "open" ? "Open" : "Resolved"}
-                      </Badge>
-                      <Badge tone={flowTones[flowStatus]}>{flowLabels[flowStatus]}</Badge>
-                      <StatusButton id={request.id} resolved={request.status === "resolved"} email={request.email} />
-                    </InlineStack>
-                  </InlineStack>
-                  <BlockStack gap="100">
-                    <Text as="h3" variant="headingSm">
-                      Message
-                    </Text>
-                    <div data-handoff-message>
-                      <Text as="p">{request.message}</Text>
-                    </div>
-                  </BlockStack>
-                  <BlockStack gap="100">
-                    <Text as="h3" variant="headingSm">
-                      Why the assistant stopped
-                    </Text>
-                    <Text as="p">{request.packet.why}</Text>
-                  </BlockStack>
-                  {flowStatus !== "sent" && request.flowError && (
-                    <Text as="p" tone="critical">
-                      Flow trigger: {request.flowError}
-                    </Text>
-                  )}
-                  {flowStatus === "failed" && (
-                    <Form method="post">
-                      <input type="hidden" name="id" value={request.id} />
-                      <input type="hidden" name="intent" value="retry-flow" />
-                      <Button submit size="slim" accessibilityLabel={`Retry the Flow trigger for ${request.email}`}>
-                        Retry Flow trigger
-                      </Button>
-                    </Form>
-                  )}
-                  <BlockStack gap="100">
-                    <Text as="h3" variant="headingSm">
-                      What the assistant retrieved
-                    </Text>
-                    {request.packet.retrieved.length ? (
-                      <InlineStack gap="100">
-                        {request.packet.retrieved.map((id) => (
-                          <Badge key={id} tone="info">
-                            {titles[id] ?? `Product ${id}`}
-                          </Badge>
-                        ))}
+              <div data-handoff-request={request.id}>
+                <Card>
+                  <BlockStack gap="300">
+                    <InlineStack align="space-between" blockAlign="center" gap="200">
+                      <BlockStack gap="100">
+                        <Text as="h2" variant="headingMd">
+                          {request.email}
+                        </Text>
+                        <Text as="p" tone="subdued">
+                          {formatDateTime(request.createdAt)} ·{" "}
+                          {request.customerId ? `Logged-in customer ${request.customerId}` : "Anonymous visitor"}
+                        </Text>
+                      </BlockStack>
+                      <InlineStack gap="200" blockAlign="center">
+                        <Badge tone={request.status === "open" ? "attention" : "success"}>
+                          {request.status === "open" ? "Open" : "Resolved"}
+                        </Badge>
+                        <Badge tone={flowTones[flowStatus]}>{flowLabels[flowStatus]}</Badge>
+                        <StatusButton id={request.id} resolved={request.status === "resolved"} email={request.email} />
                       </InlineStack>
-                    ) : (
-                      <Text as="p" tone="subdued">
-                        No products.
+                    </InlineStack>
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingSm">
+                        Message
+                      </Text>
+                      <div data-handoff-message>
+                        <Text as="p">{request.message}</Text>
+                      </div>
+                    </BlockStack>
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingSm">
+                        Why the assistant stopped
+                      </Text>
+                      <Text as="p">{request.packet.why}</Text>
+                    </BlockStack>
+                    {flowStatus !== "sent" && request.flowError && (
+                      <Text as="p" tone="critical">
+                        Flow trigger: {request.flowError}
                       </Text>
                     )}
-                  </BlockStack>
-                  <BlockStack gap="100">
-                    <Text as="h3" variant="headingSm">
-                      Transcript
-                    </Text>
-                    {request.packet.transcript.map((line, index) => (
-                      <Box
-                        key={index}
-                        padding="200"
-                        borderRadius="200"
-                        background={line.role === "user" ? "bg-surface-secondary" : "bg-surface-info"}
-                      >
-                        <Text as="p" variant="bodySm" tone="subdued">
-                          {line.role === "user" ? "Shopper" : "Assistant (AI)"} · {formatDateTime(line.at)}
+                    {flowStatus === "failed" && (
+                      <Form method="post">
+                        <input type="hidden" name="id" value={request.id} />
+                        <input type="hidden" name="intent" value="retry-flow" />
+                        <Button submit size="slim" accessibilityLabel={`Retry the Flow trigger for ${request.email}`}>
+                          Retry Flow trigger
+                        </Button>
+                      </Form>
+                    )}
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingSm">
+                        What the assistant retrieved
+                      </Text>
+                      {request.packet.retrieved.length ? (
+                        <InlineStack gap="100">
+                          {request.packet.retrieved.map((id) => (
+                            <Badge key={id} tone="info">
+                              {titles[id] ?? `Product ${id}`}
+                            </Badge>
+                          ))}
+                        </InlineStack>
+                      ) : (
+                        <Text as="p" tone="subdued">
+                          No products.
                         </Text>
-                        <Text as="p">{line.text}</Text>
-                      </Box>
-                    ))}
+                      )}
+                    </BlockStack>
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingSm">
+                        Transcript
+                      </Text>
+                      {request.packet.transcript.map((line, index) => (
+                        <Box
+                          key={index}
+                          padding="200"
+                          borderRadius="200"
+                          background={line.role === "user" ? "bg-surface-secondary" : "bg-surface-info"}
+                        >
+                          <Text as="p" variant="bodySm" tone="subdued">
+                            {line.role === "user" ? "Shopper" : "Assistant (AI)"} · {formatDateTime(line.at)}
+                          </Text>
+                          <Text as="p">{line.text}</Text>
+                        </Box>
+                      ))}
+                    </BlockStack>
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      Consent given: &ldquo;{request.consentText}&rdquo;
+                    </Text>
                   </BlockStack>
-                  <Text as="p" variant="bodySm" tone="subdued">
-                    Consent given: &ldquo;{request.consentText}&rdquo;
-                  </Text>
-                </BlockStack>
-              </Card>
+                </Card>
+              </div>
             </Layout.Section>
           );
         })}

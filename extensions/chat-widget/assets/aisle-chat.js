@@ -775,7 +775,7 @@
     text.value = question || "";
     var consent = el("input", { id: id("consent"), type: "checkbox", required: true });
     var error = el("p", { id: id("error"), className: "aisle-handoff__error", role: "alert" });
-    var send = el("button", { type: "submit", className: "aisle-send", text: S.handoffSend });
+    var send = el("button", { type: "submit", className: "aisle-handoff__send", text: S.handoffSend });
     var form = el(
       "form",
       { className: "aisle-handoff", "aria-labelledby": id("title"), novalidate: true, onsubmit: submit },
