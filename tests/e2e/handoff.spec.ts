@@ -117,6 +117,9 @@ test("asking for a person: contact form, the dashboard's handoff queue with the 
   await page.goto(`${env("AISLE_E2E_ADMIN_URL")}/handoffs`);
   const app = page.frameLocator('iframe[name="app-iframe"]');
   await expect(app.getByRole("heading", { name: "Handoff queue", exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("navigation", { name: "App navigation" }).getByRole("link", { name: "Handoff queue" }),
+  ).toBeVisible();
   const card = app.locator("[data-handoff-request]").filter({ hasText: "shopper@example.com" });
   await expect(card).toHaveCount(1);
   await expect(card.locator("[data-handoff-message]")).toHaveText("Does it run small? I am between sizes.");
