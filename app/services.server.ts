@@ -21,6 +21,7 @@ import {
   LOGIN_BODY_LIMIT_BYTES,
   type RequestGuard,
 } from "./lib/http/bounded-input.server";
+import { Handoffs } from "./lib/handoff/handoffs.server";
 import { createLogger, type Logger } from "./lib/logger.server";
 import { LifecycleJobs } from "./lib/lifecycle/lifecycle-jobs.server";
 import { lifecyclePlans } from "./lib/lifecycle/lifecycle-plans.server";
@@ -78,6 +79,8 @@ export interface Services {
   lifecycleJobs: LifecycleJobs;
   /** What the assistant sold: order attribution and the storefront funnel (app/lib/results, decision 112). */
   results: { attributions: OrderAttributions; funnel: FunnelCounts };
+  /** Human handoff: the dashboard's queue and the Shopify Flow trigger (app/lib/handoff, decision 124). */
+  handoffs: Handoffs;
   /** The storefront chat endpoint behind the App Proxy routes. */
   storefront: { chat: StorefrontChatDeps; token: ChatTokenSettings; limits: AbuseLimits };
   /** Dashboard state kept by this process: background sync controls, "unreachable since". */
@@ -126,10 +129,20 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
           now,
         })
       : null;
+  // The handoff queue reads conversations through the customer service, which in turn erases and
+  // exports the queue's customer data with its own (the closures resolve once both exist).
+  const handoffs: Handoffs = new Handoffs({
+    db: prisma,
+    messages: (shop, conversationId) => customers.lastTurns(shop, conversationId, 30),
+    conversationOwner: (shop, conversationId) => customers.conversationOwner(shop, conversationId),
+    recordJob: (job) => lifecycleJobs.record(job),
+    queueUrl: (shop) => `https://${shop}/admin/apps/${env.SHOPIFY_API_KEY}/app/handoffs`,
+  });
   const customers = createCustomerService(historyOutbox?.customerStore ?? store, {
     retentionDays: env.CHAT_RETENTION_DAYS,
     exportRetentionDays: env.DATA_EXPORT_RETENTION_DAYS,
     logger: log.child({ component: "customers" }),
+    related: handoffs,
   });
   const productIndex = createProductIndex({ env, db: prisma, vectors: vectorStore, embeddings, log });
   const productSearch = new ProductSearch({
@@ -196,6 +209,7 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
       attributions: results.attributions,
       productMirror: productMirror ?? undefined,
       adminAccess: (shop) => probeAdminAccess(transportFor, shop),
+      flowTrigger: (shop, handoffId) => handoffs.fireFlowTrigger(shop, handoffId, () => transportFor(shop)),
     }),
     settings: { pollIntervalMs: env.SYNC_POLL_INTERVAL_MS, leaseMs: env.SYNC_LEASE_SECONDS * 1000 },
   });
@@ -274,6 +288,7 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
     subscriptionHealth,
     lifecycleJobs,
     results,
+    handoffs,
     storefront: { chat, token, limits },
     dashboard: { tasks: new SyncTasks(log.child({ component: "dashboard" })), downSince: new DownSince() },
     http,

@@ -106,6 +106,22 @@ export function complianceChecks(label: string, stores: () => Promise<Compliance
       ]) {
         const chat = await customers.openConversation({ shop: SHOP, visitorId: `v-${customerId}`, customerId });
         await customers.appendMessage({ shop: SHOP, conversationId: chat.id, role: "user", text });
+        // The handoff form: the one place a shopper's email is kept (decision 124), in the app database.
+        await prisma.handoffRequest.create({
+          data: {
+            id: randomUUID(),
+            shop: SHOP,
+            conversationId: chat.id,
+            visitorId: `v-${customerId}`,
+            customerId,
+            reason: "asked_for_person",
+            email: `${customerId}.handoff@example.com`,
+            message: `please call me back, ${text}`,
+            consentText: "I agree that the store may email me about this request.",
+            packet: JSON.stringify({ reason: "asked_for_person", why: "", transcript: [], retrieved: [] }),
+            createdAt: new Date(),
+          },
+        });
       }
       expect((await store.scan(ADA)).length).toBeGreaterThanOrEqual(3); // the scan sees the customer's rows
       expect((await store.scan(SHOP)).length).toBeGreaterThanOrEqual(8);
@@ -143,6 +159,8 @@ export function complianceChecks(label: string, stores: () => Promise<Compliance
       const document = exports.items[0].json;
       expect(document).toContain("where is my parcel?");
       expect(document).toContain("#6601");
+      expect(document).toContain(`${ADA}.handoff@example.com`);
+      expect(document).toContain("please call me back, where is my parcel?");
       expect(document).not.toContain(BOB);
       expect(document).not.toContain("Oslo");
     });
@@ -152,7 +170,9 @@ export function complianceChecks(label: string, stores: () => Promise<Compliance
       expect(await deliver("customers/redact", complianceBody(ADA, '"orders_to_redact": []'))).toBe(200);
       await app.services.lifecycleJobs.drain();
       expect(await store.scan(ADA)).toEqual([]);
+      expect(await store.scan(`${ADA}.handoff@example.com`)).toEqual([]);
       expect(await app.services.customers.store.getCustomer(SHOP, BOB)).not.toBeNull();
+      expect(await app.services.prisma.handoffRequest.count({ where: { shop: SHOP, customerId: BOB } })).toBe(1);
     });
 
     it("C4 app/uninstalled with an expired token that cannot be refreshed: 200 at once, sessions gone", async () => {
@@ -185,6 +205,7 @@ export function complianceChecks(label: string, stores: () => Promise<Compliance
       });
       expect(await vectorStore.listCollections(shopCollectionPrefix(SHOP))).toEqual([]);
       expect(await store.scan(BOB)).toEqual([]);
+      expect(await store.scan(`${BOB}.handoff@example.com`)).toEqual([]);
     });
   });
 }

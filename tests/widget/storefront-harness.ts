@@ -10,6 +10,7 @@ import path from "node:path";
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter } from "liquidjs";
 import type { Product } from "../../app/lib/catalog/product";
 import { handleCartEvent } from "../../app/lib/storefront/cart-event.server";
+import { handleHandoffRequest, type HandoffQueue } from "../../app/lib/storefront/handoff-request.server";
 import { handleChatTurn, type StorefrontChatDeps } from "../../app/lib/storefront/chat-turn.server";
 import {
   authorizeStream,
@@ -29,6 +30,8 @@ export interface HarnessOptions {
   /** Whether the storefront's origin may stream from the app origin (else the widget uses the proxy). */
   allowAppOrigin: boolean;
   loggedInCustomerId?: string | null;
+  /** The handoff queue behind /apps/aisle/handoff (the contact form); absent: 404. */
+  handoffs?: HandoffQueue;
 }
 
 interface CartLine {
@@ -196,6 +199,14 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
         if (route === "chat") return send(res, await handleChatTurn(options.deps, { ...shopper(), request, client }));
         if (route === "cart-event")
           return send(res, await handleCartEvent(options.deps, { shop: options.shop, request, client }));
+        if (route === "handoff" && options.handoffs)
+          return send(
+            res,
+            await handleHandoffRequest(
+              { ...options.deps, handoffs: options.handoffs },
+              { ...shopper(), request, client },
+            ),
+          );
       }
       if (url.pathname === "/" || url.pathname.startsWith("/products/")) {
         const count = cart.reduce((n, l) => n + l.quantity, 0);

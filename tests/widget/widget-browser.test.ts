@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_PATH } from "../../playwright.config";
 import { createTestDatabase } from "../helpers/database";
 import { outdoorCatalog } from "../search/products";
+import { pino } from "pino";
+import { Handoffs } from "../../app/lib/handoff/handoffs.server";
+import { LifecycleJobs } from "../../app/lib/lifecycle/lifecycle-jobs.server";
 import { createChatEndpointContext } from "./chat-deps";
 import { startStorefrontHarness, type RunningHarness } from "./storefront-harness";
 
@@ -40,6 +43,15 @@ beforeAll(async () => {
     deps: ctx.deps,
     moneyFormat: "<span class=money>£{{amount}}</span>",
     allowAppOrigin: true,
+    // The contact form's queue; its Flow jobs are recorded, not run (tests/handoff runs them).
+    handoffs: new Handoffs({
+      db: prisma,
+      messages: (shop, id) => ctx.customers.lastTurns(shop, id, 30),
+      conversationOwner: (shop, id) => ctx.customers.conversationOwner(shop, id),
+      recordJob: (job) =>
+        new LifecycleJobs({ db: prisma, log: pino({ level: "silent" }), plan: () => ({ steps: [] }) }).record(job),
+      queueUrl: () => "https://admin.example/handoffs",
+    }),
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
@@ -211,6 +223,49 @@ describe("the chat widget in Chromium", () => {
       .toMatch(/You're sending messages a little fast\. Please wait \d+ seconds/);
     expect(await notice.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
     expect(ctx.calls.length).toBe(before);
+  });
+});
+
+describe("human handoff (decision 124)", () => {
+  it("offers a person after two answers that did not help, with the question prefilled, and sends the request", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(harness.storefrontUrl);
+      await launcher(page).click();
+      ctx.llm.script("Sorry, I have nothing on that.", "Sorry, I still have nothing on that.");
+      await ask(page, "Do you repair vintage stoves?");
+      await expect.poll(() => assistantMessages(page).count(), POLL).toBe(2);
+      await expect.poll(() => page.locator(".aisle-send").isEnabled(), POLL).toBe(true);
+      expect(await page.locator(".aisle-handoff").count()).toBe(0); // once is not yet a pattern
+      await ask(page, "Who could service a 1960s camping stove?");
+      const form = page.getByRole("form", { name: "Contact the store" });
+      await expect.poll(() => form.isVisible(), POLL).toBe(true);
+      expect(await page.locator(".aisle-message--assistant").last().textContent()).toContain(
+        "I couldn't help with that, but a person at the store can.",
+      );
+      expect(await form.getByRole("textbox", { name: "Your message" }).inputValue()).toBe(
+        "Who could service a 1960s camping stove?",
+      );
+      // Consent is required: without it nothing is sent.
+      await form.getByRole("textbox", { name: "Your email" }).fill("camper@example.com");
+      await form.getByRole("button", { name: "Send to the store" }).click();
+      await expect
+        .poll(() => form.getByRole("alert").textContent(), POLL)
+        .toBe("Tick the box to agree to be contacted.");
+      expect(await prisma.handoffRequest.count()).toBe(0);
+      await form.getByRole("checkbox").check();
+      await form.getByRole("button", { name: "Send to the store" }).click();
+      await expect
+        .poll(() => page.getByRole("status").filter({ hasText: "Thanks! The store has your message" }).count(), POLL)
+        .toBe(1);
+      const request = await prisma.handoffRequest.findFirstOrThrow({ where: { email: "camper@example.com" } });
+      expect(request).toMatchObject({ reason: "could_not_help", message: "Who could service a 1960s camping stove?" });
+      expect(JSON.parse(request.packet)).toMatchObject({ why: "The assistant could not help twice in a row." });
+    } finally {
+      ctx.llm.reset();
+      await context.close();
+    }
   });
 });
 

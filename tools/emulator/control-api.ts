@@ -208,6 +208,10 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
     handle((req) => void emulator.requestCustomerData(String(req.params.shop), id(req))),
   );
   api.get(
+    "/shops/:shop/flow-triggers",
+    handle((req) => shopOf(req).store.flowTriggers),
+  );
+  api.get(
     "/shops/:shop/orders",
     handle((req) => shopOf(req).orders),
   );

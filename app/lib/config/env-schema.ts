@@ -160,6 +160,8 @@ export const envSchema = z
     CHAT_IP_MESSAGES_PER_WINDOW: positiveInt(60),
     CHAT_IP_TOKEN_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
     CHAT_CART_EVENTS_PER_WINDOW: positiveInt(30),
+    // Handoff requests (the chat's contact form) per visitor per window; five times that per address.
+    CHAT_HANDOFFS_PER_WINDOW: positiveInt(3),
     // Proxies of our own (load balancers) in front of the app whose X-Forwarded-For entry is trusted;
     // the App Proxy routes trust Shopify's proxy as one more. 0 = the socket address.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

@@ -15,11 +15,22 @@ export interface PrivacyOptions {
   exportRetentionDays?: number;
   now: () => Date;
   log: Logger;
+  /** Customer data the app keeps outside this store (the handoff queue): the same privacy paths reach it. */
+  related?: RelatedCustomerData;
+}
+
+/** What the app keeps about a customer beyond the customer store, and how each privacy path reaches it. */
+export interface RelatedCustomerData {
+  exportFor(shop: string, customerId: string): Promise<unknown[]>;
+  deleteCustomer(shop: string, customerId: string): Promise<number>;
+  deleteShop(shop: string): Promise<number>;
+  /** Retention: rows older than the conversations kept. */
+  deleteBefore(cutoff: Date): Promise<number>;
 }
 
 export function createPrivacy(
   store: CustomerStore,
-  { retentionDays, exportRetentionDays = 0, now, log }: PrivacyOptions,
+  { retentionDays, exportRetentionDays = 0, now, log, related }: PrivacyOptions,
 ) {
   async function conversationsOf(shop: string, customerId: string): Promise<Conversation[]> {
     const all: Conversation[] = [];
@@ -35,10 +46,11 @@ export function createPrivacy(
   /** Everything stored about one customer, as the JSON document a data request returns. */
   async function collectCustomerData(shop: string, customerId: string) {
     requireCustomerId(customerId);
-    const [profile, orders, conversations] = await Promise.all([
+    const [profile, orders, conversations, handoffRequests] = await Promise.all([
       store.getCustomer(shop, customerId),
       store.listOrders(shop, customerId, Number.MAX_SAFE_INTEGER),
       conversationsOf(shop, customerId),
+      related?.exportFor(shop, customerId) ?? [],
     ]);
     // One conversation at a time: a large history is read in bounded pieces, not all at once.
     const withMessages = [];
@@ -63,8 +75,9 @@ export function createPrivacy(
       customerId,
       generatedAt: now().toISOString(),
       note:
-        "Everything Aisle stores about this customer. Aisle keeps no addresses, emails, phone numbers or " +
-        "payment data, and no per-customer vectors.",
+        "Everything Aisle stores about this customer. Aisle keeps no addresses, phone numbers or payment " +
+        "data, and no per-customer vectors; the only email is one the customer typed into the chat's " +
+        "contact form (handoffRequests).",
       profile: profile && {
         firstName: profile.firstName,
         tags: profile.tags,
@@ -77,6 +90,7 @@ export function createPrivacy(
         ...conversation,
         messages: messages.map(({ role, text, productIds, createdAt }) => ({ role, text, productIds, createdAt })),
       })),
+      handoffRequests,
     };
   }
 
@@ -105,7 +119,8 @@ export function createPrivacy(
   async function redactCustomer(shop: string, customerId: string): Promise<RecordCounts> {
     requireCustomerId(customerId);
     const counts = await store.deleteCustomerData(shop, customerId);
-    log.info({ shop, counts }, "customer data redacted");
+    const handoffRequests = (await related?.deleteCustomer(shop, customerId)) ?? 0;
+    log.info({ shop, counts, handoffRequests }, "customer data redacted");
     return counts;
   }
 
@@ -113,7 +128,8 @@ export function createPrivacy(
   async function deleteShopData(shop: string): Promise<RecordCounts> {
     requireText("shop", shop);
     const counts = await store.deleteShopData(shop);
-    log.info({ shop, counts }, "shop customer data deleted");
+    const handoffRequests = (await related?.deleteShop(shop)) ?? 0;
+    log.info({ shop, counts, handoffRequests }, "shop customer data deleted");
     return counts;
   }
 
@@ -122,7 +138,8 @@ export function createPrivacy(
     if (retentionDays <= 0) return 0;
     const cutoff = new Date(now().getTime() - retentionDays * DAY_MS);
     const deleted = await store.deleteConversationsBefore(cutoff);
-    if (deleted) log.info({ deleted, cutoff }, "expired conversations deleted");
+    const handoffRequests = (await related?.deleteBefore(cutoff)) ?? 0;
+    if (deleted || handoffRequests) log.info({ deleted, handoffRequests, cutoff }, "expired conversations deleted");
     return deleted;
   }
 

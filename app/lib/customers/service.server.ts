@@ -4,7 +4,7 @@
 // Creating it starts nothing; `startRetentionJob()` is the explicit call that does.
 import { createLogger, type Logger } from "../logger.server";
 import { createConversations } from "./conversations.server";
-import { createPrivacy } from "./privacy.server";
+import { createPrivacy, type RelatedCustomerData } from "./privacy.server";
 import type { CustomerStore } from "./types";
 import { createCustomerWebhookHandlers } from "./webhook-handlers.server";
 
@@ -16,6 +16,8 @@ export interface CustomerServiceOptions {
   /** Defaults to the app logger. */
   logger?: Logger;
   now?: () => Date;
+  /** Customer data kept outside the store (the handoff queue), for the privacy paths. */
+  related?: RelatedCustomerData;
 }
 
 export function createCustomerService(store: CustomerStore, options: CustomerServiceOptions) {
@@ -26,6 +28,7 @@ export function createCustomerService(store: CustomerStore, options: CustomerSer
     exportRetentionDays: options.exportRetentionDays,
     now,
     log,
+    related: options.related,
   });
   return {
     store,

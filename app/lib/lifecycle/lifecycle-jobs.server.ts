@@ -25,7 +25,9 @@ export const CUSTOMER_RECORD_TOPICS = [
   "orders/create",
   "orders/updated",
 ] as const;
-export const LIFECYCLE_TOPICS = [...PRIVACY_TOPICS, ...CUSTOMER_RECORD_TOPICS] as const;
+/** The app's own events that must reach Shopify whatever its state: the handoff's Flow trigger (decision 124). */
+export const APP_EVENT_TOPICS = ["flow/handoff"] as const;
+export const LIFECYCLE_TOPICS = [...PRIVACY_TOPICS, ...CUSTOMER_RECORD_TOPICS, ...APP_EVENT_TOPICS] as const;
 export type LifecycleTopic = (typeof LIFECYCLE_TOPICS)[number];
 export type LifecycleJobStatus = "pending" | "running" | "retrying" | "done" | "failed";
 const ACTIVE: LifecycleJobStatus[] = ["pending", "running", "retrying"];
@@ -218,18 +220,21 @@ export class LifecycleJobs {
         take: 20,
       });
       if (!candidates.length) return null;
-      // Only the earliest unfinished job of a shop may run (a redact waits for its uninstall).
+      // Only the earliest unfinished webhook job of a shop may run (a redact waits for its uninstall). The
+      // app's own events are outside that order: a Flow trigger retrying through a Shopify outage must not
+      // hold up a shop's privacy jobs, nor wait for them.
       const heads = new Map<string, string>();
       for (const shop of new Set(candidates.map((job) => job.shop))) {
         const head = await db.lifecycleJob.findFirst({
-          where: { shop, status: { in: ACTIVE } },
+          where: { shop, status: { in: ACTIVE }, topic: { notIn: [...APP_EVENT_TOPICS] } },
           orderBy: order,
           select: { webhookId: true },
         });
         if (head) heads.set(shop, head.webhookId);
       }
       for (const job of candidates) {
-        if (heads.get(job.shop) !== job.webhookId) {
+        const ordered = !(APP_EVENT_TOPICS as readonly string[]).includes(job.topic);
+        if (ordered && heads.get(job.shop) !== job.webhookId) {
           if (!blocked.includes(job.shop)) blocked.push(job.shop);
           continue;
         }

@@ -28,6 +28,8 @@ export interface LifecyclePlanDependencies {
   attributions: Pick<OrderAttributions, "apply" | "deleteShop" | "redactOrders">;
   /** APPWRITE_PRODUCTS: the shop's product documents in Appwrite (decision 120). */
   productMirror?: { removeShop(shop: string): Promise<number> };
+  /** Fires the handoff's Shopify Flow trigger (app/lib/handoff, decision 124). */
+  flowTrigger?: (shop: string, handoffId: string) => Promise<string>;
 }
 
 // The date fields of CustomerProfile and OrderSummary (and its fulfillments), stored as JSON strings.
@@ -47,7 +49,7 @@ function requireInput(job: RunnableJob, field: string): string {
 }
 
 export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
-  const { db, log, index, customers, records, adminAccess, attributions, productMirror } = deps;
+  const { db, log, index, customers, records, adminAccess, attributions, productMirror, flowTrigger } = deps;
 
   /**
    * shop/redact for a shop that still looks installed: installed again after the event (keep everything),
@@ -174,6 +176,18 @@ export function lifecyclePlans(deps: LifecyclePlanDependencies): PlanJob {
                 if (!job.input.attribution) return "no figures";
                 const outcome = await attributions.apply(shop, decodeFacts(job.input.attribution));
                 return outcome === "stale" ? "older version ignored" : `attribution ${outcome}`;
+              },
+            },
+          ],
+        };
+      case "flow/handoff":
+        return {
+          steps: [
+            {
+              name: "flow trigger",
+              run: async () => {
+                if (!flowTrigger) throw new Error("no Flow trigger sender configured");
+                return flowTrigger(shop, requireInput(job, "handoffId"));
               },
             },
           ],

@@ -24,11 +24,14 @@ function requireBodyShop(topic: string, field: string, webhook: VerifiedWebhook)
   requireSameShop(topic, field, webhook.shop, body[field]);
 }
 
+/** The lifecycle topics Shopify delivers as webhooks (the others are the app's own events). */
+type WebhookTopic = Exclude<LifecycleTopic, "flow/handoff">;
+
 /**
  * What the job needs from the body, and nothing more (never addresses, emails, phone numbers). Customer and order records keep the minimal record the store will hold; orders also their
  * Results figures (no buyer in them).
  */
-function jobInput(topic: LifecycleTopic, webhook: VerifiedWebhook, rawBody: string): Record<string, string> {
+function jobInput(topic: WebhookTopic, webhook: VerifiedWebhook, rawBody: string): Record<string, string> {
   if (topic === "customers/create" || topic === "customers/update") {
     const profile = customerProfileFromWebhook(webhook.shop, rawBody, new Date());
     return { customerId: profile.customerId, record: JSON.stringify(profile) };
@@ -70,7 +73,7 @@ function eventTime(webhook: VerifiedWebhook): Date {
   return triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : new Date();
 }
 
-export function lifecycleWebhookHandler(topic: LifecycleTopic) {
+export function lifecycleWebhookHandler(topic: WebhookTopic) {
   return async (webhook: VerifiedWebhook, { rawBody }: { rawBody: string }, services: LifecycleWebhookServices) => {
     const input = jobInput(topic, webhook, rawBody);
     await services.lifecycleJobs.record({

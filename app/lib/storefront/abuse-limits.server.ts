@@ -26,6 +26,8 @@ export interface AbuseLimitSettings {
   ipTokenShare?: number;
   /** Add-to-cart events per visitor per window (per address: `ipMessagesPerWindow`); 0 = no limit. */
   cartEventsPerWindow?: number;
+  /** Handoff requests (contact form) per visitor per window, and per address; 0 = no limit. */
+  handoffsPerWindow?: number;
 }
 
 /** Who a request counts against: the verified visitor (or customer) and the client address's key. */
@@ -59,6 +61,7 @@ export function abuseLimitSettingsFromEnv(env: {
   CHAT_IP_MESSAGES_PER_WINDOW: number;
   CHAT_IP_TOKEN_SHARE: number;
   CHAT_CART_EVENTS_PER_WINDOW: number;
+  CHAT_HANDOFFS_PER_WINDOW: number;
 }): AbuseLimitSettings {
   return {
     windowSeconds: env.CHAT_RATE_WINDOW_SECONDS,
@@ -71,6 +74,7 @@ export function abuseLimitSettingsFromEnv(env: {
     ipMessagesPerWindow: env.CHAT_IP_MESSAGES_PER_WINDOW,
     ipTokenShare: env.CHAT_IP_TOKEN_SHARE,
     cartEventsPerWindow: env.CHAT_CART_EVENTS_PER_WINDOW,
+    handoffsPerWindow: env.CHAT_HANDOFFS_PER_WINDOW,
   };
 }
 
@@ -119,6 +123,16 @@ export class AbuseLimits {
       ...(ipMessagesPerWindow > 0
         ? [{ scope: "ip" as const, key: `cart:ip:${shop}:${subject.addressKey}`, limit: ipMessagesPerWindow }]
         : []),
+    ]);
+  }
+
+  /** A handoff request: a few per visitor and per address each window (each one reaches a person). */
+  async admitHandoff(shop: string, subject: LimitSubject): Promise<RateDecision> {
+    const { handoffsPerWindow = 0 } = this.settings;
+    if (handoffsPerWindow <= 0) return { allowed: true };
+    return this.admit([
+      { scope: "visitor", key: `handoff:visitor:${shop}:${subject.visitorKey}`, limit: handoffsPerWindow },
+      { scope: "ip", key: `handoff:ip:${shop}:${subject.addressKey}`, limit: handoffsPerWindow * 5 },
     ]);
   }
 

@@ -3,6 +3,7 @@
 // wire as server-sent events. Nothing reaches the model when a cap or a limit refuses the request.
 import type { AnswerRequest, AnswerStyle, ChatEvent, ChatTurn, CustomerPromptFacts } from "../chat/types";
 import type { CustomerContext } from "../customers/customer-context";
+import { asksForPerson } from "../handoff/person-request";
 import type { Logger } from "../logger.server";
 import type { FunnelCounts } from "../results/funnel-counts.server";
 import { productGid } from "../shopify/gid";
@@ -14,6 +15,14 @@ import type { VisitorIds } from "./signed-visitor-id.server";
 import { parseChatTurn, toWidgetCard, type ChatTurnInput, type WidgetProductCard } from "./wire";
 
 export type AnswerMode = "llm" | "retrieval-only";
+
+/** What the transcript keeps for a turn the widget answered with the store's contact options. */
+export const HANDOFF_NOTE = "(Offered the store's contact options: the shopper asked for a person.)";
+
+/** A request for a person is answered without the engine: the widget shows the contact form. */
+async function* handoffOffer(): AsyncIterable<ChatEvent> {
+  yield { type: "done", source: "retrieval", citations: [], text: HANDOFF_NOTE };
+}
 
 /** What the turn needs of the answer engine (app/lib/chat/answer-engine.server.ts). */
 export interface AnswerEngine {
@@ -194,34 +203,40 @@ export async function handleChatTurn(
       let text = "";
       const productIds: string[] = [];
       let failed = false;
+      // Human handoff (decision 124): a request for a person never reaches the model; an answer that found
+      // nothing counts as not helping, and the widget offers a person after two of those in a row.
+      const personRequested = asksForPerson(turn.message);
+      let helped = true;
       try {
         const style = await deps.answerStyle?.(shop);
-        const events = deps.engine.answer({
-          shop,
-          message: turn.message,
-          history: history
-            .filter((message) => message.role === "user" || message.role === "assistant")
-            .map((message): ChatTurn => ({
-              role: message.role as "user" | "assistant",
-              content: message.text,
-              products: (message.productIds ?? []).map((id) => ({ id: productGid(id) })),
-            })),
-          customer: customerFacts(customer),
-          currency: turn.currency ?? undefined,
-          locale: turn.locale ?? undefined,
-          style,
-          useModel: mode === "llm",
-          // Every model call holds its tokens on the shop's, the app's, this visitor's and this address's ceilings.
-          spend: {
-            reserve: async (tokens) => {
-              const held = await deps.limits.reserveTokens(shop, subject, tokens);
-              if ("reservation" in held) return held.reservation;
-              log.info({ ceiling: held.refused, tokens }, "token ceiling reached; retrieval-only answer");
-              return null;
-            },
-          },
-          signal: abort.signal,
-        });
+        const events = personRequested
+          ? handoffOffer()
+          : deps.engine.answer({
+              shop,
+              message: turn.message,
+              history: history
+                .filter((message) => message.role === "user" || message.role === "assistant")
+                .map((message): ChatTurn => ({
+                  role: message.role as "user" | "assistant",
+                  content: message.text,
+                  products: (message.productIds ?? []).map((id) => ({ id: productGid(id) })),
+                })),
+              customer: customerFacts(customer),
+              currency: turn.currency ?? undefined,
+              locale: turn.locale ?? undefined,
+              style,
+              useModel: mode === "llm",
+              // Every model call holds its tokens on the shop's, the app's, this visitor's and this address's ceilings.
+              spend: {
+                reserve: async (tokens) => {
+                  const held = await deps.limits.reserveTokens(shop, subject, tokens);
+                  if ("reservation" in held) return held.reservation;
+                  log.info({ ceiling: held.refused, tokens }, "token ceiling reached; retrieval-only answer");
+                  return null;
+                },
+              },
+              signal: abort.signal,
+            });
         for await (const event of events) {
           if (abort.signal.aborted) break;
           if (event.type === "products") {
@@ -240,6 +255,10 @@ export async function handleChatTurn(
           } else if (event.type === "done") {
             text = event.text;
             if (event.fallbackReason === "budget") mode = "retrieval-only";
+            // Nothing found, a model answer withdrawn (about no product, or unsafe) or one citing no product:
+            // the assistant did not help.
+            const withdrawn = event.fallbackReason === "no_products" || event.fallbackReason === "guardrail";
+            if (withdrawn || (event.source === "llm" && !event.citations.length)) helped = false;
           } else if (event.type === "error") {
             failed = true;
             log.warn({ code: event.code, message: event.message }, "answer engine refused the message");
@@ -268,7 +287,8 @@ export async function handleChatTurn(
       } catch (error) {
         log.error({ err: error }, "could not record the assistant's answer");
       }
-      if (!failed) send("done", { mode });
+      if (personRequested) send("handoff", { reason: "asked_for_person" });
+      if (!failed) send("done", { mode, helped });
       if (!abort.signal.aborted) controller.close();
     },
     cancel() {

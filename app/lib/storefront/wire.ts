@@ -132,6 +132,32 @@ export function toWidgetCard(product: ProductReference): WidgetProductCard | nul
   };
 }
 
+// The handoff form: bounded text, a plausible email, the consent the shopper ticked and its wording.
+const handoffBodySchema = z.object({
+  visitorId: visitorIdSchema,
+  conversationId: z.string().min(1).max(128),
+  reason: z.enum(["asked_for_person", "could_not_help"]),
+  email: z.string().trim().max(254).email("Enter a valid email address."),
+  message: z.string().trim().min(1, "Write a message for the store.").max(2000, "The message is too long."),
+  consent: z.literal(true, { message: "Agree to be contacted to send the message." }),
+  consentText: z.string().trim().min(1).max(500),
+});
+
+export type HandoffInput = z.infer<typeof handoffBodySchema>;
+
+export function parseHandoff(body: unknown): HandoffInput {
+  const parsed = handoffBodySchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StorefrontRequestError(
+      400,
+      `invalid_${String(issue?.path[0] ?? "request")}`,
+      issue?.message ?? "invalid",
+    );
+  }
+  return parsed.data;
+}
+
 export interface CartEventInput {
   visitorId: string;
   conversationId: string;

@@ -15,7 +15,12 @@
     return;
   }
   var S = config.strings || {};
+  // The AI label is never absent: a config without it (an older block, a stripped setting) gets English.
+  S.aiLabel = S.aiLabel || "AI assistant, not a person";
+  S.aiIntro = S.aiIntro || "I'm an AI assistant, not a person.";
   var PROXY = config.proxyPath || "/apps/aisle";
+  // The store's own contact page: a path on this storefront only.
+  var CONTACT_PATH = /^\/[^/\\]/.test(config.contactPath || "") ? config.contactPath : "/pages/contact";
   // One saved conversation per shopper identity: after logging out (a shared computer), the customer's
   // chat is not shown to whoever uses the browser next, and the server would not continue it anyway.
   var STORE_KEY =
@@ -180,6 +185,7 @@
   );
 
   var titleId = "aisle-title";
+  var aiLabelId = "aisle-ai-label";
   var log = el("div", { className: "aisle-log", role: "log", "aria-live": "polite", "aria-label": S.title });
   var typing = el("div", { className: "aisle-typing", role: "status", hidden: true }, [
     el("span", { className: "aisle-visually-hidden", text: S.typing }),
@@ -222,11 +228,21 @@
   });
   var panel = el(
     "section",
-    { id: "aisle-panel", className: "aisle-panel", role: "dialog", "aria-labelledby": titleId, hidden: true },
+    {
+      id: "aisle-panel",
+      className: "aisle-panel",
+      role: "dialog",
+      "aria-labelledby": titleId,
+      "aria-describedby": aiLabelId,
+      hidden: true,
+    },
     [
       // A div, not <header>: inside the dialog it is no page banner (the theme has its own).
       el("div", { className: "aisle-header" }, [
-        el("h2", { id: titleId, className: "aisle-title", text: S.title }),
+        el("div", { className: "aisle-heading" }, [
+          el("h2", { id: titleId, className: "aisle-title", text: S.title }),
+          el("p", { id: aiLabelId, className: "aisle-ai-label", text: S.aiLabel }),
+        ]),
         newChatButton,
         closeButton,
       ]),
@@ -650,6 +666,7 @@
     var answer = { role: "assistant", text: "", products: [] };
     var view = null;
     var failed = false;
+    var handoffReason = null;
     function ensureView() {
       if (!view) view = renderMessage(answer);
       return view;
@@ -685,6 +702,11 @@
             typing.hidden = true;
             answer.text = data.text || "";
             ensureView().text.textContent = answer.text;
+          } else if (event === "handoff") {
+            handoffReason = "asked_for_person";
+          } else if (event === "done") {
+            // Two answers in a row that found nothing: a person is offered (decision 124).
+            state.unhelpful = data.helped === false ? (state.unhelpful || 0) + 1 : 0;
           } else if (event === "error") {
             failed = true;
             if (data.code === "message_too_long") showNotice(S.tooLong, false);
@@ -705,9 +727,141 @@
           state.messages.push(answer);
           if (!failed) lastQuestion = null;
         }
+        if (handoffReason) {
+          lastQuestion = null;
+          offerHandoff(handoffReason, "");
+        } else if (!failed && state.unhelpful >= 2) {
+          state.unhelpful = 0;
+          offerHandoff("could_not_help", text);
+        }
         saveState();
         scrollToEnd();
       });
+  }
+
+  // ---- human handoff: the store's contact route (decision 124) ------------------------------------
+  var handoffForms = 0;
+  function offerHandoff(reason, question) {
+    var message = { role: "assistant", text: reason === "asked_for_person" ? S.handoffOffer : S.handoffUnhelpful };
+    state.messages.push(message);
+    saveState();
+    var view = renderMessage(message);
+    var form = renderHandoffForm(reason, question);
+    view.bubble.appendChild(form.node);
+    scrollToEnd();
+    form.email.focus();
+  }
+
+  function renderHandoffForm(reason, question) {
+    var n = ++handoffForms;
+    var id = function (name) {
+      return "aisle-handoff-" + name + "-" + n;
+    };
+    var email = el("input", {
+      id: id("email"),
+      className: "aisle-field",
+      type: "email",
+      autocomplete: "email",
+      required: true,
+      maxlength: "254",
+    });
+    var text = el("textarea", {
+      id: id("message"),
+      className: "aisle-field",
+      rows: "3",
+      required: true,
+      maxlength: "2000",
+    });
+    text.value = question || "";
+    var consent = el("input", { id: id("consent"), type: "checkbox", required: true });
+    var error = el("p", { id: id("error"), className: "aisle-handoff__error", role: "alert" });
+    var send = el("button", { type: "submit", className: "aisle-handoff__send", text: S.handoffSend });
+    var form = el(
+      "form",
+      { className: "aisle-handoff", "aria-labelledby": id("title"), novalidate: true, onsubmit: submit },
+      [
+        el("h3", { id: id("title"), className: "aisle-handoff__title", text: S.handoffTitle }),
+        el("label", { for: id("email"), text: S.handoffEmail }),
+        email,
+        el("label", { for: id("message"), text: S.handoffMessage }),
+        text,
+        el("div", { className: "aisle-handoff__consent" }, [
+          consent,
+          el("label", { for: id("consent"), text: S.handoffConsent }),
+        ]),
+        error,
+        send,
+        el("a", { className: "aisle-handoff__contact", href: CONTACT_PATH, text: S.handoffContactPage }),
+      ],
+    );
+
+    function invalid(field, problem) {
+      [email, text, consent].forEach(function (f) {
+        if (f === field) {
+          f.setAttribute("aria-invalid", "true");
+          f.setAttribute("aria-describedby", id("error"));
+        } else {
+          f.removeAttribute("aria-invalid");
+          f.removeAttribute("aria-describedby");
+        }
+      });
+      error.textContent = problem;
+      if (field) field.focus();
+    }
+
+    function submit(event) {
+      event.preventDefault();
+      var address = email.value.trim();
+      var body = text.value.trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) return invalid(email, S.handoffInvalidEmail);
+      if (!body) return invalid(text, S.handoffNeedMessage);
+      if (!consent.checked) return invalid(consent, S.handoffNeedConsent);
+      invalid(null, "");
+      send.disabled = true;
+      send.textContent = S.handoffSending;
+      fetch(PROXY + "/handoff", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({
+          visitorId: state.visitorId,
+          conversationId: state.conversationId,
+          reason: reason,
+          email: address,
+          message: body,
+          consent: true,
+          consentText: S.handoffConsent,
+        }),
+      })
+        .then(function (response) {
+          if (response.ok) {
+            var done = el("p", { className: "aisle-handoff__sent", role: "status", text: S.handoffSent });
+            form.replaceWith(done);
+            var sent = { role: "assistant", text: S.handoffSent };
+            state.messages.push(sent);
+            saveState();
+            return;
+          }
+          return response
+            .json()
+            .catch(function () {
+              return {};
+            })
+            .then(function (problem) {
+              var code = problem && problem.error && problem.error.code;
+              if (code === "invalid_email") invalid(email, S.handoffInvalidEmail);
+              else if (code === "invalid_message") invalid(text, S.handoffNeedMessage);
+              else invalid(null, response.status === 429 ? S.handoffTooMany : S.handoffFailed);
+            });
+        })
+        .catch(function () {
+          invalid(null, S.handoffFailed);
+        })
+        .then(function () {
+          send.disabled = false;
+          send.textContent = S.handoffSend;
+        });
+    }
+    return { node: form, email: email };
   }
 
   // Server-sent events from a fetch body (EventSource cannot POST or send headers).
@@ -765,7 +919,9 @@
 
   function renderAll() {
     log.textContent = "";
-    renderMessage({ role: "assistant", text: S.welcome });
+    // The first message says plainly that an AI answers, before the merchant's welcome.
+    var first = renderMessage({ role: "assistant", text: S.welcome });
+    first.bubble.insertBefore(el("p", { className: "aisle-ai-intro", text: S.aiIntro }), first.text);
     state.messages.forEach(renderMessage);
     suggestions.textContent = "";
     var questions = String(config.suggestedQuestions || "")

@@ -31,6 +31,9 @@ export interface AdminContext extends ConnectionContext {
   bulkRootCache?: Map<string, unknown[]>;
 }
 
+/** Flow refuses trigger payloads over 50 KB. */
+const FLOW_PAYLOAD_MAX_BYTES = 50_000;
+
 export const gid = (type: string, id: number | string) => `gid://shopify/${type}/${id}`;
 
 export function parseGid(value: string): { type: string; id: number } | null {
@@ -642,6 +645,23 @@ export const rootResolvers: Record<"QueryRoot" | "Mutation", Record<string, Reso
       const id = requireGid(args.id as string, "BulkOperation");
       const { operation, userErrors } = context.bulkOperations.cancel(id ?? -1);
       return { bulkOperation: operation ? bulkOperationView(operation) : null, userErrors };
+    },
+    // Flow accepts the payload and runs the merchant's workflows later; the emulator records the call.
+    flowTriggerReceive: (_source, args, context) => {
+      const { handle, payload } = args as { handle?: string | null; payload?: unknown };
+      if (!handle) return { userErrors: [{ field: ["handle"], message: "Handle can't be blank" }] };
+      if (!payload || typeof payload !== "object" || Array.isArray(payload)) {
+        return { userErrors: [{ field: ["payload"], message: "Payload must be a JSON object" }] };
+      }
+      if (JSON.stringify(payload).length > FLOW_PAYLOAD_MAX_BYTES) {
+        return { userErrors: [{ field: ["payload"], message: "Payload is too large (over 50 KB)" }] };
+      }
+      context.shop.flowTriggers.push({
+        handle,
+        payload: payload as Record<string, unknown>,
+        receivedAt: new Date().toISOString(),
+      });
+      return { userErrors: [] };
     },
   },
 };

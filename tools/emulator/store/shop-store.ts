@@ -46,6 +46,13 @@ export function formatMoney(value: string): string {
   return Number(value).toFixed(2);
 }
 
+/** One Shopify Flow trigger the app fired (Admin GraphQL flowTriggerReceive). */
+export interface FlowTriggerCall {
+  handle: string;
+  payload: Record<string, unknown>;
+  receivedAt: string;
+}
+
 export class ShopStore extends EventEmitter {
   readonly products = new Map<number, EmulatedProduct>();
   /** Product ids in ascending order (the ID sort key). */
@@ -54,6 +61,8 @@ export class ShopStore extends EventEmitter {
   /** variant id → product id, so variant lookups (cart, node, sales) do not scan the catalog. */
   private readonly variantOwners = new Map<number, number>();
   readonly customers = new Map<number, EmulatedCustomer>();
+  /** Every accepted flowTriggerReceive call, oldest first: what Flow would have run workflows for. */
+  readonly flowTriggers: FlowTriggerCall[] = [];
   private readonly collectionsByType = new Map<string, EmulatedCollection>();
 
   constructor(

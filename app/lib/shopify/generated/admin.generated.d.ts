@@ -3,6 +3,14 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type AisleFlowTriggerReceiveMutationVariables = AdminTypes.Exact<{
+  handle: AdminTypes.Scalars['String']['input'];
+  payload: AdminTypes.Scalars['JSON']['input'];
+}>;
+
+
+export type AisleFlowTriggerReceiveMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 export type AisleBulkProductsMutationVariables = AdminTypes.Exact<{
   query: AdminTypes.Scalars['String']['input'];
 }>;
@@ -64,6 +72,7 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\n  mutation AisleFlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: AisleFlowTriggerReceiveMutation, variables: AisleFlowTriggerReceiveMutationVariables},
   "#graphql\n  mutation AisleBulkProducts($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: true) {\n      bulkOperation {\n        id\n        status\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: AisleBulkProductsMutation, variables: AisleBulkProductsMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

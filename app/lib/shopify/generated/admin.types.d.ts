@@ -15,6 +15,7 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   Decimal: { input: string; output: string; }
   HTML: { input: string; output: string; }
+  JSON: { input: unknown; output: unknown; }
   Money: { input: string; output: string; }
   URL: { input: string; output: string; }
   UnsignedInt64: { input: string; output: string; }
@@ -415,6 +416,11 @@ export type Domain = Node & {
   url: Scalars['URL']['output'];
 };
 
+export type FlowTriggerReceivePayload = {
+  __typename?: 'FlowTriggerReceivePayload';
+  userErrors: Array<UserError>;
+};
+
 export type HasMetafields = {
   metafield?: Maybe<Metafield>;
   metafields: MetafieldConnection;
@@ -613,6 +619,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   bulkOperationCancel?: Maybe<BulkOperationCancelPayload>;
   bulkOperationRunQuery?: Maybe<BulkOperationRunQueryPayload>;
+  flowTriggerReceive?: Maybe<FlowTriggerReceivePayload>;
 };
 
 
@@ -624,6 +631,13 @@ export type MutationBulkOperationCancelArgs = {
 export type MutationBulkOperationRunQueryArgs = {
   groupObjects?: Scalars['Boolean']['input'];
   query: Scalars['String']['input'];
+};
+
+
+export type MutationFlowTriggerReceiveArgs = {
+  body?: InputMaybe<Scalars['String']['input']>;
+  handle?: InputMaybe<Scalars['String']['input']>;
+  payload?: InputMaybe<Scalars['JSON']['input']>;
 };
 
 export type Node = {
