@@ -4,6 +4,11 @@
 // lease update, a chat message) runs on the same connection: inside the open transaction, committed
 // or rolled back with it. A duplicate webhook's unique violation would then silently undo unrelated
 // writes. This wrapper makes plain queries wait for the open transaction (decision 041).
+// better-sqlite3 answers synchronously, so without a pause a request's (or a worker's) whole chain of
+// statements would run inside one event-loop turn, and a burst's in-flight requests would all run in
+// the same long turn. libuv accepts at most one new connection per turn, so new connections waited
+// seconds in the kernel's queue while the open ones were served. Each statement and transaction is
+// therefore started on a later turn, as a networked database's answer would arrive (decision 123).
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { Prisma } from "@prisma/client";
 import { Mutex } from "async-mutex";
@@ -40,15 +45,55 @@ function serializeTransaction(transaction: Transaction, release: () => void): Tr
   };
 }
 
+/**
+ * A FIFO of callers that each get one event-loop turn: one waiter is released per turn, after the
+ * turn's I/O (new connections included) has been polled. What the released caller runs until it
+ * waits again is that turn's share of the work.
+ */
+export class TurnQueue {
+  private readonly waiting: (() => void)[] = [];
+  private scheduled = false;
+
+  get length(): number {
+    return this.waiting.length;
+  }
+
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    // An immediate set from within an immediate runs on the next turn: one release per turn.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiting.shift()?.();
+      this.schedule();
+    });
+  }
+}
+
 export function serializeAdapter(adapter: Adapter): Adapter {
   const mutex = new Mutex();
+  const turns = new TurnQueue();
+  // The turn comes before the mutex, never while holding it: a transaction's own statements do not
+  // wait for turns, so it holds the connection no longer than before.
+  const exclusive = async <T>(run: () => Promise<T>) => {
+    await turns.next();
+    return mutex.runExclusive(run);
+  };
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    queryRaw: (query) => mutex.runExclusive(() => adapter.queryRaw(query)),
-    executeRaw: (query) => mutex.runExclusive(() => adapter.executeRaw(query)),
-    executeScript: (script) => mutex.runExclusive(() => adapter.executeScript(script)),
+    queryRaw: (query) => exclusive(() => adapter.queryRaw(query)),
+    executeRaw: (query) => exclusive(() => adapter.executeRaw(query)),
+    executeScript: (script) => exclusive(() => adapter.executeScript(script)),
     async startTransaction(isolationLevel) {
+      await turns.next();
       const release = await mutex.acquire();
       try {
         return serializeTransaction(await adapter.startTransaction(isolationLevel), release);
