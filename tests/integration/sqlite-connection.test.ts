@@ -1,7 +1,10 @@
 // The app's SQLite client: one better-sqlite3 connection shared by every caller in the process.
 // Plain queries must not run inside another caller's open transaction (and be undone by its rollback).
 import net from "node:net";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "@prisma/client";
 import { expect, it } from "vitest";
+import { createSerializedSqliteAdapter } from "../../app/lib/db/serialized-sqlite-adapter.server";
 import { createTestDatabase } from "../helpers/database";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +56,9 @@ it("runs in WAL mode with synchronous=NORMAL", async () => {
 // event-loop turn, and libuv accepts one new connection per turn, so a burst's new connections waited
 // in the kernel while the statements ran (decision 123).
 it("new connections are accepted while many callers' statements are running", async () => {
-  const { prisma } = createTestDatabase();
+  // A budget of 0: one statement per turn, so the count below does not depend on the machine's speed.
+  const { url } = createTestDatabase({ disconnected: true });
+  const prisma = new PrismaClient({ adapter: createSerializedSqliteAdapter(new PrismaBetterSQLite3({ url }), 0) });
   await prisma.shop.count(); // connect and apply the pragmas before counting
   const server = net.createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -4,14 +4,14 @@
 // lease update, a chat message) runs on the same connection: inside the open transaction, committed
 // or rolled back with it. A duplicate webhook's unique violation would then silently undo unrelated
 // writes. This wrapper makes plain queries wait for the open transaction (decision 041).
-// better-sqlite3 answers synchronously, so without a pause a request's (or a worker's) whole chain of
-// statements would run inside one event-loop turn, and a burst's in-flight requests would all run in
-// the same long turn. libuv accepts at most one new connection per turn, so new connections waited
-// seconds in the kernel's queue while the open ones were served. Each statement and transaction is
-// therefore started on a later turn, as a networked database's answer would arrive (decision 123).
+// better-sqlite3 answers synchronously, so every caller's whole chain of statements ran inside one
+// event-loop turn, and under a burst one turn held a share of every in-flight request. libuv accepts
+// at most one new connection per turn, so a burst's new connections waited seconds in the kernel's
+// queue while requests on open connections were served. Statements and transactions therefore start
+// in arrival order, and once a turn has run SQLITE_TURN_BUDGET_MS the rest wait for the next turn
+// (decision 123).
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { Prisma } from "@prisma/client";
-import { Mutex } from "async-mutex";
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -45,55 +45,80 @@ function serializeTransaction(transaction: Transaction, release: () => void): Tr
   };
 }
 
+/** Database work one event-loop turn may start before the rest waits for the next turn. */
+export const SQLITE_TURN_BUDGET_MS = 10;
+
 /**
- * A FIFO of callers that each get one event-loop turn: one waiter is released per turn, after the
- * turn's I/O (new connections included) has been polled. What the released caller runs until it
- * waits again is that turn's share of the work.
+ * The connection's mutex, granted in arrival order, that also keeps each event-loop turn short: once
+ * `budgetMs` of the current turn has passed, the next holder waits for the next turn, after the
+ * loop has polled its I/O (new connections included). Each turn grants at least one holder.
  */
-export class TurnQueue {
+export class TurnMutex {
   private readonly waiting: (() => void)[] = [];
+  private held = false;
   private scheduled = false;
+  private turnStarted = -Infinity;
 
-  get length(): number {
-    return this.waiting.length;
-  }
+  constructor(
+    private readonly budgetMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
-  next(): Promise<void> {
-    return new Promise((resolve) => {
+  /** Resolves with the release function (idempotent) once the caller holds the connection. */
+  async acquire(): Promise<() => void> {
+    await new Promise<void>((resolve) => {
       this.waiting.push(resolve);
-      this.schedule();
+      this.grantNext();
     });
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held = false;
+      this.grantNext();
+    };
   }
 
-  private schedule() {
-    if (this.scheduled || this.waiting.length === 0) return;
+  async runExclusive<T>(run: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  }
+
+  private grantNext() {
+    if (this.held || this.waiting.length === 0) return;
+    if (this.now() - this.turnStarted < this.budgetMs) return this.grant();
+    if (this.scheduled) return;
     this.scheduled = true;
-    // An immediate set from within an immediate runs on the next turn: one release per turn.
+    // Immediates run after the loop's poll phase; one set from within an immediate, on the next turn.
     setImmediate(() => {
       this.scheduled = false;
-      this.waiting.shift()?.();
-      this.schedule();
+      this.turnStarted = this.now();
+      if (!this.held) this.grant();
     });
+  }
+
+  private grant() {
+    const next = this.waiting.shift();
+    if (!next) return;
+    this.held = true;
+    next();
   }
 }
 
-export function serializeAdapter(adapter: Adapter): Adapter {
-  const mutex = new Mutex();
-  const turns = new TurnQueue();
-  // The turn comes before the mutex, never while holding it: a transaction's own statements do not
-  // wait for turns, so it holds the connection no longer than before.
-  const exclusive = async <T>(run: () => Promise<T>) => {
-    await turns.next();
-    return mutex.runExclusive(run);
-  };
+export function serializeAdapter(adapter: Adapter, turnBudgetMs = SQLITE_TURN_BUDGET_MS): Adapter {
+  // A transaction holds the connection from BEGIN to COMMIT: its own statements never wait for a turn.
+  const mutex = new TurnMutex(turnBudgetMs);
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    queryRaw: (query) => exclusive(() => adapter.queryRaw(query)),
-    executeRaw: (query) => exclusive(() => adapter.executeRaw(query)),
-    executeScript: (script) => exclusive(() => adapter.executeScript(script)),
+    queryRaw: (query) => mutex.runExclusive(() => adapter.queryRaw(query)),
+    executeRaw: (query) => mutex.runExclusive(() => adapter.executeRaw(query)),
+    executeScript: (script) => mutex.runExclusive(() => adapter.executeScript(script)),
     async startTransaction(isolationLevel) {
-      await turns.next();
       const release = await mutex.acquire();
       try {
         return serializeTransaction(await adapter.startTransaction(isolationLevel), release);
@@ -106,10 +131,16 @@ export function serializeAdapter(adapter: Adapter): Adapter {
   };
 }
 
-/** The better-sqlite3 adapter factory with serialised plain queries and the connection pragmas applied. */
-export function createSerializedSqliteAdapter(factory: PrismaBetterSQLite3): AdapterFactory {
+/**
+ * The better-sqlite3 adapter factory with serialised plain queries and the connection pragmas applied.
+ * `turnBudgetMs`: see TurnMutex (0: one statement or transaction per turn).
+ */
+export function createSerializedSqliteAdapter(
+  factory: PrismaBetterSQLite3,
+  turnBudgetMs = SQLITE_TURN_BUDGET_MS,
+): AdapterFactory {
   const open = async (connect: () => Promise<Adapter>) => {
-    const adapter = serializeAdapter(await connect());
+    const adapter = serializeAdapter(await connect(), turnBudgetMs);
     await adapter.executeScript(SQLITE_CONNECTION_PRAGMAS.join(";\n"));
     return adapter;
   };
