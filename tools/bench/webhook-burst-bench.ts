@@ -149,6 +149,14 @@ function printTimeline(output: string, idPrefix: string, sent: { sent: number; a
       `  #${row.n}: ${at(row.sent)} → ${at(s?.accepted)} → ${at(s?.headers)} → ${at(handler.get(id))} → ${at(s?.finished)} → ${at(row.answered)}`,
     );
   }
+  // The burst's first CONCURRENCY deliveries open new connections: how late the last was accepted, and
+  // how many deliveries the server had answered by then (on connections already open).
+  const opening = rows.slice(0, CONCURRENCY).map((row) => server.get(`${idPrefix}${row.n}`)?.accepted ?? 0);
+  const lastAccepted = Math.max(...opening);
+  const answeredBefore = [...server.values()].filter((l) => l.id?.startsWith(idPrefix) && l.finished! < lastAccepted);
+  console.log(
+    `  last of the first ${CONCURRENCY} connections accepted at ${at(lastAccepted)} ms, after ${answeredBefore.length} answers`,
+  );
   const elu = logLines(output, "event loop utilisation").filter((l) => l.t! >= t0 - 500 && l.t! <= t0 + 3000);
   console.log(`  event-loop utilisation per 50 ms from -0.5 s: ${elu.map((l) => l.elu!.toFixed(2)).join(" ")}`);
   console.log(`  loop iterations per 50 ms: ${elu.map((l) => l.iterations).join(" ")}`);
