@@ -1,7 +1,10 @@
-// `npm run bench:webhooks -- [--database sqlite|postgres|all] [--runs 1] [--concurrency 25] [--profile DIR] [--chroma]`
+// `npm run bench:webhooks -- [--database sqlite|postgres|all] [--runs 1] [--concurrency 25] [--profile DIR] [--chroma]
+//  [--timeline]`
 // (needs `npm run build` first: it runs the production build through server.mjs)
 // `--chroma`: the vector store is up (a real Chroma server), so the sync worker embeds the burst's products
 // with the local model while the burst arrives (decision 117); the LLM and Appwrite stay down.
+// `--timeline`: when each of the first deliveries was sent, accepted, parsed, handled and answered, and the
+// server's event-loop iterations (tools/bench/request-timeline-probe.mjs; decision 123).
 // W5 of issue 14 as a benchmark: the 500-delivery burst of tools/bench/webhook-burst.ts, signed with the
 // app's secret, POSTed over HTTP to the real server (server.mjs: bounded body read, Remix, the webhook
 // routes, the library's HMAC check) with 25 in flight, while Chroma, the LLM and Appwrite are down

@@ -50,11 +50,13 @@ export const SQLITE_TURN_BUDGET_MS = 10;
 
 /**
  * The connection's mutex, granted in arrival order, that also keeps each event-loop turn short: once
- * `budgetMs` of the current turn has passed, the next holder waits for the next turn, after the
- * loop has polled its I/O (new connections included). Each turn grants at least one holder.
+ * `budgetMs` of the current turn has passed, the next plain holder waits for the next turn, after the
+ * loop has polled its I/O (new connections included). Each turn grants at least one holder. Urgent
+ * holders (transaction starts, which Prisma's `maxWait` bounds) go first and never wait for a turn.
  */
 export class TurnMutex {
   private readonly waiting: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
   private held = false;
   private scheduled = false;
   private turnStarted = -Infinity;
@@ -65,9 +67,9 @@ export class TurnMutex {
   ) {}
 
   /** Resolves with the release function (idempotent) once the caller holds the connection. */
-  async acquire(): Promise<() => void> {
+  async acquire(options: { urgent?: boolean } = {}): Promise<() => void> {
     await new Promise<void>((resolve) => {
-      this.waiting.push(resolve);
+      (options.urgent ? this.urgent : this.waiting).push(resolve);
       this.grantNext();
     });
     let released = false;
@@ -89,9 +91,11 @@ export class TurnMutex {
   }
 
   private grantNext() {
-    if (this.held || this.waiting.length === 0) return;
-    if (this.now() - this.turnStarted < this.budgetMs) return this.grant();
-    if (this.scheduled) return;
+    if (this.held) return;
+    if (this.urgent.length > 0 || (this.waiting.length > 0 && this.now() - this.turnStarted < this.budgetMs)) {
+      return this.grant();
+    }
+    if (this.scheduled || this.waiting.length === 0) return;
     this.scheduled = true;
     // Immediates run after the loop's poll phase; one set from within an immediate, on the next turn.
     setImmediate(() => {
@@ -102,7 +106,7 @@ export class TurnMutex {
   }
 
   private grant() {
-    const next = this.waiting.shift();
+    const next = this.urgent.shift() ?? this.waiting.shift();
     if (!next) return;
     this.held = true;
     next();
@@ -110,7 +114,8 @@ export class TurnMutex {
 }
 
 export function serializeAdapter(adapter: Adapter, turnBudgetMs = SQLITE_TURN_BUDGET_MS): Adapter {
-  // A transaction holds the connection from BEGIN to COMMIT: its own statements never wait for a turn.
+  // A transaction holds the connection from BEGIN to COMMIT: its own statements never wait for a turn,
+  // nor does its start (intake's 2 s maxWait; a 500 lets Shopify retry, but not for a queue of ours).
   const mutex = new TurnMutex(turnBudgetMs);
   return {
     provider: adapter.provider,
@@ -119,7 +124,7 @@ export function serializeAdapter(adapter: Adapter, turnBudgetMs = SQLITE_TURN_BU
     executeRaw: (query) => mutex.runExclusive(() => adapter.executeRaw(query)),
     executeScript: (script) => mutex.runExclusive(() => adapter.executeScript(script)),
     async startTransaction(isolationLevel) {
-      const release = await mutex.acquire();
+      const release = await mutex.acquire({ urgent: true });
       try {
         return serializeTransaction(await adapter.startTransaction(isolationLevel), release);
       } catch (error) {

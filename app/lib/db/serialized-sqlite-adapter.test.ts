@@ -67,3 +67,25 @@ describe("TurnMutex", () => {
     await expect(mutex.runExclusive(async () => "next")).resolves.toBe("next");
   });
 });
+
+describe("TurnMutex urgent holders (transaction starts)", () => {
+  it("go before waiting plain holders and do not wait for the next turn", async () => {
+    let clock = 0;
+    const mutex = new TurnMutex(10, () => clock);
+    await withTurns(async (turn) => {
+      const releaseFirst = await mutex.acquire();
+      clock += 50; // the first holder spends the turn's budget
+      const grantedOn: Record<string, number> = {};
+      const plain = mutex.runExclusive(async () => void (grantedOn.plain = turn()));
+      const urgent = mutex.acquire({ urgent: true }).then((release) => {
+        grantedOn.urgent = turn();
+        release();
+      });
+      const releasedOn = turn();
+      releaseFirst();
+      await Promise.all([plain, urgent]);
+      expect(grantedOn.urgent).toBe(releasedOn);
+      expect(grantedOn.plain).toBeGreaterThan(releasedOn);
+    });
+  });
+});
