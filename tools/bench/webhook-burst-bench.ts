@@ -233,9 +233,11 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
       const sent: { sent: number; answered: number }[] = [];
       const connects: string[] = [];
       const clock = () => Math.round(performance.timeOrigin + performance.now() - started);
+      const onConnecting = () => connects.push(`b${clock()}`);
+      const onConnected = () => connects.push(`c${clock()}`);
       if (TIMELINE) {
-        diagnostics.subscribe("undici:client:beforeConnect", () => connects.push(`b${clock()}`));
-        diagnostics.subscribe("undici:client:connected", () => connects.push(`c${clock()}`));
+        diagnostics.subscribe("undici:client:beforeConnect", onConnecting);
+        diagnostics.subscribe("undici:client:connected", onConnected);
       }
       const answers = await sendBurst(
         list,
@@ -249,6 +251,8 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
         CONCURRENCY,
       );
       const ended = Date.now();
+      diagnostics.unsubscribe("undici:client:beforeConnect", onConnecting);
+      diagnostics.unsubscribe("undici:client:connected", onConnected);
       const serverCpuMs = cpuMs(app.pid) - cpuBefore;
       const load: [number, number] = [before, os.loadavg()[0]];
       const summary = summariseBurst(answers);
