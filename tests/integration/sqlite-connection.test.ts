@@ -1,6 +1,10 @@
 // The app's SQLite client: one better-sqlite3 connection shared by every caller in the process.
 // Plain queries must not run inside another caller's open transaction (and be undone by its rollback).
+import net from "node:net";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "@prisma/client";
 import { expect, it } from "vitest";
+import { createSerializedSqliteAdapter } from "../../app/lib/db/serialized-sqlite-adapter.server";
 import { createTestDatabase } from "../helpers/database";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,4 +50,37 @@ it("runs in WAL mode with synchronous=NORMAL", async () => {
   expect(journal.journal_mode).toBe("wal");
   expect(Number(sync.synchronous)).toBe(1);
   await prisma.$disconnect();
+});
+
+// better-sqlite3 answers synchronously: without turns, callers' chains of statements all ran in one
+// event-loop turn, and libuv accepts one new connection per turn, so a burst's new connections waited
+// in the kernel while the statements ran (decision 123).
+it("new connections are accepted while many callers' statements are running", async () => {
+  // A budget of 0: one statement per turn, so the count below does not depend on the machine's speed.
+  const { url } = createTestDatabase({ disconnected: true });
+  const prisma = new PrismaClient({ adapter: createSerializedSqliteAdapter(new PrismaBetterSQLite3({ url }), 0) });
+  await prisma.shop.count(); // connect and apply the pragmas before counting
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  let statements = 0;
+  const doneAtAccept: number[] = [];
+  server.on("connection", () => doneAtAccept.push(statements));
+  const clients = Array.from({ length: 10 }, () => net.connect(port, "127.0.0.1").on("error", () => {}));
+  // 20 callers, 40 statements each, all waiting for the one connection.
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      for (let n = 0; n < 40; n++) {
+        await prisma.shop.count();
+        statements += 1;
+      }
+    }),
+  );
+  while (doneAtAccept.length < clients.length) await new Promise((resolve) => setImmediate(resolve));
+  clients.forEach((client) => client.destroy());
+  server.close();
+  await prisma.$disconnect();
+  // Each turn runs one statement: the ten connections are in after a few dozen statements of 800.
+  expect(doneAtAccept).toHaveLength(10);
+  expect(Math.max(...doneAtAccept)).toBeLessThan(100);
 });

@@ -1,7 +1,10 @@
-// `npm run bench:webhooks -- [--database sqlite|postgres|all] [--runs 1] [--concurrency 25] [--profile DIR] [--chroma]`
+// `npm run bench:webhooks -- [--database sqlite|postgres|all] [--runs 1] [--concurrency 25] [--profile DIR] [--chroma]
+//  [--timeline]`
 // (needs `npm run build` first: it runs the production build through server.mjs)
 // `--chroma`: the vector store is up (a real Chroma server), so the sync worker embeds the burst's products
 // with the local model while the burst arrives (decision 117); the LLM and Appwrite stay down.
+// `--timeline`: when each of the first deliveries was sent, accepted, parsed, handled and answered, and the
+// server's event-loop iterations (tools/bench/request-timeline-probe.mjs; decision 123).
 // W5 of issue 14 as a benchmark: the 500-delivery burst of tools/bench/webhook-burst.ts, signed with the
 // app's secret, POSTed over HTTP to the real server (server.mjs: bounded body read, Remix, the webhook
 // routes, the library's HMAC check) with 25 in flight, while Chroma, the LLM and Appwrite are down
@@ -10,6 +13,7 @@
 // inside the server. `--profile DIR` writes the server's CPU profile (node --cpu-prof) there.
 // Results and the command lines that produced them: docs/benchmarks.md.
 import { randomBytes } from "node:crypto";
+import diagnostics from "node:diagnostics_channel";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -40,6 +44,7 @@ const RUNS = numberArg("runs", 1);
 const CONCURRENCY = numberArg("concurrency", BURST_CONCURRENCY);
 const PROFILE_DIR = arg("profile", "");
 const CHROMA_UP = process.argv.includes("--chroma");
+const TIMELINE = process.argv.includes("--timeline");
 const SECRET = "webhook-burst-bench-secret";
 const SHOP = "burst.myshopify.com";
 const OTHER = "burst-other.myshopify.com";
@@ -67,8 +72,25 @@ async function freshDatabase(kind: string, workDir: string): Promise<Database> {
 }
 
 const EVENT_LOOP_PROBE = fileURLToPath(new URL("./event-loop-probe.mjs", import.meta.url));
+const TIMELINE_PROBE = fileURLToPath(new URL("./request-timeline-probe.mjs", import.meta.url));
 
-type LogLine = { msg?: string; path?: string; ms?: number; t?: number; p99?: number; max?: number };
+type LogLine = {
+  msg?: string;
+  path?: string;
+  ms?: number;
+  t?: number;
+  p99?: number;
+  max?: number;
+  time?: string;
+  requestId?: string;
+  id?: string;
+  accepted?: number;
+  headers?: number;
+  finished?: number;
+  elu?: number;
+  iterations?: number;
+  longest?: number;
+};
 
 /** The server's JSON log lines with this message. */
 function logLines(output: string, msg: string): LogLine[] {
@@ -104,6 +126,44 @@ const eventLoopMax = (output: string, from: number, to: number) =>
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * `--timeline`: for the first deliveries and the slowest, when each stage happened, in ms after the
+ * burst started: the client sent it, the server accepted its connection, parsed its headers, reached
+ * the handler (server.mjs; its "request" line's time minus its ms), finished the answer, and the client
+ * had the answer. Then the server's event-loop utilisation per 50 ms over the first seconds.
+ */
+function printTimeline(output: string, idPrefix: string, sent: { sent: number; answered: number }[], t0: number) {
+  const server = new Map(logLines(output, "request timeline").map((l) => [l.id, l]));
+  const handler = new Map(
+    logLines(output, "request")
+      .filter((l) => l.requestId && l.time)
+      .map((l) => [l.requestId, Date.parse(l.time!) - l.ms!]),
+  );
+  const at = (t: number | undefined) => (t === undefined ? "?" : String(Math.round(t - t0)));
+  const rows = sent.map((c, n) => ({ n, ...c }));
+  const slowest = [...rows].sort((a, b) => b.answered - b.sent - (a.answered - a.sent)).slice(0, 10);
+  console.log("  n: sent → accepted → headers → handler → finished → answered (ms after the burst started)");
+  for (const row of [...rows.slice(0, 40), ...slowest.filter((r) => r.n >= 40)]) {
+    const id = `${idPrefix}${row.n}`;
+    const s = server.get(id);
+    console.log(
+      `  #${row.n}: ${at(row.sent)} → ${at(s?.accepted)} → ${at(s?.headers)} → ${at(handler.get(id))} → ${at(s?.finished)} → ${at(row.answered)}`,
+    );
+  }
+  // The burst's first CONCURRENCY deliveries open new connections: how late the last was accepted, and
+  // how many deliveries the server had answered by then (on connections already open).
+  const opening = rows.slice(0, CONCURRENCY).map((row) => server.get(`${idPrefix}${row.n}`)?.accepted ?? 0);
+  const lastAccepted = Math.max(...opening);
+  const answeredBefore = [...server.values()].filter((l) => l.id?.startsWith(idPrefix) && l.finished! < lastAccepted);
+  console.log(
+    `  last of the first ${CONCURRENCY} connections accepted at ${at(lastAccepted)} ms, after ${answeredBefore.length} answers`,
+  );
+  const elu = logLines(output, "event loop utilisation").filter((l) => l.t! >= t0 - 500 && l.t! <= t0 + 3000);
+  console.log(`  event-loop utilisation per 50 ms from -0.5 s: ${elu.map((l) => l.elu!.toFixed(2)).join(" ")}`);
+  console.log(`  loop iterations per 50 ms: ${elu.map((l) => l.iterations).join(" ")}`);
+  console.log(`  longest iteration per 50 ms (ms): ${elu.map((l) => l.longest).join(" ")}`);
 }
 
 interface RunResult {
@@ -150,7 +210,7 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
         LLM_API_KEY: "burst-llm-key",
         EMBEDDINGS_PROVIDER: "local",
       },
-      imports: [EVENT_LOOP_PROBE],
+      imports: TIMELINE ? [EVENT_LOOP_PROBE, TIMELINE_PROBE] : [EVENT_LOOP_PROBE],
       nodeOptions: profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [],
     });
     try {
@@ -163,21 +223,36 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
           { apiSecret: SECRET, apiVersion: "2026-07" },
         ),
       );
+      // The server logs its request lines under this id: the timeline matches them to the deliveries.
+      if (TIMELINE) requests.forEach((request, n) => request.headers.set("x-request-id", `burst-${runNumber}-${n}`));
       // The client's own first fetch loads its HTTP stack: not the server's time.
       await fetch(`${app.url}/healthz`).then((response) => response.arrayBuffer());
       const before = os.loadavg()[0];
       const started = Date.now();
       const cpuBefore = cpuMs(app.pid);
+      const sent: { sent: number; answered: number }[] = [];
+      const connects: string[] = [];
+      const clock = () => Math.round(performance.timeOrigin + performance.now() - started);
+      const onConnecting = () => connects.push(`b${clock()}`);
+      const onConnected = () => connects.push(`c${clock()}`);
+      if (TIMELINE) {
+        diagnostics.subscribe("undici:client:beforeConnect", onConnecting);
+        diagnostics.subscribe("undici:client:connected", onConnected);
+      }
       const answers = await sendBurst(
         list,
         async (_delivery, n) => {
+          const sentAt = performance.timeOrigin + performance.now();
           const response = await fetch(requests[n]);
           await response.arrayBuffer();
+          sent[n] = { sent: sentAt, answered: performance.timeOrigin + performance.now() };
           return response.status;
         },
         CONCURRENCY,
       );
       const ended = Date.now();
+      diagnostics.unsubscribe("undici:client:beforeConnect", onConnecting);
+      diagnostics.unsubscribe("undici:client:connected", onConnected);
       const serverCpuMs = cpuMs(app.pid) - cpuBefore;
       const load: [number, number] = [before, os.loadavg()[0]];
       const summary = summariseBurst(answers);
@@ -193,6 +268,8 @@ async function run(kind: string, runNumber: number): Promise<RunResult> {
         }),
       };
       const output = app.output();
+      if (TIMELINE) printTimeline(output, `burst-${runNumber}-`, sent, started);
+      if (TIMELINE) console.log(`  client connects (b: before connect, c: connected), ms: ${connects.join(" ")}`);
       return {
         kind,
         summary,
