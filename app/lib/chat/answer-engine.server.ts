@@ -325,10 +325,14 @@ export class AnswerEngine {
    */
   private async withShownProducts(shop: string, history: ChatTurn[]): Promise<ChatTurn[]> {
     const missing = history.flatMap((turn) =>
-      turn.role === "assistant" ? (turn.products ?? []).filter((p) => p.title === undefined || p.price === undefined) : [],
+      turn.role === "assistant"
+        ? (turn.products ?? []).filter((p) => p.title === undefined || p.price === undefined)
+        : [],
     );
     if (!missing.length) return history;
-    const cards = new Map((await this.search.cards(shop, [...new Set(missing.map((p) => p.id))])).map((c) => [c.id, c]));
+    const cards = new Map(
+      (await this.search.cards(shop, [...new Set(missing.map((p) => p.id))])).map((c) => [c.id, c]),
+    );
     return history.map((turn) =>
       turn.products
         ? {

@@ -67,7 +67,11 @@ describe("conversation state", () => {
     expect(sized.query).toBe("a waterproof jacket under $150 for hiking in size M");
     // The price bound and order of "cheaper ones?" still hold.
     expect(sized.filters).toEqual({ maxPrice: 142.49, sort: "price_asc" });
-    const vendor = await resolveConversation("from Fjordline", [...turns, { role: "user", content: "in size M?" }], kindOf);
+    const vendor = await resolveConversation(
+      "from Fjordline",
+      [...turns, { role: "user", content: "in size M?" }],
+      kindOf,
+    );
     expect(vendor.query).toBe("a waterproof jacket under $150 for hiking in size M from Fjordline");
     expect(vendor.filters.maxPrice).toBe(142.49);
   });

@@ -46,7 +46,11 @@ const FILLERS =
   /\b(what about|how about|do you have|have you got|do you sell|is there|are there|show me|any|anything|something|ones?|those|these|them|it|that one|this one|instead|also|too|else|please|same|similar|only)\b/gi;
 
 function stripFillers(text: string) {
-  return text.replace(FILLERS, " ").replace(/[?!.]+/g, " ").replace(/\s+/g, " ").trim();
+  return text
+    .replace(FILLERS, " ")
+    .replace(/[?!.]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function wordCount(text: string) {
@@ -80,6 +84,7 @@ interface Topic {
   query: string;
   filters: SearchFilters;
   kind: string | null;
+  comparedTo?: ResolvedQuery["comparedTo"];
 }
 
 function price(product: ShownProduct | undefined): number | undefined {
@@ -103,7 +108,7 @@ async function step(
   }
   const { product: referent, rest } = pointedAt(message, shown);
   const filters: SearchFilters = { ...topic.filters };
-  let comparedTo: ResolvedQuery["comparedTo"];
+  let comparedTo = topic.comparedTo;
   // Cheaper or pricier than the product pointed at, else the top recommendation (the first shown).
   const base = price(referent) ?? price(shown[0]);
   if (CHEAPER.test(message)) {
@@ -120,19 +125,28 @@ async function step(
     }
     filters.sort = "price_desc";
   }
-  const refinement = stripFillers(rest.replace(CHEAPER, " ").replace(PRICIER, " ").replace(/\bthan\b/gi, " "));
+  const refinement = stripFillers(
+    rest
+      .replace(CHEAPER, " ")
+      .replace(PRICIER, " ")
+      .replace(/\bthan\b/gi, " "),
+  );
   // A product pointed at without a price comparison: the question is about that product.
-  const about = referent && !comparedTo ? (referent.title ?? topic.query) : topic.query;
+  const about =
+    referent && !CHEAPER.test(message) && !PRICIER.test(message) ? (referent.title ?? topic.query) : topic.query;
   const query = `${about} ${refinement}`.replace(/\s+/g, " ").trim();
-  const next: Topic = { query: referent && !comparedTo ? about : query, filters, kind: topic.kind ?? kind };
+  const aboutReferent = referent !== undefined && !CHEAPER.test(message) && !PRICIER.test(message);
+  const next: Topic = aboutReferent
+    ? { query: about, filters: {}, kind: topic.kind ?? kind }
+    : { query, filters, kind: topic.kind ?? kind, comparedTo };
   return {
     topic: next,
     resolved: {
       query,
-      filters: referent && !comparedTo ? {} : filters,
+      filters: aboutReferent ? {} : filters,
       isFollowUp: true,
       referent,
-      comparedTo,
+      ...(aboutReferent ? {} : { comparedTo }),
     },
   };
 }

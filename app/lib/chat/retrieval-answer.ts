@@ -52,7 +52,7 @@ interface Phrases {
   relaxedOther(what: string, constraint: string): string;
   cheapestFirst: string;
   dearestFirst: string;
-  picks: string;
+  picks(items: string): string;
   under(price: string): string;
   over(price: string): string;
   between(low: string, high: string): string;
@@ -66,6 +66,7 @@ interface Phrases {
   lowest: string;
   highest: string;
   by(vendor: string): string;
+  type(productType: string): string;
 }
 
 const EN: Phrases = {
@@ -82,7 +83,7 @@ const EN: Phrases = {
   relaxedOther: (what, constraint) => `No ${what}${constraint}; these are the closest.`,
   cheapestFirst: ", cheapest first",
   dearestFirst: ", priciest first",
-  picks: "Top picks",
+  picks: (items) => `Top picks: ${items}.`,
   under: (price) => ` under ${price}`,
   over: (price) => ` over ${price}`,
   between: (low, high) => ` between ${low} and ${high}`,
@@ -96,6 +97,7 @@ const EN: Phrases = {
   lowest: "the lowest price",
   highest: "the highest price",
   by: (vendor) => `by ${vendor}`,
+  type: (productType) => `one of our ${productType.toLowerCase()}`,
 };
 
 const FR: Phrases = {
@@ -112,7 +114,7 @@ const FR: Phrases = {
   relaxedOther: (what, constraint) => `Aucun ${what}${constraint} ; voici les plus proches.`,
   cheapestFirst: ", du moins cher au plus cher",
   dearestFirst: ", du plus cher au moins cher",
-  picks: "Notre sélection",
+  picks: (items) => `Notre sélection : ${items}.`,
   under: (price) => ` à moins de ${price}`,
   over: (price) => ` à plus de ${price}`,
   between: (low, high) => ` entre ${low} et ${high}`,
@@ -126,6 +128,7 @@ const FR: Phrases = {
   lowest: "le prix le plus bas",
   highest: "le prix le plus élevé",
   by: (vendor) => `de ${vendor}`,
+  type: (productType) => `rayon ${productType}`,
 };
 
 const PHRASES: Record<Language, Phrases> = { en: EN, fr: FR };
@@ -140,7 +143,11 @@ function pluralEn(word: string): string {
   const words = word.split(" ");
   const last = words[words.length - 1];
   if (/s$/i.test(last)) return word;
-  const plural = /[^aeiou]y$/i.test(last) ? `${last.slice(0, -1)}ies` : /(ch|sh|x|z)$/i.test(last) ? `${last}es` : `${last}s`;
+  const plural = /[^aeiou]y$/i.test(last)
+    ? `${last.slice(0, -1)}ies`
+    : /(ch|sh|x|z)$/i.test(last)
+      ? `${last}es`
+      : `${last}s`;
   return [...words.slice(0, -1), plural].join(" ");
 }
 
@@ -197,26 +204,43 @@ function constraintPhrase(
     else if (filters.minPrice !== undefined) parts.push(p.over(m(filters.minPrice)));
   }
   if (wants("options") && filters.options?.length) {
-    parts.push(p.option(list(filters.options.map((o) => `${o.name.toLowerCase()} ${o.value}`), p.and)));
+    parts.push(
+      p.option(
+        list(
+          filters.options.map((o) => `${o.name.toLowerCase()} ${o.value}`),
+          p.and,
+        ),
+      ),
+    );
   }
   if (wants("vendors") && filters.vendors?.length) parts.push(p.from(list(filters.vendors, p.and)));
   if (wants("inStock") && filters.inStock) parts.push(p.inStock);
   return parts.join("");
 }
 
-/** One thing that sets each of the first products apart from the others shown with it. */
+/**
+ * One thing that sets each of the first products apart from the others named with it: sold out, on
+ * sale, its type (when they differ), its price rank (when not already sorted by price), the matching
+ * variant (when an option was asked for), else its brand.
+ */
 function differences(products: ProductReference[], p: Phrases, facts: AnswerFacts, language: Language): string[] {
   const prices = products.map((product) => Number(product.price));
-  const vendors = products.map((product) => product.vendor);
+  const types = products.map((product) => product.productType);
   const unique = <T>(values: T[], value: T) => values.filter((v) => v === value).length === 1;
+  const byPrice = Boolean(facts.requested.sort);
   return products.map((product, i) => {
     if (!product.available) return p.soldOut;
     const was = Number(product.compareAtPrice);
     if (Number.isFinite(was) && was > Number(product.price)) return p.onSale(money(was, facts.currency, language));
-    if (products.length > 1 && prices[i] === Math.min(...prices) && unique(prices, prices[i])) return p.lowest;
-    if (products.length > 1 && prices[i] === Math.max(...prices) && unique(prices, prices[i])) return p.highest;
-    if (product.variant && product.variant.title !== "Default Title") return product.variant.title;
-    return p.by(vendors[i]);
+    if (product.productType && new Set(types).size > 1 && unique(types, types[i])) return p.type(product.productType);
+    if (!byPrice && products.length > 1 && unique(prices, prices[i])) {
+      if (prices[i] === Math.min(...prices)) return p.lowest;
+      if (prices[i] === Math.max(...prices)) return p.highest;
+    }
+    if (facts.requested.options?.length && product.variant && product.variant.title !== "Default Title") {
+      return product.variant.title;
+    }
+    return p.by(product.vendor);
   });
 }
 
@@ -260,6 +284,6 @@ export function retrievalAnswer(facts: AnswerFacts): string {
     const constraint = constraintPhrase(facts.requested, facts, p, language);
     sentences.push(p.found(count, what(count), `${constraint}${order}`));
   }
-  sentences.push(`${p.picks}: ${picks.join("; ")}.`);
+  sentences.push(p.picks(picks.join("; ")));
   return sentences.join(" ");
 }

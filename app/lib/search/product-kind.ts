@@ -90,7 +90,10 @@ export function buildKindVocabulary(rows: Iterable<KindSourceRow>): KindVocabula
     if (!productType.trim()) continue;
     typeCounts.set(productType, (typeCounts.get(productType) ?? 0) + 1);
     // "Headlamps & Lights": the whole phrase and each part, and each part's head noun.
-    const parts = productType.split(/&|\band\b|,|\//i).map(normalizePhrase).filter(Boolean);
+    const parts = productType
+      .split(/&|\band\b|,|\//i)
+      .map(normalizePhrase)
+      .filter(Boolean);
     for (const phrase of [normalizePhrase(productType), ...parts]) {
       add(typeTerms, phrase, productType);
       const words = phrase.split(" ");
@@ -136,7 +139,11 @@ export function buildKindVocabulary(rows: Iterable<KindSourceRow>): KindVocabula
 
   const terms = new Map<string, string[]>();
   const ranked = [...weighted.entries()].sort((a, b) => b[1].total - a[1].total).slice(0, MAX_TERMS);
-  for (const [term, entry] of ranked) terms.set(term, byCount(entry.types).map(([type]) => type));
+  for (const [term, entry] of ranked)
+    terms.set(
+      term,
+      byCount(entry.types).map(([type]) => type),
+    );
   return { terms, productTypes: byCount(typeCounts).map(([type]) => type) };
 }
 
