@@ -46,16 +46,17 @@ async function waitUntilIndexed(browser: Browser) {
             headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ message: title, visitorId: `probe-${Date.now()}-${Math.random()}` }),
           });
-          return (await response.text()).includes(`"title":${JSON.stringify(title)}`);
+          // What came back, for the failure message: the status and the products event.
+          return `${response.status} ${(await response.text()).slice(0, 400)}`;
         }, last.title),
-      { timeout: 240_000, intervals: [2000, 3000] },
+      { timeout: 420_000, intervals: [3000, 5000] },
     )
-    .toBe(true);
+    .toContain(`"title":${JSON.stringify(last.title)}`);
   await page.close();
 }
 
 test.beforeAll(async ({ browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   await control("/shops", { domain: SHOP, name: "Kinds Outfitters" });
   const emulatorUrl = env("AISLE_E2E_EMULATOR_URL");
   await control(

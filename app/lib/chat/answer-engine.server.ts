@@ -5,14 +5,14 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
-import { askedNoun } from "../search/product-kind";
 import type { ProductSearch, SearchResult } from "../search/product-search.server";
-import { resolveConversation, type ResolvedQuery } from "./follow-up";
+import { resolveConversation } from "./follow-up";
+import { notCarried } from "./relevance-floor";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
 import { describeRelaxed, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
-import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, NotCarried, ProductReference } from "./types";
+import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, ProductReference } from "./types";
 
 export interface AnswerEngineOptions {
   search: ProductSearch;
@@ -64,8 +64,6 @@ function chunkText(content: unknown): string {
 
 /** Products an assistant turn may carry (the widget shows at most a handful). */
 const MAX_TURN_PRODUCTS = 20;
-/** Kinds offered when the shop does not carry what was asked for. */
-const NEAREST_KINDS = 3;
 
 /**
  * The turns as given, validated and bounded: they may come from a shopper's browser. Malformed turns
@@ -96,21 +94,6 @@ export function validTurns(history: unknown, limit: number): ChatTurn[] {
         : undefined;
       return { role: turn.role, content: turn.content, ...(products?.length ? { products } : {}) };
     });
-}
-
-/**
- * The relevance floor: the shop carries nothing like what was asked for when the words name no kind
- * of its vocabulary and no product matches them as text (code or full-text) — only the vector
- * ranking, which always returns its nearest products, found anything. Then the nearest kinds are
- * offered instead of unrelated products (decision 126).
- */
-function notCarried(result: SearchResult, resolved: ResolvedQuery): NotCarried | undefined {
-  if (result.kind || resolved.referent || !result.query.text) return undefined;
-  if (result.hits.some((hit) => hit.matchedBy.includes("lexical") || hit.matchedBy.includes("exact"))) return undefined;
-  const asked = askedNoun(result.query.text);
-  if (!asked) return undefined;
-  const nearestKinds = [...new Set(result.hits.map((hit) => hit.product.productType).filter(Boolean))];
-  return { asked, nearestKinds: nearestKinds.slice(0, NEAREST_KINDS) };
 }
 
 /** Products of the kind asked for, when there are any: the others only fill in when there are none. */
@@ -173,7 +156,7 @@ export class AnswerEngine {
         filters: resolved.filters,
         limit: this.contextProducts,
       });
-      const none = notCarried(result, resolved);
+      const none = notCarried(result, Boolean(resolved.referent));
       products = none ? [] : ofKind(result).map((hit, i) => ({ ...hit.product, ref: i + 1 }));
       relaxed = result.relaxed;
       facts = {
