@@ -44,7 +44,7 @@ async function waitUntilIndexed(browser: Browser) {
           const response = await fetch("/apps/aisle/chat", {
             method: "POST",
             headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({ message: title, visitorId: `probe-${Date.now()}-${Math.random()}` }),
+            body: JSON.stringify({ message: title, visitorId: `probe-${Date.now()}-${Math.random().toString(36).slice(2)}` }),
           });
           // What came back, for the failure message: the status and the products event.
           return `${response.status} ${(await response.text()).slice(0, 400)}`;

@@ -266,7 +266,8 @@ export function retrievalAnswer(facts: AnswerFacts): string {
 
   const sentences: string[] = [];
   // A dropped constraint is said first, and how: nothing is padded in silence.
-  const relaxed = facts.relaxed.filter((name) => name !== "productTypes");
+  // The type filter only ever comes from the kind: without a kind there is nothing to say about it.
+  const relaxed = facts.relaxed.filter((name) => name !== "productTypes" || facts.kind);
   if (relaxed.includes("price") && (facts.requested.maxPrice !== undefined || facts.requested.minPrice !== undefined)) {
     const direction = facts.requested.maxPrice !== undefined ? "asc" : "desc";
     const constraint = constraintPhrase(facts.requested, facts, p, language, "price");
