@@ -76,6 +76,18 @@ describe("conversation state", () => {
     expect(vendor.filters.maxPrice).toBe(142.49);
   });
 
+  it("a price bound the answer had to drop is not carried into later refinements", async () => {
+    const turns: ChatTurn[] = [
+      ...history,
+      { role: "user", content: "cheaper ones?" },
+      // Nothing was cheaper than 142.50: the answer showed the nearest, above the bound.
+      { role: "assistant", content: "No jackets cheaper than …", products: [{ id: "d", price: 150, title: "Isle" }] },
+    ];
+    const sized = await resolveConversation("in size M?", turns, kindOf);
+    expect(sized.filters).toEqual({ sort: "price_asc" });
+    expect(sized.comparedTo).toBeUndefined();
+  });
+
   it("the second one is the second product shown", async () => {
     const second = await resolveConversation("is the second one waterproof?", history, kindOf);
     expect(second.referent).toEqual({ id: "b", price: 91.5, title: "Juniper Rain Jacket" });

@@ -151,6 +151,24 @@ async function step(
   };
 }
 
+/** Whether a shown product breaks the topic's price bound (the answer relaxed it). */
+function outside(product: ShownProduct, topic: Topic): boolean {
+  const value = price(product);
+  if (value === undefined) return false;
+  const { maxPrice, minPrice } = topic.filters;
+  return (maxPrice !== undefined && value > maxPrice) || (minPrice !== undefined && value < minPrice);
+}
+
+/**
+ * The topic after an answer: when that answer had to drop the price bound (nothing was cheaper, so
+ * it showed the nearest), later refinements must not inherit the bound.
+ */
+function keptBound(topic: Topic | null, shown: ShownProduct[]): Topic | null {
+  if (!topic?.comparedTo || !shown.some((product) => outside(product, topic))) return topic;
+  const { minPrice: _min, maxPrice: _max, ...rest } = topic.filters;
+  return { ...topic, filters: rest, comparedTo: undefined };
+}
+
 /** The products an assistant turn showed, in order. */
 function shownIn(turn: ChatTurn): ShownProduct[] {
   return (turn.products ?? []).map((p) => ({
@@ -174,6 +192,7 @@ export async function resolveConversation(
   for (const turn of history) {
     if (turn.role === "assistant") {
       if (turn.products?.length) shown = shownIn(turn);
+      topic = keptBound(topic, shown);
       continue;
     }
     topic = (await step(topic, turn.content, shown, kindOf)).topic;
