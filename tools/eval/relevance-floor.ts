@@ -30,7 +30,7 @@ async function floorCount(search: ProductSearch, shop: string, queries: string[]
   const fired: string[] = [];
   for (const query of queries) {
     // As the answer engine asks: hybrid, query understanding on, its context size.
-    const result = await search.search({ shop, query, limit: 6 });
+    const result = await search.search({ shop, query, limit: 6, kindFirst: true });
     if (notCarried(result)) fired.push(query);
   }
   return fired;

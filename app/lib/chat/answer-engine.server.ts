@@ -155,6 +155,7 @@ export class AnswerEngine {
         query: resolved.query,
         filters: resolved.filters,
         limit: this.contextProducts,
+        kindFirst: true,
       });
       const none = notCarried(result, Boolean(resolved.referent));
       products = none ? [] : ofKind(result).map((hit, i) => ({ ...hit.product, ref: i + 1 }));
