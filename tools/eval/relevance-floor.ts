@@ -49,7 +49,9 @@ await withSearchStack(
     console.log(
       `Demo catalog: "none" on ${wrong.length}/${demoQueries.length} answerable queries ${JSON.stringify(wrong)}`,
     );
-    console.log(`Demo catalog: "none" on ${right.length}/${NOT_SOLD.length} things it does not sell`);
+    console.log(
+      `Demo catalog: "none" on ${right.length}/${NOT_SOLD.length} things it does not sell ${JSON.stringify(right)}`,
+    );
     if (withWands && wandsAvailable()) {
       await index(idx, "floor-wands.myshopify.com", wandsProducts());
       const queries = wandsQuerySet().map((q) => q.query);
