@@ -55,10 +55,6 @@ describe("the issue's shopper table, without a model", () => {
   it("a waterproof jacket under $150 for hiking, then cheaper ones, then size M", async () => {
     const say = conversation();
     const first = await say("a waterproof jacket under $150 for hiking");
-    console.log(
-      first.items.map((i) => `${i.title} ${i.productType} ${i.price}`),
-      first.done.text,
-    );
     expect(first.items.length).toBeGreaterThan(0);
     for (const item of first.items) {
       expect(item.productType).toMatch(/Jackets$/);
@@ -69,10 +65,6 @@ describe("the issue's shopper table, without a model", () => {
     expect(first.done.text).toMatch(/jackets under \$150\.00/);
 
     const cheaper = await say("cheaper ones?");
-    console.log(
-      cheaper.items.map((i) => `${i.title} ${i.productType} ${i.price}`),
-      cheaper.done.text,
-    );
     const top = priceOf(first.items[0]);
     expect(cheaper.items.length).toBeGreaterThan(0);
     for (const item of cheaper.items) {
@@ -83,10 +75,6 @@ describe("the issue's shopper table, without a model", () => {
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
 
     const sized = await say("do you have it in size M?");
-    console.log(
-      sized.items.map((i) => `${i.title} ${i.productType} ${i.price} ${i.variant?.title}`),
-      sized.done.text,
-    );
     expect(sized.items.length).toBeGreaterThan(0);
     for (const item of sized.items) {
       expect(item.productType).toMatch(/Jackets$/);
@@ -98,16 +86,8 @@ describe("the issue's shopper table, without a model", () => {
   it("backpacks, then anything cheaper: only cheaper packs, or says there are none", async () => {
     const say = conversation();
     const packs = await say("show me backpacks");
-    console.log(
-      packs.items.map((i) => `${i.title} ${i.productType} ${i.price}`),
-      packs.done.text,
-    );
     expect(packs.items.every((item) => item.productType === "Backpacks")).toBe(true);
     const cheaper = await say("anything cheaper?");
-    console.log(
-      cheaper.items.map((i) => `${i.title} ${i.productType} ${i.price}`),
-      cheaper.done.text,
-    );
     const top = priceOf(packs.items[0]);
     expect(cheaper.items.every((item) => item.productType === "Backpacks" && priceOf(item) < top)).toBe(true);
   });
@@ -115,7 +95,6 @@ describe("the issue's shopper table, without a model", () => {
   it("do you sell kayaks? — says so and offers kinds the shop carries", async () => {
     const say = conversation();
     const kayaks = await say("do you sell kayaks?");
-    console.log(kayaks.done.text, kayaks.products.none);
     expect(kayaks.items).toEqual([]);
     expect(kayaks.products.none?.asked).toBe("kayaks");
     expect(kayaks.done.text).toMatch(/^We don't seem to carry kayaks\. We do have /);
@@ -124,10 +103,6 @@ describe("the issue's shopper table, without a model", () => {
   it("a price nothing meets is said, with the nearest", async () => {
     const say = conversation();
     const cheap = await say("jackets under $40");
-    console.log(
-      cheap.items.map((i) => `${i.title} ${i.productType} ${i.price}`),
-      cheap.done.text,
-    );
     expect(cheap.products.relaxed).toEqual(["price"]);
     expect(cheap.done.text).toMatch(/^No jackets under \$40\.00; the cheapest is /);
   });
@@ -135,7 +110,6 @@ describe("the issue's shopper table, without a model", () => {
   it("answers in French for a French storefront", async () => {
     const say = conversation("fr-FR");
     const first = await say("a waterproof jacket under $150");
-    console.log(first.done.text);
     expect(first.done.text).toMatch(/^Voici \d+ articles/);
   });
 });
