@@ -420,12 +420,6 @@ export class ProductSearch {
     return state ? detectKind(text, await this.kindVocabulary(shop, state.vocabularyVersion)) : null;
   }
 
-  /** The shop's product types, most products first (the kinds an answer can offer instead). */
-  async productTypes(shop: string): Promise<string[]> {
-    const state = await this.index.state(shop);
-    return state ? (await this.kindVocabulary(shop, state.vocabularyVersion)).productTypes : [];
-  }
-
   /** Cards of products shown earlier, in the order given (deleted ones left out). */
   async cards(shop: string, productIds: string[]): Promise<ProductCard[]> {
     if (!productIds.length) return [];
