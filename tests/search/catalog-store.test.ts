@@ -320,12 +320,15 @@ function catalogStoreSuite(
     expect(await store.exactCodes(SHOP, [`${winner}-1`, `${loser}-1`, "np-tempest-m", "0123456789"])).toEqual([
       { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },
     ]);
-    expect(await versions()).toEqual({ version: 3, vocabularyVersion: 1 });
+    // Both writes renamed the product: the kind vocabulary (title head nouns) may have changed.
+    expect(await versions()).toEqual({ version: 3, vocabularyVersion: 3 });
+    expect(await store.kindSource(SHOP)).toContainEqual({ productType: "Tent", title: title });
 
     // A price change keeps the codes and full-text entries; a title change alone (same text) replaces them.
     const [current] = await store.read(SHOP, [tent.id]);
     const stored = { ...tent, keywords: current.keywords, metadata: current.metadata };
     await store.write(SHOP, [{ ...stored, metadata: { ...stored.metadata, minPrice: 55 } }]);
+    expect(await versions()).toEqual({ version: 4, vocabularyVersion: 3 });
     expect((await store.lexical(SHOP, winner, { maxPrice: 60 }, 10)).map((h) => h.id)).toEqual([tent.id]);
     expect(await store.exactCodes(SHOP, [`${winner}-1`])).toEqual([
       { code: `${winner}-1`, id: tent.id, sku: `${winner.toUpperCase()}-1` },

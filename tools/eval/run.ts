@@ -28,6 +28,8 @@ interface Variant {
   label: string;
   mode: RetrievalMode;
   understandQuery: boolean;
+  /** The product kind asked for filters first (what the chat asks for, decision 126). */
+  kindFirst?: boolean;
 }
 
 const VARIANTS: Variant[] = [
@@ -35,6 +37,7 @@ const VARIANTS: Variant[] = [
   { label: "vector", mode: "vector", understandQuery: true },
   { label: "hybrid (RRF)", mode: "hybrid", understandQuery: true },
   { label: "hybrid, no query understanding", mode: "hybrid", understandQuery: false },
+  { label: "hybrid, kind first (chat)", mode: "hybrid", understandQuery: true, kindFirst: true },
 ];
 
 async function evaluate(
@@ -67,6 +70,7 @@ async function evaluate(
         limit: K,
         mode: variant.mode,
         understandQuery: variant.understandQuery,
+        kindFirst: variant.kindFirst,
       });
       const ranked = result.hits.map((hit) => hit.product.id);
       const scores = {

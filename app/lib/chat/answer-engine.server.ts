@@ -5,12 +5,13 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
-import type { ProductSearch } from "../search/product-search.server";
-import { resolveFollowUp } from "./follow-up";
+import type { ProductSearch, SearchResult } from "../search/product-search.server";
+import { resolveConversation } from "./follow-up";
+import { notCarried } from "./relevance-floor";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
-import { describeRelaxed, retrievalAnswer } from "./retrieval-answer";
+import { describeRelaxed, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
 import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, ProductReference } from "./types";
 
 export interface AnswerEngineOptions {
@@ -61,6 +62,48 @@ function chunkText(content: unknown): string {
   return "";
 }
 
+/** Products an assistant turn may carry (the widget shows at most a handful). */
+const MAX_TURN_PRODUCTS = 20;
+
+/**
+ * The turns as given, validated and bounded: they may come from a shopper's browser. Malformed turns
+ * and product entries are dropped, not trusted.
+ */
+export function validTurns(history: unknown, limit: number): ChatTurn[] {
+  if (!Array.isArray(history)) return [];
+  const text = (value: unknown, max: number) => (typeof value === "string" && value.length <= max ? value : undefined);
+  return history
+    .filter(
+      (turn): turn is ChatTurn =>
+        (turn?.role === "user" || turn?.role === "assistant") && typeof turn.content === "string",
+    )
+    .slice(-limit)
+    .map((turn) => {
+      const products = Array.isArray(turn.products)
+        ? turn.products
+            .filter((p) => typeof p?.id === "string" && p.id.length > 0 && p.id.length <= 200)
+            .slice(0, MAX_TURN_PRODUCTS)
+            .map((p) => {
+              const price = Number(p.price);
+              return {
+                id: p.id,
+                ...(p.price !== undefined && p.price !== null && Number.isFinite(price) && price >= 0 ? { price } : {}),
+                ...(text(p.title, 300) !== undefined ? { title: p.title } : {}),
+              };
+            })
+        : undefined;
+      return { role: turn.role, content: turn.content, ...(products?.length ? { products } : {}) };
+    });
+}
+
+/** Products of the kind asked for, when there are any: the others only fill in when there are none. */
+function ofKind(result: SearchResult): SearchResult["hits"] {
+  const types = result.filters.productTypes;
+  if (!result.kind || !types?.length) return result.hits;
+  const inside = result.hits.filter((hit) => types.includes(hit.product.productType));
+  return inside.length ? inside : result.hits;
+}
+
 const VIOLATION_LOG: Record<Violation, string> = {
   canary: "model output contained the canary",
   prompt_leak: "model output quoted the system prompt",
@@ -98,26 +141,46 @@ export class AnswerEngine {
       return;
     }
     const { message } = checked;
-    const history = (request.history ?? [])
-      .filter(
-        (turn): turn is ChatTurn =>
-          (turn?.role === "user" || turn?.role === "assistant") && typeof turn.content === "string",
-      )
-      .slice(-this.historyTurns);
-
-    const resolved = resolveFollowUp(message, history);
     let products: ProductReference[];
     let relaxed: Parameters<typeof describeRelaxed>[0];
+    let facts: AnswerFacts;
     try {
+      const history = await this.withShownProducts(request.shop, validTurns(request.history, this.historyTurns));
+      const resolved = await resolveConversation(message, history, async (text) => {
+        const kind = await this.search.kindOf(request.shop, text);
+        return kind ? kind.productTypes.join("|") : null;
+      });
       const result = await this.search.search({
         shop: request.shop,
         query: resolved.query,
         filters: resolved.filters,
         limit: this.contextProducts,
+        kindFirst: true,
       });
-      products = result.hits.map((hit, i) => ({ ...hit.product, ref: i + 1 }));
+      const none = notCarried(result, Boolean(resolved.referent));
+      products = none ? [] : ofKind(result).map((hit, i) => ({ ...hit.product, ref: i + 1 }));
       relaxed = result.relaxed;
-      yield { type: "products", items: products, query: resolved.query, filters: result.filters, relaxed };
+      facts = {
+        products,
+        kind: result.kind?.asked ?? null,
+        requested: result.requested,
+        relaxed,
+        comparedTo: resolved.comparedTo,
+        notCarried: none,
+        currency: request.currency,
+        locale: request.locale,
+      };
+      yield {
+        type: "products",
+        items: products,
+        query: resolved.query,
+        filters: result.filters,
+        relaxed,
+        kind: result.kind ? { asked: result.kind.asked, productTypes: result.kind.productTypes } : null,
+        requested: result.requested,
+        ...(resolved.comparedTo ? { comparedTo: resolved.comparedTo } : {}),
+        ...(none ? { none } : {}),
+      };
     } catch (error) {
       this.log?.error({ err: error, shop: request.shop }, "search failed while answering");
       yield { type: "error", code: "search_failed", message: "Search is unavailable right now. Please try again." };
@@ -126,9 +189,10 @@ export class AnswerEngine {
 
     /** The templated answer; `replacing` when model text was already shown. */
     const retrievalOnly = function* (reason: FallbackReason, replacing = false): Generator<ChatEvent> {
-      const text = retrievalAnswer(products, relaxed, request.currency);
+      const text = retrievalAnswer(facts);
       yield replacing ? { type: "replace", text } : { type: "text", delta: text };
-      const citations = products.map((p) => p.ref).slice(0, 5);
+      // The text names the best three.
+      const citations = products.map((p) => p.ref).slice(0, 3);
       yield { type: "done", source: "retrieval", fallbackReason: reason, citations, text };
     };
     const chatModel = request.useModel === false ? null : this.chatModel;
@@ -147,7 +211,7 @@ export class AnswerEngine {
       canary,
       storeName: request.storeName,
       products,
-      history,
+      history: validTurns(request.history, this.historyTurns),
       message,
       customer: request.customer,
       currency: request.currency,
@@ -237,5 +301,32 @@ export class AnswerEngine {
       return;
     }
     yield { type: "done", source: "llm", citations: guard.citations, text: guard.text, usage };
+  }
+
+  /**
+   * Assistant turns with their products' titles and current prices from the catalog (the
+   * conversation store keeps only ids), so "the second one" and "cheaper" have something to go on.
+   */
+  private async withShownProducts(shop: string, history: ChatTurn[]): Promise<ChatTurn[]> {
+    const missing = history.flatMap((turn) =>
+      turn.role === "assistant"
+        ? (turn.products ?? []).filter((p) => p.title === undefined || p.price === undefined)
+        : [],
+    );
+    if (!missing.length) return history;
+    const cards = new Map(
+      (await this.search.cards(shop, [...new Set(missing.map((p) => p.id))])).map((c) => [c.id, c]),
+    );
+    return history.map((turn) =>
+      turn.products
+        ? {
+            ...turn,
+            products: turn.products.map((p) => {
+              const card = cards.get(p.id);
+              return card ? { id: p.id, title: p.title ?? card.title, price: p.price ?? card.price } : p;
+            }),
+          }
+        : turn,
+    );
   }
 }

@@ -1,41 +1,110 @@
 import { describe, expect, it } from "vitest";
-import { isFollowUp, resolveFollowUp } from "./follow-up";
+import { refinesTopic, resolveConversation, type KindKeyOf } from "./follow-up";
 import type { ChatTurn } from "./types";
 
+// The shop's kinds as the search would name them: a key per kind word.
+const KINDS: Record<string, string> = {
+  jacket: "Rain Jackets|Insulated Jackets",
+  anorak: "Rain Jackets|Insulated Jackets",
+  backpack: "Backpacks",
+  tent: "Tents",
+};
+const kindOf: KindKeyOf = async (text) => {
+  const word = Object.keys(KINDS).find((kind) => new RegExp(`\\b${kind}s?\\b`, "i").test(text));
+  return word ? KINDS[word] : null;
+};
+
 const history: ChatTurn[] = [
-  { role: "user", content: "Do you have a waterproof jacket?" },
+  { role: "user", content: "a waterproof jacket under $150 for hiking" },
   {
     role: "assistant",
-    content: "Yes: …",
+    content: "…",
     products: [
-      { id: "a", price: "129.00" },
-      { id: "b", price: "89.00" },
+      { id: "a", price: "142.50", title: "Bracken Waterproof Anorak" },
+      { id: "b", price: 91.5, title: "Juniper Rain Jacket" },
+      { id: "c", price: "126.50", title: "Drumlin Waterproof Anorak" },
     ],
   },
 ];
 
-describe("follow-ups", () => {
-  it("recognises refinements only when there is an earlier question", () => {
-    expect(isFollowUp("cheaper ones?", history)).toBe(true);
-    expect(isFollowUp("in blue?", history)).toBe(true);
-    expect(isFollowUp("what about Northpeak?", history)).toBe(true);
-    expect(isFollowUp("I need a tent for four people in the mountains", history)).toBe(false);
-    expect(isFollowUp("cheaper ones?", [])).toBe(false);
+describe("conversation state", () => {
+  it("tells refinements from questions that stand on their own", () => {
+    expect(refinesTopic("cheaper ones?")).toBe(true);
+    expect(refinesTopic("in blue?")).toBe(true);
+    expect(refinesTopic("from Fjordline")).toBe(true);
+    expect(refinesTopic("in stock only")).toBe(true);
+    expect(refinesTopic("do you have it in size M?")).toBe(true);
+    expect(refinesTopic("I need a tent for four people in the mountains")).toBe(false);
   });
 
-  it("searches the refinement with the earlier question and bounds the price by the first product", () => {
-    expect(resolveFollowUp("cheaper ones?", history)).toEqual({
-      query: "a waterproof jacket",
-      filters: { maxPrice: 128.99, sort: "price_asc" },
-      isFollowUp: true,
+  it("a first question is its own topic", async () => {
+    expect(await resolveConversation("cheaper ones?", [], kindOf)).toEqual({
+      query: "cheaper ones?",
+      filters: {},
+      isFollowUp: false,
     });
-    expect(resolveFollowUp("in blue?", history).query).toBe("a waterproof jacket in blue");
-    expect(resolveFollowUp("more expensive ones", history).filters).toEqual({ minPrice: 129.01, sort: "price_desc" });
-    const chained: ChatTurn[] = [
+  });
+
+  it("cheaper keeps the topic, bounds the price below the first product shown and sorts by price", async () => {
+    expect(await resolveConversation("cheaper ones?", history, kindOf)).toEqual({
+      query: "a waterproof jacket under $150 for hiking",
+      filters: { maxPrice: 142.49, sort: "price_asc" },
+      isFollowUp: true,
+      comparedTo: { price: 142.5, direction: "below" },
+      referent: undefined,
+    });
+    const pricier = await resolveConversation("more expensive ones", history, kindOf);
+    expect(pricier.filters).toEqual({ minPrice: 142.51, sort: "price_desc" });
+  });
+
+  it("refinements carry the earlier turns' constraints, shown products and kind", async () => {
+    const turns: ChatTurn[] = [
       ...history,
-      { role: "user", content: "in blue?" },
-      { role: "assistant", content: "…" },
+      { role: "user", content: "cheaper ones?" },
+      { role: "assistant", content: "…", products: [{ id: "b", price: "91.50", title: "Juniper Rain Jacket" }] },
     ];
-    expect(resolveFollowUp("size M?", chained).query).toBe("a waterproof jacket in blue size M");
+    const sized = await resolveConversation("do you have it in size M?", turns, kindOf);
+    expect(sized.query).toBe("a waterproof jacket under $150 for hiking in size M");
+    // The price bound and order of "cheaper ones?" still hold.
+    expect(sized.filters).toEqual({ maxPrice: 142.49, sort: "price_asc" });
+    const vendor = await resolveConversation(
+      "from Fjordline",
+      [...turns, { role: "user", content: "in size M?" }],
+      kindOf,
+    );
+    expect(vendor.query).toBe("a waterproof jacket under $150 for hiking in size M from Fjordline");
+    expect(vendor.filters.maxPrice).toBe(142.49);
+  });
+
+  it("a price bound the answer had to drop is not carried into later refinements", async () => {
+    const turns: ChatTurn[] = [
+      ...history,
+      { role: "user", content: "cheaper ones?" },
+      // Nothing was cheaper than 142.50: the answer showed the nearest, above the bound.
+      { role: "assistant", content: "No jackets cheaper than …", products: [{ id: "d", price: 150, title: "Isle" }] },
+    ];
+    const sized = await resolveConversation("in size M?", turns, kindOf);
+    expect(sized.filters).toEqual({ sort: "price_asc" });
+    expect(sized.comparedTo).toBeUndefined();
+  });
+
+  it("the second one is the second product shown", async () => {
+    const second = await resolveConversation("is the second one waterproof?", history, kindOf);
+    expect(second.referent).toEqual({ id: "b", price: 91.5, title: "Juniper Rain Jacket" });
+    expect(second.query).toBe("Juniper Rain Jacket is waterproof");
+    expect(second.filters).toEqual({});
+    // "Cheaper than that one": below the product pointed at.
+    const cheaper = await resolveConversation("anything cheaper than the third one?", history, kindOf);
+    expect(cheaper.filters).toEqual({ maxPrice: 126.49, sort: "price_asc" });
+  });
+
+  it("another kind starts a new topic, even as a short follow-up", async () => {
+    expect(await resolveConversation("any tents?", history, kindOf)).toEqual({
+      query: "any tents?",
+      filters: {},
+      isFollowUp: false,
+    });
+    // The same kind in other words is still the topic.
+    expect((await resolveConversation("any anoraks?", history, kindOf)).isFollowUp).toBe(true);
   });
 });

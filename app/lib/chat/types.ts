@@ -6,8 +6,11 @@ import type { RelaxableFilter, SearchFilters } from "../search/query-parser";
 export interface ChatTurn {
   role: "user" | "assistant";
   content: string;
-  /** For assistant turns: the products that answer showed (ids, prices), so "cheaper ones?" works. */
-  products?: { id: string; price?: string | number }[];
+  /**
+   * For assistant turns: the products that answer showed, in order, so "cheaper ones?" and "the
+   * second one" work. Only `id` is needed (title and price are read from the catalog when absent).
+   */
+  products?: { id: string; price?: string | number; title?: string }[];
 }
 
 /**
@@ -63,9 +66,32 @@ export interface TokenSpend {
   reserve(tokens: number): Promise<TokenReservation | null>;
 }
 
+/** The shop carries nothing like what was asked for: the word asked and the nearest kinds it does carry. */
+export interface NotCarried {
+  asked: string;
+  nearestKinds: string[];
+}
+
 export type ChatEvent =
   /** First event of every answer: the products the answer may cite, numbered from 1. */
-  | { type: "products"; items: ProductReference[]; query: string; filters: SearchFilters; relaxed: RelaxableFilter[] }
+  | {
+      type: "products";
+      items: ProductReference[];
+      /** What was searched, the conversation resolved ("waterproof jacket under $150 size M"). */
+      query: string;
+      /** Filters applied (after relaxation). */
+      filters: SearchFilters;
+      /** Filters dropped because nothing met them. */
+      relaxed: RelaxableFilter[];
+      /** The kind of product asked for (as written) and its product types; null when none was recognised. */
+      kind: { asked: string; productTypes: string[] } | null;
+      /** Filters before relaxation: what the shopper asked for. */
+      requested: SearchFilters;
+      /** "cheaper"/"pricier" follow-ups: the shown price compared with. */
+      comparedTo?: { price: number; direction: "below" | "above" };
+      /** Set when nothing passed the relevance floor (then `items` is empty). */
+      none?: NotCarried;
+    }
   /** Append `delta` to the answer text. */
   | { type: "text"; delta: string }
   /** Discard the text shown so far and show `text` instead (a guardrail tripped mid-stream or the model failed). */

@@ -3,6 +3,7 @@
 // exact codes run in the database (SQLite FTS5 / Postgres full-text search), so no app process
 // keeps a copy of any catalog. Implementations: sql-catalog-store.server.ts.
 import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
+import type { KindSourceRow } from "./product-kind";
 import type { SearchFilters } from "./query-parser";
 
 /** What search reads back for a product: the embedded text, exact-match keywords and card metadata. */
@@ -68,4 +69,6 @@ export interface CatalogStore {
   /** Products whose SKU, barcode or handle equals one of `codes` (compared lower-cased). */
   exactCodes(shop: string, codes: string[]): Promise<CodeMatch[]>;
   vocabularySource(shop: string): Promise<VocabularySource>;
+  /** Each typed product's type and title: what the product-kind vocabulary (product-kind.ts) is built from. */
+  kindSource(shop: string): Promise<KindSourceRow[]>;
 }

@@ -11,6 +11,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
 import { BACKGROUND_TRANSACTION } from "../db/transaction-options";
 import type { CatalogStore, CodeMatch, IndexedProduct, LexicalHit, VocabularySource } from "./catalog-store";
+import type { KindSourceRow } from "./product-kind";
 import { optionPairs, type SearchFilters } from "./query-parser";
 import { combinationCount, searchTerms, termGroups, type SearchTerm } from "./search-terms";
 
@@ -306,6 +307,7 @@ class SqlCatalogStore implements CatalogStore {
           if (row.optionValues === next.optionValues) optionsChanged.delete(row.productId);
           if (
             row.productType !== next.productType ||
+            row.title !== next.title ||
             row.vendor !== next.vendor ||
             row.optionValues !== next.optionValues
           ) {
@@ -526,6 +528,12 @@ class SqlCatalogStore implements CatalogStore {
       distinct("optionValues"),
     ]);
     return { productTypes, vendors, optionValues };
+  }
+
+  async kindSource(shop: string): Promise<KindSourceRow[]> {
+    // Only the two short columns: the document text and card JSON (later in the row) are not read.
+    return this.db.$queryRaw<KindSourceRow[]>(Prisma.sql`
+      SELECT "productType", "title" FROM "SearchProduct" WHERE "shop" = ${shop} AND "productType" <> ''`);
   }
 
   /** `matchesFilters` (query-parser.ts) as SQL over the row aliased `p`: "" or " AND …". */
