@@ -34,10 +34,11 @@ export const expectationSchema = z
     /** The first product shown is the previous turn's n-th product ("it", "the second one"). */
     samePrevious: z.number().int().min(1).max(10).optional(),
     /**
-     * Honest "none": the answer says the shop does not carry it, and shows no products — or only
-     * products of `suggestKinds` when given (the nearest kinds offered instead).
+     * Honest "none" for kinds the shop does not carry (e.g. ["kayak", "canoe"]; no catalog product
+     * may be of them): the answer says so, and shows no products — or only products of
+     * `suggestKinds` when given (the nearest kinds offered instead).
      */
-    none: z.literal(true).optional(),
+    none: words.optional(),
     suggestKinds: words.optional(),
     /** The answer text matches each of these (regular expressions, case-insensitive). */
     says: z
@@ -58,7 +59,7 @@ export const expectationSchema = z
   .refine((e) => !(e.none && (e.kind || e.vendor || e.option || e.price || e.samePrevious)), {
     message: "`none` cannot be combined with product predicates (kind, vendor, option, price, samePrevious)",
   })
-  .refine((e) => e.suggestKinds === undefined || e.none, { message: "`suggestKinds` needs `none: true`" })
+  .refine((e) => e.suggestKinds === undefined || e.none, { message: "`suggestKinds` needs `none`" })
   .refine((e) => Object.keys(e).some((key) => key !== "top"), { message: "a turn needs at least one predicate" });
 
 /**

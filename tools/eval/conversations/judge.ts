@@ -69,6 +69,50 @@ const money = (n: number) => n.toFixed(2);
 const label = (p: ShownProduct) =>
   `"${p.title}" (${p.productType || "no type"}, ${p.vendor || "no vendor"}, ${money(p.minPrice)})`;
 
+/** A catalog product as the judge reads a shown one. */
+export function asShown(product: {
+  id: string;
+  title: string;
+  productType: string;
+  vendor: string;
+  variants: { price: string; availableForSale: boolean; selectedOptions: { name: string; value: string }[] }[];
+}): ShownProduct {
+  return {
+    id: product.id,
+    title: product.title,
+    productType: product.productType,
+    vendor: product.vendor,
+    available: product.variants.some((v) => v.availableForSale),
+    minPrice: Math.min(...product.variants.map((v) => Number(v.price))),
+    variants: product.variants.map((v) => ({
+      available: v.availableForSale,
+      options: Object.fromEntries(v.selectedOptions.map((o) => [o.name, o.value])),
+    })),
+  };
+}
+
+/**
+ * Why a turn could never pass on this catalog (no product meets its fixed predicates together, or
+ * a `none` kind is carried after all); null when it can. Keeps a conversation set honest.
+ */
+export function unsatisfiable(expect: Expectation, catalog: ShownProduct[]): string | null {
+  if (expect.none) {
+    const carried = catalog.filter((p) => isKind(p, expect.none!));
+    return carried.length ? `"none" of ${expect.none.join(" / ")}, but the catalog has ${label(carried[0])}` : null;
+  }
+  const fixed: Expectation = {
+    kind: expect.kind,
+    notKind: expect.notKind,
+    maxPrice: expect.maxPrice,
+    minPrice: expect.minPrice,
+    vendor: expect.vendor,
+    option: expect.option,
+    inStock: expect.inStock,
+  };
+  const meets = catalog.some((p) => judgeTurn(fixed, { items: [p], text: "" }, undefined, 1).pass);
+  return meets ? null : "no catalog product meets kind, price, vendor, option and stock together";
+}
+
 /** The products the product predicates look at: the first `top` shown. */
 export function judgedProducts(outcome: TurnOutcome, top: number): ShownProduct[] {
   return outcome.items.slice(0, top);
@@ -107,14 +151,20 @@ export function judgeTurn(
   if (expect.maxPrice !== undefined) each(`over ${money(expect.maxPrice)}`, (p) => p.minPrice <= expect.maxPrice!);
   if (expect.minPrice !== undefined) each(`under ${money(expect.minPrice)}`, (p) => p.minPrice >= expect.minPrice!);
   if (expect.price) {
-    const before = previous?.judged ?? [];
+    // "Cheaper ones?": nothing pricier than the priciest shown before, and the cheapest now at most
+    // the cheapest before (when the cheapest was already shown, showing it again is right).
+    const before = (previous?.judged ?? []).map((p) => p.minPrice);
+    const now = judged.map((p) => p.minPrice);
     if (!before.length) failures.push(`price "${expect.price}": the previous turn showed no products to compare with`);
-    else if (expect.price === "lower") {
-      const bound = Math.min(...before.map((p) => p.minPrice));
-      each(`not cheaper than ${money(bound)} (the cheapest shown before)`, (p) => p.minPrice < bound);
-    } else {
-      const bound = Math.max(...before.map((p) => p.minPrice));
-      each(`not pricier than ${money(bound)} (the priciest shown before)`, (p) => p.minPrice > bound);
+    else if (now.length && expect.price === "lower") {
+      const [highest, lowest] = [Math.max(...before), Math.min(...before)];
+      each(`not cheaper than ${money(highest)} (the priciest shown before)`, (p) => p.minPrice < highest);
+      if (Math.min(...now) > lowest) failures.push(`cheapest now ${money(Math.min(...now))} > ${money(lowest)} before`);
+    } else if (now.length) {
+      const [highest, lowest] = [Math.max(...before), Math.min(...before)];
+      each(`not pricier than ${money(lowest)} (the cheapest shown before)`, (p) => p.minPrice > lowest);
+      if (Math.max(...now) < highest)
+        failures.push(`priciest now ${money(Math.max(...now))} < ${money(highest)} before`);
     }
   }
   if (expect.vendor) {
