@@ -97,23 +97,28 @@ export function seedCatalog(store: ShopStore, products: ProductInput[], report: 
   return created;
 }
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /** The report as lines for a terminal: counts first, then every skipped product with its reason (up to `maxListed`). */
 export function formatCatalogReport(report: CatalogFileReport, created: number, maxListed = 20): string {
   const lines = [
     `Catalog ${report.file} (${report.format === "shopify-csv" ? "Shopify product CSV" : "products JSON"}):`,
-    `  ${created} products created in the store (${report.variants} variants read), ${report.skipped.length} skipped`,
+    `  ${count(created, "product", "products")} created in the store (${report.variants} variants read), ${report.skipped.length} skipped`,
   ];
-  if (report.titlesCleaned) lines.push(`  ${report.titlesCleaned} titles had HTML tags: imported as plain text`);
+  if (report.titlesCleaned)
+    lines.push(`  ${count(report.titlesCleaned, "title had", "titles had")} HTML tags: imported as plain text`);
   if (report.withoutDescription)
     lines.push(
-      `  ${report.withoutDescription} products have no description: found by title, type, tags and options only`,
+      `  ${count(report.withoutDescription, "product has", "products have")} no description: found by title, type, tags and options only`,
     );
   if (report.published)
     lines.push(
       `  no active product is published to the Online Store in this file: the demo publishes all ${report.published}`,
     );
   if (report.hidden)
-    lines.push(`  ${report.hidden} products are draft, archived or unpublished: imported but not shown to shoppers`);
+    lines.push(
+      `  ${count(report.hidden, "product is", "products are")} draft, archived or unpublished: imported but not shown to shoppers`,
+    );
   for (const skip of report.skipped.slice(0, maxListed)) {
     lines.push(`  skipped ${skip.where}${skip.handle ? ` (${skip.handle})` : ""}: ${skip.reason}`);
   }
