@@ -15,7 +15,11 @@ import {
 import type { Rewrite } from "./conversation-file";
 
 export interface ScriptedModel {
+  /** The app's own client (createChatModel) against the local server. */
   chatModel: ChatOpenAI;
+  /** The local server's base URL (ends in /v1) and key, for other clients. */
+  baseUrl: string;
+  apiKey: string;
   /** Sets the rewrite answered during the next turn (the turn's own text when it has none). */
   useRewrite(turn: { say: string; rewrite?: Rewrite }): void;
   /** Structured-output calls answered so far (0: the engine asked the model for no rewrite). */
@@ -81,6 +85,8 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
   if (!chatModel) throw new Error("createChatModel gave no model for LLM_PROVIDER=openai");
   return {
     chatModel,
+    baseUrl: server.url,
+    apiKey: "sk-eval",
     useRewrite(turn) {
       current = { query: turn.say, ...turn.rewrite };
     },
