@@ -214,13 +214,16 @@ async function evaluateConversations(
       `\nFailing turns, ${label} (first 12 of ${failed.length}${perTurnFile ? `; all in ${perTurnFile}` : "; --per-turn FILE lists all"}):`,
     );
     for (const t of failed.slice(0, 12))
-      console.log(`- ${t.conversation} #${t.turn} "${t.say}": ${t.failures.join(" | ").slice(0, 300)}`);
+      console.log(
+        `- ${t.conversation} #${t.turn} "${t.say}": ${t.failures.join(" | ").replace(/\s+/g, " ").slice(0, 300)}`,
+      );
   }
   if (perTurnFile) {
     for (const { label, run } of runs)
       for (const t of run.turns)
         appendFileSync(perTurnFile, `${JSON.stringify({ backend, dataSet: name, answers: label, ...t })}\n`);
   }
+  return runs;
 }
 
 for (const backend of backendsFromArgs()) {
@@ -232,33 +235,58 @@ for (const backend of backendsFromArgs()) {
     const search = new ProductSearch({ index, cacheSize: 0 });
     const own = argValue("--conversations") !== undefined;
     const sets = conversationSets();
+    // One line per data set at the end: retrieval nDCG@10 beside the share of conversation turns that pass.
+    const summary = new Map<string, { ndcg?: number[]; turns?: string[] }>();
+    const retrieval = async (
+      name: string,
+      shop: string,
+      products: Product[],
+      queries: Parameters<typeof evaluate>[5],
+    ) => {
+      const rows = await evaluate(backend, name, search, shop, products, queries);
+      summary.set(name, { ...summary.get(name), ndcg: rows.slice(0, 3).map((row) => row.scores.ndcg) });
+    };
+    const conversations = async (name: string, shop: string, set: ConversationSet) => {
+      const runs = await evaluateConversations(backend, name, search, stackEnv, shop, set);
+      summary.set(name, { ...summary.get(name), turns: runs.map(({ run }) => passShare(run)) });
+    };
     if (!own) {
       const demo = demoCatalog();
-      const shop = await indexProducts(index, "Demo catalog", demo);
-      if (!conversationsOnly) await evaluate(backend, "Demo catalog", search, shop, demo, demoQuerySet(demo));
-      for (const set of sets.filter((s) => !s.catalogFile))
-        await evaluateConversations(backend, "demo catalog", search, stackEnv, shop, set);
+      const shop = await indexProducts(index, "demo catalog", demo);
+      if (!conversationsOnly) await retrieval("demo catalog", shop, demo, demoQuerySet(demo));
+      for (const set of sets.filter((s) => !s.catalogFile)) await conversations("demo catalog", shop, set);
       await index.dropShop(shop);
-      if (conversationsOnly) {
-        // retrieval tables skipped
-      } else if (wandsAvailable()) {
+      if (!conversationsOnly && wandsAvailable()) {
         const products = wandsProducts();
         const wandsShop = await indexProducts(index, "WANDS (40-query pool)", products);
-        await evaluate(backend, "WANDS (40-query pool)", search, wandsShop, products, wandsQuerySet());
+        await retrieval("WANDS (40-query pool)", wandsShop, products, wandsQuerySet());
         await index.dropShop(wandsShop);
-      } else {
+      } else if (!conversationsOnly) {
         console.log("\nWANDS skipped: ../shared/data/wands-eval is not present.");
       }
     }
     for (const set of sets.filter((s) => own || s.catalogFile)) {
-      const name = set.catalogFile ? path.basename(set.catalogFile) : "demo catalog";
+      const name = set.catalogFile
+        ? `${path.basename(set.file, ".json")} (${path.basename(set.catalogFile)})`
+        : "demo catalog";
       const { products, report } = set.catalogFile
         ? catalogFileProducts(set.catalogFile)
         : { products: demoCatalog(), report: undefined };
       if (report) console.log(`\n${formatCatalogReport(report, report.read)}`);
       const shop = await indexProducts(index, name, products);
-      await evaluateConversations(backend, name, search, stackEnv, shop, set);
+      await conversations(name, shop, set);
       await index.dropShop(shop);
     }
+
+    const f = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(3));
+    console.log(`\n### Summary (${backend})\n`);
+    console.log(
+      "| data set | nDCG@10 lexical | vector | hybrid | turns passing, no model | turns passing, local model |",
+    );
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (const [name, { ndcg, turns }] of summary)
+      console.log(
+        `| ${name} | ${f(ndcg?.[0])} | ${f(ndcg?.[1])} | ${f(ndcg?.[2])} | ${turns?.[0] ?? "–"} | ${turns?.[1] ?? "–"} |`,
+      );
   });
 }
