@@ -1,5 +1,6 @@
 // `npm run demo`: builds the app if needed, then starts Chroma, the database, Aisle and the local Shopify
 // store emulator with the demo shop (320-product catalog) installed, and prints where to look.
+// `--catalog FILE` installs a merchant's own Shopify product CSV export or products JSON instead.
 // Data lives in .data/demo (git-ignored) and is kept between runs; `npm run demo -- --reset` starts over.
 // Ctrl-C stops it all, at any moment (also in the middle of the build or the start).
 import { existsSync, mkdirSync, rmSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +14,13 @@ import { ACTIVE_IMPORT_STATUSES } from "../app/lib/sync/catalog-import.server";
 import { renderImportProgressBar } from "../app/lib/sync/import-progress-bar";
 import { recordUninstall } from "../app/lib/sync/shop-lifecycle.server";
 import { getImportProgress, getSyncStatus, type SyncStatus } from "../app/lib/sync/sync-stats.server";
-import { seedDemoStore } from "./emulator/catalog/demo-store";
+import {
+  formatCatalogReport,
+  readCatalogFile,
+  seedCatalog,
+  type CatalogFileReport,
+} from "./emulator/catalog/catalog-file";
+import { DEMO_CUSTOMERS, seedDemoStore } from "./emulator/catalog/demo-store";
 import { startEmulatedStack } from "./emulator/emulated-stack";
 import { busyPortsReport, processCommand } from "./lib/ports";
 import {
@@ -25,36 +32,65 @@ import {
   stopOnSignals,
 } from "./lib/process-lifecycle";
 
-const appPort = Number(process.env.PORT ?? 3000);
-const chromaPort = Number(process.env.CHROMA_PORT ?? 8000);
-const emulatorPort = Number(process.env.STORE_EMULATOR_PORT ?? 3100);
-const storefrontPort = Number(process.env.STOREFRONT_PORT ?? 3101);
-const shopDomain = process.env.DEMO_SHOP ?? "trailhead-supply.myshopify.com";
-const dataDir = path.resolve(process.env.AISLE_DEMO_DIR ?? ".data/demo");
-const pidFile = path.join(dataDir, "demo.pid");
-// The emulator's bulk export files: under the data dir rather than a temp dir, so that a demo killed
-// before it could clean up (SIGKILL) leaves nothing behind that the next run does not clear.
-const emulatorDir = path.join(dataDir, "emulator");
-const IMPORT_WAIT_MS = 30 * 60_000;
-
-const USAGE = `Usage: npm run demo [-- --reset]
-  --reset   start over: delete the demo's database and Chroma data (in ${dataDir}) before starting`;
+const USAGE = `Usage: npm run demo [-- --reset] [-- --catalog FILE [--currency CODE]]
+  --reset           start over: delete the demo's database and Chroma data before starting
+  --catalog FILE    your own catalog instead of the demo one: a Shopify product CSV export
+                    (admin → Products → Export) or a products JSON ({"products": [...]}, Admin REST shape);
+                    its own shop and data directory (.data/demo-<file name>)
+  --currency CODE   the shop's currency for --catalog (default USD)`;
 
 // First of all: from here on, an interrupt stops whatever has been started so far.
 stopOnSignals({ message: "\nStopping…" });
 
 let reset = false;
+let catalogFile: string | undefined;
+let currency = "USD";
 try {
-  const { values } = parseArgs({ options: { reset: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({
+    options: {
+      reset: { type: "boolean" },
+      catalog: { type: "string" },
+      currency: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
   reset = values.reset ?? false;
+  catalogFile = values.catalog;
+  if (catalogFile !== undefined && !existsSync(catalogFile)) throw new Error(`--catalog: no file ${catalogFile}`);
+  currency = (values.currency ?? currency).toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new Error(`--currency: expected an ISO 4217 code such as GBP, got ${currency}`);
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`);
   process.exit(2);
 }
+
+/** "../x/hmoonhydro/products_export_1.csv" → "hmoonhydro-products-export-1": its own shop and data. */
+const catalogSlug = catalogFile
+  ? `${path.basename(path.dirname(path.resolve(catalogFile)))}-${path.parse(catalogFile).name}`
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40)
+  : undefined;
+
+const appPort = Number(process.env.PORT ?? 3000);
+const chromaPort = Number(process.env.CHROMA_PORT ?? 8000);
+const emulatorPort = Number(process.env.STORE_EMULATOR_PORT ?? 3100);
+const storefrontPort = Number(process.env.STOREFRONT_PORT ?? 3101);
+const shopDomain =
+  process.env.DEMO_SHOP ?? (catalogSlug ? `${catalogSlug}.myshopify.com` : "trailhead-supply.myshopify.com");
+const shopName = catalogFile ? path.basename(catalogFile) : "Trailhead Supply Co.";
+const dataDir = path.resolve(process.env.AISLE_DEMO_DIR ?? (catalogSlug ? `.data/demo-${catalogSlug}` : ".data/demo"));
+const pidFile = path.join(dataDir, "demo.pid");
+// The emulator's bulk export files: under the data dir rather than a temp dir, so that a demo killed
+// before it could clean up (SIGKILL) leaves nothing behind that the next run does not clear.
+const emulatorDir = path.join(dataDir, "emulator");
+const IMPORT_WAIT_MS = 30 * 60_000;
 
 class DemoCannotStart extends Error {}
 
@@ -79,6 +115,13 @@ async function main(): Promise<void> {
     "npm run demo",
   );
   if (busy) throw new DemoCannotStart(busy);
+  // Read before anything starts: a file that is not a catalog stops here with the reason.
+  let catalog: ReturnType<typeof readCatalogFile> | undefined;
+  try {
+    catalog = catalogFile ? readCatalogFile(catalogFile) : undefined;
+  } catch (error) {
+    throw new DemoCannotStart(`Cannot read the catalog ${catalogFile}: ${(error as Error).message}`);
+  }
   claimDataDir();
   if (reset) resetDemoData();
   rmSync(emulatorDir, { recursive: true, force: true });
@@ -98,8 +141,18 @@ async function main(): Promise<void> {
       earlier = await endEarlierInstall(databaseUrl);
     },
   });
-  emulator.createShop(shopDomain, { name: "Trailhead Supply Co." });
-  const products = seedDemoStore(emulator, shopDomain);
+  const store = emulator.createShop(shopDomain, { name: shopName, currency: catalog ? currency : undefined });
+  let report: CatalogFileReport | undefined;
+  let products: number;
+  if (catalog) {
+    report = catalog.report;
+    products = seedCatalog(store, catalog.products, report);
+    for (const customer of DEMO_CUSTOMERS) store.createCustomer(customer);
+    console.log(formatCatalogReport(report, products));
+    if (!products) throw new DemoCannotStart(`No product of ${catalogFile} could be created; see the reasons above.`);
+  } else {
+    products = seedDemoStore(emulator, shopDomain);
+  }
   if (earlier) console.log(describeEarlierRun(earlier));
 
   const prisma = createPrismaClient(stack.databaseUrl);
@@ -112,7 +165,7 @@ async function main(): Promise<void> {
   const health = await fetch(`${stack.app.url}/healthz`).then((response) => response.json());
 
   console.log(`
-Aisle is running against a local Shopify store emulator (${products} products, app installed).
+Aisle is running against a local Shopify store emulator (${products} products${report ? ` from ${catalogFile}, ${report.skipped.length} skipped` : ""}, app installed).
   Admin (embedded app):  ${emulator.adminUrl(shopDomain)}
   Storefront (widget):   ${storefront.url}   (log in as a demo customer at ${storefront.url}/account/login)
   App:                   ${stack.app.url}
@@ -121,7 +174,7 @@ Aisle is running against a local Shopify store emulator (${products} products, a
   Chroma:                ${stack.chroma.url}
   Database:              ${stack.databaseUrl}
   Store emulator:        ${emulator.url}  (shop ${shopDomain})
-  Data:                  ${dataDir}  (kept between runs; \`npm run demo -- --reset\` starts over)
+  Data:                  ${dataDir}  (kept between runs; \`npm run demo -- ${catalogFile ? `--catalog ${catalogFile} ` : ""}--reset\` starts over)
 Ctrl-C stops everything.`);
 }
 

@@ -5,7 +5,7 @@
 // Ctrl-C is what a terminal sends: SIGINT to the whole foreground process group, so each run gets
 // a process group of its own (detached) and the test signals the group.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -108,6 +108,34 @@ describe.skipIf(process.platform !== "linux")("npm run demo, run after run in on
     expect(run.output).not.toContain("earlier run");
     expect(run.output).not.toMatch(READY);
     await stopAndExpectNothingLeft(run);
+  }, 360_000);
+
+  it("--catalog FILE: a merchant's messy export is imported, with what was skipped and why", async () => {
+    const csv = path.join(workDir, "shop-export.csv");
+    writeFileSync(
+      csv,
+      [
+        "Handle,Title,Body (HTML),Vendor,Type,Published,Status,Option1 Name,Option1 Value,Variant Price",
+        "ridge-tent,Ridge <b>Tent</b>,<p>Two person</p>,Acme,Tents,TRUE,active,Size,2P,120.00",
+        "ridge-tent,,,,,,,Size,3P,150.00",
+        "bad-price,Lantern,,Acme,Lights,TRUE,active,Title,Default Title,twelve",
+        "camp-mug,Camp Mug,,Acme,Kitchen,TRUE,active,Title,Default Title,9.00",
+      ].join("\n"),
+    );
+    const run = new DemoRun(["--catalog", csv, "--reset"]);
+    await run.waitFor(READY, RUN_TIMEOUT_MS);
+    expect(run.output).toContain("2 products created in the store (3 variants read), 1 skipped");
+    expect(run.output).toContain('skipped CSV line 4 (bad-price): Variant Price "twelve" is not a price');
+    expect(run.output).toContain("1 title had HTML tags: imported as plain text");
+    expect(run.output).toMatch(/Catalog: +2 products searchable/);
+    await stopAndExpectNothingLeft(run);
+
+    const notACatalog = path.join(workDir, "other.csv");
+    writeFileSync(notACatalog, "Product_ID,Product_Name\n1,Tent\n");
+    const refused = new DemoRun(["--catalog", notACatalog]);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output).toContain(`Cannot read the catalog ${notACatalog}: Not a Shopify product CSV export`);
+    expect(processesUsing(demoDir)).toEqual([]);
   }, 360_000);
 });
 

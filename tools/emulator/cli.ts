@@ -7,13 +7,11 @@
 //   --install                   install the app (the app must be running)
 //   --storefront-port 3101      storefront port
 // While it runs, /_emulator/* is the control API (see tools/emulator/README.md).
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEMO_APP_CREDENTIALS } from "../stack";
 import { demoProductStream } from "./catalog/demo-catalog";
 import { seedDemoStore } from "./catalog/demo-store";
-import { readProductsJson } from "./catalog/products-json";
-import { readShopifyCsv } from "./catalog/shopify-csv";
+import { formatCatalogReport, readCatalogFile, seedCatalog } from "./catalog/catalog-file";
 import { startStoreEmulator } from "./index";
 
 const { values } = parseArgs({
@@ -34,20 +32,19 @@ const emulator = await startStoreEmulator({
   port: Number(values.port),
 });
 const shop = values.shop!;
-emulator.createShop(shop);
+const store = emulator.createShop(shop);
 const catalog = values.catalog!;
 const started = performance.now();
-const count =
-  catalog === "demo"
-    ? seedDemoStore(emulator, shop)
-    : catalog.startsWith("generated:")
-      ? emulator.seed(shop, demoProductStream(Number(catalog.slice("generated:".length))))
-      : emulator.seed(
-          shop,
-          catalog.endsWith(".json")
-            ? readProductsJson(readFileSync(catalog, "utf8"))
-            : readShopifyCsv(readFileSync(catalog, "utf8")),
-        );
+let count: number;
+if (catalog === "demo") count = seedDemoStore(emulator, shop);
+else if (catalog.startsWith("generated:"))
+  count = emulator.seed(shop, demoProductStream(Number(catalog.slice("generated:".length))));
+else {
+  // A merchant's export, read as `npm run demo -- --catalog` reads it: bad products skipped and listed.
+  const { products, report } = readCatalogFile(catalog);
+  count = seedCatalog(store, products, report);
+  console.log(formatCatalogReport(report, count));
+}
 console.log(`Seeded ${count} products into ${shop} in ${Math.round(performance.now() - started)} ms`);
 const storefront = await emulator.storefront(shop, { port: Number(values["storefront-port"]) });
 if (values.install) await emulator.installApp(shop);

@@ -1,10 +1,13 @@
-// The emulator's demo catalog (tools/emulator/catalog) as Aisle `Product`s, the way sync would
-// see them after import; only products shoppers can see are searchable.
+// The emulator's demo catalog (tools/emulator/catalog), or a merchant's catalog file, as Aisle
+// `Product`s, the way sync would see them after import; only products shoppers can see are searchable.
 import { isSearchable, type Product } from "../../app/lib/catalog/product";
 import { shopifyGid } from "../../app/lib/shopify/gid";
-import { demoProducts, type DemoProduct } from "../emulator/catalog/demo-catalog";
+import { readCatalogFile, type CatalogFileReport } from "../emulator/catalog/catalog-file";
+import { demoProducts } from "../emulator/catalog/demo-catalog";
+import type { ProductInput } from "../emulator/store/model";
 
-export function toProduct(input: DemoProduct, index: number): Product {
+export function toProduct(input: ProductInput, index: number, storeUrl = "https://trailhead.example"): Product {
+  const handle = input.handle ?? `product-${index + 1}`;
   const id = shopifyGid("Product", 7000000 + index);
   const optionNames = input.options ?? [];
   const variants = (input.variants ?? [{ price: "0.00" }]).map((variant, v) => {
@@ -27,7 +30,7 @@ export function toProduct(input: DemoProduct, index: number): Product {
   });
   return {
     id,
-    handle: input.handle,
+    handle,
     title: input.title,
     descriptionHtml: input.bodyHtml ?? "",
     vendor: input.vendor ?? "",
@@ -35,7 +38,7 @@ export function toProduct(input: DemoProduct, index: number): Product {
     tags: input.tags ?? [],
     status: (input.status ?? "active").toUpperCase() as Product["status"],
     publishedOnline: input.published ?? true,
-    onlineStoreUrl: `https://trailhead.example/products/${input.handle}`,
+    onlineStoreUrl: `${storeUrl}/products/${handle}`,
     options: optionNames.length
       ? optionNames.map((name, i) => ({
           name,
@@ -53,6 +56,15 @@ export function toProduct(input: DemoProduct, index: number): Product {
 
 export function demoCatalog(): Product[] {
   return demoProducts()
-    .map(toProduct)
+    .map((input, index) => toProduct(input, index))
     .filter((product) => isSearchable(product));
+}
+
+/** A catalog file (Shopify CSV / products JSON), read as `npm run demo -- --catalog` reads it. */
+export function catalogFileProducts(file: string): { products: Product[]; report: CatalogFileReport } {
+  const { products, report } = readCatalogFile(file);
+  return {
+    products: products.map((input, index) => toProduct(input, index, "https://shop.example")).filter(isSearchable),
+    report,
+  };
 }

@@ -48,23 +48,61 @@ type Row = Record<string, string>;
 const bool = (value: string | undefined, fallback: boolean) =>
   value === undefined || value === "" ? fallback : value.trim().toUpperCase() === "TRUE";
 
+/** A product (or row) a lenient read left out, and why. */
+export interface CsvProblem {
+  line: number;
+  handle: string | null;
+  reason: string;
+}
+
+/** Strict: the first bad row raises an error naming its line (the emulator's own fixtures must be clean). */
 export function readShopifyCsv(text: string): ProductInput[] {
+  return readShopifyCsvLenient(text, (problem) => {
+    throw new Error(`CSV line ${problem.line}: ${problem.reason}`);
+  }).products;
+}
+
+/**
+ * Lenient, for merchants' real exports: a bad row leaves out its product (every row of that Handle)
+ * and is reported through `onProblem`; the rest is read. A file that is not a Shopify product CSV
+ * at all (no Handle/Title/Variant Price columns) is an error.
+ */
+export function readShopifyCsvLenient(
+  text: string,
+  onProblem: (problem: CsvProblem) => void,
+): { products: ProductInput[] } {
   const rows = parse(text, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true }) as Row[];
+  const missing = ["Handle", "Title", "Variant Price"].filter((column) => rows.length && !(column in rows[0]));
+  if (missing.length)
+    throw new Error(
+      `Not a Shopify product CSV export: no ${missing.join(", ")} column (Shopify admin → Products → Export writes them)`,
+    );
   const products = new Map<string, { input: ProductInput; images: string[]; line: number }>();
+  const rejected = new Set<string>();
   rows.forEach((row, index) => {
     const line = index + 2;
     const handle = row["Handle"]?.trim();
-    if (!handle) throw new Error(`CSV line ${line}: Handle is empty`);
+    if (!handle) return onProblem({ line, handle: null, reason: "Handle is empty" });
+    if (rejected.has(handle)) return;
+    try {
+      readRow(row, line, handle);
+    } catch (error) {
+      rejected.add(handle);
+      products.delete(handle);
+      onProblem({ line, handle, reason: (error as Error).message });
+    }
+  });
+
+  function readRow(row: Row, line: number, handle: string): void {
     let entry = products.get(handle);
     if (!entry) {
       const title = row["Title"]?.trim();
-      if (!title) throw new Error(`CSV line ${line}: the first row of "${handle}" needs a Title`);
+      if (!title) throw new Error(`the first row of "${handle}" needs a Title`);
       const options = ["Option1 Name", "Option2 Name", "Option3 Name"]
         .map((c) => row[c]?.trim())
         .filter((n): n is string => !!n);
       const status = (row["Status"]?.trim().toLowerCase() || "active") as ProductStatus;
-      if (!["active", "draft", "archived"].includes(status))
-        throw new Error(`CSV line ${line}: unknown Status "${row["Status"]}"`);
+      if (!["active", "draft", "archived"].includes(status)) throw new Error(`unknown Status "${row["Status"]}"`);
       entry = {
         line,
         images: [],
@@ -107,9 +145,8 @@ export function readShopifyCsv(text: string): ProductInput[] {
       }
       const quantity = row["Variant Inventory Qty"]?.trim();
       if (quantity && !/^-?\d+$/.test(quantity))
-        throw new Error(`CSV line ${line}: Variant Inventory Qty "${quantity}" is not a whole number`);
-      if (!/^\d+(\.\d{1,2})?$/.test(price))
-        throw new Error(`CSV line ${line}: Variant Price "${price}" is not a price`);
+        throw new Error(`Variant Inventory Qty "${quantity}" is not a whole number`);
+      if (!/^\d+(\.\d{1,2})?$/.test(price)) throw new Error(`Variant Price "${price}" is not a price`);
       const variant: VariantInput = {
         optionValues: input.options ? optionValues.map((v) => v ?? "") : undefined,
         sku: row["Variant SKU"]?.trim() || null,
@@ -125,11 +162,14 @@ export function readShopifyCsv(text: string): ProductInput[] {
       };
       input.variants!.push(variant);
     }
-  });
-  return [...products.values()].map(({ input, line }) => {
-    if (!input.variants!.length) throw new Error(`CSV line ${line}: "${input.handle}" has no row with a Variant Price`);
-    return input;
-  });
+  }
+
+  const read: ProductInput[] = [];
+  for (const { input, line } of products.values()) {
+    if (input.variants!.length) read.push(input);
+    else onProblem({ line, handle: input.handle!, reason: `"${input.handle}" has no row with a Variant Price` });
+  }
+  return { products: read };
 }
 
 export function writeShopifyCsv(products: Iterable<ProductInput & { category?: string }>): string {
