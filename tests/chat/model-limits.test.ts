@@ -94,7 +94,7 @@ describe("L6: max_tokens and the model deadline", () => {
     ctx.llm.fail({ hang: true }, { hang: true });
     const answer = await ask("headlamp", spend);
     expect(answer.done).toMatchObject({ source: "retrieval", fallbackReason: "llm_timeout" });
-    expect(answer.shown).toContain("Headlamp 400 [1]");
+    expect(answer.shown).toContain("Headlamp 400");
     expect(calls).toHaveLength(1);
     expect(calls[0].settled).toHaveLength(1);
     expect(calls[0].settled[0]).toBeGreaterThan(0);

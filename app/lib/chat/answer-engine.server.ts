@@ -7,7 +7,7 @@ import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langc
 import type { Logger } from "../logger.server";
 import type { ProductSearch, SearchResult } from "../search/product-search.server";
 import { resolveConversation } from "./follow-up";
-import { notCarried } from "./relevance-floor";
+import { notCarried, notCarriedNote } from "./relevance-floor";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
@@ -144,6 +144,8 @@ export class AnswerEngine {
     let products: ProductReference[];
     let relaxed: Parameters<typeof describeRelaxed>[0];
     let facts: AnswerFacts;
+    let floor: ReturnType<typeof notCarried>;
+    const chatModel = request.useModel === false ? null : this.chatModel;
     try {
       const history = await this.withShownProducts(request.shop, validTurns(request.history, this.historyTurns));
       const resolved = await resolveConversation(message, history, async (text) => {
@@ -157,7 +159,11 @@ export class AnswerEngine {
         limit: this.contextProducts,
         kindFirst: true,
       });
-      const none = notCarried(result, Boolean(resolved.referent));
+      floor = notCarried(result, Boolean(resolved.referent));
+      // With a model the floor is advice, not a verdict: words the full-text index cannot match
+      // (another language, "my orders") still reach the model with the vector ranking, told that
+      // nothing matched by name, so it can say the shop does not carry it.
+      const none = chatModel ? undefined : floor;
       products = none ? [] : ofKind(result).map((hit, i) => ({ ...hit.product, ref: i + 1 }));
       relaxed = result.relaxed;
       facts = {
@@ -195,7 +201,6 @@ export class AnswerEngine {
       const citations = products.map((p) => p.ref).slice(0, 3);
       yield { type: "done", source: "retrieval", fallbackReason: reason, citations, text };
     };
-    const chatModel = request.useModel === false ? null : this.chatModel;
     if (!chatModel) {
       yield* retrievalOnly("no_llm");
       return;
@@ -215,7 +220,7 @@ export class AnswerEngine {
       message,
       customer: request.customer,
       currency: request.currency,
-      relaxedNote: describeRelaxed(relaxed),
+      relaxedNote: [describeRelaxed(relaxed), floor && notCarriedNote(floor)].filter(Boolean).join(" "),
       style: request.style,
     });
     const prices = products.flatMap((p) => [

@@ -23,3 +23,8 @@ export function notCarried(result: FloorInput, aboutShownProduct = false): NotCa
   const nearestKinds = [...new Set(result.hits.map((hit) => hit.product.productType).filter(Boolean))];
   return { asked, nearestKinds: nearestKinds.slice(0, NEAREST_KINDS) };
 }
+
+/** What the model is told when the floor would have fired: the verdict is its to make from the products. */
+export function notCarriedNote(floor: NotCarried): string {
+  return `No product matched "${floor.asked}" by name or type. If none of these products is what the shopper asked for, say plainly that the shop does not seem to carry it.`;
+}
