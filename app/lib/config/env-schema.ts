@@ -30,7 +30,13 @@ export const envSchema = z
     SHOPIFY_API_KEY: z.string().trim().min(1, "is required (the app's client id)"),
     SHOPIFY_API_SECRET: z.string().trim().min(1, "is required (the app's client secret)"),
     SHOPIFY_APP_URL: url("the public https URL Shopify reaches the app at"),
-    SCOPES: csv.default(["read_products", "read_customers", "read_orders"]),
+    SCOPES: csv.default([
+      "read_products",
+      "read_customers",
+      "read_orders",
+      "read_legal_policies",
+      "read_online_store_pages",
+    ]),
     SHOP_CUSTOM_DOMAIN: optionalString,
     // Where the embedded admin loads App Bridge from; unset = Shopify's CDN (the store emulator serves a stand-in).
     APP_BRIDGE_URL: url("the App Bridge script").optional(),

@@ -10,6 +10,7 @@ import type {
   ProductInput,
   VariantInput,
 } from "./model";
+import { OnlineStoreContent } from "./online-store-content";
 
 export type CatalogEvent =
   | { topic: "products/create" | "products/update"; product: EmulatedProduct }
@@ -55,6 +56,8 @@ export class ShopStore extends EventEmitter {
   private readonly variantOwners = new Map<number, number>();
   readonly customers = new Map<number, EmulatedCustomer>();
   private readonly collectionsByType = new Map<string, EmulatedCollection>();
+  /** Policies and pages (no webhooks: apps query them). */
+  readonly content: OnlineStoreContent;
 
   constructor(
     readonly domain: string,
@@ -63,6 +66,7 @@ export class ShopStore extends EventEmitter {
     readonly ids: IdSequence,
   ) {
     super();
+    this.content = new OnlineStoreContent(ids);
   }
 
   get collections(): EmulatedCollection[] {
