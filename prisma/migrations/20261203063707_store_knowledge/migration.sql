@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "KnowledgeSource" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "sourceId" TEXT NOT NULL,
@@ -8,34 +8,30 @@ CREATE TABLE "KnowledgeSource" (
     "url" TEXT,
     "contentHash" TEXT NOT NULL,
     "embeddingModel" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "KnowledgeSource_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "KnowledgePassage" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "shop" TEXT NOT NULL,
     "sourceKey" TEXT NOT NULL,
     "position" INTEGER NOT NULL,
+    "heading" TEXT,
     "text" TEXT NOT NULL,
     "embedding" TEXT NOT NULL,
-
-    CONSTRAINT "KnowledgePassage_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "KnowledgePassage_sourceKey_fkey" FOREIGN KEY ("sourceKey") REFERENCES "KnowledgeSource" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "KnowledgeQuestion" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "question" TEXT NOT NULL,
     "answer" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "KnowledgeQuestion_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateIndex
@@ -52,6 +48,3 @@ CREATE INDEX "KnowledgePassage_sourceKey_idx" ON "KnowledgePassage"("sourceKey")
 
 -- CreateIndex
 CREATE INDEX "KnowledgeQuestion_shop_idx" ON "KnowledgeQuestion"("shop");
-
--- AddForeignKey
-ALTER TABLE "KnowledgePassage" ADD CONSTRAINT "KnowledgePassage_sourceKey_fkey" FOREIGN KEY ("sourceKey") REFERENCES "KnowledgeSource"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "KnowledgeSource" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "sourceId" TEXT NOT NULL,
@@ -8,29 +8,35 @@ CREATE TABLE "KnowledgeSource" (
     "url" TEXT,
     "contentHash" TEXT NOT NULL,
     "embeddingModel" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "KnowledgeSource_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "KnowledgePassage" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "shop" TEXT NOT NULL,
     "sourceKey" TEXT NOT NULL,
     "position" INTEGER NOT NULL,
+    "heading" TEXT,
     "text" TEXT NOT NULL,
     "embedding" TEXT NOT NULL,
-    CONSTRAINT "KnowledgePassage_sourceKey_fkey" FOREIGN KEY ("sourceKey") REFERENCES "KnowledgeSource" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "KnowledgePassage_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "KnowledgeQuestion" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "question" TEXT NOT NULL,
     "answer" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "KnowledgeQuestion_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -47,3 +53,6 @@ CREATE INDEX "KnowledgePassage_sourceKey_idx" ON "KnowledgePassage"("sourceKey")
 
 -- CreateIndex
 CREATE INDEX "KnowledgeQuestion_shop_idx" ON "KnowledgeQuestion"("shop");
+
+-- AddForeignKey
+ALTER TABLE "KnowledgePassage" ADD CONSTRAINT "KnowledgePassage_sourceKey_fkey" FOREIGN KEY ("sourceKey") REFERENCES "KnowledgeSource"("id") ON DELETE CASCADE ON UPDATE CASCADE;
