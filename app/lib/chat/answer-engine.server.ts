@@ -6,15 +6,26 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
 import type { ProductSearch } from "../search/product-search.server";
+import type { SearchFilters } from "../search/query-parser";
 import { resolveFollowUp } from "./follow-up";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
+import { knowledgeAnswerText, planKnowledgeAnswer, type KnowledgeCandidate } from "./knowledge-answer";
 import { describeRelaxed, retrievalAnswer } from "./retrieval-answer";
-import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, ProductReference } from "./types";
+import type {
+  AnswerRequest,
+  ChatEvent,
+  ChatTurn,
+  FallbackReason,
+  KnowledgeRetriever,
+  ProductReference,
+} from "./types";
 
 export interface AnswerEngineOptions {
   search: ProductSearch;
+  /** The shop's policies, pages and Q&A; absent: answers know only products. */
+  knowledge?: KnowledgeRetriever;
   /** null: retrieval-only answers (LLM_PROVIDER=none). */
   chatModel: BaseChatModel | null;
   log?: Logger;
@@ -72,6 +83,7 @@ const VIOLATION_LOG: Record<Violation, string> = {
 
 export class AnswerEngine {
   private readonly search: ProductSearch;
+  private readonly knowledge: KnowledgeRetriever | undefined;
   private readonly chatModel: BaseChatModel | null;
   private readonly log: Logger | undefined;
   readonly maxInputChars: number;
@@ -82,6 +94,7 @@ export class AnswerEngine {
 
   constructor(options: AnswerEngineOptions) {
     this.search = options.search;
+    this.knowledge = options.knowledge;
     this.chatModel = options.chatModel;
     this.log = options.log;
     this.maxInputChars = options.maxInputChars ?? 1000;
@@ -106,8 +119,16 @@ export class AnswerEngine {
       .slice(-this.historyTurns);
 
     const resolved = resolveFollowUp(message, history);
+    // Store knowledge is searched beside the products; without it the answer is still a product answer.
+    const knowledge: Promise<KnowledgeCandidate[]> = this.knowledge
+      ? this.knowledge.search(request.shop, message).catch((error: unknown) => {
+          this.log?.warn({ err: error, shop: request.shop }, "store knowledge search failed; products only");
+          return [];
+        })
+      : Promise.resolve([]);
     let products: ProductReference[];
     let relaxed: Parameters<typeof describeRelaxed>[0];
+    let filters: SearchFilters;
     try {
       const result = await this.search.search({
         shop: request.shop,
@@ -117,12 +138,26 @@ export class AnswerEngine {
       });
       products = result.hits.map((hit, i) => ({ ...hit.product, ref: i + 1 }));
       relaxed = result.relaxed;
-      yield { type: "products", items: products, query: resolved.query, filters: result.filters, relaxed };
+      filters = result.filters;
     } catch (error) {
+      await knowledge;
       this.log?.error({ err: error, shop: request.shop }, "search failed while answering");
       yield { type: "error", code: "search_failed", message: "Search is unavailable right now. Please try again." };
       return;
     }
+    const plan = planKnowledgeAnswer(message, await knowledge, products);
+    if (plan.sources.length || plan.uncovered) {
+      // Quoted, not paraphrased: the model never words a policy (decision 125).
+      yield { type: "products", items: plan.products, query: resolved.query, filters, relaxed };
+      if (plan.sources.length) yield { type: "sources", items: plan.sources };
+      const productText = plan.products.length ? retrievalAnswer(plan.products, relaxed, request.currency) : null;
+      const text = knowledgeAnswerText(plan, productText);
+      yield { type: "text", delta: text };
+      const citations = plan.products.map((p) => p.ref).slice(0, 5);
+      yield { type: "done", source: "retrieval", fallbackReason: "store_knowledge", citations, text };
+      return;
+    }
+    yield { type: "products", items: products, query: resolved.query, filters, relaxed };
 
     /** The templated answer; `replacing` when model text was already shown. */
     const retrievalOnly = function* (reason: FallbackReason, replacing = false): Generator<ChatEvent> {
