@@ -1,6 +1,7 @@
 // `npm run eval [-- --backend sqlite-chroma|postgres-pgvector|all]`: retrieval quality of
 // lexical-only, vector-only and hybrid search side by side (recall@10, nDCG@10, MRR) on the demo
-// catalog's labelled queries and on WANDS when present. Uses the real stack of each back end
+// catalog's labelled queries and on WANDS when present, then store-knowledge answers on the demo shop
+// (tools/eval/knowledge-eval.ts). Uses the real stack of each back end
 // (tools/eval/search-stack.ts) and the configured embedder (local USE-lite unless EMBEDDINGS_* say
 // otherwise; vectors are cached on disk, tools/eval/cached-embeddings.ts). Results:
 // docs/evaluation.md. `--per-query FILE` also writes every query's scores (JSON lines), to compare
@@ -12,6 +13,7 @@ import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-ind
 import { ProductSearch, type RetrievalMode } from "../../app/lib/search/product-search.server";
 import { demoCatalog } from "./demo-catalog-products";
 import { demoQuerySet } from "./demo-queries";
+import { answerKnowledgeQuestions, printKnowledgeReport } from "./knowledge-eval";
 import { meanScores, ndcgAt, recallAt, reciprocalRank, type Judgements, type Scores } from "./metrics";
 import { withEmbeddingCache } from "./cached-embeddings";
 import { backendsFromArgs, withSearchStack } from "./search-stack";
@@ -108,13 +110,14 @@ async function evaluate(
 
 for (const backend of backendsFromArgs()) {
   const embeddings = (env: Parameters<typeof createEmbeddings>[0]) => withEmbeddingCache(createEmbeddings(env));
-  await withSearchStack({ backend, env: process.env, embeddings }, async ({ index, embeddings }) => {
+  await withSearchStack({ backend, env: process.env, embeddings }, async ({ index, embeddings, db }) => {
     console.log(
       `\n## Back end ${backend}; embeddings: ${embeddings.descriptor.provider} ${embeddings.descriptor.model}; k = ${K}`,
     );
     const search = new ProductSearch({ index, cacheSize: 0 });
     const demo = demoCatalog();
     await evaluate(backend, "Demo catalog", search, index, demo, demoQuerySet(demo));
+    printKnowledgeReport(await answerKnowledgeQuestions(db, index, embeddings, demo));
     if (wandsAvailable()) {
       await evaluate(backend, "WANDS (40-query pool)", search, index, wandsProducts(), wandsQuerySet());
     } else {

@@ -3,15 +3,17 @@
 // templated text that quotes a passage word for word with its storefront link. Policies are quoted,
 // never paraphrased, so an answer cannot invent one; when none covers a policy-like question the
 // answer says so.
-import { contentStems, stem } from "../knowledge/knowledge-ranking";
+import { contentStems, coverageOf, covers, stem, stemMatches } from "../knowledge/knowledge-ranking";
 import type { KnowledgeKind } from "../knowledge/passages";
 import type { ProductReference } from "./types";
 
 /** What the answer engine needs of a retrieved passage (knowledge-store.server.ts's KnowledgeHit). */
 export interface KnowledgeCandidate {
   passage: { kind: KnowledgeKind; sourceTitle: string; url: string | null; heading: string | null; text: string };
-  covers: boolean;
-  /** The question's content words the passage does not contain. */
+  /** Fused rank score (higher is better). */
+  score: number;
+  cosine: number;
+  /** The question's content words (stems) the passage does not contain. */
   missing: string[];
 }
 
@@ -54,26 +56,35 @@ export interface KnowledgePlan {
   uncovered: boolean;
 }
 
-const productStems = (product: ProductReference) => contentStems(`${product.title} ${product.productType}`);
-const namesProduct = (product: ProductReference, stems: string[]) =>
-  productStems(product).some((word) => stems.some((s) => word === s || (s.length >= 4 && word.startsWith(s))));
+const stemsOfProduct = (product: ProductReference) => contentStems(`${product.title} ${product.productType}`);
+const namesProduct = (product: ProductReference, words: string[]) =>
+  stemsOfProduct(product).some((word) => words.some((s) => stemMatches(s, word)));
 
 export function planKnowledgeAnswer(
   question: string,
   candidates: KnowledgeCandidate[],
   products: ProductReference[],
 ): KnowledgePlan {
-  const covering = candidates.filter((candidate) => candidate.covers);
   const questionStems = contentStems(question);
+  // Words naming a product the search found ("tent") are the products' part of the question; the
+  // rest ("return", "used") is what a policy, page or Q&A entry must cover.
+  const productWords = questionStems.filter((s) => products.some((p) => stemsOfProduct(p).some((w) => stemMatches(s, w))));
+  const storeWords = questionStems.filter((s) => !productWords.includes(s));
+  const named = productWords.length ? products.filter((product) => namesProduct(product, productWords)) : [];
+  const covering = candidates
+    .map((candidate) => ({ candidate, coverage: coverageOf(storeWords, candidate.missing) }))
+    .filter(({ candidate, coverage }) => covers(coverage, candidate.cosine))
+    .sort((a, b) => b.coverage - a.coverage || b.candidate.score - a.candidate.score)
+    // A second passage only when it answers as fully as the first (both halves of one rule).
+    .filter(({ coverage }, _, all) => coverage === all[0].coverage)
+    .map(({ candidate }) => candidate);
   if (!covering.length) {
-    const storeQuestion = questionStems.some((s) => STORE_TOPICS.has(s));
-    const named = products.some((product) => namesProduct(product, questionStems));
+    const storeQuestion = storeWords.some((s) => STORE_TOPICS.has(s));
     // A store question about no product: cards would only distract from the honest "not covered".
-    return storeQuestion && !named ? { sources: [], products: [], uncovered: true } : { sources: [], products, uncovered: false };
+    return storeQuestion && !named.length
+      ? { sources: [], products: [], uncovered: true }
+      : { sources: [], products, uncovered: false };
   }
-  // Products only for what the best passage leaves unexplained, and only those the question names.
-  const rest = covering[0].missing;
-  const shown = rest.length ? products.filter((product) => namesProduct(product, rest)) : [];
   const seen = new Set<string>();
   const sources: SourceReference[] = [];
   for (const { passage } of covering) {
@@ -87,7 +98,7 @@ export function planKnowledgeAnswer(
       quote: passage.text,
     });
   }
-  return { sources, products: shown.map((product, i) => ({ ...product, ref: i + 1 })), uncovered: false };
+  return { sources, products: named.map((product, i) => ({ ...product, ref: i + 1 })), uncovered: false };
 }
 
 function quoteLine(source: SourceReference): string {

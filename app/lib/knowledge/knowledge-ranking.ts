@@ -26,7 +26,7 @@ export interface RankedPassage<P extends RankablePassage = RankablePassage> {
 
 /** Words of a question that say nothing about its subject ("what", "how long", "can I"). */
 const QUESTION_WORDS = new Set(
-  "what whats how when where which who whom why can could would should will shall may might must am s t d ll ve re if so just get got about there their they them us also else ever please tell know like much many long take takes often soon ok okay hi hello thanks thank".split(
+  "what whats how when where which who whom why can could would should will shall may might must am s t d ll ve re if so just get got about there their they them us also else ever please tell know like much many take takes often soon ok okay hi hello thanks thank".split(
     " ",
   ),
 );
@@ -135,6 +135,11 @@ export function rankPassages<P extends RankablePassage>(
   });
 }
 
+/** Whether a question word (stem) matches a word of some text's stems. */
+export function stemMatches(queryStem: string, docStem: string): boolean {
+  return matches(queryStem, docStem);
+}
+
 export interface CoverageThresholds {
   /** A passage containing at least this share of the question's words covers it. */
   minCoverage: number;
@@ -144,8 +149,17 @@ export interface CoverageThresholds {
 
 export const DEFAULT_COVERAGE: CoverageThresholds = { minCoverage: 0.5, minCosine: 0.5 };
 
-/** Whether a ranked passage answers the question rather than merely sharing a word with it. */
-export function covers(ranked: RankedPassage, thresholds: CoverageThresholds = DEFAULT_COVERAGE): boolean {
-  if (ranked.coverage >= thresholds.minCoverage) return true;
-  return ranked.coverage > 0 && ranked.cosine >= thresholds.minCosine;
+/**
+ * Share of `words` (a question's stems) a passage contains, given the question stems it lacks; the
+ * answer engine leaves out the words that name products ("tent") and measures the rest ("return").
+ */
+export function coverageOf(words: readonly string[], missing: readonly string[]): number {
+  if (!words.length) return 0;
+  return words.filter((word) => !missing.includes(word)).length / words.length;
+}
+
+/** Whether a passage answers the question rather than merely sharing a word with it. */
+export function covers(coverage: number, cosine: number, thresholds: CoverageThresholds = DEFAULT_COVERAGE): boolean {
+  if (coverage >= thresholds.minCoverage) return true;
+  return coverage > 0 && cosine >= thresholds.minCosine;
 }

@@ -3,7 +3,7 @@
 // query is scoped by shop, like the product catalog; shop/redact and uninstall drop it all.
 import type { Embeddings } from "@langchain/core/embeddings";
 import type { PrismaClient } from "@prisma/client";
-import { covers, DEFAULT_COVERAGE, rankPassages, type CoverageThresholds, type RankedPassage } from "./knowledge-ranking";
+import { rankPassages, type RankedPassage } from "./knowledge-ranking";
 import {
   knowledgeHash,
   passageSearchText,
@@ -25,10 +25,7 @@ export interface KnowledgePassageRow {
   vector: number[];
 }
 
-export interface KnowledgeHit extends RankedPassage<KnowledgePassageRow> {
-  /** The passage answers the question (coverage thresholds), not merely shares a word with it. */
-  covers: boolean;
-}
+export type KnowledgeHit = RankedPassage<KnowledgePassageRow>;
 
 export interface SyncReport {
   added: number;
@@ -44,20 +41,17 @@ export interface KnowledgeStoreOptions {
   embeddings: Embeddings;
   /** "provider:model" of `embeddings`: passages embedded by another model are embedded again. */
   embeddingModel: string;
-  thresholds?: CoverageThresholds;
 }
 
 export class KnowledgeStore {
   private readonly db: PrismaClient;
   private readonly embeddings: Embeddings;
   private readonly embeddingModel: string;
-  private readonly thresholds: CoverageThresholds;
 
   constructor(options: KnowledgeStoreOptions) {
     this.db = options.db;
     this.embeddings = options.embeddings;
     this.embeddingModel = options.embeddingModel;
-    this.thresholds = options.thresholds ?? DEFAULT_COVERAGE;
   }
 
   /**
@@ -153,8 +147,11 @@ export class KnowledgeStore {
     return rows.map(({ _count, ...row }) => ({ ...row, kind: row.kind as KnowledgeKind, passages: _count.passages }));
   }
 
-  /** The passages best answering `question`, best first; `covers` says which really answer it. */
-  async search(shop: string, question: string, limit = 3): Promise<KnowledgeHit[]> {
+  /**
+   * The passages best matching `question`, best first, with what each lacks of it: the answer
+   * engine decides which really answer it (chat/knowledge-answer.ts).
+   */
+  async search(shop: string, question: string, limit = 8): Promise<KnowledgeHit[]> {
     const rows = await this.db.knowledgePassage.findMany({
       where: { shop },
       select: {
@@ -177,9 +174,6 @@ export class KnowledgeStore {
       vector: JSON.parse(row.embedding) as number[],
     }));
     const vector = await this.embeddings.embedQuery(question);
-    return rankPassages(question, vector, passages, { limit }).map((ranked) => ({
-      ...ranked,
-      covers: covers(ranked, this.thresholds),
-    }));
+    return rankPassages(question, vector, passages, { limit });
   }
 }
