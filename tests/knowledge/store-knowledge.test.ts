@@ -57,14 +57,15 @@ describe("store knowledge", () => {
     expect(await refresher.refresh(SHOP)).toMatchObject({ unchanged: DEMO_POLICIES.length + DEMO_PAGES.length });
     expect(embedded.texts).toBe(0);
 
-    h.emulator
-      .shop(SHOP)
-      .store.content.setPolicy("REFUND_POLICY", {
-        bodyHtml: "<p>You can return unused items within 14 days of delivery for a refund.</p>",
-      });
+    h.emulator.shop(SHOP).store.content.setPolicy("REFUND_POLICY", {
+      bodyHtml: "<p>You can return unused items within 14 days of delivery for a refund.</p>",
+    });
     // Shopify sends no webhook: the answer is the old one until the next refresh.
     expect((await ask("How many days do I have to return something?")).text).toContain("60 days");
-    expect(await refresher.refresh(SHOP)).toMatchObject({ updated: 1, unchanged: DEMO_POLICIES.length + DEMO_PAGES.length - 1 });
+    expect(await refresher.refresh(SHOP)).toMatchObject({
+      updated: 1,
+      unchanged: DEMO_POLICIES.length + DEMO_PAGES.length - 1,
+    });
     expect(embedded.texts).toBe(1);
     const answer = await ask("How many days do I have to return something?");
     expect(answer.text).toContain("within 14 days");

@@ -109,7 +109,10 @@ export function complianceChecks(label: string, stores: () => Promise<Compliance
       }
       // Store knowledge (decision 125): a merchant Q&A entry (source and passage too) and the refresh state.
       expect(
-        await app.services.knowledge.questions.save(SHOP, { question: "Do you ship to Oslo?", answer: "Yes, in 5 days." }),
+        await app.services.knowledge.questions.save(SHOP, {
+          question: "Do you ship to Oslo?",
+          answer: "Yes, in 5 days.",
+        }),
       ).toMatchObject({ ok: true });
       await prisma.knowledgeRefresh.create({ data: { shop: SHOP, refreshedAt: new Date() } });
       const knowledgeRows = (await store.scan(SHOP)).filter((r) => /Knowledge/.test(r.where));

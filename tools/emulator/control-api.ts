@@ -260,7 +260,9 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
   api.put(
     "/shops/:shop/policies/:type",
     handle((req) => {
-      const type = z.enum(POLICY_TYPES as [string, ...string[]]).parse(req.params.type) as (typeof POLICY_TYPES)[number];
+      const type = z
+        .enum(POLICY_TYPES as [string, ...string[]])
+        .parse(req.params.type) as (typeof POLICY_TYPES)[number];
       const body = z.object({ title: z.string().min(1).optional(), bodyHtml: z.string() }).parse(req.body);
       return shopOf(req).store.content.setPolicy(type, body) ?? null;
     }),

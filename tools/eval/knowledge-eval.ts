@@ -75,7 +75,11 @@ export async function answerKnowledgeQuestions(
   // Every quote must be a piece of the store's own text (whitespace aside).
   const squash = (text: string) => text.replace(/\s+/g, " ").trim();
   const storeText = sources.map((s) => squash(s.kind === "qa" ? s.body : htmlToPlainText(s.body))).join("\n");
-  const engine = new AnswerEngine({ search: new ProductSearch({ index, cacheSize: 0 }), knowledge: store, chatModel: null });
+  const engine = new AnswerEngine({
+    search: new ProductSearch({ index, cacheSize: 0 }),
+    knowledge: store,
+    chatModel: null,
+  });
   const outcomes: KnowledgeOutcome[] = [];
   try {
     for (const item of KNOWLEDGE_QUESTIONS) {
@@ -113,10 +117,18 @@ export function printKnowledgeReport(outcomes: KnowledgeOutcome[]): void {
   const withProducts = outcomes.filter((o) => o.item.productTypes);
   console.log(`\n### Store knowledge (demo shop: ${outcomes.length} policy, page and Q&A questions)\n`);
   console.log("| measure | result |\n|---|---|");
-  console.log(`| right source quoted first (${covered.length} covered questions) | ${percent(covered.filter((o) => o.rightSource).length, covered.length)} |`);
-  console.log(`| quotes that are the store's own text | ${percent(outcomes.filter((o) => o.faithful).length, outcomes.length)} |`);
-  console.log(`| "not covered" answered honestly, nothing quoted (${uncovered.length}) | ${percent(uncovered.filter((o) => o.rightSource && o.honest).length, uncovered.length)} |`);
-  console.log(`| products shown exactly when the question needs them (${withProducts.length} need them) | ${percent(outcomes.filter((o) => o.productsRight).length, outcomes.length)} |`);
+  console.log(
+    `| right source quoted first (${covered.length} covered questions) | ${percent(covered.filter((o) => o.rightSource).length, covered.length)} |`,
+  );
+  console.log(
+    `| quotes that are the store's own text | ${percent(outcomes.filter((o) => o.faithful).length, outcomes.length)} |`,
+  );
+  console.log(
+    `| "not covered" answered honestly, nothing quoted (${uncovered.length}) | ${percent(uncovered.filter((o) => o.rightSource && o.honest).length, uncovered.length)} |`,
+  );
+  console.log(
+    `| products shown exactly when the question needs them (${withProducts.length} need them) | ${percent(outcomes.filter((o) => o.productsRight).length, outcomes.length)} |`,
+  );
   const misses = outcomes.filter((o) => !o.rightSource || !o.faithful || !o.honest || !o.productsRight);
   for (const miss of misses) {
     console.log(

@@ -13,14 +13,7 @@ import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
 import { knowledgeAnswerText, planKnowledgeAnswer, type KnowledgeCandidate } from "./knowledge-answer";
 import { describeRelaxed, retrievalAnswer } from "./retrieval-answer";
-import type {
-  AnswerRequest,
-  ChatEvent,
-  ChatTurn,
-  FallbackReason,
-  KnowledgeRetriever,
-  ProductReference,
-} from "./types";
+import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, KnowledgeRetriever, ProductReference } from "./types";
 
 export interface AnswerEngineOptions {
   search: ProductSearch;

@@ -68,7 +68,9 @@ export function planKnowledgeAnswer(
   const questionStems = contentStems(question);
   // Words naming a product the search found ("tent") are the products' part of the question; the
   // rest ("return", "used") is what a policy, page or Q&A entry must cover.
-  const productWords = questionStems.filter((s) => products.some((p) => stemsOfProduct(p).some((w) => stemMatches(s, w))));
+  const productWords = questionStems.filter((s) =>
+    products.some((p) => stemsOfProduct(p).some((w) => stemMatches(s, w))),
+  );
   const storeWords = questionStems.filter((s) => !productWords.includes(s));
   const named = productWords.length ? products.filter((product) => namesProduct(product, productWords)) : [];
   const covering = candidates

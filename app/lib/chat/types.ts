@@ -53,13 +53,7 @@ export type AnswerSource = "llm" | "retrieval";
  * `store_knowledge`: the question is about the store; its policy, page or Q&A is quoted, never paraphrased.
  */
 export type FallbackReason =
-  | "no_llm"
-  | "llm_error"
-  | "llm_timeout"
-  | "guardrail"
-  | "no_products"
-  | "budget"
-  | "store_knowledge";
+  "no_llm" | "llm_error" | "llm_timeout" | "guardrail" | "no_products" | "budget" | "store_knowledge";
 
 /** The shop's store knowledge, searched beside its products (app/lib/knowledge, decision 125). */
 export interface KnowledgeRetriever {

@@ -21,8 +21,7 @@ export const questionInput = z.object({
 export type QuestionInput = z.infer<typeof questionInput>;
 
 export type QuestionResult =
-  | { ok: true; id: string }
-  | { ok: false; errors: Partial<Record<"question" | "answer" | "form", string>> };
+  { ok: true; id: string } | { ok: false; errors: Partial<Record<"question" | "answer" | "form", string>> };
 
 export class KnowledgeQuestions {
   constructor(

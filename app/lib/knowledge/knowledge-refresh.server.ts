@@ -4,7 +4,6 @@
 // embedding the same shop at once; the state lives in the database, so any process may run it.
 import type { PrismaClient } from "@prisma/client";
 import { PollLoop } from "../jobs/poll-loop";
-import type { Logger } from "../logger.server";
 import { refreshShopKnowledge, type KnowledgeImportDependencies } from "./knowledge-import.server";
 import type { SyncReport } from "./knowledge-store.server";
 

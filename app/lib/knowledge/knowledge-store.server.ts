@@ -142,7 +142,14 @@ export class KnowledgeStore {
     const rows = await this.db.knowledgeSource.findMany({
       where: { shop },
       orderBy: [{ kind: "asc" }, { title: "asc" }],
-      select: { kind: true, sourceId: true, title: true, url: true, updatedAt: true, _count: { select: { passages: true } } },
+      select: {
+        kind: true,
+        sourceId: true,
+        title: true,
+        url: true,
+        updatedAt: true,
+        _count: { select: { passages: true } },
+      },
     });
     return rows.map(({ _count, ...row }) => ({ ...row, kind: row.kind as KnowledgeKind, passages: _count.passages }));
   }

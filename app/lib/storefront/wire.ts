@@ -168,5 +168,9 @@ const SOURCE_PATH = /^\/(policies|pages)\/[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** A quoted source as the widget shows it: only a policy or page path of the shop's own storefront is a link. */
 export function toWidgetSource(source: SourceReference): WidgetSource {
-  return { title: source.title, kind: source.kind, path: source.url && SOURCE_PATH.test(source.url) ? source.url : null };
+  return {
+    title: source.title,
+    kind: source.kind,
+    path: source.url && SOURCE_PATH.test(source.url) ? source.url : null,
+  };
 }
