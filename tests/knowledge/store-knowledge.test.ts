@@ -108,6 +108,17 @@ describe("store knowledge", () => {
     expect(after.sources.map((s) => s.kind)).not.toContain("qa");
   });
 
+  it("indexes Q&A entries written straight to the database (the demo's seed) at the next refresh", async () => {
+    await h.prisma.knowledgeQuestion.create({
+      data: { shop: SHOP, question: "Do you rent tents or other gear?", answer: "No, we only sell gear." },
+    });
+    expect((await ask("Can I rent a tent?")).text).not.toContain("we only sell gear");
+    await h.services.knowledge.refresher.refresh(SHOP);
+    const answer = await ask("Can I rent a tent?");
+    expect(answer.sources[0]).toMatchObject({ kind: "qa", title: "Do you rent tents or other gear?" });
+    expect(answer.text).toContain("No, we only sell gear.");
+  });
+
   it("refuses a bad Q&A entry with a reason and changes nothing", async () => {
     const { questions } = h.services.knowledge;
     const before = await questions.list(SHOP);

@@ -57,10 +57,14 @@ export interface KnowledgeImportDependencies {
   log: Logger;
 }
 
-/** Refreshes one shop's policies and pages (the Q&A entries are the merchant's and stay). */
+/**
+ * Refreshes one shop's policies and pages from Shopify, and indexes any merchant Q&A entry whose
+ * passages are missing or were embedded by another model (the entries themselves are the merchant's).
+ */
 export async function refreshShopKnowledge(deps: KnowledgeImportDependencies, shop: string): Promise<SyncReport> {
   const sources = await fetchKnowledgeSources(await deps.adminFor(shop));
   const report = await deps.store.sync(shop, ["policy", "page"], sources);
-  deps.log.info({ shop, ...report }, "store knowledge refreshed");
+  const questions = await deps.store.reindexQuestions(shop);
+  deps.log.info({ shop, ...report, questions }, "store knowledge refreshed");
   return report;
 }

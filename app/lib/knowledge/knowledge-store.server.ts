@@ -125,6 +125,44 @@ export class KnowledgeStore {
     });
   }
 
+  /**
+   * Indexes the merchant Q&A entries whose passages are missing, stale or from another model, and
+   * drops passages of entries that no longer exist. Each is checked against the entry table at the
+   * moment it changes, so an entry saved or deleted meanwhile from the dashboard is not undone.
+   */
+  async reindexQuestions(shop: string): Promise<{ indexed: number; removed: number }> {
+    const entries = await this.db.knowledgeQuestion.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+    const indexedRows = await this.db.knowledgeSource.findMany({
+      where: { shop, kind: "qa" },
+      select: { sourceId: true, contentHash: true, embeddingModel: true },
+    });
+    const byId = new Map(indexedRows.map((row) => [row.sourceId, row]));
+    const stillThere = async (id: string) => (await this.db.knowledgeQuestion.count({ where: { id, shop } })) > 0;
+    let indexed = 0;
+    let removed = 0;
+    for (const entry of entries) {
+      const source: KnowledgeSourceInput = {
+        kind: "qa",
+        sourceId: entry.id,
+        title: entry.question,
+        url: null,
+        body: entry.answer,
+      };
+      const row = byId.get(entry.id);
+      if (row && row.contentHash === knowledgeHash(source) && row.embeddingModel === this.embeddingModel) continue;
+      if (!(await this.upsert(shop, source))) continue;
+      indexed++;
+      if (!(await stillThere(entry.id))) await this.remove(shop, "qa", entry.id);
+    }
+    const listed = new Set(entries.map((entry) => entry.id));
+    for (const row of indexedRows) {
+      if (listed.has(row.sourceId) || (await stillThere(row.sourceId))) continue;
+      await this.remove(shop, "qa", row.sourceId);
+      removed++;
+    }
+    return { indexed, removed };
+  }
+
   async remove(shop: string, kind: KnowledgeKind, sourceId: string): Promise<void> {
     await this.db.knowledgeSource.deleteMany({ where: { shop, kind, sourceId } });
   }
