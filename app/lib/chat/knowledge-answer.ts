@@ -34,11 +34,10 @@ export interface SourceReference {
  */
 const STORE_TOPICS = new Set(
   [
-    "return refund exchange warranty guarantee policy policies privacy terms shipping ship deliver delivery",
-    "postage courier tracking track dispatch international customs duty duties tax pickup collect",
-    "payment pay paypal klarna afterpay installment financing discount coupon promo voucher gift wrap",
-    "price match student military loyalty reward points cancel cancellation order contact phone email",
-    "hours open opening location address rent rental repair repairs sizing size fit recycle trade",
+    "return returns refund exchange warranty guarantee policy policies privacy terms shipping ship deliver delivery",
+    "postage courier tracking dispatch international customs duties tax pickup payment paypal klarna afterpay",
+    "installment financing discount coupon promo voucher wrap wrapping student military loyalty reward cancel",
+    "cancellation contact phone email hours rent rental repair",
   ]
     .join(" ")
     .split(" ")
