@@ -12,6 +12,7 @@ test("a policy question gets the policy quoted with its link, and the link opens
   await page.goto(env("AISLE_E2E_STOREFRONT_URL"));
   await launcher(page).click();
   await expect(panel(page)).toBeVisible();
+  // One link per policy, however many of its passages the answer quotes.
   const source = page.locator(".aisle-sources").last().getByRole("link", { name: "Refund policy" });
   // The app reads the shop's policies within seconds of the install (its refresh loop): ask until it has.
   await expect(async () => {

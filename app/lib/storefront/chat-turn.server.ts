@@ -11,7 +11,7 @@ import { clientAddress } from "./client-address";
 import { errorResponse, jsonError, readCappedJson, sseFrame, SSE_HEADERS, StorefrontRequestError } from "./http";
 import type { StorefrontShops } from "./session.server";
 import type { VisitorIds } from "./signed-visitor-id.server";
-import { parseChatTurn, toWidgetCard, toWidgetSource, type ChatTurnInput, type WidgetProductCard } from "./wire";
+import { parseChatTurn, toWidgetCard, toWidgetSources, type ChatTurnInput, type WidgetProductCard } from "./wire";
 
 export type AnswerMode = "llm" | "retrieval-only";
 
@@ -232,7 +232,7 @@ export async function handleChatTurn(
             send("products", { products: shown.map((entry) => entry.card) });
           } else if (event.type === "sources") {
             // The store knowledge quoted: titles and storefront paths (decision 125).
-            send("sources", { sources: event.items.map(toWidgetSource) });
+            send("sources", { sources: toWidgetSources(event.items) });
           } else if (event.type === "text") {
             text += event.delta;
             send("text", { delta: event.delta });

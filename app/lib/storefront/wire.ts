@@ -166,6 +166,17 @@ export interface WidgetSource {
 
 const SOURCE_PATH = /^\/(policies|pages)\/[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
+/** The quoted sources as the widget lists them: one link per page, however many of its passages were quoted. */
+export function toWidgetSources(sources: SourceReference[]): WidgetSource[] {
+  const seen = new Set<string>();
+  return sources.map(toWidgetSource).filter((source) => {
+    const key = `${source.kind}|${source.title}|${source.path ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** A quoted source as the widget shows it: only a policy or page path of the shop's own storefront is a link. */
 export function toWidgetSource(source: SourceReference): WidgetSource {
   return {
