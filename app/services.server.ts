@@ -23,6 +23,9 @@ import {
 } from "./lib/http/bounded-input.server";
 import { Handoffs } from "./lib/handoff/handoffs.server";
 import { createLogger, type Logger } from "./lib/logger.server";
+import { KnowledgeQuestions } from "./lib/knowledge/knowledge-questions.server";
+import { KnowledgeRefresher } from "./lib/knowledge/knowledge-refresh.server";
+import { KnowledgeStore } from "./lib/knowledge/knowledge-store.server";
 import { LifecycleJobs } from "./lib/lifecycle/lifecycle-jobs.server";
 import { lifecyclePlans } from "./lib/lifecycle/lifecycle-plans.server";
 import { pruneOperationalRows } from "./lib/lifecycle/retention.server";
@@ -67,6 +70,8 @@ export interface Services {
   /** The shop product index (sync writes, search reads). */
   productIndex: HybridProductIndex;
   productSearch: ProductSearch;
+  /** Store knowledge (decision 125): policies, pages and the merchant's Q&A that answers quote. */
+  knowledge: { store: KnowledgeStore; questions: KnowledgeQuestions; refresher: KnowledgeRefresher };
   /** Grounded, streamed answers (app/lib/chat/README.md). */
   answerEngine: AnswerEngine;
   /** Catalog sync (app/lib/sync): webhook intake, workers, imports, reconciliation. */
@@ -152,8 +157,14 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
     vocabularyCacheShops: env.SEARCH_VOCABULARY_CACHE_SHOPS,
     vectorTimeoutMs: env.SEARCH_VECTOR_TIMEOUT_MS,
   });
+  const knowledgeStore = new KnowledgeStore({
+    db: prisma,
+    embeddings: embeddings.embeddings,
+    embeddingModel: `${embeddings.descriptor.provider}:${embeddings.descriptor.model}`,
+  });
   const answerEngine = new AnswerEngine({
     search: productSearch,
+    knowledge: knowledgeStore,
     chatModel: createChatModel(env),
     log,
     maxInputChars: env.CHAT_MAX_INPUT_CHARS,
@@ -192,6 +203,21 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
     settings: syncSettingsFromEnv(env),
     clock,
   });
+  const knowledge = {
+    store: knowledgeStore,
+    questions: new KnowledgeQuestions(prisma, knowledgeStore),
+    refresher: new KnowledgeRefresher({
+      db: prisma,
+      store: knowledgeStore,
+      adminFor: (shop) => syncEngine.adminFor(shop),
+      log: log.child({ component: "knowledge" }),
+      settings: {
+        intervalMs: env.KNOWLEDGE_REFRESH_MINUTES * 60_000,
+        pollIntervalMs: Math.max(env.SYNC_POLL_INTERVAL_MS, 5000),
+        leaseMs: env.SYNC_LEASE_SECONDS * 1000,
+      },
+    }),
+  };
   const lifecycleLog = log.child({ component: "lifecycle" });
   const results = {
     attributions: new OrderAttributions(prisma, conversationProductsFrom(customers.store)),
@@ -282,6 +308,7 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
     historyOutbox,
     productIndex,
     productSearch,
+    knowledge,
     answerEngine,
     syncEngine,
     productMirror,
@@ -316,6 +343,8 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   if (env.SYNC_WORKER_CONCURRENCY > 0) {
     lifecycleJobs.start();
     historyOutbox?.start();
+    // Policies and pages of new shops at once, every shop's again each KNOWLEDGE_REFRESH_MINUTES.
+    services.knowledge.refresher.start();
     // At boot, then every WEBHOOK_SUBSCRIPTION_CHECK_MINUTES; web-only processes check on dashboard visits.
     services.subscriptionHealth.start();
   }
@@ -340,6 +369,7 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
       syncEngine.stop(),
       lifecycleJobs.stop(),
       services.subscriptionHealth.stop(),
+      services.knowledge.refresher.stop(),
       historyOutbox?.stop(),
     ]);
     await services.vectorStore.close();

@@ -20,6 +20,7 @@ import {
   seedCatalog,
   type CatalogFileReport,
 } from "./emulator/catalog/catalog-file";
+import { DEMO_QUESTIONS } from "./emulator/catalog/demo-content";
 import { DEMO_CUSTOMERS, seedDemoStore } from "./emulator/catalog/demo-store";
 import { startEmulatedStack } from "./emulator/emulated-stack";
 import { busyPortsReport, processCommand } from "./lib/ports";
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
   registerCleanup(() => prisma.$disconnect());
   const installedAt = new Date();
   await emulator.installApp(shopDomain);
+  await seedDemoQuestions(prisma, shopDomain);
   await followImport(prisma, installedAt);
   const status = await getSyncStatus(prisma, shopDomain);
   const storefront = await emulator.storefront(shopDomain, { port: storefrontPort });
@@ -297,4 +299,13 @@ async function followImport(prisma: PrismaClient, since: Date): Promise<void> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The demo shop's merchant Q&A (tools/emulator/catalog/demo-content.ts), as a merchant would enter it in
+ * the dashboard: saved once; the app indexes entries without their passages on its next knowledge refresh.
+ */
+async function seedDemoQuestions(prisma: PrismaClient, shop: string): Promise<void> {
+  if (await prisma.knowledgeQuestion.count({ where: { shop } })) return;
+  await prisma.knowledgeQuestion.createMany({ data: DEMO_QUESTIONS.map((entry) => ({ shop, ...entry })) });
 }

@@ -74,7 +74,7 @@ afterAll(async () => {
 describe("token exchange", () => {
   it("returns an expiring offline token with its refresh token and the configured scopes", () => {
     expect(session.accessToken).toMatch(/^shpat_[0-9a-f]{32}$/);
-    expect(session.scope).toBe("read_products,read_customers,read_orders");
+    expect(session.scope).toBe("read_products,read_customers,read_orders,read_legal_policies,read_online_store_pages");
     expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
     expect(session.refreshToken).toMatch(/^shprt_/);
   });
@@ -589,6 +589,8 @@ describe.skipIf(!fixturesPresent("captured webhookSubscriptions pages", LIST_CAP
     const reply = await rawGraphql("{ currentAppInstallation { accessScopes { handle } } }");
     expect(reply.body.data.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle)).toEqual([
       "read_customers",
+      "read_legal_policies",
+      "read_online_store_pages",
       "read_orders",
       "read_products",
     ]);

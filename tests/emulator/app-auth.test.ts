@@ -39,7 +39,9 @@ describe("install through token exchange", () => {
       expect(session?.accessToken).toMatch(/^shpat_/);
       expect(session?.expires).toBeInstanceOf(Date);
       expect(session?.refreshToken).toMatch(/^shprt_/);
-      expect(session?.scope).toBe("read_products,read_customers,read_orders");
+      expect(session?.scope).toBe(
+        "read_products,read_customers,read_orders,read_legal_policies,read_online_store_pages",
+      );
       const shop = await prisma.shop.findUnique({ where: { domain: SHOP } });
       expect(shop?.uninstalledAt).toBeNull();
       // The shop's primary domain, read from the Admin API at install (the emulator's is its own domain).

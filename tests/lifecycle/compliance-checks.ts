@@ -123,6 +123,18 @@ export function complianceChecks(label: string, stores: () => Promise<Compliance
           },
         });
       }
+      // Store knowledge (decision 125): a merchant Q&A entry (source and passage too) and the refresh state.
+      expect(
+        await app.services.knowledge.questions.save(SHOP, {
+          question: "Do you ship to Oslo?",
+          answer: "Yes, in 5 days.",
+        }),
+      ).toMatchObject({ ok: true });
+      await prisma.knowledgeRefresh.create({ data: { shop: SHOP, refreshedAt: new Date() } });
+      const knowledgeRows = (await store.scan(SHOP)).filter((r) => /Knowledge/.test(r.where));
+      expect(new Set(knowledgeRows.map((r) => r.where.replace(/"/g, "")))).toEqual(
+        new Set(["KnowledgeQuestion", "KnowledgeSource", "KnowledgePassage", "KnowledgeRefresh"]),
+      );
       expect((await store.scan(ADA)).length).toBeGreaterThanOrEqual(3); // the scan sees the customer's rows
       expect((await store.scan(SHOP)).length).toBeGreaterThanOrEqual(8);
       expect(await app.services.productIndex.count(SHOP)).toBe(3);

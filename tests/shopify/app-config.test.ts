@@ -46,6 +46,8 @@ const SCOPE_OF_TYPE: Record<string, string> = {
   Collection: "read_products",
   Customer: "read_customers",
   Order: "read_orders",
+  ShopPolicy: "read_legal_policies",
+  Page: "read_online_store_pages",
 };
 const SCOPE_FREE = new Set([
   // Reached only through a product (read with its owner's scope), or plain values.

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { bulkEditInput, type BulkEdit } from "./bulk-edit";
 import type { EmulatedShop } from "./emulated-shop";
 import type { ProductInput } from "./store/model";
+import { POLICY_TYPES } from "./store/online-store-content";
 import type { ShopStore } from "./store/shop-store";
 import type { WebhookDelivery, WebhookFaults } from "./webhooks/delivery";
 import type { EmulatedOrder } from "./webhooks/order-payload";
@@ -254,6 +255,41 @@ export function mountControlApi(app: Express, emulator: EmulatorControls): void 
   api.post(
     "/shops/:shop/orders/:id/cancel",
     handle((req) => emulator.cancelOrder(String(req.params.shop), id(req))),
+  );
+  // Policies and pages: no webhook follows (Shopify sends none); the app sees changes on its next refresh.
+  api.get(
+    "/shops/:shop/policies",
+    handle((req) => shopOf(req).store.content.policies),
+  );
+  api.put(
+    "/shops/:shop/policies/:type",
+    handle((req) => {
+      const type = z
+        .enum(POLICY_TYPES as [string, ...string[]])
+        .parse(req.params.type) as (typeof POLICY_TYPES)[number];
+      const body = z.object({ title: z.string().min(1).optional(), bodyHtml: z.string() }).parse(req.body);
+      return shopOf(req).store.content.setPolicy(type, body) ?? null;
+    }),
+  );
+  api.get(
+    "/shops/:shop/pages",
+    handle((req) => [...shopOf(req).store.content.pages.values()]),
+  );
+  api.put(
+    "/shops/:shop/pages/:handle",
+    handle((req) => {
+      const body = z
+        .object({ title: z.string().min(1), bodyHtml: z.string(), published: z.boolean().optional() })
+        .parse(req.body);
+      return shopOf(req).store.content.savePage({ ...body, handle: String(req.params.handle) });
+    }),
+  );
+  api.delete(
+    "/shops/:shop/pages/:handle",
+    handle((req) => {
+      if (!shopOf(req).store.content.deletePage(String(req.params.handle)))
+        throw new Error(`No page ${req.params.handle}`);
+    }),
   );
   api.put(
     "/webhook-faults",

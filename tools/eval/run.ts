@@ -1,6 +1,7 @@
 // `npm run eval [-- --backend sqlite-chroma|postgres-pgvector|all]`: retrieval quality of
 // lexical-only, vector-only and hybrid search side by side (recall@10, nDCG@10, MRR) on the demo
-// catalog's labelled queries and on WANDS when present. Uses the real stack of each back end
+// catalog's labelled queries and on WANDS when present, then store-knowledge answers on the demo shop
+// (tools/eval/knowledge-eval.ts). Uses the real stack of each back end
 // (tools/eval/search-stack.ts) and the configured embedder (local USE-lite unless EMBEDDINGS_* say
 // otherwise; vectors are cached on disk, tools/eval/cached-embeddings.ts). Results:
 // docs/evaluation.md. `--per-query FILE` also writes every query's scores (JSON lines), to compare
@@ -24,6 +25,7 @@ import { passShare, runConversations, type ConversationRun } from "./conversatio
 import { startScriptedModel } from "./conversations/scripted-model";
 import { catalogFileProducts, demoCatalog } from "./demo-catalog-products";
 import { demoQuerySet } from "./demo-queries";
+import { answerKnowledgeQuestions, printKnowledgeReport } from "./knowledge-eval";
 import { meanScores, ndcgAt, recallAt, reciprocalRank, type Judgements, type Scores } from "./metrics";
 import { withEmbeddingCache } from "./cached-embeddings";
 import { backendsFromArgs, withSearchStack } from "./search-stack";
@@ -232,7 +234,7 @@ async function evaluateConversations(
 
 for (const backend of backendsFromArgs()) {
   const embeddings = (env: Parameters<typeof createEmbeddings>[0]) => withEmbeddingCache(createEmbeddings(env));
-  await withSearchStack({ backend, env: process.env, embeddings }, async ({ index, embeddings, env: stackEnv }) => {
+  await withSearchStack({ backend, env: process.env, embeddings }, async ({ index, embeddings, db, env: stackEnv }) => {
     console.log(
       `\n## Back end ${backend}; embeddings: ${embeddings.descriptor.provider} ${embeddings.descriptor.model}; k = ${K}`,
     );
@@ -260,6 +262,7 @@ for (const backend of backendsFromArgs()) {
       if (!conversationsOnly) await retrieval("demo catalog", shop, demo, demoQuerySet(demo));
       for (const set of sets.filter((s) => !s.catalogFile)) await conversations("demo catalog", shop, set);
       await index.dropShop(shop);
+      if (!conversationsOnly) printKnowledgeReport(await answerKnowledgeQuestions(db, index, embeddings, demo));
       if (!conversationsOnly && wandsAvailable()) {
         const products = wandsProducts();
         const wandsShop = await indexProducts(index, "WANDS (40-query pool)", products);

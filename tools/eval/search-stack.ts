@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { PrismaClient } from "@prisma/client";
 import { parseEnv, type Env } from "../../app/lib/config/env-schema";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { createEmbeddings, type EmbeddingsProvider } from "../../app/lib/search/embeddings.server";
@@ -85,6 +86,8 @@ export interface SearchStack {
   env: Env;
   index: HybridProductIndex;
   embeddings: EmbeddingsProvider;
+  /** The stack's app database (store knowledge lives there beside the catalog). */
+  db: PrismaClient;
 }
 
 export async function withSearchStack<T>(
@@ -114,7 +117,7 @@ export async function withSearchStack<T>(
   try {
     const embeddings = (options.embeddings ?? createEmbeddings)(env);
     const index = createProductIndex({ env, db, vectors, embeddings });
-    return await run({ backend, env, index, embeddings });
+    return await run({ backend, env, index, embeddings, db });
   } finally {
     await vectors.close();
     await db.$disconnect();

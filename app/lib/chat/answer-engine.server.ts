@@ -11,11 +11,14 @@ import { notCarried, notCarriedNote } from "./relevance-floor";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
+import { knowledgeAnswerText, planKnowledgeAnswer, type KnowledgeCandidate } from "./knowledge-answer";
 import { describeRelaxed, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
-import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, ProductReference } from "./types";
+import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, KnowledgeRetriever, ProductReference } from "./types";
 
 export interface AnswerEngineOptions {
   search: ProductSearch;
+  /** The shop's policies, pages and Q&A; absent: answers know only products. */
+  knowledge?: KnowledgeRetriever;
   /** null: retrieval-only answers (LLM_PROVIDER=none). */
   chatModel: BaseChatModel | null;
   log?: Logger;
@@ -115,6 +118,7 @@ const VIOLATION_LOG: Record<Violation, string> = {
 
 export class AnswerEngine {
   private readonly search: ProductSearch;
+  private readonly knowledge: KnowledgeRetriever | undefined;
   private readonly chatModel: BaseChatModel | null;
   private readonly log: Logger | undefined;
   readonly maxInputChars: number;
@@ -125,6 +129,7 @@ export class AnswerEngine {
 
   constructor(options: AnswerEngineOptions) {
     this.search = options.search;
+    this.knowledge = options.knowledge;
     this.chatModel = options.chatModel;
     this.log = options.log;
     this.maxInputChars = options.maxInputChars ?? 1000;
@@ -141,11 +146,19 @@ export class AnswerEngine {
       return;
     }
     const { message } = checked;
+    // Store knowledge is searched beside the products; without it the answer is still a product answer.
+    const knowledge: Promise<KnowledgeCandidate[]> = this.knowledge
+      ? this.knowledge.search(request.shop, message).catch((error: unknown) => {
+          this.log?.warn({ err: error, shop: request.shop }, "store knowledge search failed; products only");
+          return [];
+        })
+      : Promise.resolve([]);
     let products: ProductReference[];
     let relaxed: Parameters<typeof describeRelaxed>[0];
     let facts: AnswerFacts;
     let floor: ReturnType<typeof notCarried>;
     const chatModel = request.useModel === false ? null : this.chatModel;
+    let productsEvent: Extract<ChatEvent, { type: "products" }>;
     try {
       const history = await this.withShownProducts(request.shop, validTurns(request.history, this.historyTurns));
       const resolved = await resolveConversation(message, history, async (text) => {
@@ -176,7 +189,7 @@ export class AnswerEngine {
         currency: request.currency,
         locale: request.locale,
       };
-      yield {
+      productsEvent = {
         type: "products",
         items: products,
         query: resolved.query,
@@ -188,10 +201,27 @@ export class AnswerEngine {
         ...(none ? { none } : {}),
       };
     } catch (error) {
+      await knowledge;
       this.log?.error({ err: error, shop: request.shop }, "search failed while answering");
       yield { type: "error", code: "search_failed", message: "Search is unavailable right now. Please try again." };
       return;
     }
+    const plan = planKnowledgeAnswer(message, await knowledge, products);
+    if (plan.sources.length || plan.uncovered) {
+      // Quoted, not paraphrased: the model never words a policy (decision 125).
+      const { none: _notCarried, ...answeredByKnowledge } = productsEvent;
+      yield { ...answeredByKnowledge, items: plan.products };
+      if (plan.sources.length) yield { type: "sources", items: plan.sources };
+      const productText = plan.products.length
+        ? retrievalAnswer({ ...facts, products: plan.products, notCarried: undefined })
+        : null;
+      const text = knowledgeAnswerText(plan, productText);
+      yield { type: "text", delta: text };
+      const citations = plan.products.map((p) => p.ref).slice(0, 5);
+      yield { type: "done", source: "retrieval", fallbackReason: "store_knowledge", citations, text };
+      return;
+    }
+    yield productsEvent;
 
     /** The templated answer; `replacing` when model text was already shown. */
     const retrievalOnly = function* (reason: FallbackReason, replacing = false): Generator<ChatEvent> {

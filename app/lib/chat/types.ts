@@ -2,6 +2,7 @@
 // events it streams out (see README.md for the protocol).
 import type { ProductCard } from "../search/fusion";
 import type { RelaxableFilter, SearchFilters } from "../search/query-parser";
+import type { KnowledgeCandidate, SourceReference } from "./knowledge-answer";
 
 export interface ChatTurn {
   role: "user" | "assistant";
@@ -50,8 +51,17 @@ export interface ProductReference extends ProductCard {
 }
 
 export type AnswerSource = "llm" | "retrieval";
-/** `budget`: a token ceiling (the shop's day or minute, the app's day, the visitor's share) refused the call. */
-export type FallbackReason = "no_llm" | "llm_error" | "llm_timeout" | "guardrail" | "no_products" | "budget";
+/**
+ * `budget`: a token ceiling (the shop's day or minute, the app's day, the visitor's share) refused the call.
+ * `store_knowledge`: the question is about the store; its policy, page or Q&A is quoted, never paraphrased.
+ */
+export type FallbackReason =
+  "no_llm" | "llm_error" | "llm_timeout" | "guardrail" | "no_products" | "budget" | "store_knowledge";
+
+/** The shop's store knowledge, searched beside its products (app/lib/knowledge, decision 125). */
+export interface KnowledgeRetriever {
+  search(shop: string, question: string, limit?: number): Promise<KnowledgeCandidate[]>;
+}
 
 /** Model tokens held for one call until it ends, then settled to what it really used. */
 export interface TokenReservation {
@@ -92,6 +102,8 @@ export type ChatEvent =
       /** Set when nothing passed the relevance floor (then `items` is empty). */
       none?: NotCarried;
     }
+  /** Store knowledge the answer quotes (after "products", before any text), numbered from 1. */
+  | { type: "sources"; items: SourceReference[] }
   /** Append `delta` to the answer text. */
   | { type: "text"; delta: string }
   /** Discard the text shown so far and show `text` instead (a guardrail tripped mid-stream or the model failed). */

@@ -23,7 +23,13 @@ describe("parseEnv", () => {
     expect(env.PORT).toBe(3000);
     expect(env.DATABASE_URL).toBe("file:./.data/aisle.sqlite");
     expect(env.CHROMA_URL).toBe("http://127.0.0.1:8000");
-    expect(env.SCOPES).toEqual(["read_products", "read_customers", "read_orders"]);
+    expect(env.SCOPES).toEqual([
+      "read_products",
+      "read_customers",
+      "read_orders",
+      "read_legal_policies",
+      "read_online_store_pages",
+    ]);
     expect(resolveEmbeddingsProvider(env)).toBe("local");
     expect(resolveLlmProvider(env)).toBe("none");
   });

@@ -30,7 +30,13 @@ export const envSchema = z
     SHOPIFY_API_KEY: z.string().trim().min(1, "is required (the app's client id)"),
     SHOPIFY_API_SECRET: z.string().trim().min(1, "is required (the app's client secret)"),
     SHOPIFY_APP_URL: url("the public https URL Shopify reaches the app at"),
-    SCOPES: csv.default(["read_products", "read_customers", "read_orders"]),
+    SCOPES: csv.default([
+      "read_products",
+      "read_customers",
+      "read_orders",
+      "read_legal_policies",
+      "read_online_store_pages",
+    ]),
     SHOP_CUSTOM_DOMAIN: optionalString,
     // Where the embedded admin loads App Bridge from; unset = Shopify's CDN (the store emulator serves a stand-in).
     APP_BRIDGE_URL: url("the App Bridge script").optional(),
@@ -96,6 +102,9 @@ export const envSchema = z
     SYNC_POLL_INTERVAL_MS: positiveInt(1000),
     SYNC_MAX_BACKOFF_SECONDS: positiveInt(300),
     SYNC_RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(360),
+    // Shopify sends no webhooks for policies and pages: each shop's are read again this often (0 = at
+    // install and from the dashboard only; decision 125).
+    KNOWLEDGE_REFRESH_MINUTES: z.coerce.number().int().min(0).default(360),
     // A catalog import retries a failed step (new export when needed) this many times, waiting
     // SYNC_IMPORT_RETRY_SECONDS doubling up to SYNC_MAX_BACKOFF_SECONDS; a shop whose imports all
     // failed gets a new one after SYNC_FAILED_IMPORT_RETRY_MINUTES (doubling, at most a day; 0 = never).

@@ -12,7 +12,7 @@ import { clientAddress } from "./client-address";
 import { errorResponse, jsonError, readCappedJson, sseFrame, SSE_HEADERS, StorefrontRequestError } from "./http";
 import type { StorefrontShops } from "./session.server";
 import type { VisitorIds } from "./signed-visitor-id.server";
-import { parseChatTurn, toWidgetCard, type ChatTurnInput, type WidgetProductCard } from "./wire";
+import { parseChatTurn, toWidgetCard, toWidgetSources, type ChatTurnInput, type WidgetProductCard } from "./wire";
 
 export type AnswerMode = "llm" | "retrieval-only";
 
@@ -245,6 +245,9 @@ export async function handleChatTurn(
               .filter((entry): entry is { id: string; card: WidgetProductCard } => entry.card !== null);
             productIds.push(...shown.map((entry) => entry.id));
             send("products", { products: shown.map((entry) => entry.card) });
+          } else if (event.type === "sources") {
+            // The store knowledge quoted: titles and storefront paths (decision 125).
+            send("sources", { sources: toWidgetSources(event.items) });
           } else if (event.type === "text") {
             text += event.delta;
             send("text", { delta: event.delta });

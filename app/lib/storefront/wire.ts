@@ -2,6 +2,7 @@
 // and product cards built from the answer engine's products. Ids are GIDs inside the app; the wire
 // carries numeric ids (what /cart/add.js wants), converted here and nowhere else.
 import { z } from "zod";
+import type { SourceReference } from "../chat/knowledge-answer";
 import type { ProductReference } from "../chat/types";
 import { legacyId, productGid, shopifyGid } from "../shopify/gid";
 import { StorefrontRequestError } from "./http";
@@ -179,5 +180,34 @@ export function parseCartEvent(body: unknown): CartEventInput {
     conversationId,
     productId: productGid(productId),
     variantId: variantId ? shopifyGid("ProductVariant", variantId) : null,
+  };
+}
+
+export interface WidgetSource {
+  title: string;
+  kind: SourceReference["kind"];
+  /** The storefront's own /policies/… or /pages/… path; null when the source has no page (Q&A). */
+  path: string | null;
+}
+
+const SOURCE_PATH = /^\/(policies|pages)\/[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** The quoted sources as the widget lists them: one link per page, however many of its passages were quoted. */
+export function toWidgetSources(sources: SourceReference[]): WidgetSource[] {
+  const seen = new Set<string>();
+  return sources.map(toWidgetSource).filter((source) => {
+    const key = `${source.kind}|${source.title}|${source.path ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A quoted source as the widget shows it: only a policy or page path of the shop's own storefront is a link. */
+export function toWidgetSource(source: SourceReference): WidgetSource {
+  return {
+    title: source.title,
+    kind: source.kind,
+    path: source.url && SOURCE_PATH.test(source.url) ? source.url : null,
   };
 }

@@ -86,6 +86,11 @@ export async function deleteShopRows(db: PrismaClient, shop: string) {
     db.chatRateWindow.deleteMany({
       where: { OR: [{ key: `shop:${shop}` }, { key: { startsWith: `visitor:${shop}:` } }] },
     }),
+    // Store knowledge (decision 125): passages before their sources, the merchant's Q&A, the refresh state.
+    db.knowledgePassage.deleteMany({ where: { shop } }),
+    db.knowledgeSource.deleteMany({ where: { shop } }),
+    db.knowledgeQuestion.deleteMany({ where: { shop } }),
+    db.knowledgeRefresh.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { domain: shop } }),
   ]);
   return { products: counts[0].count, deliveries: counts[1].count };

@@ -143,6 +143,11 @@
     return typeof path === "string" && /^\/products\/[^/?#\\]+$/.test(path) ? path : null;
   }
 
+  // The storefront's own policy and page paths; anything else is shown as plain text, never linked.
+  function safeSourcePath(path) {
+    return typeof path === "string" && /^\/(policies|pages)\/[^/?#\\]+$/.test(path) ? path : null;
+  }
+
   function chatIcon() {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
@@ -297,8 +302,26 @@
     text.textContent = message.text || ""; // model output: text only, never parsed as HTML
     bubble.appendChild(text);
     if (message.products && message.products.length) bubble.appendChild(renderCards(message.products));
+    if (message.sources && message.sources.length) bubble.appendChild(renderSources(message.sources));
     log.appendChild(bubble);
     return { bubble: bubble, text: text };
+  }
+
+  // The store's policies, pages and answers an answer quotes, linked to where the shopper can read them whole.
+  function renderSources(sources) {
+    var list = el("ul", { className: "aisle-sources", "aria-label": S.sources });
+    sources.forEach(function (source) {
+      var path = safeSourcePath(source.path);
+      var title = String(source.title || "");
+      list.appendChild(
+        el("li", {}, [
+          path
+            ? el("a", { className: "aisle-source", href: path, text: title })
+            : el("span", { className: "aisle-source", text: title }),
+        ]),
+      );
+    });
+    return list;
   }
 
   function renderCards(products) {
@@ -693,6 +716,9 @@
             var old = v.bubble.querySelector(".aisle-cards");
             if (old) old.remove();
             v.bubble.appendChild(renderCards(answer.products));
+          } else if (event === "sources" && data.sources && data.sources.length) {
+            answer.sources = data.sources;
+            ensureView().bubble.appendChild(renderSources(answer.sources));
           } else if (event === "text") {
             typing.hidden = true;
             answer.text += data.delta || "";

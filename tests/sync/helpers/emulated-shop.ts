@@ -80,7 +80,7 @@ export async function startEmulatedShop(
 export async function installShop(harness: EmulatedShopHarness, domain: string) {
   const shop = harness.emulator.shop(domain);
   shop.installation = {
-    scopes: ["read_products", "read_customers", "read_orders"],
+    scopes: ["read_products", "read_customers", "read_orders", "read_legal_policies", "read_online_store_pages"],
     accessTokens: new Map(),
     refreshTokens: new Map(),
   };

@@ -12,6 +12,7 @@ import type {
   EmulatedVariant,
 } from "../store/model";
 import type { ShopStore } from "../store/shop-store";
+import { POLICY_HANDLES, type EmulatedPage, type EmulatedPolicy } from "../store/online-store-content";
 import { createdAtCursorValue, topicEnum, type ShopWebhookSubscription } from "../webhooks/subscriptions";
 
 export interface AdminContext extends ConnectionContext {
@@ -447,6 +448,11 @@ function nodeById(id: string, context: AdminContext): unknown {
       const customer = shop.customers.get(parsed.id);
       return customer ? customerView(customer) : null;
     }
+    case "Page": {
+      requireScope(context, "read_online_store_pages", "page");
+      const page = shop.content.pages.get(parsed.id);
+      return page ? pageView(page) : null;
+    }
     case "BulkOperation": {
       const op = context.bulkOperations.find(parsed.id);
       return op ? bulkOperationView(op) : null;
@@ -454,6 +460,39 @@ function nodeById(id: string, context: AdminContext): unknown {
     default:
       return null;
   }
+}
+
+function policyView(policy: EmulatedPolicy, shop: ShopStore) {
+  return {
+    __typename: "ShopPolicy",
+    id: gid("ShopPolicy", policy.id),
+    type: policy.type,
+    title: policy.title,
+    body: policy.bodyHtml,
+    url: `https://${shop.domain}/policies/${POLICY_HANDLES[policy.type]}`,
+    createdAt: policy.createdAt,
+    updatedAt: policy.updatedAt,
+  };
+}
+
+/** Shopify's bodySummary: the body's text, cut to about 150 characters. */
+const SUMMARY_CHARS = 150;
+
+function pageView(page: EmulatedPage) {
+  const text = htmlToText(page.bodyHtml);
+  return {
+    __typename: "Page",
+    id: gid("Page", page.id),
+    handle: page.handle,
+    title: page.title,
+    body: page.bodyHtml,
+    bodySummary: text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS - 3)}...` : text,
+    isPublished: page.publishedAt !== null,
+    publishedAt: page.publishedAt,
+    createdAt: page.createdAt,
+    updatedAt: page.updatedAt,
+    ...metafieldsOf({ metafields: [] }),
+  };
 }
 
 type Args = Record<string, unknown> & ConnectionArgs;
@@ -486,6 +525,10 @@ export const rootResolvers: Record<"QueryRoot" | "Mutation", Record<string, Reso
       ianaTimezone: "Etc/UTC",
       url: `https://${shop.domain}`,
       primaryDomain: { id: gid("Domain", 1), host: shop.domain, url: `https://${shop.domain}`, sslEnabled: true },
+      shopPolicies: (_args: unknown, context: AdminContext) => {
+        requireScope(context, "read_legal_policies", "shopPolicies");
+        return shop.content.policies.map((policy) => policyView(policy, shop));
+      },
       ...metafieldsOf({ metafields: [] }),
     }),
     node: (_source, args, context) => nodeById(args.id as string, context),
@@ -550,6 +593,24 @@ export const rootResolvers: Record<"QueryRoot" | "Mutation", Record<string, Reso
         return [...context.shop.allVariants()].filter(matches);
       });
       return connection(items, args, context, byId, (v) => variantView(v, context.shop));
+    },
+    page: (_source, args, context) => nodeById(args.id as string, context),
+    pages: (_source, args, context) => {
+      requireScope(context, "read_online_store_pages", "pages");
+      const matches = compileSearch(
+        args.query as string,
+        (p: EmulatedPage, field) =>
+          field === "title"
+            ? [p.title]
+            : field === "handle"
+              ? [p.handle]
+              : field === "published_status"
+                ? [p.publishedAt ? "published" : "unpublished"]
+                : undefined,
+        (p) => p.title,
+      );
+      const items = [...context.shop.content.pages.values()].filter(matches);
+      return connection(items, args, context, byId, pageView);
     },
     collection: (_source, args, context) => nodeById(args.id as string, context),
     collections: (_source, args, context) => {

@@ -1,8 +1,9 @@
 // Fills an emulated shop with the shipped demo catalog (read back from its Shopify CSV, so the demo
-// exercises the CSV path) and a few customers to log in as.
+// exercises the CSV path), a few customers to log in as, and its policies and pages (demo-content.ts).
 import { readFileSync } from "node:fs";
 import type { StoreEmulator } from "../store-emulator";
 import { DEMO_IMAGE_ORIGIN } from "./demo-catalog";
+import { DEMO_PAGES, DEMO_POLICIES } from "./demo-content";
 import { DEMO_CATALOG_CSV } from "./generate-demo-catalog";
 import { readShopifyCsv } from "./shopify-csv";
 
@@ -26,6 +27,9 @@ export function seedDemoStore(
     })),
   }));
   const count = emulator.seed(domain, products);
-  for (const customer of DEMO_CUSTOMERS) emulator.shop(domain).store.createCustomer(customer);
+  const { store } = emulator.shop(domain);
+  for (const customer of DEMO_CUSTOMERS) store.createCustomer(customer);
+  for (const policy of DEMO_POLICIES) store.content.setPolicy(policy.type, policy);
+  for (const page of DEMO_PAGES) store.content.savePage(page);
   return count;
 }

@@ -10,6 +10,7 @@ import type {
   ProductInput,
   VariantInput,
 } from "./model";
+import { OnlineStoreContent } from "./online-store-content";
 
 export type CatalogEvent =
   | { topic: "products/create" | "products/update"; product: EmulatedProduct }
@@ -64,6 +65,8 @@ export class ShopStore extends EventEmitter {
   /** Every accepted flowTriggerReceive call, oldest first: what Flow would have run workflows for. */
   readonly flowTriggers: FlowTriggerCall[] = [];
   private readonly collectionsByType = new Map<string, EmulatedCollection>();
+  /** Policies and pages (no webhooks: apps query them). */
+  readonly content: OnlineStoreContent;
 
   constructor(
     readonly domain: string,
@@ -72,6 +75,7 @@ export class ShopStore extends EventEmitter {
     readonly ids: IdSequence,
   ) {
     super();
+    this.content = new OnlineStoreContent(ids);
   }
 
   get collections(): EmulatedCollection[] {

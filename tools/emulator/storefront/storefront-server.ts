@@ -173,6 +173,24 @@ ${product.images.map((image) => `<img src="${escapeHtml(image.src)}" alt="${esca
     page(req, res, product.title, main).catch(next);
   });
 
+  // ---- Online Store content: the shop's policies and pages, rendered as a theme does -----------
+  const notFound = (req: Request, res: Response, next: (error: unknown) => void) => {
+    res.status(404);
+    page(req, res, "Not found", "<h1>404 Page not found</h1>").catch(next);
+  };
+  app.get("/policies/:handle", (req, res, next) => {
+    const policy = store.content.policyByHandle(req.params.handle);
+    if (!policy) return notFound(req, res, next);
+    const main = `<article class="policy"><h1>${escapeHtml(policy.title)}</h1><div class="rte">${policy.bodyHtml}</div></article>`;
+    page(req, res, policy.title, main).catch(next);
+  });
+  app.get("/pages/:handle", (req, res, next) => {
+    const content = store.content.pageByHandle(req.params.handle);
+    if (!content || content.publishedAt === null) return notFound(req, res, next);
+    const main = `<article class="page"><h1>${escapeHtml(content.title)}</h1><div class="rte">${content.bodyHtml}</div></article>`;
+    page(req, res, content.title, main).catch(next);
+  });
+
   app.get("/cart", (req, res, next) => {
     const cart = cartJson(carts.get(cartOf(req, res)), store);
     const rows = cart.items

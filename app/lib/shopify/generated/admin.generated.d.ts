@@ -11,6 +11,18 @@ export type AisleFlowTriggerReceiveMutationVariables = AdminTypes.Exact<{
 
 export type AisleFlowTriggerReceiveMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
 
+export type AisleKnowledgePagesQueryVariables = AdminTypes.Exact<{
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type AisleKnowledgePagesQuery = { pages: { nodes: Array<Pick<AdminTypes.Page, 'id' | 'handle' | 'title' | 'body' | 'isPublished' | 'updatedAt'>>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'> } };
+
+export type AisleKnowledgePoliciesQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type AisleKnowledgePoliciesQuery = { shop: { shopPolicies: Array<Pick<AdminTypes.ShopPolicy, 'id' | 'type' | 'title' | 'body' | 'url' | 'updatedAt'>> } };
+
 export type AisleBulkProductsMutationVariables = AdminTypes.Exact<{
   query: AdminTypes.Scalars['String']['input'];
 }>;
@@ -64,6 +76,8 @@ export type AisleShopPrimaryDomainQueryVariables = AdminTypes.Exact<{ [key: stri
 export type AisleShopPrimaryDomainQuery = { shop: { primaryDomain: Pick<AdminTypes.Domain, 'url'> } };
 
 interface GeneratedQueryTypes {
+  "#graphql\n  query AisleKnowledgePages($after: String) {\n    pages(first: 50, after: $after) {\n      nodes {\n        id\n        handle\n        title\n        body\n        isPublished\n        updatedAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": {return: AisleKnowledgePagesQuery, variables: AisleKnowledgePagesQueryVariables},
+  "#graphql\n  query AisleKnowledgePolicies {\n    shop {\n      shopPolicies {\n        id\n        type\n        title\n        body\n        url\n        updatedAt\n      }\n    }\n  }\n": {return: AisleKnowledgePoliciesQuery, variables: AisleKnowledgePoliciesQueryVariables},
   "#graphql\n  query AisleBulkOperation($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": {return: AisleBulkOperationQuery, variables: AisleBulkOperationQueryVariables},
   "#graphql\n  query AisleProductVersions($after: String) {\n    products(first: 250, after: $after) {\n      nodes {\n        id\n        updatedAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": {return: AisleProductVersionsQuery, variables: AisleProductVersionsQueryVariables},
   "#graphql\n  query AisleProductsById(\n    $ids: [ID!]!\n    $withMetafields: Boolean!\n    $metafieldKeys: [String!]\n    $metafieldCount: Int!\n  ) {\n    nodes(ids: $ids) {\n      ... on Product {\n        id\n        handle\n        title\n        descriptionHtml\n        vendor\n        productType\n        tags\n        status\n        publishedAt\n        onlineStoreUrl\n        createdAt\n        updatedAt\n        options {\n          name\n          values\n        }\n        featuredMedia {\n          ... on MediaImage {\n            image {\n              url\n              altText\n            }\n          }\n        }\n        variants(first: 250) {\n          nodes {\n            id\n            title\n            sku\n            barcode\n            price\n            compareAtPrice\n            availableForSale\n            inventoryQuantity\n            selectedOptions {\n              name\n              value\n            }\n            media(first: 1) {\n              nodes {\n                ... on MediaImage {\n                  id\n                  image {\n                    url\n                  }\n                }\n              }\n            }\n          }\n        }\n        collections(first: 50) {\n          nodes {\n            id\n            handle\n            title\n          }\n        }\n        metafields(keys: $metafieldKeys, first: $metafieldCount) @include(if: $withMetafields) {\n          nodes {\n            namespace\n            key\n            type\n            value\n          }\n        }\n      }\n    }\n  }\n": {return: AisleProductsByIdQuery, variables: AisleProductsByIdQueryVariables},

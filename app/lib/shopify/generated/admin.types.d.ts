@@ -644,6 +644,51 @@ export type Node = {
   id: Scalars['ID']['output'];
 };
 
+export type Page = HasMetafields & Node & {
+  __typename?: 'Page';
+  body: Scalars['HTML']['output'];
+  bodySummary: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  handle: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  isPublished: Scalars['Boolean']['output'];
+  metafield?: Maybe<Metafield>;
+  metafields: MetafieldConnection;
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+export type PageMetafieldArgs = {
+  key: Scalars['String']['input'];
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type PageMetafieldsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  keys?: InputMaybe<Array<Scalars['String']['input']>>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  reverse?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type PageConnection = {
+  __typename?: 'PageConnection';
+  edges: Array<PageEdge>;
+  nodes: Array<Page>;
+  pageInfo: PageInfo;
+};
+
+export type PageEdge = {
+  __typename?: 'PageEdge';
+  cursor: Scalars['String']['output'];
+  node: Page;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -651,6 +696,12 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
 };
+
+export type PageSortKeys =
+  | 'ID'
+  | 'PUBLISHED_AT'
+  | 'TITLE'
+  | 'UPDATED_AT';
 
 export type Product = HasMetafields & LegacyInteroperability & Node & {
   __typename?: 'Product';
@@ -950,6 +1001,8 @@ export type QueryRoot = {
   customer?: Maybe<Customer>;
   node?: Maybe<Node>;
   nodes: Array<Maybe<Node>>;
+  page?: Maybe<Page>;
+  pages: PageConnection;
   product?: Maybe<Product>;
   /** @deprecated Use `productByIdentifier` instead. */
   productByHandle?: Maybe<Product>;
@@ -1013,6 +1066,23 @@ export type QueryRootNodeArgs = {
 
 export type QueryRootNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryRootPageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootPagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+  reverse?: InputMaybe<Scalars['Boolean']['input']>;
+  savedSearchId?: InputMaybe<Scalars['ID']['input']>;
+  sortKey?: InputMaybe<PageSortKeys>;
 };
 
 
@@ -1105,6 +1175,7 @@ export type Shop = HasMetafields & Node & {
   myshopifyDomain: Scalars['String']['output'];
   name: Scalars['String']['output'];
   primaryDomain: Domain;
+  shopPolicies: Array<ShopPolicy>;
   url: Scalars['URL']['output'];
 };
 
@@ -1124,6 +1195,27 @@ export type ShopMetafieldsArgs = {
   namespace?: InputMaybe<Scalars['String']['input']>;
   reverse?: InputMaybe<Scalars['Boolean']['input']>;
 };
+
+export type ShopPolicy = Node & {
+  __typename?: 'ShopPolicy';
+  body: Scalars['HTML']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  title: Scalars['String']['output'];
+  type: ShopPolicyType;
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['URL']['output'];
+};
+
+export type ShopPolicyType =
+  | 'CONTACT_INFORMATION'
+  | 'LEGAL_NOTICE'
+  | 'PRIVACY_POLICY'
+  | 'REFUND_POLICY'
+  | 'SHIPPING_POLICY'
+  | 'SUBSCRIPTION_POLICY'
+  | 'TERMS_OF_SALE'
+  | 'TERMS_OF_SERVICE';
 
 export type UniqueMetafieldValueInput = {
   key: Scalars['String']['input'];
