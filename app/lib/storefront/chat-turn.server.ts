@@ -207,6 +207,9 @@ export async function handleChatTurn(
       // nothing counts as not helping, and the widget offers a person after two of those in a row.
       const personRequested = asksForPerson(turn.message);
       let helped = true;
+      // What the answer stood on: a quoted policy or page, or a "we don't carry that" (decisions 125, 126).
+      let quotedKnowledge = false;
+      let notCarried = false;
       try {
         const style = await deps.answerStyle?.(shop);
         const events = personRequested
@@ -244,9 +247,11 @@ export async function handleChatTurn(
               .map((item) => ({ id: item.id, card: toWidgetCard(item) }))
               .filter((entry): entry is { id: string; card: WidgetProductCard } => entry.card !== null);
             productIds.push(...shown.map((entry) => entry.id));
+            notCarried = Boolean(event.none);
             send("products", { products: shown.map((entry) => entry.card) });
           } else if (event.type === "sources") {
             // The store knowledge quoted: titles and storefront paths (decision 125).
+            quotedKnowledge = event.items.length > 0;
             send("sources", { sources: toWidgetSources(event.items) });
           } else if (event.type === "text") {
             text += event.delta;
@@ -261,7 +266,11 @@ export async function handleChatTurn(
             // Nothing found, a model answer withdrawn (about no product, or unsafe) or one citing no product:
             // the assistant did not help.
             const withdrawn = event.fallbackReason === "no_products" || event.fallbackReason === "guardrail";
-            if (withdrawn || (event.source === "llm" && !event.citations.length)) helped = false;
+            // So did an honest "we don't carry that" and a store question no policy or page covers.
+            const uncovered = event.fallbackReason === "store_knowledge" && !quotedKnowledge;
+            if (withdrawn || uncovered || notCarried || (event.source === "llm" && !event.citations.length)) {
+              helped = false;
+            }
           } else if (event.type === "error") {
             failed = true;
             log.warn({ code: event.code, message: event.message }, "answer engine refused the message");
