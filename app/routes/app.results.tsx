@@ -30,7 +30,7 @@ import { loadResults, periodFromRequest } from "../lib/results/results.server";
 import { formatMinor, PERIOD_DAYS, resultsSeries, type ResultsReport } from "../lib/results/results-report";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { shopify, prisma, customers } = context.services;
+  const { shopify, prisma, customers, handoffs } = context.services;
   const { session } = await shopify.authenticate.admin(request);
   const period = periodFromRequest(request);
   const [report, threads] = await Promise.all([
@@ -38,8 +38,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     loadRecentThreads(customers, session.shop),
   ]);
   const insights = summariseConversations(threads);
+  const handedOff = await handoffs.conversationsHandedOff(session.shop, new Date(report.period.start));
   return {
     report,
+    handedOff,
     // The latest conversations, whatever the period (as on the Conversations page): bounded work per view.
     unanswered: { analysed: insights.conversationsAnalysed, conversations: insights.unansweredConversations },
   };
@@ -107,7 +109,7 @@ function Holdout({ comparison }: { comparison: HoldoutComparison }) {
 }
 
 export default function Results() {
-  const { report, unanswered } = useLoaderData<typeof loader>();
+  const { report, unanswered, handedOff } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
   const [downloadError, setDownloadError] = useState<string | null>(null);
@@ -240,8 +242,11 @@ export default function Results() {
                   <Text as="p" tone="subdued" variant="bodySm">
                     <span data-unanswered="">
                       {unanswered.analysed
-                        ? `${share(unanswered.conversations, unanswered.analysed)} of the latest ${formatCount(unanswered.analysed)} conversations had a question answered without products or not at all (see Conversations). Hand-off to staff does not exist yet.`
+                        ? `${share(unanswered.conversations, unanswered.analysed)} of the latest ${formatCount(unanswered.analysed)} conversations had a question answered without products or not at all (see Conversations).`
                         : "No conversations yet."}
+                    </span>{" "}
+                    <span data-handed-off="">
+                      {`${formatCount(handedOff)} conversations of the period asked for a person (${share(handedOff, report.funnel.conversations)} of ${formatCount(report.funnel.conversations)}; see Handoffs).`}
                     </span>
                   </Text>
                 </SectionCard>

@@ -15,6 +15,7 @@ import { createChatEndpointContext, readSse } from "../widget/chat-deps";
 const { prisma } = createTestDatabase();
 let ctx: Awaited<ReturnType<typeof createChatEndpointContext>>;
 let handoffDeps: HandoffRequestDeps;
+let queue: Handoffs;
 let jobs: LifecycleJobs;
 let SHOP: string;
 
@@ -26,13 +27,13 @@ beforeAll(async () => {
   const log = pino({ level: "silent" });
   // Recorded, never run here: flow-trigger.test.ts runs the job against the store emulator.
   jobs = new LifecycleJobs({ db: prisma, log, plan: () => ({ steps: [] }) });
-  const handoffs = new Handoffs({
+  const handoffs = (queue = new Handoffs({
     db: prisma,
     messages: (shop, id) => ctx.customers.lastTurns(shop, id, 30),
     conversationOwner: (shop, id) => ctx.customers.conversationOwner(shop, id),
     recordJob: (job) => jobs.record(job),
     queueUrl: (shop) => `https://${shop}/admin/apps/test-key/app/handoffs`,
-  });
+  }));
   // The app's default body cap (CHAT_MAX_BODY_BYTES) leaves room for the longest valid form.
   handoffDeps = { ...ctx.deps, caps: { ...ctx.deps.caps, maxBodyBytes: 8192 }, handoffs };
 });
@@ -179,6 +180,10 @@ describe("the contact form endpoint", () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await prisma.handoffRequest.count()).toBe(2);
+    // Results counts conversations that asked for a person, not requests: two requests, one conversation.
+    expect(await queue.conversationsHandedOff(SHOP, new Date(0))).toBe(1);
+    expect(await queue.conversationsHandedOff(SHOP, new Date(Date.now() + 60_000))).toBe(0);
+    expect(await queue.conversationsHandedOff("another-shop.myshopify.com", new Date(0))).toBe(0);
     // Per address: five times the visitor limit, whatever visitor ids it uses.
     for (let n = 0; n < 8; n++) {
       const other = ctx.deps.visitors.issue(SHOP);

@@ -134,6 +134,15 @@ export class Handoffs {
     return rows.map(view);
   }
 
+  /** Conversations with a request for a person since `since` (Results' "handed off" share). */
+  async conversationsHandedOff(shop: string, since: Date): Promise<number> {
+    const rows = await this.deps.db.handoffRequest.groupBy({
+      by: ["conversationId"],
+      where: { shop, createdAt: { gte: since } },
+    });
+    return rows.length;
+  }
+
   async openCount(shop: string): Promise<number> {
     return this.deps.db.handoffRequest.count({ where: { shop, status: "open" } });
   }
