@@ -13,7 +13,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { DataTable } from "../components/data-table";
 import { SearchForm } from "../components/search-form";
 import { formatDateTime } from "../lib/dashboard/format";
@@ -117,11 +117,13 @@ function QuestionRow({
   result: ActionResult;
 }) {
   const navigation = useNavigation();
-  // An edit that failed validation stays open with its errors.
   const [editing, setEditing] = useState(false);
-  const failedHere = result?.intent === "save" && !result.ok && result.id === entry.id;
+  // A saved edit closes; one that failed validation stays open with its errors.
+  useEffect(() => {
+    if (result?.intent === "save" && result.id === entry.id) setEditing(!result.ok);
+  }, [result, entry.id]);
   const deleting = navigation.formData?.get("intent") === "delete" && navigation.formData?.get("id") === entry.id;
-  if (editing || failedHere) {
+  if (editing) {
     return (
       <Box padding="300" borderWidth="025" borderColor="border" borderRadius="200">
         <QuestionForm key={entry.answer} entry={entry} result={result} onCancel={() => setEditing(false)} />
@@ -169,9 +171,11 @@ export default function Knowledge() {
       <Layout>
         {notice && (
           <Layout.Section>
-            <Banner tone={notice.ok ? "success" : "critical"}>
-              <p role="status">{notice.message}</p>
-            </Banner>
+            <div data-knowledge-notice>
+              <Banner tone={notice.ok ? "success" : "critical"}>
+                <p>{notice.message}</p>
+              </Banner>
+            </div>
           </Layout.Section>
         )}
         <Layout.Section>
