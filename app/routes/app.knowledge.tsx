@@ -84,7 +84,7 @@ function QuestionForm({
           value={question}
           onChange={setQuestion}
           autoComplete="off"
-          placeholder="Do you offer gift wrapping?"
+          placeholder="Can I pick up my order in person?"
           error={errors.question}
         />
         <TextField

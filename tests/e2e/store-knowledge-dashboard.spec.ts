@@ -2,6 +2,7 @@
 // built app: the demo shop's policies and pages with a working "Refresh now", a merchant Q&A entry
 // added by keyboard, quoted in the preview answer, edited, deleted (the preview stops using it), a
 // validation error that changes nothing, and axe scans on desktop and phone.
+import path from "node:path";
 import { expect, test, type FrameLocator, type Page } from "@playwright/test";
 import { BROWSER_USER_AGENT } from "../../tools/emulator/store-emulator";
 import { embeddedApp, expectAccessibleOnDesktopAndPhone } from "./helpers/axe";
@@ -118,6 +119,7 @@ test("a Q&A entry: refused when too short, added by keyboard, quoted, edited, de
   // The preview quotes it at once (no refresh needed).
   let answer = await askPreview(app, QUESTION);
   await expect(answer).toContainText(FIRST_ANSWER);
+  await page.screenshot({ path: path.join("docs", "screenshots", "dashboard-knowledge.png"), fullPage: true });
   await expectAccessibleOnDesktopAndPhone(page, "store knowledge with a Q&A entry and its preview", embeddedApp);
 
   // Edit: the new answer replaces the old one in the preview.
