@@ -32,6 +32,7 @@ export default function EmbeddedApp() {
         <Link to="/app/playground">Search playground</Link>
         <Link to="/app/conversations">Conversations</Link>
         <Link to="/app/handoffs">Handoff queue</Link>
+        <Link to="/app/knowledge">Store knowledge</Link>
         <Link to="/app/results">Results</Link>
         <Link to="/app/settings">Assistant settings</Link>
       </NavMenu>

@@ -203,7 +203,7 @@ test("overview: sync health of the imported shop, lag chart and services", async
   // The lag chart draws (client-side) from the recorded samples.
   await expect(app.locator('[data-chart^="Webhook"] svg').first()).toBeVisible();
   // The admin draws the app's navigation from <ui-nav-menu>.
-  await expect(page.getByRole("navigation", { name: "App navigation" }).getByRole("link")).toHaveCount(8);
+  await expect(page.getByRole("navigation", { name: "App navigation" }).getByRole("link")).toHaveCount(9);
   await screenshot(page, "overview");
   await expectAccessibleOnDesktopAndPhone(page, "overview", embeddedApp);
 });

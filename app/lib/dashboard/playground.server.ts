@@ -2,6 +2,7 @@
 // uses. Shows how the question was understood (filters, relaxations), the hybrid ranking with each
 // product's place in the lexical (BM25) and vector lists and their RRF contributions, and the answer.
 import { z } from "zod";
+import type { SourceReference } from "../chat/knowledge-answer";
 import type { ChatEvent, ProductReference } from "../chat/types";
 import type { ProductCard } from "../search/fusion";
 import type { ParsedQuery, RelaxableFilter, SearchFilters } from "../search/query-parser";
@@ -51,6 +52,8 @@ export interface PlaygroundResult {
     source: "llm" | "retrieval" | null;
     fallbackReason: string | null;
     products: Pick<ProductReference, "ref" | "id" | "title" | "price">[];
+    /** Store knowledge the answer quotes (decision 125). */
+    sources: Pick<SourceReference, "ref" | "title" | "url">[];
     citations: number[];
     error: string | null;
   };
@@ -82,17 +85,7 @@ export async function runPlayground(
     vector: place(vector, hit.product.id),
   }));
 
-  let text = "";
-  let done: Extract<ChatEvent, { type: "done" }> | null = null;
-  let products: ProductReference[] = [];
-  let error: string | null = null;
-  for await (const event of deps.answer({ shop, message: question })) {
-    if (event.type === "products") products = event.items;
-    else if (event.type === "text") text += event.delta;
-    else if (event.type === "replace") text = event.text;
-    else if (event.type === "done") done = event;
-    else if (event.type === "error") error = event.message;
-  }
+  const answer = await collectAnswer(deps.answer({ shop, message: question }));
   return {
     question,
     parsed: hybrid.query,
@@ -100,13 +93,34 @@ export async function runPlayground(
     relaxed: hybrid.relaxed,
     vectorAvailable: hybrid.vectorAvailable,
     ranking,
-    answer: {
-      text: done?.text ?? text,
-      source: done?.source ?? null,
-      fallbackReason: done?.fallbackReason ?? null,
-      products: products.map(({ ref, id, title, price }) => ({ ref, id, title, price })),
-      citations: done?.citations ?? [],
-      error,
-    },
+    answer,
+  };
+}
+
+export type CollectedAnswer = PlaygroundResult["answer"];
+
+/** The widget's streamed answer as it reads once finished: final text, cards, quoted sources, how it was made. */
+export async function collectAnswer(events: AsyncIterable<ChatEvent>): Promise<CollectedAnswer> {
+  let text = "";
+  let done: Extract<ChatEvent, { type: "done" }> | null = null;
+  let products: ProductReference[] = [];
+  let sources: SourceReference[] = [];
+  let error: string | null = null;
+  for await (const event of events) {
+    if (event.type === "products") products = event.items;
+    else if (event.type === "sources") sources = event.items;
+    else if (event.type === "text") text += event.delta;
+    else if (event.type === "replace") text = event.text;
+    else if (event.type === "done") done = event;
+    else if (event.type === "error") error = event.message;
+  }
+  return {
+    text: done?.text ?? text,
+    source: done?.source ?? null,
+    fallbackReason: done?.fallbackReason ?? null,
+    products: products.map(({ ref, id, title, price }) => ({ ref, id, title, price })),
+    sources: sources.map(({ ref, title, url }) => ({ ref, title, url })),
+    citations: done?.citations ?? [],
+    error,
   };
 }
