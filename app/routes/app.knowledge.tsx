@@ -14,6 +14,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { AnswerText } from "../components/answer-text";
 import { DataTable } from "../components/data-table";
 import { SearchForm } from "../components/search-form";
 import { formatDateTime } from "../lib/dashboard/format";
@@ -260,17 +261,7 @@ export default function Knowledge() {
                   <Text as="h3" variant="headingSm">
                     The widget&apos;s answer
                   </Text>
-                  {preview.answer.error ? (
-                    <Text as="p" tone="critical">
-                      {preview.answer.error}
-                    </Text>
-                  ) : (
-                    <Box padding="300" background="bg-surface-secondary" borderRadius="200">
-                      <p data-preview-answer style={{ whiteSpace: "pre-wrap", margin: 0 }}>
-                        {preview.answer.text}
-                      </p>
-                    </Box>
-                  )}
+                  <AnswerText text={preview.answer.text} error={preview.answer.error} marker="data-preview-answer" />
                   {preview.answer.sources.length > 0 && (
                     <Text as="p" tone="subdued">
                       Quoted: {preview.answer.sources.map((source) => source.title).join(", ")}

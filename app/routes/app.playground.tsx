@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { AnswerText } from "../components/answer-text";
 import { DataTable } from "../components/data-table";
 import { useState } from "react";
 import { SearchForm } from "../components/search-form";
@@ -173,17 +174,7 @@ export default function Playground() {
                       </Badge>
                     )}
                   </InlineStack>
-                  {result.answer.error ? (
-                    <Text as="p" tone="critical">
-                      {result.answer.error}
-                    </Text>
-                  ) : (
-                    <Box padding="300" background="bg-surface-secondary" borderRadius="200">
-                      <p data-answer-text style={{ whiteSpace: "pre-wrap", margin: 0 }}>
-                        {result.answer.text}
-                      </p>
-                    </Box>
-                  )}
+                  <AnswerText text={result.answer.text} error={result.answer.error} marker="data-answer-text" />
                   {result.answer.products.length > 0 && (
                     <InlineStack gap="200">
                       {result.answer.products.map((product) => (
