@@ -84,8 +84,9 @@ test("an injection attempt gets a grounded answer: no markup, no foreign links",
     await page.locator(".aisle-message__text *, .aisle-message img[src='x'], .aisle-message a[href*='evil']").count(),
   ).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  // The only links are the shop's own: product cards, and the policies or pages an answer quotes.
   for (const link of await page.locator(".aisle-message a").all()) {
-    expect(await link.getAttribute("href")).toMatch(/^\/products\/[a-z0-9-]+$/);
+    expect(await link.getAttribute("href")).toMatch(/^\/(products|policies|pages)\/[a-z0-9-]+$/);
   }
   // The shopper's own text is shown as typed, as text.
   await expect(page.locator(".aisle-message--user").last()).toContainText('<img src=x onerror="window.pwned=1">');
