@@ -139,7 +139,9 @@ test("a waterproof jacket under $150 for hiking, cheaper ones, then size M: jack
   const prices = cheaper.map((card) => card.price);
   expect(prices).toEqual([...prices].sort((a, b) => a - b));
   if (cheaper.every((card) => card.price < top)) {
-    expect(cheaperText).toContain(`jackets cheaper than $${top.toFixed(2)}, cheapest first`);
+    expect(cheaperText).toContain(
+      `${cheaper.length === 1 ? "jacket" : "jackets"} cheaper than $${top.toFixed(2)}, cheapest first`,
+    );
   } else {
     // The first one shown was already the cheapest: said so, not padded in silence.
     expect(cheaperText).toMatch(
