@@ -92,6 +92,7 @@ export interface ProductSearchOptions {
   vectorWeight?: number;
   /** RRF's k: larger flattens the rank differences (60 in the original paper). */
   rrfK?: number;
+
   /** Cached results, all shops together (least recently used are dropped; 0 = no cache). */
   cacheSize?: number;
   /** Shops whose catalog vocabulary is kept (least recently used are dropped). */
@@ -256,10 +257,14 @@ export class ProductSearch {
 
     // Fewer than asked for under words the catalog vocabulary turned into filters (type, brand,
     // option): the closest products without them follow, after every product that matches.
+    // Each step drops one more ("linen curtains" naming a type and an option value: the curtains of
+    // that type, then of any option, then any curtain).
+    let backfillFilters = filters;
     for (const name of ["options", "vendors", "productTypes"] as const) {
-      if (hits.length >= limit || !hasFilter(filters, name)) continue;
+      if (hits.length >= limit || !hasFilter(backfillFilters, name)) continue;
+      backfillFilters = withoutFilter(backfillFilters, name);
       const seen = new Set(hits.map((hit) => hit.product.id));
-      const extra = await this.retrieve(scope, withoutFilter(filters, name));
+      const extra = await this.retrieve(scope, backfillFilters);
       hits = [...hits, ...extra.filter((hit) => !seen.has(hit.product.id)).map((hit) => ({ ...hit, backfill: true }))];
       hits = hits.slice(0, limit);
     }
@@ -347,18 +352,17 @@ export class ProductSearch {
       const seen = new Set(vectorIds);
       const rest = (await this.catalog.filtered(shop, filters, limit + vectorIds.length)).filter((id) => !seen.has(id));
       ranked = [...vectorIds, ...rest].map((id, i) => ({ id, score: 1 / (60 + i + 1) }));
-    } else if (mode === "lexical") {
-      ranked = lexical.map((id, i) => ({ id, score: 1 / (60 + i + 1) }));
-    } else if (mode === "vector") {
-      ranked = vectorIds.map((id, i) => ({ id, score: 1 / (60 + i + 1) }));
     } else {
-      ranked = reciprocalRankFusion(
-        [
-          { ids: lexical, weight: this.lexicalWeight },
-          { ids: vectorIds, weight: this.vectorWeight },
-        ],
-        this.rrfK,
-      );
+      const lists =
+        mode === "lexical"
+          ? [{ ids: lexical, weight: 1 }]
+          : mode === "vector"
+            ? [{ ids: vectorIds, weight: 1 }]
+            : [
+                { ids: lexical, weight: this.lexicalWeight },
+                { ids: vectorIds, weight: this.vectorWeight },
+              ];
+      ranked = reciprocalRankFusion(lists, this.rrfK);
     }
 
     // Only the cards that can be shown are read (sorting by price looks at a larger pool).
