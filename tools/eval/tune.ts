@@ -18,7 +18,10 @@ import { spacireAvailable, spacireProducts, spacireQuerySet } from "./spacire-qu
 
 type Setting = Omit<ProductSearchOptions, "index" | "log">;
 
-const SETTINGS: { label: string; options: Setting }[] = [{ label: "RRF 1/0.6", options: {} }];
+const SETTINGS: { label: string; options: Setting }[] = [
+  { label: "RRF 1/0.6", options: { namedFirst: false } },
+  { label: "RRF 1/0.6, named first", options: { namedFirst: true } },
+];
 const MODES: RetrievalMode[] = ["lexical", "vector", "hybrid"];
 
 for (const backend of backendsFromArgs()) {
