@@ -21,6 +21,7 @@ type Setting = Omit<ProductSearchOptions, "index" | "log">;
 const SETTINGS: { label: string; options: Setting }[] = [
   { label: "RRF 1/0.6", options: { namedFirst: false } },
   { label: "RRF 1/0.6, named first", options: { namedFirst: true } },
+  { label: "RRF 1/1, named first", options: { namedFirst: true, vectorWeight: 1 } },
 ];
 const MODES: RetrievalMode[] = ["lexical", "vector", "hybrid"];
 
