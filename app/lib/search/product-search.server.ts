@@ -264,14 +264,10 @@ export class ProductSearch {
 
     // Fewer than asked for under words the catalog vocabulary turned into filters (type, brand,
     // option): the closest products without them follow, after every product that matches.
-    // Each step drops one more ("linen curtains" naming a type and an option value: the curtains of
-    // that type, then of any option, then any curtain).
-    let backfillFilters = filters;
     for (const name of ["options", "vendors", "productTypes"] as const) {
-      if (hits.length >= limit || !hasFilter(backfillFilters, name)) continue;
-      backfillFilters = withoutFilter(backfillFilters, name);
+      if (hits.length >= limit || !hasFilter(filters, name)) continue;
       const seen = new Set(hits.map((hit) => hit.product.id));
-      const extra = await this.retrieve(scope, backfillFilters);
+      const extra = await this.retrieve(scope, withoutFilter(filters, name));
       hits = [...hits, ...extra.filter((hit) => !seen.has(hit.product.id)).map((hit) => ({ ...hit, backfill: true }))];
       hits = hits.slice(0, limit);
     }
