@@ -97,7 +97,6 @@ export interface ProductSearchOptions {
    * query rank first, in fused order (decision 130); false = plain weighted RRF.
    */
   namedFirst?: boolean;
-
   /** Cached results, all shops together (least recently used are dropped; 0 = no cache). */
   cacheSize?: number;
   /** Shops whose catalog vocabulary is kept (least recently used are dropped). */
@@ -165,7 +164,8 @@ export class ProductSearch {
     this.log = options.log;
     this.candidates = options.candidates ?? 50;
     this.lexicalWeight = options.lexicalWeight ?? 1;
-    // Chosen on the demo query set (tools/eval/tune.ts); WANDS was not used to choose it.
+    // Chosen on the demo query set, checked with named-first on demo + spacire (tools/eval/tune.ts,
+    // decision 130); WANDS was not used to choose it.
     this.vectorWeight = options.vectorWeight ?? 0.6;
     this.rrfK = options.rrfK ?? 60;
     this.namedFirst = options.namedFirst ?? true;

@@ -210,7 +210,8 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
     if (vendors.length) filters.vendors = [...new Set(vendors)];
     const options: OptionFilter[] = [];
     for (const match of vocabularyMatches(rawWords, vocabulary.optionValues)) {
-      if (typeWords.has(match.start)) continue;
+      if (Array.from({ length: match.end - match.start }, (_, i) => match.start + i).some((i) => typeWords.has(i)))
+        continue;
       const cue = rawWords[match.start - 1];
       for (const option of match.value) {
         const phrase = normalizePhrase(option.value);
