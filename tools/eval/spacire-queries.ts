@@ -23,7 +23,7 @@ export function spacireProducts(): Product[] {
 
 export type SpacireQueryKind = "code" | "title" | "kind" | "attribute" | "price" | "vague";
 
-interface Criteria {
+export interface Criteria {
   /** The one right product (titles, codes). */
   handle?: string;
   /** What the product is: tested on its title and product type. */
@@ -36,7 +36,7 @@ interface Criteria {
   minPrice?: number;
 }
 
-interface SpacireQuery {
+export interface SpacireQuery {
   kind: SpacireQueryKind;
   query: string | ((product: Product) => string);
   criteria: Criteria;
