@@ -236,6 +236,24 @@ function catalogStoreSuite(
     expect(await ids(3)).toEqual(anyWord.slice(0, 3));
   });
 
+  it("says which hits hold every word in their name (title, brand, type, codes), not only in tags or text", async () => {
+    const named = async (text: string) =>
+      Object.fromEntries((await store.lexical(SHOP, text, {}, 10)).map((hit) => [hit.id, hit.named]));
+    // Title and type; a word only in the tent's text or tags does not name it.
+    expect(await named("trail chair")).toMatchObject({ "gid://shopify/Product/2": true });
+    expect(await named("lantern tent")).toEqual({
+      "gid://shopify/Product/1": false,
+      "gid://shopify/Product/2": false,
+      "gid://shopify/Product/3": false,
+    });
+    expect(await named("waterproof tent")).toMatchObject({ "gid://shopify/Product/1": false });
+    expect(await named("camping tent")).toMatchObject({ "gid://shopify/Product/1": false });
+    // Brand and type are name fields; stems and prefixes as in ranking; the code's parts too.
+    expect(await named("northpeak tents")).toMatchObject({ "gid://shopify/Product/1": true });
+    expect(await named("acme kitch")).toEqual({ "gid://shopify/Product/4": true, "gid://shopify/Product/2": false });
+    expect(await named("tempest storm")).toMatchObject({ "gid://shopify/Product/1": true });
+  });
+
   it("never throws on hostile query text", async () => {
     const hostile = [
       '"',

@@ -30,6 +30,7 @@ import { meanScores, ndcgAt, recallAt, reciprocalRank, type Judgements, type Sco
 import { withEmbeddingCache } from "./cached-embeddings";
 import { backendsFromArgs, withSearchStack } from "./search-stack";
 import { createEmbeddings } from "../../app/lib/search/embeddings.server";
+import { spacireAvailable, spacireProducts, spacireQuerySet, SPACIRE_CATALOG } from "./spacire-queries";
 import { wandsAvailable, wandsProducts, wandsQuerySet } from "./wands";
 
 const K = 10;
@@ -46,6 +47,16 @@ if (perQueryFile) writeFileSync(perQueryFile, "");
 const perTurnFile = argValue("--per-turn");
 if (perTurnFile) writeFileSync(perTurnFile, "");
 const conversationsOnly = process.argv.includes("--conversations-only");
+/** `--retrieval-only`: the retrieval tables without the conversation sets. */
+const retrievalOnly = process.argv.includes("--retrieval-only");
+
+/** `--sets demo,spacire,wands` (default: all): the retrieval sets to run, e.g. to keep WANDS out while choosing. */
+const RETRIEVAL_SETS = ["demo", "spacire", "wands"] as const;
+const chosenSets = (argValue("--sets") ?? RETRIEVAL_SETS.join(",")).split(",").map((name) => name.trim());
+for (const name of chosenSets)
+  if (!(RETRIEVAL_SETS as readonly string[]).includes(name))
+    throw new Error(`--sets takes a comma-separated list of ${RETRIEVAL_SETS.join(", ")}; got ${name}`);
+const retrievalSet = (name: (typeof RETRIEVAL_SETS)[number]) => !conversationsOnly && chosenSets.includes(name);
 
 /** The public conversation sets; a merchant's own with `--conversations FILE` (and `--catalog FILE`). */
 const PUBLIC_CONVERSATIONS = ["tools/eval/conversations/demo.json", "tools/eval/conversations/spacire.json"];
@@ -240,7 +251,7 @@ for (const backend of backendsFromArgs()) {
     );
     const search = new ProductSearch({ index, cacheSize: 0 });
     const own = argValue("--conversations") !== undefined;
-    const sets = conversationSets();
+    const sets = retrievalOnly ? [] : conversationSets();
     // One line per data set at the end: retrieval nDCG@10 beside the share of conversation turns that pass.
     const summary = new Map<string, { ndcg?: number[]; turns?: string[] }>();
     const retrieval = async (
@@ -259,16 +270,24 @@ for (const backend of backendsFromArgs()) {
     if (!own) {
       const demo = demoCatalog();
       const shop = await indexProducts(index, "demo catalog", demo);
-      if (!conversationsOnly) await retrieval("demo catalog", shop, demo, demoQuerySet(demo));
+      if (retrievalSet("demo")) await retrieval("demo catalog", shop, demo, demoQuerySet(demo));
       for (const set of sets.filter((s) => !s.catalogFile)) await conversations("demo catalog", shop, set);
       await index.dropShop(shop);
-      if (!conversationsOnly) printKnowledgeReport(await answerKnowledgeQuestions(db, index, embeddings, demo));
-      if (!conversationsOnly && wandsAvailable()) {
+      if (retrievalSet("demo")) printKnowledgeReport(await answerKnowledgeQuestions(db, index, embeddings, demo));
+      if (retrievalSet("spacire") && spacireAvailable()) {
+        const products = spacireProducts();
+        const spacireShop = await indexProducts(index, "spacire", products);
+        await retrieval("spacire", spacireShop, products, spacireQuerySet(products));
+        await index.dropShop(spacireShop);
+      } else if (retrievalSet("spacire")) {
+        console.log(`\nspacire skipped: ${SPACIRE_CATALOG} is not present.`);
+      }
+      if (retrievalSet("wands") && wandsAvailable()) {
         const products = wandsProducts();
         const wandsShop = await indexProducts(index, "WANDS (40-query pool)", products);
         await retrieval("WANDS (40-query pool)", wandsShop, products, wandsQuerySet());
         await index.dropShop(wandsShop);
-      } else if (!conversationsOnly) {
+      } else if (retrievalSet("wands")) {
         console.log("\nWANDS skipped: ../shared/data/wands-eval is not present.");
       }
     }
@@ -294,6 +313,14 @@ for (const backend of backendsFromArgs()) {
     for (const [name, { ndcg, turns }] of summary)
       console.log(
         `| ${name} | ${f(ndcg?.[0])} | ${f(ndcg?.[1])} | ${f(ndcg?.[2])} | ${turns?.[0] ?? "–"} | ${turns?.[1] ?? "–"} |`,
+      );
+    // Issue 16's bar: fusion never loses to its own parts, in the same run.
+    const losing = [...summary].filter(([, { ndcg }]) => ndcg && ndcg[2] < Math.max(ndcg[0], ndcg[1]));
+    if ([...summary.values()].some(({ ndcg }) => ndcg))
+      console.log(
+        losing.length
+          ? `\nHybrid below its best part on: ${losing.map(([name]) => name).join(", ")}.`
+          : "\nHybrid at or above max(lexical, vector) on every retrieval set.",
       );
   });
 }

@@ -18,6 +18,8 @@ export interface LexicalHit {
   id: string;
   /** Higher is better (the engine's relevance, sign-normalised). */
   score: number;
+  /** Every term is in the product's name: its title, brand, type or codes (not only tags or text). */
+  named: boolean;
 }
 
 export interface CodeMatch {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseVariant, reciprocalRankFusion } from "./fusion";
+import { chooseVariant, reciprocalRankFusion, tieredFusion } from "./fusion";
 
 describe("reciprocalRankFusion", () => {
   it("rewards documents ranked well by both lists, with weights", () => {
@@ -14,6 +14,25 @@ describe("reciprocalRankFusion", () => {
       { ids: ["d"], weight: 1 },
     ]);
     expect(weighted.map((f) => f.id)).toEqual(["a", "d"]);
+  });
+});
+
+describe("tieredFusion", () => {
+  const lists = [
+    { ids: ["a", "b", "c"], weight: 1 },
+    { ids: ["d", "c", "e"], weight: 0.6 },
+  ];
+  it("ranks the first tier ahead of everything else, each tier in fused order", () => {
+    expect(reciprocalRankFusion(lists).map((f) => f.id)).toEqual(["c", "a", "b", "d", "e"]);
+    // "a" and "b" hold every word: the vector list's "c" and "d" no longer pass them.
+    expect(tieredFusion(lists, new Set(["b", "a"])).map((f) => f.id)).toEqual(["a", "b", "c", "d", "e"]);
+    // Within the tier the other list still decides: "c", agreed on by both, leads "a".
+    expect(tieredFusion(lists, new Set(["a", "c"])).map((f) => f.id)).toEqual(["c", "a", "b", "d", "e"]);
+  });
+  it("is plain fusion when the tier is empty or holds everything", () => {
+    const plain = reciprocalRankFusion(lists);
+    expect(tieredFusion(lists, new Set())).toEqual(plain);
+    expect(tieredFusion(lists, new Set(["a", "b", "c", "d", "e"]))).toEqual(plain);
   });
 });
 

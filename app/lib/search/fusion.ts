@@ -17,6 +17,17 @@ export function reciprocalRankFusion(lists: RankedList[], k = 60): { id: string;
   return [...scores.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
 }
 
+/**
+ * RRF with a first tier: the products in `first` (those whose name holds every word of the query)
+ * rank before all others, each tier in fused order. A product named by every word the shopper typed
+ * is not outranked by one another retriever merely finds similar; among such products, and below
+ * them, the fused order decides (decision 130).
+ */
+export function tieredFusion(lists: RankedList[], first: ReadonlySet<string>, k = 60): { id: string; score: number }[] {
+  const fused = reciprocalRankFusion(lists, k);
+  return [...fused.filter((r) => first.has(r.id)), ...fused.filter((r) => !first.has(r.id))];
+}
+
 export interface ProductCard {
   id: string;
   handle: string;

@@ -53,6 +53,27 @@ describe("parseQuery", () => {
     expect(parseQuery("jacket for hiking", vocabulary).filters.productTypes).toEqual(["Jacket"]);
   });
 
+  it("takes a named type with its sub-types, and a word naming the type as no option value", () => {
+    const shop = buildVocabulary([
+      { productType: "Blanket", vendor: "", optionValues: "" },
+      { productType: "Flannel Blanket", vendor: "", optionValues: "" },
+      { productType: "Coral Fleece Blanket", vendor: "", optionValues: "" },
+      { productType: "Blanket Hook", vendor: "", optionValues: "" },
+      { productType: "Pillowcase", vendor: "", optionValues: "|Style:Pillowcase|Style:Pillow|Color:Grey|" },
+    ]);
+    // A flannel blanket is a blanket; a blanket hook is not.
+    expect(parseQuery("soft blankets", shop).filters.productTypes?.sort()).toEqual([
+      "Blanket",
+      "Coral Fleece Blanket",
+      "Flannel Blanket",
+    ]);
+    expect(parseQuery("flannel blanket", shop).filters.productTypes).toEqual(["Flannel Blanket"]);
+    expect(parseQuery("grey pillowcase", shop).filters).toEqual({
+      productTypes: ["Pillowcase"],
+      options: [{ name: "Color", value: "Grey" }],
+    });
+  });
+
   it("ignores short or numeric option values without their option name", () => {
     expect(parseQuery("I'm a jacket m 42", vocabulary).filters.options).toBeUndefined();
     expect(parseQuery("shoes size 42", vocabulary).filters.options).toEqual([{ name: "Size", value: "42" }]);

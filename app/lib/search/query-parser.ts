@@ -159,6 +159,18 @@ function vocabularyMatches<T>(words: string[], table: Map<string, T>): { value: 
   return found;
 }
 
+/**
+ * The type a phrase names and its sub-types: the shop's types that end with the phrase ("Blanket" →
+ * "Flannel Blanket", "Coral Fleece Blanket"), as a modified noun is a kind of that noun. A shop's
+ * types are often finer than its shoppers' words (decision 130).
+ */
+export function withSubtypes(phrase: string, vocabulary: CatalogVocabulary): string[] {
+  const types: string[] = [];
+  for (const [normalised, type] of vocabulary.productTypes)
+    if (normalised === phrase || normalised.endsWith(` ${phrase}`)) types.push(type);
+  return types;
+}
+
 export function parseQuery(query: string, vocabulary?: CatalogVocabulary): ParsedQuery {
   const original = query.trim();
   const filters: SearchFilters = {};
@@ -183,18 +195,23 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
     const rawWords = normalizePhrase(text).split(" ").filter(Boolean);
     // A product type inside a prepositional phrase is context, not the thing wanted:
     // "light to read in the tent" is not a tent, "headlamp for a tent" is a headlamp.
-    const types = vocabularyMatches(rawWords, vocabulary.productTypes)
-      .filter(
-        (m) =>
-          !PREPOSITIONS.has(rawWords[m.start - 1] ?? "") &&
-          !(ARTICLES.has(rawWords[m.start - 1] ?? "") && PREPOSITIONS.has(rawWords[m.start - 2] ?? "")),
-      )
-      .map((m) => m.value);
+    const typeMatches = vocabularyMatches(rawWords, vocabulary.productTypes).filter(
+      (m) =>
+        !PREPOSITIONS.has(rawWords[m.start - 1] ?? "") &&
+        !(ARTICLES.has(rawWords[m.start - 1] ?? "") && PREPOSITIONS.has(rawWords[m.start - 2] ?? "")),
+    );
+    // A word that names the type is not also an option value ("pillowcase" as a Style option).
+    const typeWords = new Set(
+      typeMatches.flatMap((m) => Array.from({ length: m.end - m.start }, (_, i) => m.start + i)),
+    );
+    const types = typeMatches.flatMap((m) => withSubtypes(rawWords.slice(m.start, m.end).join(" "), vocabulary));
     const vendors = vocabularyMatches(rawWords, vocabulary.vendors).map((m) => m.value);
     if (types.length) filters.productTypes = [...new Set(types)];
     if (vendors.length) filters.vendors = [...new Set(vendors)];
     const options: OptionFilter[] = [];
     for (const match of vocabularyMatches(rawWords, vocabulary.optionValues)) {
+      if (Array.from({ length: match.end - match.start }, (_, i) => match.start + i).some((i) => typeWords.has(i)))
+        continue;
       const cue = rawWords[match.start - 1];
       for (const option of match.value) {
         const phrase = normalizePhrase(option.value);

@@ -175,7 +175,7 @@ interface Dialect {
     minimumMatch: number,
     filters: Prisma.Sql,
     limit: number,
-  ): Promise<{ id: string; score: number }[]>;
+  ): Promise<{ id: string; score: number; named: boolean | number | bigint }[]>;
 }
 
 const sqlite: Dialect = {
@@ -221,16 +221,21 @@ const sqlite: Dialect = {
     // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
     // lead the plan and run the match once per row (60x slower at 10,000 products). bm25() sums
     // over the phrases a row contains, so a row with every term scores the same under AND as under OR.
-    const words = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`).join(every ? " AND " : " OR ");
+    const quoted = terms.map((t) => `"${t.term}"${t.prefix ? "*" : ""}`);
+    const words = quoted.join(every ? " AND " : " OR ");
     const match = `shop : "${shopToken(shop)}" AND (${words})`;
+    // The name columns (Postgres' weights A and B) holding every term.
+    const named = `shop : "${shopToken(shop)}" AND {title brand codes} : (${quoted.join(" AND ")})`;
     // Without filters only the best `limit` matches need their (large) rows: a common word matches
     // most of a big catalog, and joining every match cost 50 ms at 100,000 products.
     const best = filters === Prisma.empty ? Prisma.sql` ORDER BY score DESC, rowid LIMIT ${limit}` : Prisma.empty;
-    return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
+    return db.$queryRaw<{ id: string; score: number; named: number | bigint }[]>(Prisma.sql`
       WITH ranked AS MATERIALIZED (
         SELECT rowid, -(${FTS5_SCORE}) AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}${best}
+      ), named AS MATERIALIZED (
+        SELECT rowid FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${named}
       )
-      SELECT p."productId" AS id, ranked.score AS score
+      SELECT p."productId" AS id, ranked.score AS score, ranked.rowid IN (SELECT rowid FROM named) AS named
       FROM ranked JOIN "SearchProduct" p ON p.rowid = ranked.rowid
       WHERE p."shop" = ${shop}${filters}
       ORDER BY ranked.score DESC, p."productId"
@@ -261,12 +266,15 @@ const postgresql: Dialect = {
     // close the terms stand instead.
     const term = (t: SearchTerm) => `'${t.term}'${t.prefix ? ":*" : ""}`;
     const any = terms.map(term).join(" | ");
+    // Weights A and B: title, codes, brand and type (SQLite's name columns).
+    const named = terms.map((t) => `'${t.term}':${t.prefix ? "*" : ""}AB`).join(" & ");
     const match = termGroups(terms, Math.min(minimumMatch, terms.length))
       .map((group) => `(${group.map(term).join(" & ")})`)
       .join(" | ");
-    return db.$queryRaw<{ id: string; score: number }[]>(Prisma.sql`
-      SELECT p."productId" AS id, ts_rank(${TS_RANK_WEIGHTS}, p."fts", q, 1)::float8 AS score
-      FROM "SearchProduct" p, to_tsquery('english', ${any}) q, to_tsquery('english', ${match}) m
+    return db.$queryRaw<{ id: string; score: number; named: boolean }[]>(Prisma.sql`
+      SELECT p."productId" AS id, ts_rank(${TS_RANK_WEIGHTS}, p."fts", q, 1)::float8 AS score, p."fts" @@ n AS named
+      FROM "SearchProduct" p, to_tsquery('english', ${any}) q, to_tsquery('english', ${match}) m,
+        to_tsquery('english', ${named}) n
       WHERE p."shop" = ${shop} AND p."fts" @@ m${filters}
       ORDER BY score DESC, p."productId"
       LIMIT ${limit}`);
@@ -466,12 +474,12 @@ class SqlCatalogStore implements CatalogStore {
     // Products with every word first (decision 109): when at least `limit` have them all, the best
     // of those are the answer, and ranking skips the tens of thousands of products of a large
     // catalog that share only one common word ("camp" in "camp stove").
-    let rows: { id: string; score: number }[] = [];
+    let rows: Awaited<ReturnType<Dialect["lexical"]>> = [];
     for (const minimumMatch of this.dialect.minimumMatches(terms.length)) {
       rows = await this.dialect.lexical(this.db, shop, terms, minimumMatch, filterSql, take);
       if (rows.length >= take) break;
     }
-    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+    return rows.map((row) => ({ id: row.id, score: Number(row.score), named: Boolean(Number(row.named)) }));
   }
 
   async filtered(shop: string, filters: SearchFilters, limit: number, within?: string[]): Promise<string[]> {
