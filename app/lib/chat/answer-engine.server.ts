@@ -6,7 +6,8 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
 import type { ProductSearch, SearchResult } from "../search/product-search.server";
-import { resolveConversation } from "./follow-up";
+import { checkRewrite, proposeRewrite, rewritePrompt, type CheckedRewrite } from "./conversation-rewrite";
+import { resolveConversation, type ResolvedQuery } from "./follow-up";
 import { notCarried, notCarriedNote } from "./relevance-floor";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
@@ -21,6 +22,13 @@ export interface AnswerEngineOptions {
   knowledge?: KnowledgeRetriever;
   /** null: retrieval-only answers (LLM_PROVIDER=none). */
   chatModel: BaseChatModel | null;
+  /**
+   * Rewrites the conversation into a standalone query plus filters (structured output, decision
+   * 131); a non-streaming client. Absent or null: the deterministic reading only.
+   */
+  rewriteModel?: BaseChatModel | null;
+  /** Deadline of the rewrite call, in ms: past it the deterministic reading is used. */
+  rewriteTimeoutMs?: number;
   log?: Logger;
   /** Longest accepted shopper message, in characters. */
   maxInputChars?: number;
@@ -44,6 +52,9 @@ export function estimateTokens(text: string): number {
 
 /** Per-message overhead of the chat format, on the high side. */
 const TOKENS_PER_MESSAGE = 8;
+
+/** What a rewrite call reserves for its reply (a small JSON object). */
+const REWRITE_OUTPUT_TOKENS = 256;
 
 function toLangChain(messages: PromptMessage[]): BaseMessage[] {
   return messages.map((m) =>
@@ -120,6 +131,8 @@ export class AnswerEngine {
   private readonly search: ProductSearch;
   private readonly knowledge: KnowledgeRetriever | undefined;
   private readonly chatModel: BaseChatModel | null;
+  private readonly rewriteModel: BaseChatModel | null;
+  private readonly rewriteTimeoutMs: number;
   private readonly log: Logger | undefined;
   readonly maxInputChars: number;
   private readonly contextProducts: number;
@@ -131,6 +144,8 @@ export class AnswerEngine {
     this.search = options.search;
     this.knowledge = options.knowledge;
     this.chatModel = options.chatModel;
+    this.rewriteModel = options.rewriteModel ?? null;
+    this.rewriteTimeoutMs = options.rewriteTimeoutMs ?? 5000;
     this.log = options.log;
     this.maxInputChars = options.maxInputChars ?? 1000;
     this.contextProducts = options.contextProducts ?? 6;
@@ -165,18 +180,20 @@ export class AnswerEngine {
         const kind = await this.search.kindOf(request.shop, text);
         return kind ? kind.productTypes.join("|") : null;
       });
+      const rewrite = chatModel && this.rewriteModel ? await this.rewrite(request, message, history, resolved) : null;
       const result = await this.search.search({
         shop: request.shop,
-        query: resolved.query,
-        filters: resolved.filters,
+        query: rewrite?.query ?? resolved.query,
+        filters: rewrite?.filters ?? resolved.filters,
         limit: this.contextProducts,
         kindFirst: true,
       });
       floor = notCarried(result, Boolean(resolved.referent));
-      // With a model the floor is advice, not a verdict: words the full-text index cannot match
-      // (another language, "my orders") still reach the model with the vector ranking, told that
-      // nothing matched by name, so it can say the shop does not carry it.
-      const none = chatModel ? undefined : floor;
+      // With a model that words the answer but no rewrite step, the floor is advice, not a verdict:
+      // words the full-text index cannot match (another language, "my orders") still reach the
+      // model, told that nothing matched by name. With the rewrite step the query searched is in the
+      // shop's words (the model's, or the deterministic reading when it failed): a verdict.
+      const none = chatModel && !this.rewriteModel ? undefined : floor;
       products = none ? [] : ofKind(result).map((hit, i) => ({ ...hit.product, ref: i + 1 }));
       relaxed = result.relaxed;
       facts = {
@@ -198,6 +215,7 @@ export class AnswerEngine {
         kind: result.kind ? { asked: result.kind.asked, productTypes: result.kind.productTypes } : null,
         requested: result.requested,
         ...(resolved.comparedTo ? { comparedTo: resolved.comparedTo } : {}),
+        ...(rewrite ? { rewrite: { query: rewrite.query, dropped: rewrite.dropped } } : {}),
         ...(none ? { none } : {}),
       };
     } catch (error) {
@@ -336,6 +354,54 @@ export class AnswerEngine {
       return;
     }
     yield { type: "done", source: "llm", citations: guard.citations, text: guard.text, usage };
+  }
+
+  /**
+   * The model's standalone query and filters for this message, checked against the shop's
+   * vocabulary and the deterministic reading; null (the deterministic reading is used) when the
+   * model fails, runs past its deadline, the shop's token budget is spent, or the shopper left.
+   */
+  private async rewrite(
+    request: AnswerRequest,
+    message: string,
+    history: ChatTurn[],
+    resolved: ResolvedQuery,
+  ): Promise<CheckedRewrite | null> {
+    const model = this.rewriteModel;
+    if (!model) return null;
+    const catalog = await this.search.vocabularyOf(request.shop);
+    if (!catalog) return null;
+    const prompt = rewritePrompt({
+      message,
+      history,
+      productTypes: catalog.productTypes,
+      vendors: [...catalog.vocabulary.vendors.values()],
+    });
+    const promptTokens = prompt.reduce((sum, m) => sum + estimateTokens(String(m.content)) + TOKENS_PER_MESSAGE, 0);
+    const reservation = request.spend ? await request.spend.reserve(promptTokens + REWRITE_OUTPUT_TOKENS) : null;
+    if (request.spend && !reservation) return null;
+    const timeout = AbortSignal.timeout(this.rewriteTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    let used = promptTokens + REWRITE_OUTPUT_TOKENS;
+    try {
+      const proposal = await proposeRewrite(model, prompt, signal);
+      used = promptTokens + estimateTokens(JSON.stringify(proposal));
+      const checked = checkRewrite(proposal, resolved, message, catalog.vocabulary);
+      if (checked.dropped.length) {
+        this.log?.info({ shop: request.shop, dropped: checked.dropped }, "rewrite proposals the catalog refused");
+      }
+      return checked;
+    } catch (error) {
+      this.log?.warn(
+        { err: error, shop: request.shop, reason: timeout.aborted ? "timeout" : "error" },
+        "conversation rewrite failed; deterministic reading",
+      );
+      return null;
+    } finally {
+      await reservation?.settle(used).catch((error: unknown) => {
+        this.log?.error({ err: error, shop: request.shop }, "could not settle the model tokens of a rewrite");
+      });
+    }
   }
 
   /**
