@@ -5,15 +5,17 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
+import type { ProductCard } from "../search/fusion";
 import type { ProductSearch, SearchResult } from "../search/product-search.server";
+import { matchesFilters, normalizePhrase, type CatalogVocabulary, type SearchFilters } from "../search/query-parser";
 import { checkRewrite, proposeRewrite, rewritePrompt, type CheckedRewrite } from "./conversation-rewrite";
-import { resolveConversation, type ResolvedQuery } from "./follow-up";
+import { refinementOptions, resolveConversation, type ResolvedQuery } from "./follow-up";
 import { notCarried, notCarriedNote } from "./relevance-floor";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
 import { knowledgeAnswerText, planKnowledgeAnswer, type KnowledgeCandidate } from "./knowledge-answer";
-import { describeRelaxed, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
+import { describeRelaxed, relaxedSentences, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
 import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, KnowledgeRetriever, ProductReference } from "./types";
 
 export interface AnswerEngineOptions {
@@ -118,6 +120,25 @@ function ofKind(result: SearchResult): SearchResult["hits"] {
   return inside.length ? inside : result.hits;
 }
 
+/**
+ * After "cheaper/pricier" had to drop its bound (nothing is cheaper than what was shown), only the
+ * products on the asked side of the compared price are shown (the compared one itself, at least):
+ * never dearer ones padded in as if they were cheaper.
+ */
+export function withinComparison(
+  products: ProductCard[],
+  comparedTo: ResolvedQuery["comparedTo"],
+  relaxed: SearchResult["relaxed"],
+): ProductCard[] {
+  if (!comparedTo || !relaxed.includes("price")) return products;
+  const kept = products.filter((product) =>
+    comparedTo.direction === "below"
+      ? Number(product.price) <= comparedTo.price
+      : Number(product.price) >= comparedTo.price,
+  );
+  return kept.length ? kept : products.slice(0, 1);
+}
+
 const VIOLATION_LOG: Record<Violation, string> = {
   canary: "model output contained the canary",
   prompt_leak: "model output quoted the system prompt",
@@ -176,11 +197,21 @@ export class AnswerEngine {
     let productsEvent: Extract<ChatEvent, { type: "products" }>;
     try {
       const history = await this.withShownProducts(request.shop, validTurns(request.history, this.historyTurns));
-      const resolved = await resolveConversation(message, history, async (text) => {
-        const kind = await this.search.kindOf(request.shop, text);
-        return kind ? kind.productTypes.join("|") : null;
-      });
-      const rewrite = chatModel && this.rewriteModel ? await this.rewrite(request, message, history, resolved) : null;
+      const catalog = await this.search.vocabularyOf(request.shop);
+      const resolved = await resolveConversation(
+        message,
+        history,
+        async (text) => {
+          // The kind as asked: "bottles" after "a mug" is another topic even when both are Camp Kitchen.
+          const kind = await this.search.kindOf(request.shop, text);
+          return kind ? normalizePhrase(kind.asked) : null;
+        },
+        catalog ? (text) => refinementOptions(text, catalog.vocabulary) : undefined,
+      );
+      const rewrite =
+        chatModel && this.rewriteModel && catalog
+          ? await this.rewrite(request, message, history, resolved, catalog)
+          : null;
       const result = await this.search.search({
         shop: request.shop,
         query: rewrite?.query ?? resolved.query,
@@ -194,7 +225,17 @@ export class AnswerEngine {
       // model, told that nothing matched by name. With the rewrite step the query searched is in the
       // shop's words (the model's, or the deterministic reading when it failed): a verdict.
       const none = chatModel && !this.rewriteModel ? undefined : floor;
-      products = none ? [] : ofKind(result).map((hit, i) => ({ ...hit.product, ref: i + 1 }));
+      const shown = withinComparison(
+        await this.withReferentFirst(
+          request.shop,
+          ofKind(result).map((hit) => hit.product),
+          resolved,
+          result.filters,
+        ),
+        resolved.comparedTo,
+        result.relaxed,
+      ).slice(0, this.contextProducts);
+      products = none ? [] : shown.map((product, i) => ({ ...product, ref: i + 1 }));
       relaxed = result.relaxed;
       facts = {
         products,
@@ -300,6 +341,9 @@ export class AnswerEngine {
       yield* retrievalOnly("budget");
       return;
     }
+    // A dropped constraint is said in the engine's words before the model's: never left unsaid.
+    const relaxedText = relaxedSentences(facts).join(" ");
+    if (relaxedText) yield { type: "text", delta: `${relaxedText}\n\n` };
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
@@ -350,10 +394,11 @@ export class AnswerEngine {
     }
     if (!failure && !guard.text.trim()) failure = "llm_error";
     if (failure) {
-      yield* retrievalOnly(failure, Boolean(guard.text));
+      yield* retrievalOnly(failure, Boolean(guard.text || relaxedText));
       return;
     }
-    yield { type: "done", source: "llm", citations: guard.citations, text: guard.text, usage };
+    const text = relaxedText ? `${relaxedText}\n\n${guard.text}` : guard.text;
+    yield { type: "done", source: "llm", citations: guard.citations, text, usage };
   }
 
   /**
@@ -366,11 +411,10 @@ export class AnswerEngine {
     message: string,
     history: ChatTurn[],
     resolved: ResolvedQuery,
+    catalog: { vocabulary: CatalogVocabulary; productTypes: string[] },
   ): Promise<CheckedRewrite | null> {
     const model = this.rewriteModel;
     if (!model) return null;
-    const catalog = await this.search.vocabularyOf(request.shop);
-    if (!catalog) return null;
     const prompt = rewritePrompt({
       message,
       history,
@@ -402,6 +446,25 @@ export class AnswerEngine {
         this.log?.error({ err: error, shop: request.shop }, "could not settle the model tokens of a rewrite");
       });
     }
+  }
+
+  /**
+   * The shown product the message points at comes first ("the second one", "is it in stock?"):
+   * from the results when there, else read from the catalog when it meets the filters (sort aside).
+   */
+  private async withReferentFirst(
+    shop: string,
+    products: ProductCard[],
+    resolved: ResolvedQuery,
+    filters: SearchFilters,
+  ): Promise<ProductCard[]> {
+    const referent = resolved.referent;
+    if (!referent) return products;
+    const index = products.findIndex((product) => product.id === referent.id);
+    if (index >= 0) return [products[index], ...products.slice(0, index), ...products.slice(index + 1)];
+    const [card] = await this.search.cards(shop, [referent.id]);
+    const { sort: _order, ...which } = filters;
+    return card && matchesFilters(card, which) ? [card, ...products] : products;
   }
 
   /**
