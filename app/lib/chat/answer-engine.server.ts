@@ -7,10 +7,17 @@ import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langc
 import type { Logger } from "../logger.server";
 import type { ProductCard } from "../search/fusion";
 import type { ProductSearch, SearchResult } from "../search/product-search.server";
-import { matchesFilters, normalizePhrase, type CatalogVocabulary, type SearchFilters } from "../search/query-parser";
+import {
+  matchesFilters,
+  normalizePhrase,
+  parseQuery,
+  type CatalogVocabulary,
+  type SearchFilters,
+} from "../search/query-parser";
 import { checkRewrite, proposeRewrite, rewritePrompt, type CheckedRewrite } from "./conversation-rewrite";
 import { refinementOptions, resolveConversation, type ResolvedQuery } from "./follow-up";
-import { notCarried, notCarriedNote } from "./relevance-floor";
+import { notCarried, notCarriedNote, unknownThing } from "./relevance-floor";
+import { askedNoun } from "../search/product-kind";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
@@ -120,6 +127,15 @@ function ofKind(result: SearchResult): SearchResult["hits"] {
   return inside.length ? inside : result.hits;
 }
 
+/** Whether a (normalised) word is one of the shop's: in a title or type, a brand or an option value. */
+function shopWords(catalog: { vocabulary: CatalogVocabulary; words: Set<string> }): (word: string) => boolean {
+  return (word) =>
+    catalog.words.has(word) ||
+    [...catalog.vocabulary.vendors.keys(), ...catalog.vocabulary.optionValues.keys()].some((phrase) =>
+      phrase.split(" ").includes(word),
+    );
+}
+
 /**
  * After "cheaper/pricier" had to drop its bound (nothing is cheaper than what was shown), only the
  * products on the asked side of the compared price are shown (the compared one itself, at least):
@@ -198,7 +214,8 @@ export class AnswerEngine {
     try {
       const history = await this.withShownProducts(request.shop, validTurns(request.history, this.historyTurns));
       const catalog = await this.search.vocabularyOf(request.shop);
-      const resolved = await resolveConversation(
+      const knownWord = catalog ? shopWords(catalog) : undefined;
+      let resolved = await resolveConversation(
         message,
         history,
         async (text) => {
@@ -208,6 +225,13 @@ export class AnswerEngine {
         },
         catalog ? (text) => refinementOptions(text, catalog.vocabulary) : undefined,
       );
+      // "and hammocks?" after tents: a refinement naming a thing the shop has no word for is a new
+      // question, so the relevance floor can answer it.
+      const refinement = parseQuery(resolved.refinement ?? "").text;
+      const named = askedNoun(refinement);
+      if (resolved.isFollowUp && !resolved.referent && named && unknownThing(refinement, named, knownWord)) {
+        resolved = { query: message, filters: {}, isFollowUp: false };
+      }
       const rewrite =
         chatModel && this.rewriteModel && catalog
           ? await this.rewrite(request, message, history, resolved, catalog)
@@ -219,7 +243,7 @@ export class AnswerEngine {
         limit: this.contextProducts,
         kindFirst: true,
       });
-      floor = notCarried(result, Boolean(resolved.referent));
+      floor = notCarried(result, Boolean(resolved.referent), knownWord);
       // With a model that words the answer but no rewrite step, the floor is advice, not a verdict:
       // words the full-text index cannot match (another language, "my orders") still reach the
       // model, told that nothing matched by name. With the rewrite step the query searched is in the
@@ -411,7 +435,7 @@ export class AnswerEngine {
     message: string,
     history: ChatTurn[],
     resolved: ResolvedQuery,
-    catalog: { vocabulary: CatalogVocabulary; productTypes: string[] },
+    catalog: { vocabulary: CatalogVocabulary; productTypes: string[]; words: Set<string> },
   ): Promise<CheckedRewrite | null> {
     const model = this.rewriteModel;
     if (!model) return null;
@@ -450,7 +474,7 @@ export class AnswerEngine {
 
   /**
    * The shown product the message points at comes first ("the second one", "is it in stock?"):
-   * from the results when there, else read from the catalog when it meets the filters (sort aside).
+   * from the results when there, else read from the catalog (for "it", only when it meets the filters).
    */
   private async withReferentFirst(
     shop: string,
@@ -463,8 +487,10 @@ export class AnswerEngine {
     const index = products.findIndex((product) => product.id === referent.id);
     if (index >= 0) return [products[index], ...products.slice(0, index), ...products.slice(index + 1)];
     const [card] = await this.search.cards(shop, [referent.id]);
+    if (!card) return products;
+    // Asked about by position: that product, whatever the filters. "it" with a constraint: only if it meets it.
     const { sort: _order, ...which } = filters;
-    return card && matchesFilters(card, which) ? [card, ...products] : products;
+    return resolved.referentBy === "ordinal" || matchesFilters(card, which) ? [card, ...products] : products;
   }
 
   /**

@@ -19,6 +19,8 @@ export interface ResolvedQuery {
   isFollowUp: boolean;
   /** A shown product the message points at ("the second one", "is it in stock?"). */
   referent?: ShownProduct;
+  /** "pronoun": a bare "it", the topic's constraints still hold; "ordinal": the question is about that product. */
+  referentBy?: "ordinal" | "pronoun";
   /** A follow-up's own words, without fillers and price comparisons ("size M", "long"). */
   refinement?: string;
   /** "cheaper"/"pricier": the price the results are compared with, and which way. */
@@ -196,6 +198,7 @@ async function step(
       filters: aboutReferent ? {} : filters,
       isFollowUp: true,
       referent,
+      ...(referent ? { referentBy: pointed.product ? ("ordinal" as const) : ("pronoun" as const) } : {}),
       ...(refinement ? { refinement } : {}),
       ...(aboutReferent ? {} : { comparedTo }),
     },
