@@ -119,12 +119,22 @@ export function validTurns(history: unknown, limit: number): ChatTurn[] {
     });
 }
 
-/** Products of the kind asked for, when there are any: the others only fill in when there are none. */
-function ofKind(result: SearchResult): SearchResult["hits"] {
+/**
+ * Products of the kind asked for, when there are any: the others only fill in when there are none.
+ * A kind named by title nouns inside a wider type ("socks" among Accessories) is the products whose
+ * title or type names it, when some do.
+ */
+export function ofKind(result: Pick<SearchResult, "kind" | "filters" | "hits">): SearchResult["hits"] {
   const types = result.filters.productTypes;
   if (!result.kind || !types?.length) return result.hits;
   const inside = result.hits.filter((hit) => types.includes(hit.product.productType));
-  return inside.length ? inside : result.hits;
+  if (!inside.length) return result.hits;
+  const asked = normalizePhrase(result.kind.asked).split(" ");
+  const named = inside.filter((hit) => {
+    const own = new Set(normalizePhrase(`${hit.product.title} ${hit.product.productType}`).split(" "));
+    return asked.every((word) => own.has(word));
+  });
+  return named.length ? named : inside;
 }
 
 /** Whether a (normalised) word is one of the shop's: in a title or type, a brand or an option value. */

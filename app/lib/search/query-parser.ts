@@ -72,18 +72,46 @@ export function optionPairs(optionValues: string): OptionFilter[] {
   return [...pairs.values()];
 }
 
+/**
+ * Option names of colours: a shade's last word names its colour ("Ember Red" is red), for a shop
+ * with no plain value of that colour.
+ */
+const COLOUR_OPTION = /^colou?rs?$/i;
+
 export function buildVocabulary(products: Iterable<Pick<ProductMetadata, "productType" | "vendor" | "optionValues">>) {
   const vocabulary: CatalogVocabulary = { productTypes: new Map(), vendors: new Map(), optionValues: new Map() };
+  // How often each option name carries a value: the most common name comes first for a word.
+  const nameCounts = new Map<string, number>();
+  const shades: [string, OptionFilter][] = [];
+  const add = (key: string, option: OptionFilter) => {
+    const list = vocabulary.optionValues.get(key) ?? [];
+    if (!list.some((o) => o.name === option.name && o.value === option.value)) list.push(option);
+    vocabulary.optionValues.set(key, list);
+  };
   for (const product of products) {
     if (product.productType) vocabulary.productTypes.set(normalizePhrase(product.productType), product.productType);
     if (product.vendor) vocabulary.vendors.set(normalizePhrase(product.vendor), product.vendor);
     for (const option of optionPairs(product.optionValues)) {
       const key = normalizePhrase(option.value);
       if (!key || option.value === "Default Title") continue;
-      const list = vocabulary.optionValues.get(key) ?? [];
-      if (!list.some((o) => o.name === option.name && o.value === option.value)) list.push(option);
-      vocabulary.optionValues.set(key, list);
+      nameCounts.set(option.name, (nameCounts.get(option.name) ?? 0) + 1);
+      add(key, option);
+      const words = key.split(" ");
+      const last = words[words.length - 1];
+      if (
+        COLOUR_OPTION.test(option.name) &&
+        words.length > 1 &&
+        /^[a-z]{3,}$/.test(last) &&
+        !COLOUR_OPTION.test(last)
+      ) {
+        shades.push([last, option]);
+      }
     }
+  }
+  const plain = new Set(vocabulary.optionValues.keys());
+  for (const [colour, option] of shades) if (!plain.has(colour)) add(colour, option);
+  for (const list of vocabulary.optionValues.values()) {
+    list.sort((a, b) => (nameCounts.get(b.name) ?? 0) - (nameCounts.get(a.name) ?? 0));
   }
   return vocabulary;
 }
@@ -183,7 +211,8 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
     const rawWords = normalizePhrase(text).split(" ").filter(Boolean);
     // A product type inside a prepositional phrase is context, not the thing wanted:
     // "light to read in the tent" is not a tent, "headlamp for a tent" is a headlamp.
-    const types = vocabularyMatches(rawWords, vocabulary.productTypes)
+    const typeMatches = vocabularyMatches(rawWords, vocabulary.productTypes);
+    const types = typeMatches
       .filter(
         (m) =>
           !PREPOSITIONS.has(rawWords[m.start - 1] ?? "") &&
@@ -195,12 +224,18 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
     if (vendors.length) filters.vendors = [...new Set(vendors)];
     const options: OptionFilter[] = [];
     for (const match of vocabularyMatches(rawWords, vocabulary.optionValues)) {
+      // Words that name a product type are the thing, not an option ("eye mask" is no colour).
+      if (typeMatches.some((t) => match.start >= t.start && match.end <= t.end)) continue;
       const cue = rawWords[match.start - 1];
-      for (const option of match.value) {
+      // Short or numeric values ("M", "42") only count after their option's name ("size M").
+      const passing = match.value.filter((option) => {
         const phrase = normalizePhrase(option.value);
-        // Short or numeric values ("M", "42") only count after their option's name ("size M").
         const needsCue = phrase.length < 3 || /^\d/.test(phrase) || OPTION_NAMES_THAT_NEED_A_CUE.test(option.name);
-        if (needsCue && cue !== normalizePhrase(option.name)) continue;
+        return !needsCue || cue === normalizePhrase(option.name);
+      });
+      // One word, one option: the name most products use for it (a catalog may spell "Color",
+      // "colour" and "pattern" for the same "Pink"; requiring all of them would match nothing).
+      for (const option of passing.filter((o) => o.name === passing[0].name)) {
         if (!options.some((o) => o.name === option.name && o.value === option.value)) options.push(option);
       }
     }
