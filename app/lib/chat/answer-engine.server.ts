@@ -6,7 +6,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
 import type { ProductCard } from "../search/fusion";
-import type { ProductSearch, SearchResult } from "../search/product-search.server";
+import type { ProductSearch, SearchRequest, SearchResult } from "../search/product-search.server";
 import {
   matchesFilters,
   normalizePhrase,
@@ -246,13 +246,14 @@ export class AnswerEngine {
         chatModel && this.rewriteModel && catalog
           ? await this.rewrite(request, message, history, resolved, catalog)
           : null;
-      const result = await this.search.search({
+      const searched = {
         shop: request.shop,
         query: rewrite?.query ?? resolved.query,
         filters: rewrite?.filters ?? resolved.filters,
         limit: this.contextProducts,
         kindFirst: true,
-      });
+      };
+      const result = await this.withWiderKind(searched, await this.search.search(searched));
       floor = notCarried(result, Boolean(resolved.referent), knownWord);
       // With a model that words the answer but no rewrite step, the floor is advice, not a verdict:
       // words the full-text index cannot match (another language, "my orders") still reach the
@@ -480,6 +481,29 @@ export class AnswerEngine {
         this.log?.error({ err: error, shop: request.shop }, "could not settle the model tokens of a rewrite");
       });
     }
+  }
+
+  /**
+   * "white noise machine under £50" when no Noise Machine is that cheap: before a constraint is
+   * dropped, the wider kind of the asked words' head noun (every "… Machine" type) is tried, keeping
+   * the products whose title or type names all the asked words (a "White Noise … Sound Machine").
+   */
+  private async withWiderKind(request: SearchRequest, result: SearchResult): Promise<SearchResult> {
+    const asked = result.kind ? normalizePhrase(result.kind.asked).split(" ") : [];
+    if (!result.kind || asked.length < 2 || !result.relaxed.some((name) => name !== "productTypes")) return result;
+    const wider = await this.search.kindOf(request.shop, asked[asked.length - 1]);
+    const narrow = new Set(result.kind.productTypes);
+    if (!wider || wider.productTypes.every((type) => narrow.has(type))) return result;
+    const retry = await this.search.search({
+      ...request,
+      filters: { ...request.filters, productTypes: wider.productTypes },
+    });
+    const named = ofKind({ ...retry, kind: result.kind, filters: retry.filters }).filter((hit) => {
+      const own = new Set(normalizePhrase(`${hit.product.title} ${hit.product.productType}`).split(" "));
+      return asked.every((word) => own.has(word));
+    });
+    if (retry.relaxed.length >= result.relaxed.length || !named.length) return result;
+    return { ...retry, kind: result.kind, requested: result.requested, hits: named };
   }
 
   /**
