@@ -285,7 +285,7 @@ export class AnswerEngine {
       productsEvent = {
         type: "products",
         items: products,
-        query: resolved.query,
+        query: searched.query,
         filters: result.filters,
         relaxed,
         kind: result.kind ? { asked: result.kind.asked, productTypes: result.kind.productTypes } : null,
