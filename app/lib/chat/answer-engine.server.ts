@@ -6,6 +6,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
 import type { ProductCard } from "../search/fusion";
+import { askedNoun } from "../search/product-kind";
 import type { ProductSearch, SearchRequest, SearchResult } from "../search/product-search.server";
 import {
   matchesFilters,
@@ -17,7 +18,6 @@ import {
 import { checkRewrite, proposeRewrite, rewritePrompt, type CheckedRewrite } from "./conversation-rewrite";
 import { refinementOptions, resolveConversation, type ResolvedQuery } from "./follow-up";
 import { notCarried, notCarriedNote, unknownThing } from "./relevance-floor";
-import { askedNoun } from "../search/product-kind";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
@@ -126,15 +126,20 @@ export function validTurns(history: unknown, limit: number): ChatTurn[] {
  */
 export function ofKind(result: Pick<SearchResult, "kind" | "filters" | "hits">): SearchResult["hits"] {
   const types = result.filters.productTypes;
-  if (!result.kind || !types?.length) return result.hits;
+  const kind = result.kind;
+  if (!kind || !types?.length) return result.hits;
   const inside = result.hits.filter((hit) => types.includes(hit.product.productType));
   if (!inside.length) return result.hits;
-  const asked = normalizePhrase(result.kind.asked).split(" ");
-  const named = inside.filter((hit) => {
-    const own = new Set(normalizePhrase(`${hit.product.title} ${hit.product.productType}`).split(" "));
-    return asked.every((word) => own.has(word));
-  });
+  const named = inside.filter((hit) => namesAll(hit.product, kind.asked));
   return named.length ? named : inside;
+}
+
+/** Whether a product's title or type has every word of `asked` (plurals folded). */
+function namesAll(product: Pick<ProductCard, "title" | "productType">, asked: string): boolean {
+  const own = new Set(normalizePhrase(`${product.title} ${product.productType}`).split(" "));
+  return normalizePhrase(asked)
+    .split(" ")
+    .every((word) => own.has(word));
 }
 
 /** Whether a (normalised) word is one of the shop's: in a title or type, a brand or an option value. */
@@ -489,21 +494,19 @@ export class AnswerEngine {
    * the products whose title or type names all the asked words (a "White Noise … Sound Machine").
    */
   private async withWiderKind(request: SearchRequest, result: SearchResult): Promise<SearchResult> {
-    const asked = result.kind ? normalizePhrase(result.kind.asked).split(" ") : [];
-    if (!result.kind || asked.length < 2 || !result.relaxed.some((name) => name !== "productTypes")) return result;
+    const kind = result.kind;
+    const asked = kind ? normalizePhrase(kind.asked).split(" ") : [];
+    if (!kind || asked.length < 2 || !result.relaxed.some((name) => name !== "productTypes")) return result;
     const wider = await this.search.kindOf(request.shop, asked[asked.length - 1]);
-    const narrow = new Set(result.kind.productTypes);
+    const narrow = new Set(kind.productTypes);
     if (!wider || wider.productTypes.every((type) => narrow.has(type))) return result;
     const retry = await this.search.search({
       ...request,
       filters: { ...request.filters, productTypes: wider.productTypes },
     });
-    const named = ofKind({ ...retry, kind: result.kind, filters: retry.filters }).filter((hit) => {
-      const own = new Set(normalizePhrase(`${hit.product.title} ${hit.product.productType}`).split(" "));
-      return asked.every((word) => own.has(word));
-    });
+    const named = ofKind({ ...retry, kind }).filter((hit) => namesAll(hit.product, kind.asked));
     if (retry.relaxed.length >= result.relaxed.length || !named.length) return result;
-    return { ...retry, kind: result.kind, requested: result.requested, hits: named };
+    return { ...retry, kind, requested: result.requested, hits: named };
   }
 
   /**
