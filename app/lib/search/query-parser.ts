@@ -269,10 +269,11 @@ export function matchesFilters(
 
 /**
  * The filter names in the order they are dropped when they leave nothing to show: constraints
- * (option, stock, price) before the "what" (brand, product type), so "tent in stock" shows the
- * out-of-stock tent rather than something that is not a tent.
+ * (price, option, stock) before the "what" (brand, product type), so "tent in stock" shows the
+ * out-of-stock tent rather than something that is not a tent. Price goes first: a jacket in size M
+ * at the nearest price fits; one under budget in another size does not (decision 131).
  */
-export const RELAXATION_ORDER = ["options", "inStock", "price", "vendors", "productTypes"] as const;
+export const RELAXATION_ORDER = ["price", "options", "inStock", "vendors", "productTypes"] as const;
 export type RelaxableFilter = (typeof RELAXATION_ORDER)[number];
 
 export function withoutFilter(filters: SearchFilters, name: RelaxableFilter): SearchFilters {
