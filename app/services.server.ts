@@ -4,7 +4,7 @@
 // `context.services`. Tests build their own with `createServices(testEnv)`.
 import type { PrismaClient } from "@prisma/client";
 import { AnswerEngine } from "./lib/chat/answer-engine.server";
-import { createChatModel } from "./lib/chat/chat-model.server";
+import { createChatModel, createRewriteModel } from "./lib/chat/chat-model.server";
 import { parseEnv, resolveLlmProvider, type Env } from "./lib/config/env-schema";
 import { createAppwriteClient } from "./lib/customers/appwrite-client.server";
 import { createCustomerStore } from "./lib/customers/create-store.server";
@@ -166,6 +166,8 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
     search: productSearch,
     knowledge: knowledgeStore,
     chatModel: createChatModel(env),
+    rewriteModel: createRewriteModel(env),
+    rewriteTimeoutMs: env.LLM_REWRITE_TIMEOUT_MS,
     log,
     maxInputChars: env.CHAT_MAX_INPUT_CHARS,
     contextProducts: env.CHAT_CONTEXT_PRODUCTS,

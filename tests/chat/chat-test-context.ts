@@ -4,7 +4,7 @@ import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import type { Product } from "../../app/lib/catalog/product";
 import { AnswerEngine, type AnswerEngineOptions } from "../../app/lib/chat/answer-engine.server";
 import type { AnswerRequest } from "../../app/lib/chat/types";
-import { createChatModel } from "../../app/lib/chat/chat-model.server";
+import { createChatModel, createRewriteModel } from "../../app/lib/chat/chat-model.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServerOptions } from "../../tools/openai-compatible/server";
 import { createSearchTestContext, testEnv } from "../search/search-test-context";
@@ -34,6 +34,15 @@ export async function createChatTestContext(
     timeoutMs: env.LLM_TIMEOUT_MS,
     ...engineOptions,
   });
+  // The app's wiring with the conversation rewrite step (decision 131): a short rewrite deadline.
+  const rewriteEngine = new AnswerEngine({
+    search,
+    chatModel: createChatModel(env),
+    rewriteModel: createRewriteModel(env),
+    rewriteTimeoutMs: 500,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    ...engineOptions,
+  });
   // The same engine with the model switched off for the call (what a shop past its token budget gets).
   const retrievalOnly = {
     answer: (request: AnswerRequest) => engine.answer({ ...request, useModel: false }),
@@ -42,7 +51,7 @@ export async function createChatTestContext(
     await llm.close();
     await context.close();
   };
-  return { ...context, shop, llm, search, engine, retrievalOnly, close };
+  return { ...context, shop, llm, search, engine, rewriteEngine, retrievalOnly, close };
 }
 
 /** The canary of the n-th (default: last) chat request the model server received. */

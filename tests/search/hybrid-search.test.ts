@@ -109,6 +109,12 @@ describe.each(searchBackends())("hybrid product search on %s", (backend) => {
     expect(impossible.relaxed).toEqual(["price"]);
     expect(impossible.hits.slice(0, 2).map((h) => h.product.productType)).toEqual(["Jacket", "Jacket"]);
     expect(impossible.hits.slice(2).every((h) => h.backfill)).toBe(true);
+
+    // A size is kept before a price: the size-M jackets at the nearest prices, said as a dropped price.
+    const sized = await search.search({ shop, query: "jacket in size M under $10" });
+    expect(sized.relaxed).toEqual(["price"]);
+    expect(sized.filters.options).toEqual([{ name: "Size", value: "M" }]);
+    expect(sized.hits[0].product.variant?.options.Size).toBe("M");
   });
 
   it("lists products for filter-only queries", async () => {

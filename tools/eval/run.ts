@@ -200,7 +200,11 @@ async function evaluateConversations(
   });
   const scripted = await startScriptedModel();
   try {
-    const withModel = new AnswerEngine({ ...engineOptions, chatModel: scripted.chatModel });
+    const withModel = new AnswerEngine({
+      ...engineOptions,
+      chatModel: scripted.chatModel,
+      rewriteModel: scripted.rewriteModel,
+    });
     const run = await runConversations({
       engine: withModel,
       shop,

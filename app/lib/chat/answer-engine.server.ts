@@ -5,14 +5,24 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { Logger } from "../logger.server";
-import type { ProductSearch, SearchResult } from "../search/product-search.server";
-import { resolveConversation } from "./follow-up";
-import { notCarried, notCarriedNote } from "./relevance-floor";
+import type { ProductCard } from "../search/fusion";
+import { askedNoun } from "../search/product-kind";
+import type { ProductSearch, SearchRequest, SearchResult } from "../search/product-search.server";
+import {
+  matchesFilters,
+  normalizePhrase,
+  parseQuery,
+  type CatalogVocabulary,
+  type SearchFilters,
+} from "../search/query-parser";
+import { checkRewrite, proposeRewrite, rewritePrompt, type CheckedRewrite } from "./conversation-rewrite";
+import { refinementOptions, resolveConversation, type ResolvedQuery } from "./follow-up";
+import { notCarried, notCarriedNote, unknownThing } from "./relevance-floor";
 import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
 import { knowledgeAnswerText, planKnowledgeAnswer, type KnowledgeCandidate } from "./knowledge-answer";
-import { describeRelaxed, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
+import { describeRelaxed, relaxedSentences, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
 import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, KnowledgeRetriever, ProductReference } from "./types";
 
 export interface AnswerEngineOptions {
@@ -21,6 +31,13 @@ export interface AnswerEngineOptions {
   knowledge?: KnowledgeRetriever;
   /** null: retrieval-only answers (LLM_PROVIDER=none). */
   chatModel: BaseChatModel | null;
+  /**
+   * Rewrites the conversation into a standalone query plus filters (structured output, decision
+   * 131); a non-streaming client. Absent or null: the deterministic reading only.
+   */
+  rewriteModel?: BaseChatModel | null;
+  /** Deadline of the rewrite call, in ms: past it the deterministic reading is used. */
+  rewriteTimeoutMs?: number;
   log?: Logger;
   /** Longest accepted shopper message, in characters. */
   maxInputChars?: number;
@@ -44,6 +61,9 @@ export function estimateTokens(text: string): number {
 
 /** Per-message overhead of the chat format, on the high side. */
 const TOKENS_PER_MESSAGE = 8;
+
+/** What a rewrite call reserves for its reply (a small JSON object). */
+const REWRITE_OUTPUT_TOKENS = 256;
 
 function toLangChain(messages: PromptMessage[]): BaseMessage[] {
   return messages.map((m) =>
@@ -99,12 +119,55 @@ export function validTurns(history: unknown, limit: number): ChatTurn[] {
     });
 }
 
-/** Products of the kind asked for, when there are any: the others only fill in when there are none. */
-function ofKind(result: SearchResult): SearchResult["hits"] {
+/**
+ * Products of the kind asked for, when there are any: the others only fill in when there are none.
+ * A kind named by title nouns inside a wider type ("socks" among Accessories) is the products whose
+ * title or type names it, when some do.
+ */
+export function ofKind(result: Pick<SearchResult, "kind" | "filters" | "hits">): SearchResult["hits"] {
   const types = result.filters.productTypes;
-  if (!result.kind || !types?.length) return result.hits;
+  const kind = result.kind;
+  if (!kind || !types?.length) return result.hits;
   const inside = result.hits.filter((hit) => types.includes(hit.product.productType));
-  return inside.length ? inside : result.hits;
+  if (!inside.length) return result.hits;
+  const named = inside.filter((hit) => namesAll(hit.product, kind.asked));
+  return named.length ? named : inside;
+}
+
+/** Whether a product's title or type has every word of `asked` (plurals folded). */
+function namesAll(product: Pick<ProductCard, "title" | "productType">, asked: string): boolean {
+  const own = new Set(normalizePhrase(`${product.title} ${product.productType}`).split(" "));
+  return normalizePhrase(asked)
+    .split(" ")
+    .every((word) => own.has(word));
+}
+
+/** Whether a (normalised) word is one of the shop's: in a title or type, a brand or an option value. */
+function shopWords(catalog: { vocabulary: CatalogVocabulary; words: Set<string> }): (word: string) => boolean {
+  return (word) =>
+    catalog.words.has(word) ||
+    [...catalog.vocabulary.vendors.keys(), ...catalog.vocabulary.optionValues.keys()].some((phrase) =>
+      phrase.split(" ").includes(word),
+    );
+}
+
+/**
+ * After "cheaper/pricier" had to drop its bound (nothing is cheaper than what was shown), only the
+ * products on the asked side of the compared price are shown (the compared one itself, at least):
+ * never dearer ones padded in as if they were cheaper.
+ */
+export function withinComparison(
+  products: ProductCard[],
+  comparedTo: ResolvedQuery["comparedTo"],
+  relaxed: SearchResult["relaxed"],
+): ProductCard[] {
+  if (!comparedTo || !relaxed.includes("price")) return products;
+  const kept = products.filter((product) =>
+    comparedTo.direction === "below"
+      ? Number(product.price) <= comparedTo.price
+      : Number(product.price) >= comparedTo.price,
+  );
+  return kept.length ? kept : products.slice(0, 1);
 }
 
 const VIOLATION_LOG: Record<Violation, string> = {
@@ -120,6 +183,8 @@ export class AnswerEngine {
   private readonly search: ProductSearch;
   private readonly knowledge: KnowledgeRetriever | undefined;
   private readonly chatModel: BaseChatModel | null;
+  private readonly rewriteModel: BaseChatModel | null;
+  private readonly rewriteTimeoutMs: number;
   private readonly log: Logger | undefined;
   readonly maxInputChars: number;
   private readonly contextProducts: number;
@@ -131,6 +196,8 @@ export class AnswerEngine {
     this.search = options.search;
     this.knowledge = options.knowledge;
     this.chatModel = options.chatModel;
+    this.rewriteModel = options.rewriteModel ?? null;
+    this.rewriteTimeoutMs = options.rewriteTimeoutMs ?? 5000;
     this.log = options.log;
     this.maxInputChars = options.maxInputChars ?? 1000;
     this.contextProducts = options.contextProducts ?? 6;
@@ -161,23 +228,54 @@ export class AnswerEngine {
     let productsEvent: Extract<ChatEvent, { type: "products" }>;
     try {
       const history = await this.withShownProducts(request.shop, validTurns(request.history, this.historyTurns));
-      const resolved = await resolveConversation(message, history, async (text) => {
-        const kind = await this.search.kindOf(request.shop, text);
-        return kind ? kind.productTypes.join("|") : null;
-      });
-      const result = await this.search.search({
+      const catalog = await this.search.vocabularyOf(request.shop);
+      const knownWord = catalog ? shopWords(catalog) : undefined;
+      let resolved = await resolveConversation(
+        message,
+        history,
+        async (text) => {
+          // The kind as asked: "bottles" after "a mug" is another topic even when both are Camp Kitchen.
+          const kind = await this.search.kindOf(request.shop, text);
+          return kind ? normalizePhrase(kind.asked) : null;
+        },
+        catalog ? (text) => refinementOptions(text, catalog.vocabulary) : undefined,
+      );
+      // "and hammocks?" after tents: a refinement naming a thing the shop has no word for is a new
+      // question, so the relevance floor can answer it.
+      const refinement = parseQuery(resolved.refinement ?? "").text;
+      const named = askedNoun(refinement);
+      if (resolved.isFollowUp && !resolved.referent && named && unknownThing(refinement, named, knownWord)) {
+        resolved = { query: message, filters: {}, isFollowUp: false };
+      }
+      const rewrite =
+        chatModel && this.rewriteModel && catalog
+          ? await this.rewrite(request, message, history, resolved, catalog)
+          : null;
+      const searched = {
         shop: request.shop,
-        query: resolved.query,
-        filters: resolved.filters,
+        query: rewrite?.query ?? resolved.query,
+        filters: rewrite?.filters ?? resolved.filters,
         limit: this.contextProducts,
         kindFirst: true,
-      });
-      floor = notCarried(result, Boolean(resolved.referent));
-      // With a model the floor is advice, not a verdict: words the full-text index cannot match
-      // (another language, "my orders") still reach the model with the vector ranking, told that
-      // nothing matched by name, so it can say the shop does not carry it.
-      const none = chatModel ? undefined : floor;
-      products = none ? [] : ofKind(result).map((hit, i) => ({ ...hit.product, ref: i + 1 }));
+      };
+      const result = await this.withWiderKind(searched, await this.search.search(searched));
+      floor = notCarried(result, Boolean(resolved.referent), knownWord);
+      // With a model that words the answer but no rewrite step, the floor is advice, not a verdict:
+      // words the full-text index cannot match (another language, "my orders") still reach the
+      // model, told that nothing matched by name. With the rewrite step the query searched is in the
+      // shop's words (the model's, or the deterministic reading when it failed): a verdict.
+      const none = chatModel && !this.rewriteModel ? undefined : floor;
+      const shown = withinComparison(
+        await this.withReferentFirst(
+          request.shop,
+          ofKind(result).map((hit) => hit.product),
+          resolved,
+          result.filters,
+        ),
+        resolved.comparedTo,
+        result.relaxed,
+      ).slice(0, this.contextProducts);
+      products = none ? [] : shown.map((product, i) => ({ ...product, ref: i + 1 }));
       relaxed = result.relaxed;
       facts = {
         products,
@@ -192,12 +290,13 @@ export class AnswerEngine {
       productsEvent = {
         type: "products",
         items: products,
-        query: resolved.query,
+        query: searched.query,
         filters: result.filters,
         relaxed,
         kind: result.kind ? { asked: result.kind.asked, productTypes: result.kind.productTypes } : null,
         requested: result.requested,
         ...(resolved.comparedTo ? { comparedTo: resolved.comparedTo } : {}),
+        ...(rewrite ? { rewrite: { query: rewrite.query, dropped: rewrite.dropped } } : {}),
         ...(none ? { none } : {}),
       };
     } catch (error) {
@@ -282,6 +381,9 @@ export class AnswerEngine {
       yield* retrievalOnly("budget");
       return;
     }
+    // A dropped constraint is said in the engine's words before the model's: never left unsaid.
+    const relaxedText = relaxedSentences(facts).join(" ");
+    if (relaxedText) yield { type: "text", delta: `${relaxedText}\n\n` };
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
@@ -332,10 +434,100 @@ export class AnswerEngine {
     }
     if (!failure && !guard.text.trim()) failure = "llm_error";
     if (failure) {
-      yield* retrievalOnly(failure, Boolean(guard.text));
+      yield* retrievalOnly(failure, Boolean(guard.text || relaxedText));
       return;
     }
-    yield { type: "done", source: "llm", citations: guard.citations, text: guard.text, usage };
+    const text = relaxedText ? `${relaxedText}\n\n${guard.text}` : guard.text;
+    yield { type: "done", source: "llm", citations: guard.citations, text, usage };
+  }
+
+  /**
+   * The model's standalone query and filters for this message, checked against the shop's
+   * vocabulary and the deterministic reading; null (the deterministic reading is used) when the
+   * model fails, runs past its deadline, the shop's token budget is spent, or the shopper left.
+   */
+  private async rewrite(
+    request: AnswerRequest,
+    message: string,
+    history: ChatTurn[],
+    resolved: ResolvedQuery,
+    catalog: { vocabulary: CatalogVocabulary; productTypes: string[]; words: Set<string> },
+  ): Promise<CheckedRewrite | null> {
+    const model = this.rewriteModel;
+    if (!model) return null;
+    const prompt = rewritePrompt({
+      message,
+      history,
+      productTypes: catalog.productTypes,
+      vendors: [...catalog.vocabulary.vendors.values()],
+    });
+    const promptTokens = prompt.reduce((sum, m) => sum + estimateTokens(String(m.content)) + TOKENS_PER_MESSAGE, 0);
+    const reservation = request.spend ? await request.spend.reserve(promptTokens + REWRITE_OUTPUT_TOKENS) : null;
+    if (request.spend && !reservation) return null;
+    const timeout = AbortSignal.timeout(this.rewriteTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    let used = promptTokens + REWRITE_OUTPUT_TOKENS;
+    try {
+      const proposal = await proposeRewrite(model, prompt, signal);
+      used = promptTokens + estimateTokens(JSON.stringify(proposal));
+      const checked = checkRewrite(proposal, resolved, message, catalog.vocabulary);
+      if (checked.dropped.length) {
+        this.log?.info({ shop: request.shop, dropped: checked.dropped }, "rewrite proposals the catalog refused");
+      }
+      return checked;
+    } catch (error) {
+      this.log?.warn(
+        { err: error, shop: request.shop, reason: timeout.aborted ? "timeout" : "error" },
+        "conversation rewrite failed; deterministic reading",
+      );
+      return null;
+    } finally {
+      await reservation?.settle(used).catch((error: unknown) => {
+        this.log?.error({ err: error, shop: request.shop }, "could not settle the model tokens of a rewrite");
+      });
+    }
+  }
+
+  /**
+   * "white noise machine under £50" when no Noise Machine is that cheap: before a constraint is
+   * dropped, the wider kind of the asked words' head noun (every "… Machine" type) is tried, keeping
+   * the products whose title or type names all the asked words (a "White Noise … Sound Machine").
+   */
+  private async withWiderKind(request: SearchRequest, result: SearchResult): Promise<SearchResult> {
+    const kind = result.kind;
+    const asked = kind ? normalizePhrase(kind.asked).split(" ") : [];
+    if (!kind || asked.length < 2 || !result.relaxed.some((name) => name !== "productTypes")) return result;
+    const wider = await this.search.kindOf(request.shop, asked[asked.length - 1]);
+    const narrow = new Set(kind.productTypes);
+    if (!wider || wider.productTypes.every((type) => narrow.has(type))) return result;
+    const retry = await this.search.search({
+      ...request,
+      filters: { ...request.filters, productTypes: wider.productTypes },
+    });
+    const named = ofKind({ ...retry, kind }).filter((hit) => namesAll(hit.product, kind.asked));
+    if (retry.relaxed.length >= result.relaxed.length || !named.length) return result;
+    return { ...retry, kind, requested: result.requested, hits: named };
+  }
+
+  /**
+   * The shown product the message points at comes first ("the second one", "is it in stock?"):
+   * from the results when there, else read from the catalog (for "it", only when it meets the filters).
+   */
+  private async withReferentFirst(
+    shop: string,
+    products: ProductCard[],
+    resolved: ResolvedQuery,
+    filters: SearchFilters,
+  ): Promise<ProductCard[]> {
+    const referent = resolved.referent;
+    if (!referent) return products;
+    const index = products.findIndex((product) => product.id === referent.id);
+    if (index >= 0) return [products[index], ...products.slice(0, index), ...products.slice(index + 1)];
+    const [card] = await this.search.cards(shop, [referent.id]);
+    if (!card) return products;
+    // Asked about by position: that product, whatever the filters. "it" with a constraint: only if it meets it.
+    const { sort: _order, ...which } = filters;
+    return resolved.referentBy === "ordinal" || matchesFilters(card, which) ? [card, ...products] : products;
   }
 
   /**

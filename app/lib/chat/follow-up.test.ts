@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refinesTopic, resolveConversation, type KindKeyOf } from "./follow-up";
+import { refinementOptions, refinesTopic, resolveConversation, type KindKeyOf } from "./follow-up";
 import type { ChatTurn } from "./types";
 
 // The shop's kinds as the search would name them: a key per kind word.
@@ -106,5 +106,53 @@ describe("conversation state", () => {
     });
     // The same kind in other words is still the topic.
     expect((await resolveConversation("any anoraks?", history, kindOf)).isFollowUp).toBe(true);
+  });
+});
+
+describe("pronouns and refinements by value", () => {
+  const optionsOf = (text: string) =>
+    refinementOptions(text, {
+      optionValues: new Map([
+        ["long", [{ name: "Length", value: "Long" }]],
+        ["wide", [{ name: "Width", value: "Wide" }]],
+        // Values a messy catalog may have that are also everyday words.
+        ["a", [{ name: "style", value: "A" }]],
+        ["one", [{ name: "Pack", value: "One" }]],
+      ]),
+    });
+
+  it("a bare 'it' is the first product shown, with the topic's constraints kept", async () => {
+    const stock = await resolveConversation("is it in stock?", history, kindOf);
+    expect(stock.referent?.id).toBe("a");
+    expect(stock.referentBy).toBe("pronoun");
+    expect(stock.query).toBe("a waterproof jacket under $150 for hiking is in stock");
+    const second = await resolveConversation("tell me about the second one", history, kindOf);
+    expect(second.referentBy).toBe("ordinal");
+    expect(second.query).toBe("Juniper Rain Jacket tell me about");
+  });
+
+  it("a refinement naming an option value applies it without the option's name", async () => {
+    expect(optionsOf("a long")).toEqual([{ name: "Length", value: "Long" }]);
+    expect(optionsOf("in wide")).toEqual([{ name: "Width", value: "Wide" }]);
+    const long = await resolveConversation("a long one", history, kindOf, optionsOf);
+    expect(long.isFollowUp).toBe(true);
+    expect(long.filters.options).toEqual([{ name: "Length", value: "Long" }]);
+    // Carried into the next refinement, with the kind's query.
+    const cheaper = await resolveConversation(
+      "cheaper?",
+      [
+        ...history,
+        { role: "user", content: "a long one" },
+        { role: "assistant", content: "…", products: [{ id: "b", price: 91.5 }] },
+      ],
+      kindOf,
+      optionsOf,
+    );
+    expect(cheaper.filters).toMatchObject({ options: [{ name: "Length", value: "Long" }], maxPrice: 91.49 });
+  });
+
+  it("a message of filters alone refines the topic", () => {
+    expect(refinesTopic("size 10 in stock?")).toBe(true);
+    expect(refinesTopic("under $50 please")).toBe(true);
   });
 });

@@ -244,6 +244,33 @@ function differences(products: ProductReference[], p: Phrases, facts: AnswerFact
   });
 }
 
+/**
+ * Which constraints had to be dropped, and how ("No jackets under $90.00; the cheapest is …"): the
+ * engine's own words, also put before a model's answer so a relaxation is never left unsaid.
+ */
+export function relaxedSentences(facts: AnswerFacts): string[] {
+  const language = answerLanguage(facts.locale);
+  const p = PHRASES[language];
+  const best = facts.products[0];
+  if (!best || facts.notCarried) return [];
+  const what = (n: number) => (facts.kind ? p.kind(facts.kind, n) : p.products(n));
+  const sentences: string[] = [];
+  // The type filter only ever comes from the kind: without a kind there is nothing to say about it.
+  const relaxed = facts.relaxed.filter((name) => name !== "productTypes" || facts.kind);
+  if (relaxed.includes("price") && (facts.requested.maxPrice !== undefined || facts.requested.minPrice !== undefined)) {
+    const direction = facts.requested.maxPrice !== undefined ? "asc" : "desc";
+    const constraint = constraintPhrase(facts.requested, facts, p, language, "price");
+    sentences.push(
+      p.relaxedPrice(what(2), constraint, best.title, money(best.price, facts.currency, language), direction),
+    );
+  }
+  for (const name of relaxed) {
+    if (name === "price") continue;
+    sentences.push(p.relaxedOther(what(2), constraintPhrase(facts.requested, facts, p, language, name)));
+  }
+  return sentences;
+}
+
 export function retrievalAnswer(facts: AnswerFacts): string {
   const language = answerLanguage(facts.locale);
   const p = PHRASES[language];
@@ -264,21 +291,8 @@ export function retrievalAnswer(facts: AnswerFacts): string {
     return `${product.title} — ${price}, ${details[i]}`;
   });
 
-  const sentences: string[] = [];
   // A dropped constraint is said first, and how: nothing is padded in silence.
-  // The type filter only ever comes from the kind: without a kind there is nothing to say about it.
-  const relaxed = facts.relaxed.filter((name) => name !== "productTypes" || facts.kind);
-  if (relaxed.includes("price") && (facts.requested.maxPrice !== undefined || facts.requested.minPrice !== undefined)) {
-    const direction = facts.requested.maxPrice !== undefined ? "asc" : "desc";
-    const constraint = constraintPhrase(facts.requested, facts, p, language, "price");
-    sentences.push(
-      p.relaxedPrice(what(2), constraint, best[0].title, money(best[0].price, facts.currency, language), direction),
-    );
-  }
-  for (const name of relaxed) {
-    if (name === "price") continue;
-    sentences.push(p.relaxedOther(what(2), constraintPhrase(facts.requested, facts, p, language, name)));
-  }
+  const sentences = relaxedSentences(facts);
   if (!sentences.length) {
     const { sort } = facts.requested;
     const order = sort === "price_asc" ? p.cheapestFirst : sort === "price_desc" ? p.dearestFirst : "";

@@ -99,6 +99,8 @@ export type ChatEvent =
       requested: SearchFilters;
       /** "cheaper"/"pricier" follow-ups: the shown price compared with. */
       comparedTo?: { price: number; direction: "below" | "above" };
+      /** With a model: the standalone query it proposed (as checked) and what the shop's vocabulary refused. */
+      rewrite?: { query: string; dropped: string[] };
       /** Set when nothing passed the relevance floor (then `items` is empty). */
       none?: NotCarried;
     }

@@ -82,6 +82,8 @@ export const envSchema = z
     LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
     LLM_TIMEOUT_MS: positiveInt(20_000),
     LLM_MAX_TOKENS: positiveInt(600),
+    // The conversation rewrite's deadline (structured output); past it the deterministic reading is used.
+    LLM_REWRITE_TIMEOUT_MS: positiveInt(5000),
 
     // Search and answers (app/lib/search, app/lib/chat).
     CHAT_MAX_INPUT_CHARS: positiveInt(1000),

@@ -77,3 +77,12 @@ describe("product kind", () => {
     expect(titleHeadNoun("Mug 350")).toBeNull();
   });
 });
+
+describe("the shop's words", () => {
+  it('lists every title and type word, and reads past "I\'m looking for"', () => {
+    expect(vocabulary.words.has("socks".replace(/s$/, ""))).toBe(true);
+    expect(vocabulary.words.has("lantern")).toBe(true);
+    expect(vocabulary.words.has("kayak")).toBe(false);
+    expect(askedNoun("I'm looking for a bed frame")).toBe("frame");
+  });
+});

@@ -15,6 +15,8 @@ export interface KindVocabulary {
   terms: Map<string, string[]>;
   /** Every product type, most products first: what "the nearest kinds we carry" is chosen from. */
   productTypes: string[];
+  /** Every word of the shop's titles and types (normalised): a noun outside it names nothing the shop sells. */
+  words: Set<string>;
 }
 
 export interface ProductKind {
@@ -60,7 +62,7 @@ const NOT_A_KIND = new Set(
     "do does did you your we our us i me my have has got get sell carry stock offer show find see want need " +
     "looking look search searching buy is are was be there please thanks thank hi hello hey can could would " +
     "will shall may might should tell know more other another good best nice great new cheap cheaper not no " +
-    "yes and or but also just only really very much many lot kind type sort size colour color"
+    "yes and or but also just only really very much many lot kind type sort size colour color im"
   ).split(" "),
 );
 
@@ -81,12 +83,14 @@ export function buildKindVocabulary(rows: Iterable<KindSourceRow>): KindVocabula
   const typeCounts = new Map<string, number>();
   const typeTerms = new Map<string, Map<string, number>>();
   const titleNouns = new Map<string, Map<string, number>>();
+  const words = new Set<string>();
   const add = (table: Map<string, Map<string, number>>, term: string, productType: string) => {
     const counts = table.get(term) ?? new Map<string, number>();
     counts.set(productType, (counts.get(productType) ?? 0) + 1);
     table.set(term, counts);
   };
   for (const { productType, title } of rows) {
+    for (const word of normalizePhrase(`${title} ${productType}`).split(" ")) if (word) words.add(word);
     if (!productType.trim()) continue;
     typeCounts.set(productType, (typeCounts.get(productType) ?? 0) + 1);
     // "Headlamps & Lights": the whole phrase and each part, and each part's head noun.
@@ -144,7 +148,7 @@ export function buildKindVocabulary(rows: Iterable<KindSourceRow>): KindVocabula
       term,
       byCount(entry.types).map(([type]) => type),
     );
-  return { terms, productTypes: byCount(typeCounts).map(([type]) => type) };
+  return { terms, productTypes: byCount(typeCounts).map(([type]) => type), words };
 }
 
 interface NounPhrase {
@@ -160,7 +164,8 @@ function nounPhrase(text: string): NounPhrase {
     .replace(/[^\p{L}\p{N}\s'-]/gu, " ")
     .split(/\s+/)
     .filter(Boolean);
-  const words = written.map((word) => normalizePhrase(word));
+  // "I'm" is one word ("im"), not two.
+  const words = written.map((word) => normalizePhrase(word.replace(/['’]/g, "")));
   let end = words.length;
   for (let i = 0; i < words.length; i++) {
     // A leading preposition ("for my tent?") is not a cut: nothing was named before it.

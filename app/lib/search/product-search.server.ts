@@ -429,6 +429,22 @@ export class ProductSearch {
     return state ? detectKind(text, await this.kindVocabulary(shop, state.vocabularyVersion)) : null;
   }
 
+  /**
+   * The shop's query vocabulary (types, brands, option values) and its product types, most products
+   * first: what a language model's proposed filters are checked against (decision 131).
+   */
+  async vocabularyOf(
+    shop: string,
+  ): Promise<{ vocabulary: CatalogVocabulary; productTypes: string[]; words: Set<string> } | null> {
+    const state = await this.index.state(shop);
+    if (!state) return null;
+    const [vocabulary, kinds] = await Promise.all([
+      this.vocabulary(shop, state.vocabularyVersion),
+      this.kindVocabulary(shop, state.vocabularyVersion),
+    ]);
+    return { vocabulary, productTypes: kinds.productTypes, words: kinds.words };
+  }
+
   /** Cards of products shown earlier, in the order given (deleted ones left out). */
   async cards(shop: string, productIds: string[]): Promise<ProductCard[]> {
     if (!productIds.length) return [];

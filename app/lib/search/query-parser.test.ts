@@ -121,3 +121,26 @@ describe("matchesFilters", () => {
     expect(matchesFilters(product, { options: [{ name: "Size", value: "M|Color:Blue" }] })).toBe(false);
   });
 });
+
+describe("option values from a messy catalog", () => {
+  it("reads one option per word, under the name most products use, and never a type's words", () => {
+    const messy = buildVocabulary([
+      { productType: "Eye Mask", vendor: "", optionValues: "|Color:Pink|Color:Black|" },
+      { productType: "Eye Mask", vendor: "", optionValues: "|Color:Pink|Color:Eye Mask|" },
+      { productType: "Eye Mask", vendor: "", optionValues: "|colour:Pink|" },
+      { productType: "Sleep Mask", vendor: "", optionValues: "|pattern:Pink|" },
+    ]);
+    const parsed = parseQuery("a pink eye mask", messy);
+    expect(parsed.filters.productTypes).toEqual(["Eye Mask"]);
+    expect(parsed.filters.options).toEqual([{ name: "Color", value: "Pink" }]);
+  });
+
+  it("a shade's last word names its colour when the shop has no plain value of it", () => {
+    const shades = buildVocabulary([
+      { productType: "Rain Jackets", vendor: "", optionValues: "|Color:Ember Red|Color:Forest Green|Color:Green|" },
+    ]);
+    expect(parseQuery("a red rain jacket", shades).filters.options).toEqual([{ name: "Color", value: "Ember Red" }]);
+    // "green" is a plain value here: the shade does not stand in for it.
+    expect(parseQuery("a green rain jacket", shades).filters.options).toEqual([{ name: "Color", value: "Green" }]);
+  });
+});

@@ -72,18 +72,46 @@ export function optionPairs(optionValues: string): OptionFilter[] {
   return [...pairs.values()];
 }
 
+/**
+ * Option names of colours: a shade's last word names its colour ("Ember Red" is red), for a shop
+ * with no plain value of that colour.
+ */
+const COLOUR_OPTION = /^colou?rs?$/i;
+
 export function buildVocabulary(products: Iterable<Pick<ProductMetadata, "productType" | "vendor" | "optionValues">>) {
   const vocabulary: CatalogVocabulary = { productTypes: new Map(), vendors: new Map(), optionValues: new Map() };
+  // How often each option name carries a value: the most common name comes first for a word.
+  const nameCounts = new Map<string, number>();
+  const shades: [string, OptionFilter][] = [];
+  const add = (key: string, option: OptionFilter) => {
+    const list = vocabulary.optionValues.get(key) ?? [];
+    if (!list.some((o) => o.name === option.name && o.value === option.value)) list.push(option);
+    vocabulary.optionValues.set(key, list);
+  };
   for (const product of products) {
     if (product.productType) vocabulary.productTypes.set(normalizePhrase(product.productType), product.productType);
     if (product.vendor) vocabulary.vendors.set(normalizePhrase(product.vendor), product.vendor);
     for (const option of optionPairs(product.optionValues)) {
       const key = normalizePhrase(option.value);
       if (!key || option.value === "Default Title") continue;
-      const list = vocabulary.optionValues.get(key) ?? [];
-      if (!list.some((o) => o.name === option.name && o.value === option.value)) list.push(option);
-      vocabulary.optionValues.set(key, list);
+      nameCounts.set(option.name, (nameCounts.get(option.name) ?? 0) + 1);
+      add(key, option);
+      const words = key.split(" ");
+      const last = words[words.length - 1];
+      if (
+        COLOUR_OPTION.test(option.name) &&
+        words.length > 1 &&
+        /^[a-z]{3,}$/.test(last) &&
+        !COLOUR_OPTION.test(last)
+      ) {
+        shades.push([last, option]);
+      }
     }
+  }
+  const plain = new Set(vocabulary.optionValues.keys());
+  for (const [colour, option] of shades) if (!plain.has(colour)) add(colour, option);
+  for (const list of vocabulary.optionValues.values()) {
+    list.sort((a, b) => (nameCounts.get(b.name) ?? 0) - (nameCounts.get(a.name) ?? 0));
   }
   return vocabulary;
 }
@@ -195,29 +223,32 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
     const rawWords = normalizePhrase(text).split(" ").filter(Boolean);
     // A product type inside a prepositional phrase is context, not the thing wanted:
     // "light to read in the tent" is not a tent, "headlamp for a tent" is a headlamp.
-    const typeMatches = vocabularyMatches(rawWords, vocabulary.productTypes).filter(
-      (m) =>
-        !PREPOSITIONS.has(rawWords[m.start - 1] ?? "") &&
-        !(ARTICLES.has(rawWords[m.start - 1] ?? "") && PREPOSITIONS.has(rawWords[m.start - 2] ?? "")),
-    );
-    // A word that names the type is not also an option value ("pillowcase" as a Style option).
-    const typeWords = new Set(
-      typeMatches.flatMap((m) => Array.from({ length: m.end - m.start }, (_, i) => m.start + i)),
-    );
-    const types = typeMatches.flatMap((m) => withSubtypes(rawWords.slice(m.start, m.end).join(" "), vocabulary));
+    const typeMatches = vocabularyMatches(rawWords, vocabulary.productTypes);
+    const types = typeMatches
+      .filter(
+        (m) =>
+          !PREPOSITIONS.has(rawWords[m.start - 1] ?? "") &&
+          !(ARTICLES.has(rawWords[m.start - 1] ?? "") && PREPOSITIONS.has(rawWords[m.start - 2] ?? "")),
+      )
+      .flatMap((m) => withSubtypes(rawWords.slice(m.start, m.end).join(" "), vocabulary));
     const vendors = vocabularyMatches(rawWords, vocabulary.vendors).map((m) => m.value);
     if (types.length) filters.productTypes = [...new Set(types)];
     if (vendors.length) filters.vendors = [...new Set(vendors)];
     const options: OptionFilter[] = [];
     for (const match of vocabularyMatches(rawWords, vocabulary.optionValues)) {
-      if (Array.from({ length: match.end - match.start }, (_, i) => match.start + i).some((i) => typeWords.has(i)))
-        continue;
+      // Words that name a product type are the thing, not an option: "eye mask" is no colour, "pillowcase"
+      // no Style, even where the shop has such option values.
+      if (typeMatches.some((t) => match.start < t.end && t.start < match.end)) continue;
       const cue = rawWords[match.start - 1];
-      for (const option of match.value) {
+      // Short or numeric values ("M", "42") only count after their option's name ("size M").
+      const passing = match.value.filter((option) => {
         const phrase = normalizePhrase(option.value);
-        // Short or numeric values ("M", "42") only count after their option's name ("size M").
         const needsCue = phrase.length < 3 || /^\d/.test(phrase) || OPTION_NAMES_THAT_NEED_A_CUE.test(option.name);
-        if (needsCue && cue !== normalizePhrase(option.name)) continue;
+        return !needsCue || cue === normalizePhrase(option.name);
+      });
+      // One word, one option: the name most products use for it (a catalog may spell "Color",
+      // "colour" and "pattern" for the same "Pink"; requiring all of them would match nothing).
+      for (const option of passing.filter((o) => o.name === passing[0].name)) {
         if (!options.some((o) => o.name === option.name && o.value === option.value)) options.push(option);
       }
     }
@@ -251,10 +282,11 @@ export function matchesFilters(
 
 /**
  * The filter names in the order they are dropped when they leave nothing to show: constraints
- * (option, stock, price) before the "what" (brand, product type), so "tent in stock" shows the
- * out-of-stock tent rather than something that is not a tent.
+ * (price, option, stock) before the "what" (brand, product type), so "tent in stock" shows the
+ * out-of-stock tent rather than something that is not a tent. Price goes first: a jacket in size M
+ * at the nearest price fits; one under budget in another size does not (decision 131).
  */
-export const RELAXATION_ORDER = ["options", "inStock", "price", "vendors", "productTypes"] as const;
+export const RELAXATION_ORDER = ["price", "options", "inStock", "vendors", "productTypes"] as const;
 export type RelaxableFilter = (typeof RELAXATION_ORDER)[number];
 
 export function withoutFilter(filters: SearchFilters, name: RelaxableFilter): SearchFilters {

@@ -4,7 +4,7 @@
 // fitted to whatever schema the engine asks for; every other call gets the server's grounded reply,
 // which recommends and cites the products it is given.
 import type { ChatOpenAI } from "@langchain/openai";
-import { createChatModel } from "../../../app/lib/chat/chat-model.server";
+import { createChatModel, createRewriteModel } from "../../../app/lib/chat/chat-model.server";
 import {
   exampleForSchema,
   groundedReply,
@@ -17,6 +17,8 @@ import type { Rewrite } from "./conversation-file";
 export interface ScriptedModel {
   /** The app's own client (createChatModel) against the local server. */
   chatModel: ChatOpenAI;
+  /** The app's rewrite client (createRewriteModel, not streaming) against the same server. */
+  rewriteModel: ChatOpenAI;
   /** The local server's base URL (ends in /v1) and key, for other clients. */
   baseUrl: string;
   apiKey: string;
@@ -30,7 +32,8 @@ export interface ScriptedModel {
 /**
  * A value of `schema`'s shape with the rewrite's fields where the schema has a property of that
  * name, at the top level or one level down (`{query, filters: {maxPrice}}` and flat shapes both
- * fit); everything else the schema's own example value.
+ * fit); a nullable property the rewrite does not set is null (the model saw nothing to set);
+ * everything else the schema's own example value.
  */
 export function fitToSchema(schema: JsonSchema | undefined, values: Record<string, unknown>): unknown {
   if (!schema?.properties) return exampleForSchema(schema);
@@ -38,9 +41,15 @@ export function fitToSchema(schema: JsonSchema | undefined, values: Record<strin
     Object.entries(schema.properties).map(([key, property]) => {
       if (key in values && values[key] !== undefined) return [key, values[key]];
       const nested = objectSchema(property);
-      return [key, nested ? fitToSchema(nested, values) : exampleForSchema(property)];
+      if (nested) return [key, fitToSchema(nested, values)];
+      return [key, allowsNull(property) ? null : exampleForSchema(property)];
     }),
   );
+}
+
+function allowsNull(schema: JsonSchema): boolean {
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return types.includes("null") || Boolean(schema.anyOf?.some((option) => allowsNull(option)));
 }
 
 function objectSchema(schema: JsonSchema): JsonSchema | undefined {
@@ -72,7 +81,7 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
       return call.tool ? { toolCalls: [{ name: call.tool, arguments: value }] } : { json: value };
     },
   });
-  const chatModel = createChatModel({
+  const env = {
     LLM_PROVIDER: "openai",
     LLM_MODEL: "gpt-4o-mini",
     LLM_BASE_URL: server.url,
@@ -81,10 +90,13 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     LLM_TEMPERATURE: 0,
     LLM_TIMEOUT_MS: 20_000,
     LLM_MAX_TOKENS: 1024,
-  });
-  if (!chatModel) throw new Error("createChatModel gave no model for LLM_PROVIDER=openai");
+  } as const;
+  const chatModel = createChatModel(env);
+  const rewriteModel = createRewriteModel(env);
+  if (!chatModel || !rewriteModel) throw new Error("createChatModel gave no model for LLM_PROVIDER=openai");
   return {
     chatModel,
+    rewriteModel,
     baseUrl: server.url,
     apiKey: "sk-eval",
     useRewrite(turn) {
