@@ -185,6 +185,23 @@ function catalogStoreSuite(
     expect(await store.lexical(SHOP, "lantern", {}, 1)).toHaveLength(1);
   });
 
+  it("expands only the last word as a prefix, and only from four letters", async () => {
+    const ids = async (text: string) => (await store.lexical(SHOP, text, {}, 10)).map((h) => h.id).sort();
+    // The last word may still be being typed: "waterp" finds the waterproof tent.
+    expect(await ids("waterp")).toEqual(["gid://shopify/Product/1"]);
+    expect(await ids("lantern waterp")).toEqual([
+      "gid://shopify/Product/1",
+      "gid://shopify/Product/2",
+      "gid://shopify/Product/3",
+    ]);
+    // A word with another after it, or a space, is finished: it matches whole words only.
+    expect(await ids("waterp lantern")).toEqual(["gid://shopify/Product/2", "gid://shopify/Product/3"]);
+    expect(await ids("waterp ")).toEqual([]);
+    // Short words are never prefixes.
+    expect(await ids("lant")).toEqual(["gid://shopify/Product/2", "gid://shopify/Product/3"]);
+    expect(await ids("lan")).toEqual([]);
+  });
+
   it("ranks the kind of product a query names in several fields above a rarer word in one", async () => {
     // "grey" is rarer than "wardrobe", but the wardrobes name their kind in title, type, tags and
     // text: the fields add up (per-field BM25 on SQLite, weighted ts_rank on Postgres) instead of
@@ -408,6 +425,16 @@ function catalogStoreSuite(
     );
     expect(await store.exactCodes(SHOP, ["np-tempest"])).toEqual([]);
   });
+
+  if (dialect === "postgresql") {
+    it("leaves no pending entries in the full-text index after writes (queries would read them all)", async () => {
+      await store.write(OTHER, [doc({ id: "gid://shopify/Product/77", title: "Pending Lantern" })]);
+      const [cleaned] = await prisma.$queryRaw<{ pages: bigint }[]>`
+        SELECT gin_clean_pending_list('"SearchProduct_fts_idx"'::regclass) AS pages`;
+      expect(Number(cleaned.pages)).toBe(0);
+      expect((await store.lexical(OTHER, "lantern", {}, 10)).map((h) => h.id)).toEqual(["gid://shopify/Product/77"]);
+    });
+  }
 
   it("lists the vocabulary sources", async () => {
     const source = await store.vocabularySource(SHOP);

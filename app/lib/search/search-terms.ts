@@ -8,7 +8,11 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 
-/** Terms this long or longer also match as prefixes ("waterp" → "waterproof"). */
+/**
+ * The text's last word, when at least this long, also matches as a prefix ("waterp" →
+ * "waterproof"): it may still be being typed. Shorter ones would match a large part of the
+ * vocabulary ("m" → every word starting with m).
+ */
 export const PREFIX_MIN_LENGTH = 4;
 
 /** Lower case with accents folded ("Café" → "cafe"). */
@@ -27,13 +31,20 @@ export interface SearchTerm {
 /**
  * The distinct terms of a search text, in order. Anything but letters and digits separates words,
  * so "NP-STORM-M" gives np, storm, m and hostile input (`"`, `*`, `NEAR(`, `:`) gives plain words.
+ * Whole words match their stem exactly; only the last word may be a prefix (decision 132: a prefix
+ * of a common word is a scan of every word it begins, and words the shopper finished are not).
  */
 export function searchTerms(text: string): SearchTerm[] {
+  const words = foldTerm(text).split(/[^\p{L}\p{N}]+/u);
+  // A text ending in a space or punctuation ends in an empty word: its last word is finished.
+  const last = words[words.length - 1];
   const terms = new Map<string, SearchTerm>();
-  for (const word of foldTerm(text).split(/[^\p{L}\p{N}]+/u)) {
+  for (const word of words) {
     if (!word || STOP_WORDS.has(word) || terms.has(word)) continue;
-    terms.set(word, { term: word, prefix: word.length >= PREFIX_MIN_LENGTH });
+    terms.set(word, { term: word, prefix: false });
   }
+  const typing = last ? terms.get(last) : undefined;
+  if (typing && typing.term.length >= PREFIX_MIN_LENGTH) typing.prefix = true;
   return [...terms.values()];
 }
 
