@@ -32,7 +32,7 @@ import { startChroma } from "../chroma/chroma-process";
 import { appProxyQuery } from "../emulator/signing/app-proxy";
 import { webhookMessage, webhookRequest } from "../emulator/signing/webhook";
 import { percentile } from "../lib/percentile";
-import { createCpuQuotaGroup, inGroup, type CpuQuotaGroup } from "../lib/cpu-quota";
+import { createCpuQuotaGroup, inGroup, throttling, type CpuQuotaGroup } from "../lib/cpu-quota";
 import { freePort } from "../lib/ports";
 import { databaseUrl, dropDatabase, postgresAdmin } from "../lib/postgres-admin";
 import {
@@ -327,6 +327,8 @@ interface PhaseResult {
   load: [number, number];
   deliveryP50: number;
   deliveryP99: number;
+  /** Per process, the share of the burst's scheduler periods it spent out of quota (with --cpus-per-process). */
+  throttled: number[];
 }
 
 async function runPhase(
@@ -429,6 +431,8 @@ async function runPhase(
 
     // Warm the client's HTTP stack and the processes' first-request paths outside the clock.
     for (const app of apps) await fetch(`${app.url}/healthz`).then((r) => r.arrayBuffer());
+    const throttlingNow = () => apps.map((app) => (app.group ? throttling(app.group) : { periods: 0, throttled: 0 }));
+    const throttlingStart = throttlingNow();
     const loadBefore = os.loadavg()[0];
     const started = Date.now();
     const cpuStart = cpuNow();
@@ -484,6 +488,10 @@ async function runPhase(
     );
     const ended = Date.now();
     const intakeCpu = cpuNow() - cpuStart;
+    const throttled = throttlingNow().map((end, i) => {
+      const periods = end.periods - throttlingStart[i].periods;
+      return periods > 0 ? (end.throttled - throttlingStart[i].throttled) / periods : 0;
+    });
     burstDone = true;
     await chatting;
     await killed;
@@ -534,6 +542,7 @@ async function runPhase(
       load: [loadBefore, loadAfter],
       deliveryP50: percentile(answerMs, 50),
       deliveryP99: percentile(answerMs, 99),
+      throttled,
     };
   } finally {
     unregister();
@@ -564,7 +573,11 @@ function report(results: PhaseResult[]) {
     const factor = one ? ` (${(rate / (one.deliveries / one.burstSeconds)).toFixed(2)}×)` : "";
     const c = r.check;
     console.log(
-      `| ${CPUS_PER_PROCESS > 0 ? `${r.phase}, ${CPUS_PER_PROCESS} CPU each` : r.phase} | ${r.processes} | ${r.acknowledged}/${r.deliveries} (${r.firstTryFailures}, ${r.resent}) | ` +
+      `| ${
+        CPUS_PER_PROCESS > 0
+          ? `${r.phase}, ${CPUS_PER_PROCESS} CPU each (throttled ${r.throttled.map((t) => `${Math.round(t * 100)} %`).join(" / ")})`
+          : r.phase
+      } | ${r.processes} | ${r.acknowledged}/${r.deliveries} (${r.firstTryFailures}, ${r.resent}) | ` +
         `**${c.catalogLost}**, **${c.vectorsLost}** of ${c.products} | ${c.catalogResurrected}, ${c.vectorsResurrected} of ${c.deleted} | **${c.duplicates}** | ` +
         `${c.staleVectors} (${c.sampled}, ${c.minCosine.toFixed(4)}) | ${r.burstSeconds.toFixed(1)} s, ${rate.toFixed(0)}${factor} | ` +
         `${ms(r.deliveryP50)} / ${ms(r.deliveryP99)} | ${r.caughtUpSeconds.toFixed(0)} s | ` +

@@ -12,7 +12,7 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createCpuQuotaGroup, findCpuController, inGroup, quotaFor } from "./cpu-quota";
+import { createCpuQuotaGroup, findCpuController, inGroup, quotaFor, throttling } from "./cpu-quota";
 import { exitOf } from "./process-lifecycle";
 
 const roots: string[] = [];
@@ -64,6 +64,13 @@ describe("CPU quota groups", () => {
     expect(readFileSync(path.join(root, "cpu", "bench-v1", "cpu.cfs_quota_us"), "utf8")).toBe("125000");
   });
 
+  it("reads how many scheduler periods ran out of quota from cpu.stat", () => {
+    const root = fakeRoot({ "cpu/cpu.cfs_period_us": "100000\n" });
+    const group = createCpuQuotaGroup("bench-stat", 0.5, root);
+    writeFileSync(path.join(group.dir, "cpu.stat"), "nr_periods 400\nnr_throttled 100\nthrottled_time 5\n");
+    expect(throttling(group)).toEqual({ periods: 400, throttled: 100 });
+  });
+
   it("says clearly why there is no quota, and creates nothing", () => {
     const root = fakeRoot({});
     expect(() => createCpuQuotaGroup("bench", 0.5, root)).toThrow(
@@ -108,6 +115,7 @@ describe("CPU quota groups", () => {
     const members = readFileSync(group.procsFile, "utf8").trim().split("\n");
     expect(members).toEqual(expect.arrayContaining([String(child.pid), grandchild]));
     expect(readFileSync(`/proc/${grandchild}/cgroup`, "utf8")).toContain(`cpu:/aisle-test-${process.pid}`);
+    expect(throttling(group).periods).toBeGreaterThanOrEqual(0);
     process.kill(Number(grandchild), "SIGKILL");
     await exitOf(child);
     await group.remove();

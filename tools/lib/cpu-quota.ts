@@ -93,6 +93,17 @@ export function createCpuQuotaGroup(name: string, cpus: number, root = "/sys/fs/
   return { dir, procsFile: path.join(dir, "cgroup.procs"), cpus, remove };
 }
 
+/** Scheduler periods so far, and how many of them the group ran out of quota in (both cgroup versions). */
+export function throttling(group: CpuQuotaGroup): { periods: number; throttled: number } {
+  const stat = Object.fromEntries(
+    readFileSync(path.join(group.dir, "cpu.stat"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" ")),
+  );
+  return { periods: Number(stat.nr_periods ?? 0), throttled: Number(stat.nr_throttled ?? 0) };
+}
+
 /**
  * The command line that starts `command` inside the group: a shell moves itself in, then execs the
  * command (same pid), so everything it starts later inherits the group.
