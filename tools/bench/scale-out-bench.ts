@@ -1,5 +1,5 @@
 // `npm run bench:scale-out -- [--shops 10] [--concurrency 25] [--phases one,two,kill] [--lease 30] [--sample 20]
-// [--cpus-per-process 0.5] [--cpu-prof-dir dir]` (needs `npm run build` first). Issue 20, point 4, and the two-process set-up of docs/deployment.md, run
+// [--cpus-per-process 0.5] [--profile DIR]` (needs `npm run build` first). Issue 20, point 4, and the two-process set-up of docs/deployment.md, run
 // with the doc's own commands: a fresh Postgres database (tools/ensure-postgres.sh's server), `npm run setup`,
 // one Chroma server, and `npm start` twice on different PORTs behind a round-robin proxy: a web process
 // (SYNC_WORKER_CONCURRENCY=0) and a worker process (the default). Through the proxy go the scaled webhook burst
@@ -15,7 +15,7 @@
 // `--cpus-per-process n` runs each app process (npm, the server, its embedding thread) in its own cgroup
 // limited to n CPUs: each process as if on its own n-CPU host, with Postgres, Chroma, the proxy and the
 // sender outside the quota (decision 133). Without it every process shares the machine's cores.
-// `--cpu-prof-dir dir` writes a V8 CPU profile of the process that takes deliveries without indexing (web; the
+// `--profile DIR` writes (as bench:webhooks does) a V8 CPU profile of the process that takes deliveries without indexing (web; the
 // single process in phase one) when it stops: where intake CPU goes.
 import { randomBytes } from "node:crypto";
 import { execFileSync, type ChildProcess } from "node:child_process";
@@ -63,7 +63,7 @@ const LEASE_SECONDS = numberArg("lease", 30);
 const SAMPLE = numberArg("sample", 20);
 /** 0: no quota (every process shares the machine). */
 const CPUS_PER_PROCESS = numberArg("cpus-per-process", 0);
-const CPU_PROF_DIR = arg("cpu-prof-dir", "");
+const PROFILE_DIR = arg("profile", "");
 const SECRET = "scale-out-bench-secret";
 const CHAT_CONCURRENCY = 2;
 const QUESTIONS = [
@@ -380,8 +380,8 @@ async function runPhase(
       CHAT_IP_MESSAGES_PER_WINDOW: "1000000",
       CHAT_SHOP_MESSAGES_PER_WINDOW: "1000000",
     };
-    const profiled: Record<string, string> = CPU_PROF_DIR
-      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}` }
+    const profiled: Record<string, string> = PROFILE_DIR
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}` }
       : {};
     const specs =
       phase === "one"
