@@ -1,6 +1,6 @@
 // `npm run bench:scale-out -- [--shops 10] [--concurrency 25] [--phases one,two,kill] [--lease 30] [--sample 20]
-// [--cpus-per-process 0.5] [--profile DIR]` (needs `npm run build` first). Issue 20, point 4, and the two-process set-up of docs/deployment.md, run
-// with the doc's own commands: a fresh Postgres database (tools/ensure-postgres.sh's server), `npm run setup`,
+// [--cpus-per-process 0.5] [--profile DIR]` (needs `npm run build` first). Issue 20, point 4, and the
+// two-process set-up of docs/deployment.md, run with the doc's own commands: a fresh Postgres database (tools/ensure-postgres.sh's server), `npm run setup`,
 // one Chroma server, and `npm start` twice on different PORTs behind a round-robin proxy: a web process
 // (SYNC_WORKER_CONCURRENCY=0) and a worker process (the default). Through the proxy go the scaled webhook burst
 // of tools/bench/webhook-burst.ts (500 deliveries a shop, signed with the app's secret) and App Proxy-signed
@@ -15,8 +15,8 @@
 // `--cpus-per-process n` runs each app process (npm, the server, its embedding thread) in its own cgroup
 // limited to n CPUs: each process as if on its own n-CPU host, with Postgres, Chroma, the proxy and the
 // sender outside the quota (decision 133). Without it every process shares the machine's cores.
-// `--profile DIR` writes (as bench:webhooks does) a V8 CPU profile of the process that takes deliveries without indexing (web; the
-// single process in phase one) when it stops: where intake CPU goes.
+// `--profile DIR` writes a V8 CPU profile (as bench:webhooks does) of the process that takes deliveries
+// without indexing (web; the single process in phase one) when it stops: where intake CPU goes.
 import { randomBytes } from "node:crypto";
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
