@@ -98,8 +98,12 @@ async function main() {
   const withoutApp = await startStorefront({ app: emulator.app, store, extensionDirs: [] });
   registerCleanup(() => withoutApp.stop());
 
-  const product = store.productOrder.map((id) => store.products.get(id)!).find((p) => p.status === "active")!;
-  const collection = store.collections.find((c) => store.collectionProducts(c).length >= 12) ?? store.collections[0];
+  // What the storefront shows: active and published.
+  const visible = (p: { status: string; publishedAt: string | null }) =>
+    p.status === "active" && p.publishedAt !== null;
+  const product = store.productOrder.map((id) => store.products.get(id)!).find(visible)!;
+  const collection =
+    store.collections.find((c) => store.collectionProducts(c).filter(visible).length >= 12) ?? store.collections[0];
   const paths: Record<(typeof PAGES)[number]["name"], string> = {
     home: "/",
     product: `/products/${product.handle}`,
