@@ -114,6 +114,8 @@ interface AppProcess {
   env: Record<string, string>;
   /** The CPU quota this process (and its restarts) runs under. */
   group?: CpuQuotaGroup;
+  /** Written as a CPU profile when PROFILE_DIR is set. */
+  profiled?: boolean;
   npm: ChildProcess;
   pid: number;
   /** CPU of earlier incarnations of this process (killed ones). */
@@ -122,14 +124,27 @@ interface AppProcess {
 }
 
 async function startAppProcess(app: Omit<AppProcess, "npm" | "pid" | "output">): Promise<AppProcess> {
-  const child = npm(["start"], { ...app.env, PORT: String(app.port), HOST: "127.0.0.1" }, app.group);
+  const env = { ...app.env, PORT: String(app.port), HOST: "127.0.0.1" };
+  // Node refuses --cpu-prof in NODE_OPTIONS, so a profiled process is started as `npm start` would start it
+  // (NODE_ENV=production node server.mjs), with the flag.
+  const profile = app.profiled && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : null;
+  let child: ChildProcess;
+  if (profile) {
+    const [command, args] = app.group
+      ? inGroup(app.group, process.execPath, [...profile, "server.mjs"])
+      : [process.execPath, [...profile, "server.mjs"]];
+    child = spawnOwned(command, args, {
+      env: { ...process.env, ENV_FILE: "/dev/null", ...env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } else child = npm(["start"], env, app.group);
   const started: AppProcess = { ...app, npm: child, pid: 0, output: "" };
   const collect = (chunk: Buffer) => (started.output += chunk.toString());
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   let exited = false;
   child.once("exit", () => (exited = true));
-  started.pid = await serverPid(child);
+  started.pid = profile ? child.pid! : await serverPid(child);
   try {
     await waitForHttp(`${app.url}/healthz`, { timeoutMs: 90_000, isAlive: () => !exited, accept: () => true });
   } catch (error) {
@@ -380,14 +395,11 @@ async function runPhase(
       CHAT_IP_MESSAGES_PER_WINDOW: "1000000",
       CHAT_SHOP_MESSAGES_PER_WINDOW: "1000000",
     };
-    const profiled: Record<string, string> = PROFILE_DIR
-      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}` }
-      : {};
     const specs =
       phase === "one"
-        ? [{ name: "single", env: { ...shared, ...profiled } }]
+        ? [{ name: "single", env: shared, profiled: true }]
         : [
-            { name: "web", env: { ...shared, ...profiled, SYNC_WORKER_CONCURRENCY: "0" } },
+            { name: "web", env: { ...shared, SYNC_WORKER_CONCURRENCY: "0" }, profiled: true },
             { name: "worker", env: shared },
           ];
     const apps: AppProcess[] = [];
