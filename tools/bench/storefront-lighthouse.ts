@@ -67,6 +67,23 @@ interface Sample {
   score: number;
   lcp: number;
   tbt: number;
+  /** What Lighthouse took as the largest contentful paint (the widget's own element would show here). */
+  lcpElement: string;
+}
+
+/** The LCP element's HTML snippet: the first node in the audit's details (tables inside a list in Lighthouse 12). */
+function lcpElement(details: unknown): string {
+  if (Array.isArray(details)) {
+    for (const item of details) {
+      const found = lcpElement(item);
+      if (found) return found;
+    }
+    return "";
+  }
+  if (!details || typeof details !== "object") return "";
+  const { snippet } = details as { snippet?: unknown };
+  if (typeof snippet === "string") return snippet.slice(0, 80);
+  return lcpElement(Object.values(details));
 }
 
 async function measure(url: string, port: number): Promise<Sample> {
@@ -80,6 +97,7 @@ async function measure(url: string, port: number): Promise<Sample> {
     score: Math.round(score * 100),
     lcp: lhr.audits["largest-contentful-paint"]?.numericValue ?? NaN,
     tbt: lhr.audits["total-blocking-time"]?.numericValue ?? NaN,
+    lcpElement: lcpElement(lhr.audits["largest-contentful-paint-element"]?.details) || "?",
   };
 }
 
