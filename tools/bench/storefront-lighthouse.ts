@@ -156,7 +156,7 @@ async function main() {
         const key = `${name} ${variant}`;
         samples.set(key, [...(samples.get(key) ?? []), sample]);
         console.log(
-          `  run ${run}: ${key}: ${sample.score} (LCP ${sample.lcp.toFixed(0)} ms, TBT ${sample.tbt.toFixed(0)} ms)`,
+          `  run ${run}: ${key}: ${sample.score} (LCP ${sample.lcp.toFixed(0)} ms ${sample.lcpElement}, TBT ${sample.tbt.toFixed(0)} ms)`,
         );
       }
     }
