@@ -67,23 +67,6 @@ interface Sample {
   score: number;
   lcp: number;
   tbt: number;
-  /** What Lighthouse took as the largest contentful paint (the widget's own element would show here). */
-  lcpElement: string;
-}
-
-/** The LCP element's HTML snippet: the first node in the audit's details (tables inside a list in Lighthouse 12). */
-function lcpElement(details: unknown): string {
-  if (Array.isArray(details)) {
-    for (const item of details) {
-      const found = lcpElement(item);
-      if (found) return found;
-    }
-    return "";
-  }
-  if (!details || typeof details !== "object") return "";
-  const { snippet } = details as { snippet?: unknown };
-  if (typeof snippet === "string") return snippet.slice(0, 80);
-  return lcpElement(Object.values(details));
 }
 
 async function measure(url: string, port: number): Promise<Sample> {
@@ -97,7 +80,6 @@ async function measure(url: string, port: number): Promise<Sample> {
     score: Math.round(score * 100),
     lcp: lhr.audits["largest-contentful-paint"]?.numericValue ?? NaN,
     tbt: lhr.audits["total-blocking-time"]?.numericValue ?? NaN,
-    lcpElement: lcpElement(lhr.audits["largest-contentful-paint-element"]?.details) || "?",
   };
 }
 
@@ -156,7 +138,7 @@ async function main() {
         const key = `${name} ${variant}`;
         samples.set(key, [...(samples.get(key) ?? []), sample]);
         console.log(
-          `  run ${run}: ${key}: ${sample.score} (LCP ${sample.lcp.toFixed(0)} ms ${sample.lcpElement}, TBT ${sample.tbt.toFixed(0)} ms)`,
+          `  run ${run}: ${key}: ${sample.score} (LCP ${sample.lcp.toFixed(0)} ms, TBT ${sample.tbt.toFixed(0)} ms)`,
         );
       }
     }
