@@ -5,6 +5,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { appBridgeUrl } from "../lib/shopify/app-bridge";
 
 export const links = () => [
   { rel: "stylesheet", href: polarisStyles },
@@ -14,15 +15,17 @@ export const links = () => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { shopify, env } = context.services;
   await shopify.authenticate.admin(request);
-  return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL ?? null };
+  // root.tsx writes the App Bridge script into the head from this.
+  return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: appBridgeUrl(env.APP_BRIDGE_URL) };
 }
 
 export default function EmbeddedApp() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   return (
-    // APP_BRIDGE_URL unset: the library's default, Shopify's CDN.
-    <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+    // isEmbeddedApp={false} only stops the provider writing a second App Bridge script into the body:
+    // root.tsx has put it first in the head, where Shopify requires it.
+    <AppProvider isEmbeddedApp={false} apiKey={apiKey}>
       <NavMenu>
         <Link to="/app" rel="home">
           Overview

@@ -50,13 +50,15 @@ beforeAll(async () => {
   emulator.seed(SHOP, [
     {
       title: "Rain Shell",
+      productType: "Jackets",
       options: ["Size"],
       variants: [
         { optionValues: ["S"], price: "89.00", sku: "RS-S", inventoryQuantity: 2 },
         { optionValues: ["M"], price: "89.00", sku: "RS-M", inventoryQuantity: 0 },
       ],
     },
-    { title: "Hidden Draft", status: "draft", variants: [{ price: "1.00" }] },
+    { title: "Hidden Draft", productType: "Jackets", status: "draft", variants: [{ price: "1.00" }] },
+    { title: "Trail Mug", productType: "Mugs", variants: [{ price: "12.00" }] },
   ]);
   emulator.shop(SHOP).store.createCustomer({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.test" });
   storefront = (await emulator.storefront(SHOP, { extensionDirs: ["tools/emulator/fixtures/theme-extension"] })).url;
@@ -92,6 +94,17 @@ function browser() {
 const variants = () => [...emulator.shop(SHOP).store.allVariants()];
 
 describe("theme page", () => {
+  it("has a page per collection: its shown products and the embed; an unknown collection is a 404", async () => {
+    const jackets = emulator.shop(SHOP).store.collections.find((c) => c.productType === "Jackets")!;
+    const html = await (await fetch(`${storefront}/collections/${jackets.handle}`)).text();
+    expect(html).toContain(`<h1>${jackets.title}</h1>`);
+    expect(html).toContain("Rain Shell");
+    expect(html).not.toContain("Hidden Draft");
+    expect(html).not.toContain("Trail Mug");
+    expect(html).toContain('id="probe-config"');
+    expect((await fetch(`${storefront}/collections/no-such-collection`)).status).toBe(404);
+  });
+
   it("renders the extension's embed block with schema defaults, asset_url, t and a script-safe json", async () => {
     const html = await (await fetch(`${storefront}/`)).text();
     expect(html).toContain('data-greeting="Hello from Probe &amp; Co"');

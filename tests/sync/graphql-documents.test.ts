@@ -61,24 +61,34 @@ describe.skipIf(!present)("Admin GraphQL documents against the 2026-07 schema", 
   });
 });
 
-/** Field paths under a selection, connections flattened (edges/node/nodes) and arguments ignored. */
-function fieldPaths(selectionSet: SelectionSetNode | undefined, prefix = ""): string[] {
+type Fragments = ReadonlyMap<string, SelectionSetNode>;
+
+/** Field paths under a selection, fragments spread, connections flattened (edges/node/nodes), arguments ignored. */
+function fieldPaths(selectionSet: SelectionSetNode | undefined, fragments: Fragments, prefix = ""): string[] {
   return (selectionSet?.selections ?? []).flatMap((selection) => {
-    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldPaths(selection.selectionSet, prefix);
-    if (selection.kind !== Kind.FIELD) return [];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldPaths(selection.selectionSet, fragments, prefix);
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = fragments.get(selection.name.value);
+      if (!fragment) throw new Error(`fragment ${selection.name.value} is not defined in the document`);
+      return fieldPaths(fragment, fragments, prefix);
+    }
     const name = selection.name.value;
-    if (["edges", "node", "nodes"].includes(name)) return fieldPaths(selection.selectionSet, prefix);
+    if (["edges", "node", "nodes"].includes(name)) return fieldPaths(selection.selectionSet, fragments, prefix);
     const path = prefix ? `${prefix}.${name}` : name;
-    return selection.selectionSet ? fieldPaths(selection.selectionSet, path) : [path];
+    return selection.selectionSet ? fieldPaths(selection.selectionSet, fragments, path) : [path];
   });
 }
 
 /** The product's fields in a document whose first root field lists products. */
 function productFields(document: string): string[] {
-  const operation = parse(document).definitions[0];
+  const { definitions } = parse(document);
+  const fragments = new Map(
+    definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])),
+  );
+  const operation = definitions[0];
   if (operation.kind !== Kind.OPERATION_DEFINITION) throw new Error("not an operation");
   const root = operation.selectionSet.selections[0];
-  return root.kind === Kind.FIELD ? fieldPaths(root.selectionSet).sort() : [];
+  return root.kind === Kind.FIELD ? fieldPaths(root.selectionSet, fragments).sort() : [];
 }
 
 describe("the by-id fetch and the bulk export", () => {
@@ -88,6 +98,15 @@ describe("the by-id fetch and the bulk export", () => {
     expect(byId).toEqual(bulk);
     expect(bulk).toContain("metafields.value");
     expect(productFields(productsBulkQuery())).not.toContain("metafields.value");
+  });
+
+  it("take the product and variant fields from one fragment each (the by-id document spreads them)", () => {
+    const spreads = [...PRODUCTS_BY_ID.matchAll(/\.\.\.(\w+)/g)].map((match) => match[1]);
+    expect(spreads).toEqual(["AisleProductFields", "AisleVariantFields"]);
+    // No field of the fragments is also written out beside the spreads.
+    const byId = productFields(PRODUCTS_BY_ID);
+    expect(byId.length).toBe(new Set(byId).size);
+    expect(byId).toEqual(expect.arrayContaining(["descriptionHtml", "featuredMedia.image.altText", "variants.sku"]));
   });
 
   it("fill the metafield variables from the merchant's keys (none: the selection is skipped)", () => {

@@ -1,6 +1,6 @@
-// `npm run bench:scale-out -- [--shops 10] [--concurrency 25] [--phases one,two,kill] [--lease 30] [--sample 20]`
-// (needs `npm run build` first). Issue 20, point 4, and the two-process set-up of docs/deployment.md, run
-// with the doc's own commands: a fresh Postgres database (tools/ensure-postgres.sh's server), `npm run setup`,
+// `npm run bench:scale-out -- [--shops 10] [--concurrency 25] [--phases one,two,kill] [--lease 30] [--sample 20]
+// [--cpus-per-process 0.5] [--profile DIR]` (needs `npm run build` first). Issue 20, point 4, and the
+// two-process set-up of docs/deployment.md, run with the doc's own commands: a fresh Postgres database (tools/ensure-postgres.sh's server), `npm run setup`,
 // one Chroma server, and `npm start` twice on different PORTs behind a round-robin proxy: a web process
 // (SYNC_WORKER_CONCURRENCY=0) and a worker process (the default). Through the proxy go the scaled webhook burst
 // of tools/bench/webhook-burst.ts (500 deliveries a shop, signed with the app's secret) and App Proxy-signed
@@ -12,6 +12,11 @@
 // workers have caught up, every product change the burst carried is checked in the catalog table and in
 // Chroma (latest title; the stored vector against the local model's embedding of the indexed text), the
 // same questions are asked of both processes, and the figures are printed as docs/benchmarks.md rows.
+// `--cpus-per-process n` runs each app process (npm, the server, its embedding thread) in its own cgroup
+// limited to n CPUs: each process as if on its own n-CPU host, with Postgres, Chroma, the proxy and the
+// sender outside the quota (decision 133). Without it every process shares the machine's cores.
+// `--profile DIR` writes a V8 CPU profile (as bench:webhooks does) of the process that takes deliveries
+// without indexing (web; the single process in phase one) when it stops: where intake CPU goes.
 import { randomBytes } from "node:crypto";
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -27,6 +32,7 @@ import { startChroma } from "../chroma/chroma-process";
 import { appProxyQuery } from "../emulator/signing/app-proxy";
 import { webhookMessage, webhookRequest } from "../emulator/signing/webhook";
 import { percentile } from "../lib/percentile";
+import { createCpuQuotaGroup, inGroup, throttling, type CpuQuotaGroup } from "../lib/cpu-quota";
 import { freePort } from "../lib/ports";
 import { databaseUrl, dropDatabase, postgresAdmin } from "../lib/postgres-admin";
 import {
@@ -55,6 +61,9 @@ const PHASES = arg("phases", "one,two,kill").split(",");
 // deployers have (README), not a bench-only switch.
 const LEASE_SECONDS = numberArg("lease", 30);
 const SAMPLE = numberArg("sample", 20);
+/** 0: no quota (every process shares the machine). */
+const CPUS_PER_PROCESS = numberArg("cpus-per-process", 0);
+const PROFILE_DIR = arg("profile", "");
 const SECRET = "scale-out-bench-secret";
 const CHAT_CONCURRENCY = 2;
 const QUESTIONS = [
@@ -88,9 +97,10 @@ async function serverPid(npm: ChildProcess): Promise<number> {
   throw new Error("npm start: no server.mjs process");
 }
 
-/** Runs an npm script the way docs/deployment.md does, with these settings. */
-function npm(script: string[], env: Record<string, string>): ChildProcess {
-  return spawnOwned("npm", script, {
+/** Runs an npm script the way docs/deployment.md does, with these settings (inside `group` when given). */
+function npm(script: string[], env: Record<string, string>, group?: CpuQuotaGroup): ChildProcess {
+  const [command, args] = group ? inGroup(group, "npm", script) : ["npm", script];
+  return spawnOwned(command, args, {
     // The settings are passed explicitly; a developer's .env must not leak in.
     env: { ...process.env, ENV_FILE: "/dev/null", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -102,6 +112,10 @@ interface AppProcess {
   url: string;
   port: number;
   env: Record<string, string>;
+  /** The CPU quota this process (and its restarts) runs under. */
+  group?: CpuQuotaGroup;
+  /** Written as a CPU profile when PROFILE_DIR is set. */
+  profiled?: boolean;
   npm: ChildProcess;
   pid: number;
   /** CPU of earlier incarnations of this process (killed ones). */
@@ -110,14 +124,27 @@ interface AppProcess {
 }
 
 async function startAppProcess(app: Omit<AppProcess, "npm" | "pid" | "output">): Promise<AppProcess> {
-  const child = npm(["start"], { ...app.env, PORT: String(app.port), HOST: "127.0.0.1" });
+  const env = { ...app.env, PORT: String(app.port), HOST: "127.0.0.1" };
+  // Node refuses --cpu-prof in NODE_OPTIONS, so a profiled process is started as `npm start` would start it
+  // (NODE_ENV=production node server.mjs), with the flag.
+  const profile = app.profiled && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : null;
+  let child: ChildProcess;
+  if (profile) {
+    const [command, args] = app.group
+      ? inGroup(app.group, process.execPath, [...profile, "server.mjs"])
+      : [process.execPath, [...profile, "server.mjs"]];
+    child = spawnOwned(command, args, {
+      env: { ...process.env, ENV_FILE: "/dev/null", ...env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } else child = npm(["start"], env, app.group);
   const started: AppProcess = { ...app, npm: child, pid: 0, output: "" };
   const collect = (chunk: Buffer) => (started.output += chunk.toString());
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   let exited = false;
   child.once("exit", () => (exited = true));
-  started.pid = await serverPid(child);
+  started.pid = profile ? child.pid! : await serverPid(child);
   try {
     await waitForHttp(`${app.url}/healthz`, { timeoutMs: 90_000, isAlive: () => !exited, accept: () => true });
   } catch (error) {
@@ -315,9 +342,16 @@ interface PhaseResult {
   load: [number, number];
   deliveryP50: number;
   deliveryP99: number;
+  /** Per process, the share of the burst's scheduler periods it spent out of quota (with --cpus-per-process). */
+  throttled: number[];
 }
 
-async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbeddings): Promise<PhaseResult> {
+async function runPhase(
+  phase: string,
+  adminUrl: string,
+  embeddings: LocalEmbeddings,
+  groups: Map<string, CpuQuotaGroup>,
+): Promise<PhaseResult> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "aisle-scale-out-"));
   const name = `aisle_scale_${randomBytes(4).toString("hex")}`;
   await postgresAdmin(adminUrl, `CREATE DATABASE ${name}`);
@@ -363,15 +397,16 @@ async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbedd
     };
     const specs =
       phase === "one"
-        ? [{ name: "single", env: shared }]
+        ? [{ name: "single", env: shared, profiled: true }]
         : [
-            { name: "web", env: { ...shared, SYNC_WORKER_CONCURRENCY: "0" } },
+            { name: "web", env: { ...shared, SYNC_WORKER_CONCURRENCY: "0" }, profiled: true },
             { name: "worker", env: shared },
           ];
     const apps: AppProcess[] = [];
     for (const spec of specs) {
       const port = await freePort();
-      apps.push(await startAppProcess({ ...spec, port, url: `http://127.0.0.1:${port}`, cpuBeforeMs: 0 }));
+      const group = groups.get(spec.name);
+      apps.push(await startAppProcess({ ...spec, group, port, url: `http://127.0.0.1:${port}`, cpuBeforeMs: 0 }));
     }
     cleanups.push(async () => {
       for (const app of apps) await terminate(app.npm);
@@ -408,6 +443,8 @@ async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbedd
 
     // Warm the client's HTTP stack and the processes' first-request paths outside the clock.
     for (const app of apps) await fetch(`${app.url}/healthz`).then((r) => r.arrayBuffer());
+    const throttlingNow = () => apps.map((app) => (app.group ? throttling(app.group) : { periods: 0, throttled: 0 }));
+    const throttlingStart = throttlingNow();
     const loadBefore = os.loadavg()[0];
     const started = Date.now();
     const cpuStart = cpuNow();
@@ -463,6 +500,10 @@ async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbedd
     );
     const ended = Date.now();
     const intakeCpu = cpuNow() - cpuStart;
+    const throttled = throttlingNow().map((end, i) => {
+      const periods = end.periods - throttlingStart[i].periods;
+      return periods > 0 ? (end.throttled - throttlingStart[i].throttled) / periods : 0;
+    });
     burstDone = true;
     await chatting;
     await killed;
@@ -513,6 +554,7 @@ async function runPhase(phase: string, adminUrl: string, embeddings: LocalEmbedd
       load: [loadBefore, loadAfter],
       deliveryP50: percentile(answerMs, 50),
       deliveryP99: percentile(answerMs, 99),
+      throttled,
     };
   } finally {
     unregister();
@@ -543,7 +585,11 @@ function report(results: PhaseResult[]) {
     const factor = one ? ` (${(rate / (one.deliveries / one.burstSeconds)).toFixed(2)}×)` : "";
     const c = r.check;
     console.log(
-      `| ${r.phase} | ${r.processes} | ${r.acknowledged}/${r.deliveries} (${r.firstTryFailures}, ${r.resent}) | ` +
+      `| ${
+        CPUS_PER_PROCESS > 0
+          ? `${r.phase}, ${CPUS_PER_PROCESS} CPU each (throttled ${r.throttled.map((t) => `${Math.round(t * 100)} %`).join(" / ")})`
+          : r.phase
+      } | ${r.processes} | ${r.acknowledged}/${r.deliveries} (${r.firstTryFailures}, ${r.resent}) | ` +
         `**${c.catalogLost}**, **${c.vectorsLost}** of ${c.products} | ${c.catalogResurrected}, ${c.vectorsResurrected} of ${c.deleted} | **${c.duplicates}** | ` +
         `${c.staleVectors} (${c.sampled}, ${c.minCosine.toFixed(4)}) | ${r.burstSeconds.toFixed(1)} s, ${rate.toFixed(0)}${factor} | ` +
         `${ms(r.deliveryP50)} / ${ms(r.deliveryP99)} | ${r.caughtUpSeconds.toFixed(0)} s | ` +
@@ -559,8 +605,16 @@ async function main() {
   const adminUrl =
     process.env.TEST_POSTGRES_URL || execFileSync("bash", ["tools/ensure-postgres.sh"], { encoding: "utf8" }).trim();
   if (!adminUrl) throw new Error("needs a Postgres server: set TEST_POSTGRES_URL (see tools/ensure-postgres.sh)");
+  // Created before any phase, so they are removed after every phase's processes have stopped (even on Ctrl-C).
+  const groups = new Map<string, CpuQuotaGroup>();
+  if (CPUS_PER_PROCESS > 0) {
+    for (const name of ["single", "web", "worker"])
+      groups.set(name, createCpuQuotaGroup(`aisle-scale-out-${process.pid}-${name}`, CPUS_PER_PROCESS));
+  }
   console.log(
-    `scale-out: ${machine()}; ${SHOPS} shops, ${SHOPS * 500} deliveries, ${CONCURRENCY} in flight; load average ${os
+    `scale-out: ${machine()}; ${SHOPS} shops, ${SHOPS * 500} deliveries, ${CONCURRENCY} in flight; ${
+      CPUS_PER_PROCESS > 0 ? `each app process limited to ${CPUS_PER_PROCESS} CPU (cgroup)` : "no CPU quota"
+    }; load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
@@ -570,7 +624,7 @@ async function main() {
   for (const phase of PHASES) {
     if (!["one", "two", "kill"].includes(phase)) throw new Error("--phases: one, two and/or kill");
     console.log(`phase ${phase}…`);
-    results.push(await runPhase(phase, adminUrl, embeddings));
+    results.push(await runPhase(phase, adminUrl, embeddings, groups));
     report(results);
   }
   const failed = results.filter(

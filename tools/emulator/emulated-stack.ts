@@ -21,6 +21,11 @@ export async function startEmulatedStack(options: {
   echo?: boolean;
   emulator?: Partial<StoreEmulatorOptions>;
   beforeApp?: (databaseUrl: string) => Promise<void>;
+  /**
+   * Where the admin pages load App Bridge from: the emulator's stand-in (default: pages work offline), or
+   * Shopify's CDN as in production (APP_BRIDGE_URL unset; a browser here cannot run those pages).
+   */
+  appBridge?: "emulator" | "shopify-cdn";
 }): Promise<EmulatedStack> {
   const appPort = options.appPort ?? (await freePort());
   const emulator = await startStoreEmulator({
@@ -42,7 +47,11 @@ export async function startEmulatedStack(options: {
       echo: options.echo,
       imports: [FETCH_SEAM_MODULE],
       beforeApp: options.beforeApp,
-      env: { SHOPIFY_EMULATOR_URL: emulator.url, APP_BRIDGE_URL: `${emulator.url}/app-bridge.js`, ...options.env },
+      env: {
+        SHOPIFY_EMULATOR_URL: emulator.url,
+        ...(options.appBridge === "shopify-cdn" ? {} : { APP_BRIDGE_URL: `${emulator.url}/app-bridge.js` }),
+        ...options.env,
+      },
     });
     return {
       stack,

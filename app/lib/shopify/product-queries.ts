@@ -4,8 +4,12 @@
 /** A metafield the merchant chose to index, "namespace.key". */
 export type MetafieldKey = `${string}.${string}`;
 
-/** The bulk export's product fields (PRODUCTS_BY_ID selects the same; its connections are paged). */
-const PRODUCT_SCALARS = `
+// The product and variant fields both product documents ask for, once. They are #graphql fragments so
+// codegen types them (AisleProductFieldsFragment, AisleVariantFieldsFragment) and resolves them where
+// PRODUCTS_BY_ID interpolates them, as Shopify's template does with fragments. `as const` keeps each text
+// a literal type: AdminGraphql.query finds a document's generated types by its exact text.
+const PRODUCT_FIELDS = `#graphql
+  fragment AisleProductFields on Product {
     id
     handle
     title
@@ -18,10 +22,23 @@ const PRODUCT_SCALARS = `
     onlineStoreUrl
     createdAt
     updatedAt
-    options { name values }
-    featuredMedia { ... on MediaImage { image { url altText } } }`;
+    options {
+      name
+      values
+    }
+    featuredMedia {
+      ... on MediaImage {
+        image {
+          url
+          altText
+        }
+      }
+    }
+  }
+` as const;
 
-const VARIANT_FIELDS = `
+const VARIANT_FIELDS = `#graphql
+  fragment AisleVariantFields on ProductVariant {
     id
     title
     sku
@@ -30,7 +47,15 @@ const VARIANT_FIELDS = `
     compareAtPrice
     availableForSale
     inventoryQuantity
-    selectedOptions { name value }`;
+    selectedOptions {
+      name
+      value
+    }
+  }
+` as const;
+
+/** A fragment's selections, to write into a document in place of a spread. */
+const selectionsOf = (fragment: string) => fragment.slice(fragment.indexOf("{") + 1, fragment.lastIndexOf("}"));
 
 /**
  * The initial import's bulk query. Bulk operations flatten nested connections into JSONL lines
@@ -38,14 +63,16 @@ const VARIANT_FIELDS = `
  * connections nested deeper than two in bulk queries, so variant images (products → variants →
  * media) are not exported; webhooks and by-id fetches carry them. Bulk queries take no variables, so
  * the metafield keys are written into the text: the one document built at run time, hence not typed
- * by codegen; its records are checked field by field in product-from-graphql.ts.
+ * by codegen; its records are checked field by field in product-from-graphql.ts. The fragments'
+ * selections are written in rather than spread: Shopify's bulk-operation guide does not promise
+ * fragment support, and the exported query stays what it was.
  */
 export function productsBulkQuery(metafieldKeys: readonly MetafieldKey[] = []): string {
   return `{
   products {
     edges {
-      node {${PRODUCT_SCALARS}
-        variants { edges { node {${VARIANT_FIELDS}
+      node {${selectionsOf(PRODUCT_FIELDS)}
+        variants { edges { node {${selectionsOf(VARIANT_FIELDS)}
         } } }
         collections { edges { node { id handle title } } }
         ${metafieldKeys.length ? `metafields(keys: ${JSON.stringify(metafieldKeys)}) { edges { node { namespace key type value } } }` : ""}
@@ -109,7 +136,7 @@ export const PRODUCT_VERSIONS_PAGE = `#graphql
 
 /**
  * Full products by id (webhook completion, reconciliation repairs): the same fields as the bulk export
- * (tests/sync/graphql-documents.test.ts compares the two). The merchant's metafields are variables,
+ * (the fragments above; tests/sync/graphql-documents.test.ts compares the two). The merchant's metafields are variables,
  * so one static document serves every SYNC_METAFIELDS setting: productsByIdVariables fills them.
  */
 export const PRODUCTS_BY_ID = `#graphql
@@ -121,44 +148,10 @@ export const PRODUCTS_BY_ID = `#graphql
   ) {
     nodes(ids: $ids) {
       ... on Product {
-        id
-        handle
-        title
-        descriptionHtml
-        vendor
-        productType
-        tags
-        status
-        publishedAt
-        onlineStoreUrl
-        createdAt
-        updatedAt
-        options {
-          name
-          values
-        }
-        featuredMedia {
-          ... on MediaImage {
-            image {
-              url
-              altText
-            }
-          }
-        }
+        ...AisleProductFields
         variants(first: 250) {
           nodes {
-            id
-            title
-            sku
-            barcode
-            price
-            compareAtPrice
-            availableForSale
-            inventoryQuantity
-            selectedOptions {
-              name
-              value
-            }
+            ...AisleVariantFields
             media(first: 1) {
               nodes {
                 ... on MediaImage {
@@ -189,7 +182,9 @@ export const PRODUCTS_BY_ID = `#graphql
       }
     }
   }
-`;
+  ${PRODUCT_FIELDS}
+  ${VARIANT_FIELDS}
+` as const;
 
 export function productsByIdVariables(ids: string[], metafieldKeys: readonly MetafieldKey[] = []) {
   return {

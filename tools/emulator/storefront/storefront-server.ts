@@ -1,5 +1,5 @@
 // One emulated shop's storefront on its own origin (so /apps/<subpath>/* and /cart.js sit at the root,
-// as on a real shop): a minimal theme (home, product, cart, search) rendering the app's real theme app
+// as on a real shop): a minimal theme (home, product, collection, cart, search) rendering the app's real theme app
 // extension embed blocks, the Ajax Cart API, a fake customer login, and the signed App Proxy.
 import { existsSync } from "node:fs";
 import http, { type Server } from "node:http";
@@ -134,6 +134,23 @@ export async function startStorefront(options: StorefrontOptions): Promise<Runni
       res,
       store.name,
       `<h1>${escapeHtml(store.name)}</h1><ul class="grid">${items.map(productCard).join("")}</ul>`,
+    ).catch(next);
+  });
+
+  // A collection page (smart collections by product type): the third page type Shopify's Lighthouse rule weighs.
+  app.get("/collections/:handle", (req, res, next) => {
+    const collection = store.collections.find((c) => c.handle === req.params.handle);
+    if (!collection) {
+      res.status(404);
+      page(req, res, "Not found", "<h1>404 Page not found</h1>").catch(next);
+      return;
+    }
+    const items = store.collectionProducts(collection).filter(visible).slice(0, 24);
+    page(
+      req,
+      res,
+      collection.title,
+      `<h1>${escapeHtml(collection.title)}</h1><ul class="grid">${items.map(productCard).join("")}</ul>`,
     ).catch(next);
   });
 

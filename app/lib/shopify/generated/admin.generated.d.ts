@@ -23,6 +23,16 @@ export type AisleKnowledgePoliciesQueryVariables = AdminTypes.Exact<{ [key: stri
 
 export type AisleKnowledgePoliciesQuery = { shop: { shopPolicies: Array<Pick<AdminTypes.ShopPolicy, 'id' | 'type' | 'title' | 'body' | 'url' | 'updatedAt'>> } };
 
+export type AisleProductFieldsFragment = (
+  Pick<AdminTypes.Product, 'id' | 'handle' | 'title' | 'descriptionHtml' | 'vendor' | 'productType' | 'tags' | 'status' | 'publishedAt' | 'onlineStoreUrl' | 'createdAt' | 'updatedAt'>
+  & { options: Array<Pick<AdminTypes.ProductOption, 'name' | 'values'>>, featuredMedia?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url' | 'altText'>> }> }
+);
+
+export type AisleVariantFieldsFragment = (
+  Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'barcode' | 'price' | 'compareAtPrice' | 'availableForSale' | 'inventoryQuantity'>
+  & { selectedOptions: Array<Pick<AdminTypes.SelectedOption, 'name' | 'value'>> }
+);
+
 export type AisleBulkProductsMutationVariables = AdminTypes.Exact<{
   query: AdminTypes.Scalars['String']['input'];
 }>;
@@ -54,13 +64,13 @@ export type AisleProductsByIdQueryVariables = AdminTypes.Exact<{
 
 export type AisleProductsByIdQuery = { nodes: Array<AdminTypes.Maybe<(
     Pick<AdminTypes.Product, 'id' | 'handle' | 'title' | 'descriptionHtml' | 'vendor' | 'productType' | 'tags' | 'status' | 'publishedAt' | 'onlineStoreUrl' | 'createdAt' | 'updatedAt'>
-    & { options: Array<Pick<AdminTypes.ProductOption, 'name' | 'values'>>, featuredMedia?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url' | 'altText'>> }>, variants: { nodes: Array<(
+    & { variants: { nodes: Array<(
         Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'barcode' | 'price' | 'compareAtPrice' | 'availableForSale' | 'inventoryQuantity'>
-        & { selectedOptions: Array<Pick<AdminTypes.SelectedOption, 'name' | 'value'>>, media: { nodes: Array<(
+        & { media: { nodes: Array<(
             Pick<AdminTypes.MediaImage, 'id'>
             & { image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }
-          )> } }
-      )> }, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id' | 'handle' | 'title'>> }, metafields?: { nodes: Array<Pick<AdminTypes.Metafield, 'namespace' | 'key' | 'type' | 'value'>> } }
+          )> }, selectedOptions: Array<Pick<AdminTypes.SelectedOption, 'name' | 'value'>> }
+      )> }, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id' | 'handle' | 'title'>> }, metafields?: { nodes: Array<Pick<AdminTypes.Metafield, 'namespace' | 'key' | 'type' | 'value'>> }, options: Array<Pick<AdminTypes.ProductOption, 'name' | 'values'>>, featuredMedia?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url' | 'altText'>> }> }
   )>> };
 
 export type AisleWebhookSubscriptionsQueryVariables = AdminTypes.Exact<{
@@ -80,7 +90,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query AisleKnowledgePolicies {\n    shop {\n      shopPolicies {\n        id\n        type\n        title\n        body\n        url\n        updatedAt\n      }\n    }\n  }\n": {return: AisleKnowledgePoliciesQuery, variables: AisleKnowledgePoliciesQueryVariables},
   "#graphql\n  query AisleBulkOperation($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": {return: AisleBulkOperationQuery, variables: AisleBulkOperationQueryVariables},
   "#graphql\n  query AisleProductVersions($after: String) {\n    products(first: 250, after: $after) {\n      nodes {\n        id\n        updatedAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": {return: AisleProductVersionsQuery, variables: AisleProductVersionsQueryVariables},
-  "#graphql\n  query AisleProductsById(\n    $ids: [ID!]!\n    $withMetafields: Boolean!\n    $metafieldKeys: [String!]\n    $metafieldCount: Int!\n  ) {\n    nodes(ids: $ids) {\n      ... on Product {\n        id\n        handle\n        title\n        descriptionHtml\n        vendor\n        productType\n        tags\n        status\n        publishedAt\n        onlineStoreUrl\n        createdAt\n        updatedAt\n        options {\n          name\n          values\n        }\n        featuredMedia {\n          ... on MediaImage {\n            image {\n              url\n              altText\n            }\n          }\n        }\n        variants(first: 250) {\n          nodes {\n            id\n            title\n            sku\n            barcode\n            price\n            compareAtPrice\n            availableForSale\n            inventoryQuantity\n            selectedOptions {\n              name\n              value\n            }\n            media(first: 1) {\n              nodes {\n                ... on MediaImage {\n                  id\n                  image {\n                    url\n                  }\n                }\n              }\n            }\n          }\n        }\n        collections(first: 50) {\n          nodes {\n            id\n            handle\n            title\n          }\n        }\n        metafields(keys: $metafieldKeys, first: $metafieldCount) @include(if: $withMetafields) {\n          nodes {\n            namespace\n            key\n            type\n            value\n          }\n        }\n      }\n    }\n  }\n": {return: AisleProductsByIdQuery, variables: AisleProductsByIdQueryVariables},
+  "#graphql\n  query AisleProductsById(\n    $ids: [ID!]!\n    $withMetafields: Boolean!\n    $metafieldKeys: [String!]\n    $metafieldCount: Int!\n  ) {\n    nodes(ids: $ids) {\n      ... on Product {\n        ...AisleProductFields\n        variants(first: 250) {\n          nodes {\n            ...AisleVariantFields\n            media(first: 1) {\n              nodes {\n                ... on MediaImage {\n                  id\n                  image {\n                    url\n                  }\n                }\n              }\n            }\n          }\n        }\n        collections(first: 50) {\n          nodes {\n            id\n            handle\n            title\n          }\n        }\n        metafields(keys: $metafieldKeys, first: $metafieldCount) @include(if: $withMetafields) {\n          nodes {\n            namespace\n            key\n            type\n            value\n          }\n        }\n      }\n    }\n  }\n  #graphql\n  fragment AisleProductFields on Product {\n    id\n    handle\n    title\n    descriptionHtml\n    vendor\n    productType\n    tags\n    status\n    publishedAt\n    onlineStoreUrl\n    createdAt\n    updatedAt\n    options {\n      name\n      values\n    }\n    featuredMedia {\n      ... on MediaImage {\n        image {\n          url\n          altText\n        }\n      }\n    }\n  }\n\n  #graphql\n  fragment AisleVariantFields on ProductVariant {\n    id\n    title\n    sku\n    barcode\n    price\n    compareAtPrice\n    availableForSale\n    inventoryQuantity\n    selectedOptions {\n      name\n      value\n    }\n  }\n\n": {return: AisleProductsByIdQuery, variables: AisleProductsByIdQueryVariables},
   "#graphql\n  query AisleWebhookSubscriptions($after: String) {\n    currentAppInstallation {\n      accessScopes {\n        handle\n      }\n    }\n    webhookSubscriptions(first: 100, after: $after) {\n      nodes {\n        id\n        topic\n        uri\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": {return: AisleWebhookSubscriptionsQuery, variables: AisleWebhookSubscriptionsQueryVariables},
   "#graphql\n  query AisleShopPrimaryDomain {\n    shop {\n      primaryDomain {\n        url\n      }\n    }\n  }\n": {return: AisleShopPrimaryDomainQuery, variables: AisleShopPrimaryDomainQueryVariables},
 }
