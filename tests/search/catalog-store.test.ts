@@ -426,16 +426,6 @@ function catalogStoreSuite(
     expect(await store.exactCodes(SHOP, ["np-tempest"])).toEqual([]);
   });
 
-  if (dialect === "postgresql") {
-    it("leaves no pending entries in the full-text index after writes (queries would read them all)", async () => {
-      await store.write(OTHER, [doc({ id: "gid://shopify/Product/77", title: "Pending Lantern" })]);
-      const [cleaned] = await prisma.$queryRaw<{ pages: bigint }[]>`
-        SELECT gin_clean_pending_list('"SearchProduct_fts_idx"'::regclass) AS pages`;
-      expect(Number(cleaned.pages)).toBe(0);
-      expect((await store.lexical(OTHER, "lantern", {}, 10)).map((h) => h.id)).toEqual(["gid://shopify/Product/77"]);
-    });
-  }
-
   it("lists the vocabulary sources", async () => {
     const source = await store.vocabularySource(SHOP);
     expect(source.productTypes).toEqual(["Chair", "Kitchen", "Lighting", "Tent"]);
