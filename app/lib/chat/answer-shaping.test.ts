@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { ProductCard } from "../search/fusion";
 import type { SearchHit } from "../search/product-search.server";
 import { ofKind, withinComparison } from "./answer-engine.server";
+import { retrievalAnswer } from "./retrieval-answer";
+import type { ProductReference } from "./types";
 
 const card = (title: string, productType: string, price: number) =>
   ({ id: title, title, productType, price: price.toFixed(2) }) as ProductCard;
@@ -37,5 +39,20 @@ describe("shaping the products shown", () => {
     expect(withinComparison(sorted, below, [])).toHaveLength(2);
     // Nothing on the asked side: the nearest one alone.
     expect(withinComparison(sorted, { price: 10, direction: "below" }, ["price"]).map((c) => c.title)).toEqual(["A"]);
+  });
+
+  it("names an option value once however many ways the shop spells it", () => {
+    const blanket = { ...card("TripNest Flannel Blanket", "Flannel Blanket", 58.32), ref: 1 } as ProductReference;
+    const text = retrievalAnswer({
+      products: [blanket],
+      kind: "flannel blankets",
+      requested: {
+        options: ["150x200cm", "150X200CM", "150x200CM"].map((value) => ({ name: "Size", value })),
+      },
+      relaxed: [],
+      currency: "GBP",
+    });
+    expect(text).toContain("size 150x200cm");
+    expect(text.match(/150x200cm/gi)).toHaveLength(1);
   });
 });

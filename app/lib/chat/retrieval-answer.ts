@@ -204,14 +204,13 @@ function constraintPhrase(
     else if (filters.minPrice !== undefined) parts.push(p.over(m(filters.minPrice)));
   }
   if (wants("options") && filters.options?.length) {
-    parts.push(
-      p.option(
-        list(
-          filters.options.map((o) => `${o.name.toLowerCase()} ${o.value}`),
-          p.and,
-        ),
-      ),
-    );
+    // A shop may spell one value several ways ("150x200cm", "150X200CM"): name it once.
+    const named = new Map<string, string>();
+    for (const o of filters.options) {
+      const text = `${o.name.toLowerCase()} ${o.value}`;
+      if (!named.has(text.toLowerCase())) named.set(text.toLowerCase(), text);
+    }
+    parts.push(p.option(list([...named.values()], p.and)));
   }
   if (wants("vendors") && filters.vendors?.length) parts.push(p.from(list(filters.vendors, p.and)));
   if (wants("inStock") && filters.inStock) parts.push(p.inStock);
