@@ -1,27 +1,63 @@
-// Adds up the Vitest and Playwright JSON reports into one closing line for CI.
+// Adds up the Vitest and Playwright JSON reports into one closing line for CI, preceded by every failure's
+// name and the first lines of its error, so a failure is readable from the tail of the log alone.
 import { existsSync, readFileSync } from "node:fs";
 
 const [vitestFile, playwrightFile] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
+
+// Only the first lines: enough to name the assertion and where it failed, short enough for a CI tail.
+const firstLines = (message) =>
+  String(message ?? "")
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !/node_modules|<anonymous>/.test(line))
+    .slice(0, 6)
+    .map((line) => `    ${line}`)
+    .join("\n");
 
 if (existsSync(vitestFile)) {
   const report = JSON.parse(readFileSync(vitestFile, "utf8"));
   passed += report.numPassedTests;
   failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
   skipped += report.numPendingTests + report.numTodoTests;
+  for (const file of report.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === "failed");
+    for (const test of failedTests) {
+      failures.push(`✗ ${file.name} > ${test.fullName}\n${firstLines(test.failureMessages?.join("\n"))}`);
+    }
+    if (file.status === "failed" && failedTests.length === 0) {
+      failures.push(`✗ ${file.name} (the file failed outside its tests)\n${firstLines(file.message)}`);
+    }
+  }
 } else {
   failed += 1;
   console.log("vitest wrote no report");
 }
+
+function playwrightFailures(suite, titles) {
+  const path = suite.title ? [...titles, suite.title] : titles;
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests ?? []) {
+      if (test.status !== "unexpected") continue;
+      const last = test.results?.at(-1);
+      failures.push(`✗ ${[...path, spec.title].join(" › ")}\n${firstLines(last?.error?.message)}`);
+    }
+  }
+  for (const child of suite.suites ?? []) playwrightFailures(child, path);
+}
+
 if (existsSync(playwrightFile)) {
-  const { stats } = JSON.parse(readFileSync(playwrightFile, "utf8"));
-  passed += stats.expected + stats.flaky;
-  failed += stats.unexpected;
-  skipped += stats.skipped;
+  const report = JSON.parse(readFileSync(playwrightFile, "utf8"));
+  passed += report.stats.expected + report.stats.flaky;
+  failed += report.stats.unexpected;
+  skipped += report.stats.skipped;
+  for (const suite of report.suites ?? []) playwrightFailures(suite, []);
 } else {
   failed += 1;
   console.log("playwright wrote no report");
 }
+if (failures.length > 0) console.log(`Failures:\n${failures.join("\n")}`);
 console.log(`Summary: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
