@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChatEvent } from "../../app/lib/chat/types";
 import { collectAnswer } from "../kit/answers";
+import { NO_REWRITE } from "../kit/rewrite-proposal";
 import { outdoorCatalog } from "../search/products";
 import { createChatTestContext } from "./chat-test-context";
 
@@ -30,19 +31,7 @@ const rewriteCalls = () =>
     return body.response_format?.type === "json_schema" || Boolean(body.tools?.length);
   });
 
-const proposal = (values: Record<string, unknown>) => ({
-  json: {
-    query: "",
-    minPrice: null,
-    maxPrice: null,
-    inStock: null,
-    productTypes: null,
-    vendors: null,
-    options: null,
-    sort: null,
-    ...values,
-  },
-});
+const proposal = (values: Record<string, unknown>) => ({ json: { ...NO_REWRITE, ...values } });
 
 describe("the conversation rewrite (LangChain structured output)", () => {
   it("searches the model's standalone query, keeping only types, brands and options the shop has", async () => {

@@ -6,23 +6,14 @@ import {
   rewritePrompt,
   type ConversationRewrite,
 } from "./conversation-rewrite";
+import { NO_REWRITE } from "../../../tests/kit/rewrite-proposal";
 
 const vocabulary = buildVocabulary([
   { productType: "Rain Jackets", vendor: "Fjordline", optionValues: "|Size:M|Size:L|Color:Ember Red|" },
   { productType: "Tents", vendor: "Cairn & Co", optionValues: "|Capacity:2 person|" },
 ]);
 
-const nothing: ConversationRewrite = {
-  query: "",
-  minPrice: null,
-  maxPrice: null,
-  inStock: null,
-  productTypes: null,
-  vendors: null,
-  options: null,
-  sort: null,
-};
-const propose = (values: Partial<ConversationRewrite>) => conversationRewriteSchema.parse({ ...nothing, ...values });
+const propose = (values: Partial<ConversationRewrite>) => conversationRewriteSchema.parse({ ...NO_REWRITE, ...values });
 
 describe("checking a model's rewrite against the shop and the parser", () => {
   it("keeps types, brands and option values the shop has, in its spelling, and drops invented ones", () => {
