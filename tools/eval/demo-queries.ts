@@ -4,7 +4,7 @@
 // misses a constraint (price, option, stock, brand) or is of a "partial" kind, else 0.
 // Written by hand for Aisle, without looking at any system's results.
 import type { Product } from "../../app/lib/catalog/product";
-import type { Judgements } from "./metrics";
+import { judgedQuerySet, type JudgedQueryEntry, type Judgements } from "./metrics";
 
 export type QueryKind = "sku" | "barcode" | "title" | "brand" | "price" | "option" | "stock" | "type" | "vague";
 
@@ -22,12 +22,7 @@ interface Criteria {
   inStock?: boolean;
 }
 
-export interface DemoQuery {
-  kind: QueryKind;
-  /** The query text, or how to derive it from a product (codes). */
-  query: string | ((product: Product) => string);
-  criteria: Criteria;
-}
+export type DemoQuery = JudgedQueryEntry<QueryKind, Criteria>;
 
 const sku = (handle: string, variant = 0): DemoQuery => ({
   kind: "sku",
@@ -213,17 +208,5 @@ export function judge(product: Product, c: Criteria): number {
 }
 
 export function demoQuerySet(catalog: Product[]): { query: string; kind: QueryKind; judgements: Judgements }[] {
-  return DEMO_QUERIES.map((entry) => {
-    const target = entry.criteria.handle ? catalog.find((p) => p.handle === entry.criteria.handle) : undefined;
-    if (entry.criteria.handle && !target)
-      throw new Error(`demo query names a missing product: ${entry.criteria.handle}`);
-    const query = typeof entry.query === "function" ? entry.query(target!) : entry.query;
-    const judgements: Judgements = new Map();
-    for (const product of catalog) {
-      const gain = judge(product, entry.criteria);
-      if (gain) judgements.set(product.id, gain);
-    }
-    if (![...judgements.values()].some((gain) => gain >= 2)) throw new Error(`no relevant product for "${query}"`);
-    return { query, kind: entry.kind, judgements };
-  });
+  return judgedQuerySet("demo", DEMO_QUERIES, catalog, judge);
 }

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Product } from "../../app/lib/catalog/product";
 import { catalogFileProducts } from "./demo-catalog-products";
-import type { Judgements } from "./metrics";
+import { judgedQuerySet, type JudgedQueryEntry, type Judgements } from "./metrics";
 
 export const SPACIRE_CATALOG = path.resolve("../shared/data/catalogs/spacire/products_merged.json");
 
@@ -36,11 +36,7 @@ export interface Criteria {
   minPrice?: number;
 }
 
-export interface SpacireQuery {
-  kind: SpacireQueryKind;
-  query: string | ((product: Product) => string);
-  criteria: Criteria;
-}
+export type SpacireQuery = JudgedQueryEntry<SpacireQueryKind, Criteria>;
 
 const BLANKET = /blanket|throw/i;
 const EYE_MASK = /eye mask|sleep mask|sleep goggles|blackout goggles/i;
@@ -225,17 +221,5 @@ export function judgeSpacire(product: Product, c: Criteria): number {
 export function spacireQuerySet(
   catalog: Product[],
 ): { query: string; kind: SpacireQueryKind; judgements: Judgements }[] {
-  return SPACIRE_QUERIES.map((entry) => {
-    const target = entry.criteria.handle ? catalog.find((p) => p.handle === entry.criteria.handle) : undefined;
-    if (entry.criteria.handle && !target)
-      throw new Error(`spacire query names a missing product: ${entry.criteria.handle}`);
-    const query = typeof entry.query === "function" ? entry.query(target!) : entry.query;
-    const judgements: Judgements = new Map();
-    for (const product of catalog) {
-      const gain = judgeSpacire(product, entry.criteria);
-      if (gain) judgements.set(product.id, gain);
-    }
-    if (![...judgements.values()].some((gain) => gain >= 2)) throw new Error(`no relevant product for "${query}"`);
-    return { query, kind: entry.kind, judgements };
-  });
+  return judgedQuerySet("spacire", SPACIRE_QUERIES, catalog, judgeSpacire);
 }
