@@ -35,14 +35,7 @@ import { percentile } from "../lib/percentile";
 import { createCpuQuotaGroup, inGroup, throttling, type CpuQuotaGroup } from "../lib/cpu-quota";
 import { freePort } from "../lib/ports";
 import { databaseUrl, dropDatabase, postgresAdmin } from "../lib/postgres-admin";
-import {
-  exitOf,
-  registerCleanup,
-  spawnOwned,
-  stopEverything,
-  stopOnSignals,
-  terminate,
-} from "../lib/process-lifecycle";
+import { exitOf, registerCleanup, spawnOwned, runOwningProcesses, terminate } from "../lib/process-lifecycle";
 import { waitForHttp } from "../lib/wait-for-http";
 import { arg, machine, ms, numberArg } from "./bench-stack";
 import {
@@ -360,7 +353,7 @@ async function runPhase(
   const cleanUp = async () => {
     for (const step of cleanups.splice(0).reverse()) await step().catch((error: unknown) => console.error(error));
   };
-  // An interrupt (stopOnSignals) drops the database and stops the processes too.
+  // An interrupt (runOwningProcesses) drops the database and stops the processes too.
   const unregister = registerCleanup(cleanUp);
   try {
     cleanups.push(() => dropDatabase(adminUrl, name));
@@ -644,10 +637,4 @@ async function main() {
   }
 }
 
-stopOnSignals({ message: "stopping the processes, the proxy and Chroma…" });
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => stopEverything());
+runOwningProcesses(main, "stopping the processes, the proxy and Chroma…");

@@ -14,7 +14,7 @@ import { seedDemoStore } from "../emulator/catalog/demo-store";
 import { startEmulatedStack } from "../emulator/emulated-stack";
 import { startStorefront } from "../emulator/storefront/storefront-server";
 import { freePort } from "../lib/ports";
-import { registerCleanup, spawnOwned, stopEverything, stopOnSignals, terminate } from "../lib/process-lifecycle";
+import { registerCleanup, runOwningProcesses, spawnOwned, terminate } from "../lib/process-lifecycle";
 import { waitForHttp } from "../lib/wait-for-http";
 import { arg, machine, numberArg } from "./bench-stack";
 
@@ -168,10 +168,4 @@ async function main() {
   if (weighted > LIMIT_POINTS) process.exitCode = 1;
 }
 
-stopOnSignals({ message: "stopping Chromium, the storefronts and the app…" });
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => stopEverything());
+runOwningProcesses(main, "stopping Chromium, the storefronts and the app…");

@@ -108,3 +108,17 @@ export function stopOnSignals(options: { message?: string } = {}): void {
     });
   }
 }
+
+/**
+ * Runs a tool's main with everything it started stopped at the end, on failure and on a signal
+ * (with `stopMessage` then); a failure is printed and sets a failing exit code.
+ */
+export function runOwningProcesses(main: () => Promise<void>, stopMessage: string): void {
+  stopOnSignals({ message: stopMessage });
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => stopEverything());
+}
