@@ -1,6 +1,7 @@
 // Adds up the Vitest and Playwright JSON reports into one closing line for CI, preceded by every failure's
 // name and the first lines of its error, so a failure is readable from the tail of the log alone.
 import { existsSync, readFileSync } from "node:fs";
+import { stripVTControlCharacters } from "node:util";
 
 const [vitestFile, playwrightFile] = process.argv.slice(2);
 let passed = 0;
@@ -10,8 +11,7 @@ const failures = [];
 
 // Only the first lines: enough to name the assertion and where it failed, short enough for a CI tail.
 const firstLines = (message) =>
-  String(message ?? "")
-    .replace(/\u001b\[[0-9;]*m/g, "")
+  stripVTControlCharacters(String(message ?? ""))
     .split("\n")
     .filter((line) => line.trim() !== "" && !/node_modules|<anonymous>/.test(line))
     .slice(0, 6)
