@@ -59,6 +59,7 @@ export function tracedIndex(index: SearchableIndex, calls: TracedCall[], origin:
     catalog,
     state: (shop) => record("state", [], () => index.state(shop)),
     servesCurrentModel: (state) => index.servesCurrentModel(state),
+    maxRestrictedIds: index.maxRestrictedIds,
     queryVectors: (state, vector, k, restrictTo) =>
       record("queryVectors", [state, vector, k, restrictTo], () => index.queryVectors(state, vector, k, restrictTo)),
     embedQuery: (text) => record("embedQuery", [text], () => index.embedQuery(text)),
