@@ -86,9 +86,9 @@ const isUndefinedTable = (error: unknown) => (error as { code?: string })?.code 
 export class PgvectorVectorStore implements ProductVectorStore {
   readonly kind = "pgvector";
   /**
-   * A restricted query reads each allowed row through the productId index (about 10 µs a row in
-   * PGlite: 3,000 in ~28 ms) where the pool's walk with ef_search 400 takes ~32 ms at 10,000 products
-   * and ~49 ms at 100,000 (decision 134).
+   * A restricted query reads each allowed row through the productId index (PGlite: 7–10 µs a row at
+   * 10,000 products, 15–18 µs at 100,000), where the pool's walk with ef_search 400 and the filter
+   * of its members take ~32 ms at 10,000 and ~58 ms at 100,000: 3,000 is near both break-evens (decision 134).
    */
   readonly maxRestrictedIds = 3000;
   private readonly pool: pg.Pool;
