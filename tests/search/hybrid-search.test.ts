@@ -232,6 +232,44 @@ describe.each(searchBackends())("hybrid product search on %s", (backend) => {
     expect(sockIds).toContain(narrow.hits[0].product.id);
   });
 
+  it("restricts the vector query up to the vector store's bound and walks a pool above it", async () => {
+    const boundShop = context.shop("restriction-bound");
+    const products = ["Wool", "Cotton", "Bamboo", "Alpaca", "Nylon", "Silk"].flatMap((fibre, i) => [
+      makeProduct({ title: `${fibre} Ankle Socks`, productType: "Socks", variants: [{ price: `${8 + i}.00` }] }),
+      makeProduct({ title: `${fibre} Rain Jacket`, productType: "Jacket", variants: [{ price: "140.00" }] }),
+    ]);
+    await context.index.upsert(
+      boundShop,
+      products.map((p) => buildProductDocument(p)),
+    );
+    const queries = async (maxRestrictedIds: number) => {
+      const calls: { k: number; restrictTo?: string[] }[] = [];
+      const spied = Object.create(context.index, {
+        maxRestrictedIds: { value: maxRestrictedIds },
+        queryVectors: {
+          value: (...args: Parameters<HybridProductIndex["queryVectors"]>) => {
+            calls.push({ k: args[2], restrictTo: args[3] });
+            return context.index.queryVectors(...args);
+          },
+        },
+      }) as HybridProductIndex;
+      const result = await new ProductSearch({ index: spied, candidates: 2 }).search({
+        shop: boundShop,
+        query: "warm socks",
+        mode: "vector",
+        filters: { maxPrice: 20 },
+        understandQuery: false,
+      });
+      expect(result.hits.map((h) => h.product.title).every((title) => title.endsWith("Socks"))).toBe(true);
+      return calls;
+    };
+    // Six socks pass: restricted to exactly them when the store allows six ids, else a pool of 8 × 2.
+    expect(await queries(6)).toEqual([
+      { k: 2, restrictTo: expect.arrayContaining(products.filter((_, i) => i % 2 === 0).map((p) => p.id)) },
+    ]);
+    expect(await queries(5)).toEqual([{ k: 16, restrictTo: undefined }]);
+  });
+
   it("answers from the database when the vector store is down, and refuses writes without changing anything", async () => {
     const down =
       context.backend === "sqlite+chroma"

@@ -1,11 +1,12 @@
-// `npm run bench:search [-- 10000 100000] [--backend sqlite-chroma|postgres-pgvector|all] [--keep DIR]`: hybrid
+// `npm run bench:search [-- 10000 100000] [--backend sqlite-chroma|postgres-pgvector|all] [--keep DIR] [--trace]`: hybrid
 // retrieval latency (p50/p95/p99, LLM excluded) for shops of N products on the real stack of each
 // back end (database full-text search and filters, Chroma or pgvector, the local embedder for
 // every query). Products come from the demo catalog generator
 // (tools/emulator/catalog) scaled up. Corpus vectors are pseudo-random 512-d unit vectors written
 // through the real product index: embedding 100k texts with USE-lite takes hours on 2 cores,
 // and HNSW search cost depends on count and dimension, not on what the vectors mean. Queries are
-// embedded by the real local model inside the timed section. Results: docs/benchmarks.md.
+// embedded by the real local model inside the timed section. `--trace`: afterwards, each query once
+// more with every store call timed (search-trace.ts), slowest first. Results: docs/benchmarks.md.
 import os from "node:os";
 import { Embeddings } from "@langchain/core/embeddings";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
@@ -15,6 +16,7 @@ import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
 import { backendsFromArgs, withSearchStack } from "../eval/search-stack";
 import { percentile, pseudoVector } from "./bench-stack";
+import { formatTrace, tracedIndex, type TracedCall } from "./search-trace";
 
 const sizes = process.argv
   .slice(2)
@@ -24,6 +26,7 @@ const sizes = process.argv
 /** `--keep DIR`: the index stays in DIR after the run, and a later run with the same DIR measures it again. */
 const keepIndex = process.argv.indexOf("--keep");
 const KEEP_DIR = keepIndex > 0 ? process.argv[keepIndex + 1] : undefined;
+const TRACE = process.argv.includes("--trace");
 const SIZES = sizes.length ? sizes : [10_000, 100_000];
 const QUERY_ROUNDS = 3;
 
@@ -146,6 +149,26 @@ for (const backend of backendsFromArgs())
         console.log(
           `  slowest queries (median of ${QUERY_ROUNDS}): ${slowest.map(([q, t]) => `"${q}" ${ms(t)}`).join(", ")}`,
         );
+        if (TRACE) {
+          const traces: { query: string; ms: number; calls: TracedCall[] }[] = [];
+          for (const query of QUERIES) {
+            const calls: TracedCall[] = [];
+            const started = performance.now();
+            const traced = new ProductSearch({ index: tracedIndex(index, calls, () => started), cacheSize: 0 });
+            await traced.search({ shop, query, limit: 10 }); // its vocabulary
+            calls.length = 0;
+            const t = performance.now();
+            await traced.search({ shop, query, limit: 10 });
+            traces.push({ query, ms: performance.now() - t, calls });
+          }
+          for (const { query, ms: total, calls } of traces.sort((a, b) => b.ms - a.ms)) {
+            const offset = calls.length ? Math.min(...calls.map((call) => call.start)) : 0;
+            console.log(`  "${query}" ${ms(total)}`);
+            for (const line of formatTrace(calls.map((call) => ({ ...call, start: call.start - offset })))) {
+              console.log(line);
+            }
+          }
+        }
         if (!KEEP_DIR) await index.dropShop(shop);
       }
     },

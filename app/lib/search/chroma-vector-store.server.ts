@@ -40,6 +40,8 @@ const isNotFound = (error: unknown) =>
 
 export class ChromaVectorStore implements ProductVectorStore {
   readonly kind = "chroma";
+  /** Decision 098's bound (not measured again on Chroma by decision 134). */
+  readonly maxRestrictedIds = 1000;
   private readonly client: ChromaClient;
   private readonly stores: LRUCache<string, Chroma>;
   private readonly embeddings = new VectorOnlyEmbeddings("chroma");

@@ -145,6 +145,10 @@ export class HybridProductIndex implements ProductIndex {
     return this.vectors.query(state.activeCollection, vector, k, restrictTo);
   }
 
+  get maxRestrictedIds(): number {
+    return this.vectors.maxRestrictedIds;
+  }
+
   embedQuery(text: string): Promise<number[]> {
     return this.embeddings.embeddings.embedQuery(text);
   }

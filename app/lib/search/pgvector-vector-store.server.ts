@@ -85,6 +85,12 @@ const isUndefinedTable = (error: unknown) => (error as { code?: string })?.code 
 
 export class PgvectorVectorStore implements ProductVectorStore {
   readonly kind = "pgvector";
+  /**
+   * A restricted query reads each allowed row through the productId index (PGlite: 7–10 µs a row at
+   * 10,000 products, 15–18 µs at 100,000), where the pool's walk with ef_search 400 and the filter
+   * of its members take ~32 ms at 10,000 and ~58 ms at 100,000: 3,000 is near both break-evens (decision 134).
+   */
+  readonly maxRestrictedIds = 3000;
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly collectionTable: string;
@@ -180,8 +186,10 @@ export class PgvectorVectorStore implements ProductVectorStore {
       allowed
         ? // Must be exact: with index scans off, the planner reads the allowed rows through the
           // productId index (bitmap scan) and sorts them, instead of walking the HNSW graph and
-          // post-filtering hits away. In a transaction, so the setting ends with it.
-          this.reading(collection, search, [], "SET LOCAL enable_indexscan = off")
+          // post-filtering hits away. Sequential scans off too: past ~30 % of the table the planner
+          // chose one, which tests every row against the whole id list (3,000 of 10,000: 250–500 ms
+          // instead of ~30 ms in PGlite). In a transaction, so the settings end with it.
+          this.reading(collection, search, [], "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
         : k > this.efSearch
           ? // A pool larger than ef_search (the filtered queries' 8× pool): one walk that keeps k
             // candidates costs half of the iterative scan's resumed walks (49 vs 100 ms for 400 of

@@ -34,6 +34,8 @@ export interface SearchableIndex {
   state(shop: string): Promise<SearchIndex | null>;
   servesCurrentModel(state: SearchIndex): boolean;
   queryVectors(state: SearchIndex, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]>;
+  /** Up to this many products passing the filters, the vector query is restricted to their ids. */
+  readonly maxRestrictedIds: number;
   embedQuery(text: string): Promise<number[]>;
 }
 
@@ -115,9 +117,6 @@ const CODE_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}\-_./]*[\p{L}\p{N}]/gu;
 
 /** A collection whose query ran past its budget is skipped until that query settles, at most this long. */
 const STALL_RETRY_MS = 30_000;
-
-/** Up to this many products passing the filters, the vector query is restricted to their ids. */
-const MAX_ID_RESTRICTION = 1000;
 
 interface VocabularyEntry {
   version: number;
@@ -236,6 +235,7 @@ export class ProductSearch {
             shop: request.shop,
             query: this.vectorQuery(state, this.index.embedQuery(vectorText), degraded),
             count: this.candidates,
+            maxRestricted: this.index.maxRestrictedIds,
           })
         : null;
     const scope: SearchScope = {
@@ -529,12 +529,20 @@ class VectorCandidates {
   private readonly shop: string;
   private readonly query: VectorQuery;
   private readonly count: number;
+  private readonly maxRestricted: number;
 
-  constructor(options: { catalog: CatalogStore; shop: string; query: VectorQuery; count: number }) {
+  constructor(options: {
+    catalog: CatalogStore;
+    shop: string;
+    query: VectorQuery;
+    count: number;
+    maxRestricted: number;
+  }) {
     this.catalog = options.catalog;
     this.shop = options.shop;
     this.query = options.query;
     this.count = options.count;
+    this.maxRestricted = options.maxRestricted;
   }
 
   private pool(size: number): Promise<string[]> {
@@ -556,15 +564,16 @@ class VectorCandidates {
 
   /**
    * When few products pass the filters (the database lists them), the vector query is restricted to
-   * exactly those: exact, and cheaper than a large pool. When many pass, a pool of the nearest 8×
-   * the candidates keeps enough of them (a tenth or more of the catalog passes).
+   * exactly those: exact, and cheaper than a large pool (up to the vector store's bound, decision
+   * 134). When more pass, a pool of the nearest 8× the candidates keeps enough of them when a tenth
+   * or more of the catalog passes.
    */
   private async filteredCandidates(filters: SearchFilters): Promise<string[]> {
     // Which products pass, not in what order: without the sort the database stops at the limit
     // instead of ordering every passing product by price.
     const { sort: _order, ...which } = filters;
-    const passing = await this.catalog.filtered(this.shop, which, MAX_ID_RESTRICTION + 1);
-    if (passing.length <= MAX_ID_RESTRICTION) {
+    const passing = await this.catalog.filtered(this.shop, which, this.maxRestricted + 1);
+    if (passing.length <= this.maxRestricted) {
       return passing.length ? this.query(Math.min(this.count, passing.length), passing) : [];
     }
     const pool = await this.pool(this.count * 8);

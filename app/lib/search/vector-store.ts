@@ -22,6 +22,11 @@ export interface VectorHit {
 export interface ProductVectorStore {
   /** "chroma" | "pgvector": shown on the dashboard and in logs. */
   readonly kind: string;
+  /**
+   * Up to this many ids, a query restricted to them (exact) costs no more than the walk for a
+   * filtered search's pool of nearest neighbours, so search restricts instead (decision 134).
+   */
+  readonly maxRestrictedIds: number;
   /** Creates the collection if needed and inserts or replaces these records. */
   upsert(collection: string, records: VectorRecord[]): Promise<void>;
   /** Unknown ids are ignored. */
