@@ -1,8 +1,43 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 
-/** Asks the OS for a free TCP port on loopback. */
-export function freePort(): Promise<number> {
+/**
+ * The lowest port the OS hands out by itself (to `listen(0)` and to outgoing connections): Linux's
+ * configured range, or 32768 (the Linux default; macOS and Windows start at 49152).
+ */
+function ephemeralRangeStart(): number {
+  try {
+    const start = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    if (Number.isInteger(start) && start > 0) return start;
+  } catch {
+    // Not Linux: the default below holds there.
+  }
+  return 32_768;
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on loopback, for a server that will listen on it a moment later. Chosen below the
+ * OS's ephemeral range: a port the OS picked itself would be free to the OS again once checked, so any
+ * `listen(0)` or outgoing connection in between could take it (the app then failed with EADDRINUSE and
+ * a proxy that had been given that port forwarded to itself). Falls back to the OS's choice when the
+ * ephemeral range leaves no room below it.
+ */
+export async function freePort(): Promise<number> {
+  const low = 10_000;
+  const high = ephemeralRangeStart();
+  for (let attempt = 0; high - low > 1000 && attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port) || !(await isPortFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  return osChosenPort();
+}
+
+function osChosenPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

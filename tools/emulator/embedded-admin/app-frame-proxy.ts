@@ -82,6 +82,13 @@ export async function startAppFrameProxy(options: {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
+  if (String(port) === app.port && ["127.0.0.1", "localhost"].includes(app.hostname)) {
+    // The app's port was taken by this proxy: every request would forward to itself, forever.
+    server.close();
+    throw new Error(
+      `app frame proxy: got the app's own port ${port}; choose the app's port below the OS's ephemeral range`,
+    );
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     stop: () =>
