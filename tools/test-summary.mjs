@@ -9,19 +9,20 @@ let failed = 0;
 let skipped = 0;
 const failures = [];
 
-// Only the first lines: enough to name the assertion and where it failed, short enough for a CI tail.
-const firstLines = (message) =>
-  stripVTControlCharacters(String(message ?? ""))
+// The first lines name the assertion and where it failed; the last ones carry a process's dying words
+// (a server's output ends with why it exited). Short enough for a CI tail.
+const firstLines = (message) => {
+  const lines = stripVTControlCharacters(String(message ?? ""))
     .split("\n")
-    .filter((line) => line.trim() !== "" && !/node_modules|<anonymous>/.test(line))
-    .slice(0, 6)
-    .map((line) => `    ${line}`)
-    .join("\n");
+    .filter((line) => line.trim() !== "" && !/node_modules|<anonymous>/.test(line));
+  const kept = lines.length > 12 ? [...lines.slice(0, 6), "…", ...lines.slice(-6)] : lines;
+  return kept.map((line) => `    ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`).join("\n");
+};
 
 if (existsSync(vitestFile)) {
   const report = JSON.parse(readFileSync(vitestFile, "utf8"));
   passed += report.numPassedTests;
-  failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   for (const file of report.testResults ?? []) {
     const failedTests = (file.assertionResults ?? []).filter((test) => test.status === "failed");
@@ -29,6 +30,7 @@ if (existsSync(vitestFile)) {
       failures.push(`✗ ${file.name} > ${test.fullName}\n${firstLines(test.failureMessages?.join("\n"))}`);
     }
     if (file.status === "failed" && failedTests.length === 0) {
+      failed += 1;
       failures.push(`✗ ${file.name} (the file failed outside its tests)\n${firstLines(file.message)}`);
     }
   }
