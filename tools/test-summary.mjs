@@ -1,5 +1,5 @@
 // Adds up the Vitest and Playwright JSON reports into one closing line for CI, preceded by every failure's
-// name and the first lines of its error, so a failure is readable from the tail of the log alone.
+// name and an excerpt of its error (first and last lines), so a failure is readable from the tail of the log alone.
 import { existsSync, readFileSync } from "node:fs";
 import { stripVTControlCharacters } from "node:util";
 
@@ -11,7 +11,7 @@ const failures = [];
 
 // The first lines name the assertion and where it failed; the last ones carry a process's dying words
 // (a server's output ends with why it exited). Short enough for a CI tail.
-const firstLines = (message) => {
+const errorExcerpt = (message) => {
   const lines = stripVTControlCharacters(String(message ?? ""))
     .split("\n")
     .filter((line) => line.trim() !== "" && !/node_modules|<anonymous>/.test(line));
@@ -27,11 +27,11 @@ if (existsSync(vitestFile)) {
   for (const file of report.testResults ?? []) {
     const failedTests = (file.assertionResults ?? []).filter((test) => test.status === "failed");
     for (const test of failedTests) {
-      failures.push(`✗ ${file.name} > ${test.fullName}\n${firstLines(test.failureMessages?.join("\n"))}`);
+      failures.push(`✗ ${file.name} > ${test.fullName}\n${errorExcerpt(test.failureMessages?.join("\n"))}`);
     }
     if (file.status === "failed" && failedTests.length === 0) {
       failed += 1;
-      failures.push(`✗ ${file.name} (the file failed outside its tests)\n${firstLines(file.message)}`);
+      failures.push(`✗ ${file.name} (the file failed outside its tests)\n${errorExcerpt(file.message)}`);
     }
   }
 } else {
@@ -45,7 +45,7 @@ function playwrightFailures(suite, titles) {
     for (const test of spec.tests ?? []) {
       if (test.status !== "unexpected") continue;
       const last = test.results?.at(-1);
-      failures.push(`✗ ${[...path, spec.title].join(" › ")}\n${firstLines(last?.error?.message)}`);
+      failures.push(`✗ ${[...path, spec.title].join(" › ")}\n${errorExcerpt(last?.error?.message)}`);
     }
   }
   for (const child of suite.suites ?? []) playwrightFailures(child, path);
