@@ -1,6 +1,11 @@
-// Prisma Migrate through @prisma/adapter-pg 6.19 fails on Postgres catalog columns of type `name`
-// ("Column type 'name' could not be deserialized", prisma/orm#27403). `name` is a 63-byte string,
-// so reporting it as `text` is exact. Used by prisma.config.ts for migrations only.
+// Prisma Migrate through @prisma/adapter-pg 6.19, mended in two ways. Used by prisma.config.ts for
+// migrations only.
+// - It fails on Postgres catalog columns of type `name` ("Column type 'name' could not be
+//   deserialized", prisma/orm#27403). `name` is a 63-byte string, so reporting it as `text` is exact.
+// - Its executeScript splits a migration on every semicolon and runs the pieces one by one: a
+//   semicolon in a comment or a function body broke the script, and a failure left the statements
+//   before it applied. Sent whole, as one simple query, Postgres parses the script itself and runs
+//   it as one implicit transaction, so a failing migration leaves nothing behind (docs/decisions/137).
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 
@@ -32,6 +37,18 @@ class NameAsTextClient extends pg.Client {
   }
 }
 
+class WholeScriptPrismaPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    // A query without parameters goes out as one simple query, which may hold many statements;
+    // through executeRaw a failure still reaches Prisma as the Postgres error it was.
+    adapter.executeScript = async (script: string) => {
+      await adapter.executeRaw({ sql: script, args: [], argTypes: [] });
+    };
+    return adapter;
+  }
+}
+
 export function createPostgresMigrateAdapter(connectionString: string) {
-  return new PrismaPg({ connectionString, Client: NameAsTextClient } as pg.PoolConfig);
+  return new WholeScriptPrismaPg({ connectionString, Client: NameAsTextClient } as pg.PoolConfig);
 }
