@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { Session } from "@shopify/shopify-api";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { migrateDatabase } from "../../tools/lib/database";
+import { databaseUrl, dropDatabase, postgresAdmin } from "../../tools/lib/postgres-admin";
 import { POSTGRES_SCHEMA, postgresSchemaFrom, SQLITE_SCHEMA } from "../../tools/db/postgres-schema";
 
 const adminUrl = process.env.TEST_POSTGRES_URL;
@@ -27,23 +27,17 @@ describe.skipIf(!adminUrl)("on Postgres", () => {
   let prisma: ReturnType<typeof createPrismaClient>;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const target = new URL(adminUrl!);
-    target.pathname = `/${database}`;
-    url = target.toString();
+    await postgresAdmin(adminUrl!, `CREATE DATABASE ${database}`);
+    url = databaseUrl(adminUrl!, database);
     await migrateDatabase(url);
     prisma = createPrismaClient(url);
   });
 
   afterAll(async () => {
     await prisma?.$disconnect();
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    // Not DROP … WITH (FORCE) first: it cannot end the autovacuum worker the migration's writes may
+    // have started (the helper's plain DROP makes the server stop it).
+    await dropDatabase(adminUrl!, database);
   });
 
   it("stores and loads Shopify sessions through the official Prisma storage", async () => {

@@ -6,13 +6,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import { createPrismaClient } from "../../app/lib/db/create-prisma-client.server";
 import { createCatalogStore, type CatalogDialect } from "../../app/lib/search/sql-catalog-store.server";
 import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
 import { migrateDatabase } from "../lib/database";
+import { databaseUrl, dropDatabase, postgresAdmin } from "../lib/postgres-admin";
 
 const SIZE = Number(process.argv[2]) || 10_000;
 const BATCH = 500;
@@ -68,19 +68,6 @@ async function bench(dialect: CatalogDialect, url: string): Promise<void> {
   await prisma.$disconnect();
 }
 
-/** FORCE cannot end an autovacuum worker (superuser) that the bulk writes started: retry a while. */
-async function dropDatabase(admin: pg.Client, database: string): Promise<void> {
-  for (let attempt = 1; attempt <= 10; attempt++) {
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      return;
-    } catch (error) {
-      console.warn(`DROP DATABASE ${database}: ${(error as Error).message}; retrying`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-}
-
 const dir = mkdtempSync(path.join(os.tmpdir(), "aisle-catalog-bench-"));
 try {
   await bench("sqlite", `file:${path.join(dir, "bench.sqlite")}`);
@@ -90,15 +77,10 @@ try {
 const adminUrl = process.env.TEST_POSTGRES_URL;
 if (adminUrl) {
   const database = `aisle_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const target = new URL(adminUrl);
-  target.pathname = `/${database}`;
+  await postgresAdmin(adminUrl, `CREATE DATABASE ${database}`);
   try {
-    await bench("postgresql", target.toString());
+    await bench("postgresql", databaseUrl(adminUrl, database));
   } finally {
-    await dropDatabase(admin, database);
-    await admin.end();
+    await dropDatabase(adminUrl, database);
   }
 }
