@@ -1,5 +1,6 @@
 // The app's SQLite client: one better-sqlite3 connection shared by every caller in the process.
 // Plain queries must not run inside another caller's open transaction (and be undone by its rollback).
+import { spawn } from "node:child_process";
 import net from "node:net";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@prisma/client";
@@ -40,6 +41,52 @@ it("a read issued while another transaction is open does not see its uncommitted
   releaseTransaction();
   await expect(open).rejects.toThrow("roll back");
   expect(await read).toBe(0);
+  await prisma.$disconnect();
+});
+
+// Several app processes share one SQLite file. A transaction that read before another process's commit
+// cannot then write in WAL mode: SQLite refuses it at once ("database is locked"), whatever the busy
+// timeout. Transactions therefore take the write lock when they begin.
+it("transactions that read then write are not refused while another process writes the same file", async () => {
+  const { prisma, url } = createTestDatabase();
+  await prisma.$executeRawUnsafe("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+  await prisma.$executeRawUnsafe("CREATE TABLE other_process (id INTEGER PRIMARY KEY AUTOINCREMENT)");
+  await prisma.$executeRawUnsafe("INSERT INTO counter (id, n) VALUES (1, 0)");
+  // The other process: a write every couple of milliseconds, waiting for the lock like the app does.
+  const writer = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const db = new (require("better-sqlite3"))(process.argv[1]);
+       db.pragma("busy_timeout = 5000");
+       const insert = db.prepare("INSERT INTO other_process DEFAULT VALUES");
+       const pause = new Int32Array(new SharedArrayBuffer(4));
+       console.log("ready");
+       for (const end = Date.now() + 1500; Date.now() < end; ) { insert.run(); Atomics.wait(pause, 0, 0, 2); }
+       db.close();`,
+      url.replace(/^file:/, ""),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise<number | null>((resolve) => writer.on("exit", resolve));
+  await new Promise((resolve) => writer.stdout.once("data", resolve));
+  const increments = 40;
+  const failures: string[] = [];
+  for (let n = 0; n < increments; n++) {
+    await prisma
+      .$transaction(async (tx) => {
+        const [row] = await tx.$queryRawUnsafe<{ n: number }[]>("SELECT n FROM counter WHERE id = 1");
+        await sleep(10); // the other process commits meanwhile
+        await tx.$executeRawUnsafe("UPDATE counter SET n = ? WHERE id = 1", Number(row.n) + 1);
+      })
+      .catch((error: Error) => failures.push(error.message));
+  }
+  expect(await exited).toBe(0);
+  expect(failures).toEqual([]);
+  const [counter] = await prisma.$queryRawUnsafe<{ n: number }[]>("SELECT n FROM counter WHERE id = 1");
+  expect(Number(counter.n)).toBe(increments);
+  const [written] = await prisma.$queryRawUnsafe<{ c: number }[]>("SELECT count(*) AS c FROM other_process");
+  expect(Number(written.c)).toBeGreaterThan(0);
   await prisma.$disconnect();
 });
 

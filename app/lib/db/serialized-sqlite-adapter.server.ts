@@ -9,7 +9,8 @@
 // at most one new connection per turn, so a burst's new connections waited seconds in the kernel's
 // queue while requests on open connections were served. Statements and transactions therefore start
 // in arrival order, and once a turn has run SQLITE_TURN_BUDGET_MS the rest wait for the next turn
-// (decision 123).
+// (decision 123). Transactions begin IMMEDIATE, so other processes sharing the file cannot make them
+// fail half-way (decision 139).
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { Prisma } from "@prisma/client";
 
@@ -28,20 +29,30 @@ export const SQLITE_CONNECTION_PRAGMAS = [
   "PRAGMA busy_timeout = 5000",
 ];
 
-function serializeTransaction(transaction: Transaction, release: () => void): Transaction {
+const statement = (sql: string) => ({ sql, args: [], argTypes: [] });
+
+/**
+ * A transaction on the shared connection that holds the write lock from its start. Prisma's client
+ * engine sends COMMIT and ROLLBACK itself (usePhantomQuery false), then calls commit/rollback here.
+ */
+async function beginImmediate(adapter: Adapter, release: () => void): Promise<Transaction> {
+  // Another process's writes: BEGIN IMMEDIATE waits for them (busy_timeout); a deferred BEGIN would
+  // read first and be refused at its first write if they committed in between (decision 139).
+  await adapter.executeRaw(statement("BEGIN IMMEDIATE"));
   let released = false;
   const releaseOnce = () => {
     if (!released) release();
     released = true;
+    return Promise.resolve();
   };
   return {
-    provider: transaction.provider,
-    adapterName: transaction.adapterName,
-    options: transaction.options,
-    queryRaw: (query) => transaction.queryRaw(query),
-    executeRaw: (query) => transaction.executeRaw(query),
-    commit: () => transaction.commit().finally(releaseOnce),
-    rollback: () => transaction.rollback().finally(releaseOnce),
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    options: { usePhantomQuery: false },
+    queryRaw: (query) => adapter.queryRaw(query),
+    executeRaw: (query) => adapter.executeRaw(query),
+    commit: releaseOnce,
+    rollback: releaseOnce,
   };
 }
 
@@ -124,9 +135,11 @@ export function serializeAdapter(adapter: Adapter, turnBudgetMs = SQLITE_TURN_BU
     executeRaw: (query) => mutex.runExclusive(() => adapter.executeRaw(query)),
     executeScript: (script) => mutex.runExclusive(() => adapter.executeScript(script)),
     async startTransaction(isolationLevel) {
+      // SQLite's transactions are serialisable; the library's adapter refuses any other level.
+      if (isolationLevel && isolationLevel !== "SERIALIZABLE") return adapter.startTransaction(isolationLevel);
       const release = await mutex.acquire({ urgent: true });
       try {
-        return serializeTransaction(await adapter.startTransaction(isolationLevel), release);
+        return await beginImmediate(adapter, release);
       } catch (error) {
         release();
         throw error;
