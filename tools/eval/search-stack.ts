@@ -71,7 +71,14 @@ export async function startSearchBackend(
   await migrateDatabase(url);
   const pgvector = process.env.TEST_PGVECTOR_URL
     ? { url: process.env.TEST_PGVECTOR_URL, stop: async () => {} }
-    : await startPgvector({ dataDir: path.join(workDir, "pgvector"), port: await freePort(), quiet: true });
+    : await startPgvector({
+        dataDir: path.join(workDir, "pgvector"),
+        port: await freePort(),
+        quiet: true,
+        // Sized like a production server for the largest catalogs measured here: the HNSW graph of
+        // 100,000 products is 260 MB, and pgvector wants the graph in shared buffers (decision 140).
+        sharedBuffers: "512MB",
+      });
   return {
     env: { DATABASE_URL: url, VECTOR_STORE: "pgvector", PGVECTOR_URL: pgvector.url },
     stop: async () => {

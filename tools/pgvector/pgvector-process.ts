@@ -22,11 +22,26 @@ export async function startPgvector(options: {
   dataDir?: string;
   port: number;
   quiet?: boolean;
+  /**
+   * Postgres' shared_buffers, e.g. "512MB" (default 128MB). A graph larger than it is read through
+   * PGlite's file system on every walk, several times slower (decision 140). Reserved at start.
+   */
+  sharedBuffers?: string;
 }): Promise<RunningPgvector> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.sharedBuffers !== undefined && !/^\d+(kB|MB|GB)$/.test(options.sharedBuffers)) {
+    throw new Error(`shared_buffers must be a size such as 512MB; got ${options.sharedBuffers}`);
+  }
   const child = spawnOwned(
     process.execPath,
-    ["--import", EXIT_WITH_PARENT_MODULE, serverScript, String(options.port), options.dataDir ?? ""],
+    [
+      "--import",
+      EXIT_WITH_PARENT_MODULE,
+      serverScript,
+      String(options.port),
+      options.dataDir ?? "",
+      options.sharedBuffers ?? "",
+    ],
     { stdio: ["ignore", "pipe", options.quiet ? "ignore" : "inherit"] },
   );
   try {

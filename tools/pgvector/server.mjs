@@ -2,12 +2,18 @@
 // this process; its parent (pgvector-process.ts) runs it as a child so the WASM engine never blocks
 // the parent's event loop. Prints "listening" once connections are accepted. In-memory without a
 // data directory. Usage: node --import exit-with-parent.mjs tools/pgvector/server.mjs <port> [dataDir]
+// [sharedBuffers]
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
-const [port, dataDir] = process.argv.slice(2);
-const db = await PGlite.create(dataDir || undefined, { extensions: { vector } });
+const [port, dataDir, sharedBuffers] = process.argv.slice(2);
+const db = await PGlite.create(dataDir || undefined, {
+  extensions: { vector },
+  // An HNSW walk reads pages all over the graph: pages outside shared_buffers come through the
+  // file system on every read (decision 140). Postgres' default, 128MB, unless told otherwise.
+  ...(sharedBuffers ? { postgresqlconf: [`shared_buffers = '${sharedBuffers}'`] } : {}),
+});
 await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
 // PGlite is one backend: the socket server queues the connections' queries (transactions stay
 // whole). 16 lets a pg.Pool open several connections; with 1 the second one is reset.
