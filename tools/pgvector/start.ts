@@ -10,7 +10,11 @@ import { stopOnSignals } from "../lib/process-lifecycle";
 stopOnSignals();
 const port = Number(process.env.PGVECTOR_PORT ?? 5433);
 const dataDir = process.env.PGVECTOR_DATA_DIR ? path.resolve(process.env.PGVECTOR_DATA_DIR) : undefined;
-const pgvector = await startPgvector({ dataDir, port, sharedBuffers: process.env.PGVECTOR_SHARED_BUFFERS || undefined });
+const pgvector = await startPgvector({
+  dataDir,
+  port,
+  sharedBuffers: process.env.PGVECTOR_SHARED_BUFFERS || undefined,
+});
 console.log(
   `pgvector (PGlite) is up at ${pgvector.url} (${dataDir ? `data in ${dataDir}` : "in memory"}). Ctrl-C stops it.`,
 );
