@@ -151,7 +151,20 @@ function catalogStoreSuite(
     for (const filters of cases) {
       const expected = documents.filter((d) => matchesFilters(d.metadata, filters)).map((d) => d.id);
       expect(await store.filtered(SHOP, filters, 100), JSON.stringify(filters)).toEqual(expected.sort());
+      // The same set, in whatever order the database finds it.
+      expect((await store.passing(SHOP, filters, 100)).sort(), JSON.stringify(filters)).toEqual(expected.sort());
     }
+    // At most `limit` of the passing products; a price order asked for does not change which pass.
+    const all = await store.filtered(SHOP, {}, 100);
+    const two = await store.passing(SHOP, { sort: "price_desc" }, 2);
+    expect(two).toHaveLength(2);
+    expect(all).toEqual(expect.arrayContaining(two));
+    expect(
+      (
+        await store.passing(SHOP, { vendors: ["Acme"] }, 10, ["gid://shopify/Product/2", "gid://shopify/Product/1"])
+      ).sort(),
+    ).toEqual(["gid://shopify/Product/2"]);
+    expect(await store.passing(SHOP, {}, 10, [])).toEqual([]);
     expect(await store.filtered(SHOP, { sort: "price_asc" }, 2)).toEqual([
       "gid://shopify/Product/4",
       "gid://shopify/Product/3",

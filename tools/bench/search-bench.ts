@@ -14,7 +14,7 @@ import { createEmbeddings } from "../../app/lib/search/embeddings.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import { demoProducts } from "../emulator/catalog/demo-catalog";
 import { toProduct } from "../eval/demo-catalog-products";
-import { backendsFromArgs, withSearchStack } from "../eval/search-stack";
+import { backendsFromArgs, describeAppDatabase, withSearchStack } from "../eval/search-stack";
 import { percentile, pseudoVector } from "./bench-stack";
 import { formatTrace, tracedIndex, type TracedCall } from "./search-trace";
 
@@ -77,7 +77,8 @@ for (const backend of backendsFromArgs())
         return { descriptor: local.descriptor, embeddings: new BenchEmbeddings(local.embeddings) };
       },
     },
-    async ({ index }) => {
+    async (stack) => {
+      const { index } = stack;
       console.log(`\n${backend}: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model})`);
       console.log(
         "| products | index write | first search | heap after it | hybrid p50 | p95 | p99 | cached p50 | query embedding p50 | lexical-only p50 | vector-only p50 |",
@@ -100,6 +101,8 @@ for (const backend of backendsFromArgs())
         const writeSeconds = (Date.now() - started) / 1000;
         process.stderr.write("\n");
 
+        const database = await describeAppDatabase(stack);
+        if (database) console.log(`${size}: ${database}`);
         const search = new ProductSearch({ index, cacheSize: 0 });
         const loadStarted = Date.now();
         await search.search({ shop, query: "warm up", limit: 10 }); // cold: vocabulary, connections

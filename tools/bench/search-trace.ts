@@ -20,7 +20,7 @@ function describe(name: string, args: unknown[], result: unknown): string {
     parts.push(`k=${String(args[2])}`);
     if (args[3]) parts.push(`restricted to ${size(args[3])}`);
   }
-  if (name === "filtered") {
+  if (name === "filtered" || name === "passing") {
     const { sort: _sort, ...filters } = args[1] as Record<string, unknown>;
     parts.push(`limit=${String(args[2])}`, Object.keys(filters).join("+"));
     if (args[3]) parts.push(`within ${size(args[3])}`);

@@ -97,6 +97,20 @@ export interface SearchStack {
   db: PrismaClient;
 }
 
+/**
+ * Postgres only: the server's shared_buffers beside the size of the tables a search reads (rows,
+ * full-text index, option look-ups), so a benchmark says whether the catalog was served from
+ * Postgres' own memory (decision 141). Null on SQLite.
+ */
+export async function describeAppDatabase(stack: Pick<SearchStack, "backend" | "db">): Promise<string | null> {
+  if (stack.backend !== "postgres-pgvector") return null;
+  const [row] = await stack.db.$queryRawUnsafe<{ buffers: string; searched: string }[]>(
+    `SELECT current_setting('shared_buffers') AS buffers,
+       pg_size_pretty(pg_total_relation_size('"SearchProduct"') + pg_total_relation_size('"SearchProductOption"')) AS searched`,
+  );
+  return `app database: shared_buffers ${row.buffers}, search tables ${row.searched}`;
+}
+
 export async function withSearchStack<T>(
   options: {
     backend?: SearchBackendName;

@@ -68,6 +68,11 @@ export interface CatalogStore {
    * (cheapest first when `filters.sort` asks for price order, else by id). `within`: only among these ids.
    */
   filtered(shop: string, filters: SearchFilters, limit: number, within?: string[]): Promise<string[]>;
+  /**
+   * Which products pass `filters` (its `sort` ignored): at most `limit` ids, in no particular order.
+   * Cheaper than `filtered` when many pass: the database stops at the limit instead of ordering them.
+   */
+  passing(shop: string, filters: SearchFilters, limit: number, within?: string[]): Promise<string[]>;
   /** Products whose SKU, barcode or handle equals one of `codes` (compared lower-cased). */
   exactCodes(shop: string, codes: string[]): Promise<CodeMatch[]>;
   vocabularySource(shop: string): Promise<VocabularySource>;

@@ -569,15 +569,14 @@ class VectorCandidates {
    * or more of the catalog passes.
    */
   private async filteredCandidates(filters: SearchFilters): Promise<string[]> {
-    // Which products pass, not in what order: without the sort the database stops at the limit
-    // instead of ordering every passing product by price.
-    const { sort: _order, ...which } = filters;
-    const passing = await this.catalog.filtered(this.shop, which, this.maxRestricted + 1);
+    // Which products pass, not in what order: the database stops at the limit instead of ordering
+    // every passing product.
+    const passing = await this.catalog.passing(this.shop, filters, this.maxRestricted + 1);
     if (passing.length <= this.maxRestricted) {
       return passing.length ? this.query(Math.min(this.count, passing.length), passing) : [];
     }
     const pool = await this.pool(this.count * 8);
-    const kept = new Set(await this.catalog.filtered(this.shop, which, pool.length, pool));
+    const kept = new Set(await this.catalog.passing(this.shop, filters, pool.length, pool));
     return pool.filter((id) => kept.has(id)).slice(0, this.count);
   }
 }

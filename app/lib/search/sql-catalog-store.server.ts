@@ -482,22 +482,36 @@ class SqlCatalogStore implements CatalogStore {
     return rows.map((row) => ({ id: row.id, score: Number(row.score), named: Boolean(Number(row.named)) }));
   }
 
-  async filtered(shop: string, filters: SearchFilters, limit: number, within?: string[]): Promise<string[]> {
-    const take = Math.floor(limit);
-    if (!(take > 0) || (within && !within.length)) return [];
-    const among = within
-      ? Prisma.sql` AND ${this.dialect.inList(Prisma.sql`p."productId"`, [...new Set(within)])}`
-      : Prisma.empty;
+  filtered(shop: string, filters: SearchFilters, limit: number, within?: string[]): Promise<string[]> {
     const order =
       filters.sort === "price_asc"
         ? Prisma.sql`p."minPrice" ASC, p."productId"`
         : filters.sort === "price_desc"
           ? Prisma.sql`p."minPrice" DESC, p."productId"`
           : Prisma.sql`p."productId"`;
+    return this.idsPassing(shop, filters, limit, within, Prisma.sql` ORDER BY ${order}`);
+  }
+
+  passing(shop: string, filters: SearchFilters, limit: number, within?: string[]): Promise<string[]> {
+    // No ORDER BY: ordering 10,000 passing ids to keep 3,001 took 9 of the statement's 10 ms at 100,000 products.
+    return this.idsPassing(shop, filters, limit, within, Prisma.empty);
+  }
+
+  private async idsPassing(
+    shop: string,
+    filters: SearchFilters,
+    limit: number,
+    within: string[] | undefined,
+    order: Prisma.Sql,
+  ): Promise<string[]> {
+    const take = Math.floor(limit);
+    if (!(take > 0) || (within && !within.length)) return [];
+    const among = within
+      ? Prisma.sql` AND ${this.dialect.inList(Prisma.sql`p."productId"`, [...new Set(within)])}`
+      : Prisma.empty;
     const rows = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`
       SELECT p."productId" AS id FROM "SearchProduct" p
-      WHERE p."shop" = ${shop}${among}${this.filterSql(shop, filters)}
-      ORDER BY ${order}
+      WHERE p."shop" = ${shop}${among}${this.filterSql(shop, filters)}${order}
       LIMIT ${take}`);
     return rows.map((row) => row.id);
   }
