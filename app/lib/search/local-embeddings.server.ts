@@ -3,10 +3,18 @@
 // runs in a worker thread (decision 117): its forward passes would otherwise stall the process's
 // event loop for every request it serves.
 import { Embeddings, type EmbeddingsParams } from "@langchain/core/embeddings";
+import { truncateText } from "../catalog/product-document";
 import { LocalModelThread } from "./local-model-thread.server";
 
 export const LOCAL_EMBEDDINGS_MODEL = "universal-sentence-encoder-lite";
 export const LOCAL_EMBEDDINGS_DIMENSIONS = 512;
+/**
+ * What the model reads of a text (decision 142). A product's text has no bound of its own (250 tags,
+ * collections, metafields): the model's tokenizer is quadratic in a text's length (100,000
+ * characters took 40 s, and the queries queued behind it waited), and its thread's heap is bounded.
+ * Product texts are ~300–2,000 characters; at 4,000 one pass takes ~150 ms.
+ */
+export const LOCAL_MODEL_MAX_TEXT_CHARS = 4000;
 
 let sharedThread: LocalModelThread | undefined;
 
@@ -38,7 +46,7 @@ export class LocalEmbeddings extends Embeddings {
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += this.batchSize) {
-      const batch = nonEmpty(texts.slice(start, start + this.batchSize));
+      const batch = modelInputs(texts.slice(start, start + this.batchSize));
       vectors.push(...(await this.caller.call(() => this.thread.embed(batch, false))));
     }
     return vectors;
@@ -46,7 +54,7 @@ export class LocalEmbeddings extends Embeddings {
 
   /** A query (search, chat) goes before document work the thread has queued. */
   async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await this.caller.call(() => this.thread.embed(nonEmpty([text]), true));
+    const [vector] = await this.caller.call(() => this.thread.embed(modelInputs([text]), true));
     return vector;
   }
 
@@ -56,7 +64,10 @@ export class LocalEmbeddings extends Embeddings {
   }
 }
 
-/** An empty text has no tokens (a batch of only such texts fails in the model): it is sent as a space. */
-function nonEmpty(texts: string[]): string[] {
-  return texts.map((text) => text || " ");
+/**
+ * Long texts are cut to what the model reads. An empty text has no tokens (a batch of only such texts
+ * fails in the model): it is sent as a space.
+ */
+function modelInputs(texts: string[]): string[] {
+  return texts.map((text) => truncateText(text, LOCAL_MODEL_MAX_TEXT_CHARS) || " ");
 }

@@ -10,6 +10,14 @@ import { Worker } from "node:worker_threads";
  */
 export const LOCAL_MODEL_CHUNK = { chunkTexts: 8, chunkChars: 1600 };
 
+/**
+ * The thread's V8 heap (decision 142). Its live objects are ~14 MB (the tokenizer's vocabulary; the
+ * weights and tensors are WebAssembly memory, outside this limit), but every forward pass leaves
+ * garbage, and with V8's defaults the old space grew by ~25 MB over 200 queries before a major GC:
+ * memory that grew with the work served. Bounded, the thread collects early; a pass needs a few MB.
+ */
+export const LOCAL_MODEL_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+
 // Next to this module in the sources; vite.config.ts copies it next to the server bundle.
 const WORKER_SCRIPT = new URL("./local-embeddings-worker.mjs", import.meta.url);
 
@@ -20,6 +28,7 @@ export function spawnLocalModelWorker(): Worker {
     workerData: LOCAL_MODEL_CHUNK,
     // Not the process's `--import` preloads (probes, loaders): the thread runs the model and nothing else.
     execArgv: [],
+    resourceLimits: LOCAL_MODEL_HEAP,
   });
 }
 
