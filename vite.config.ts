@@ -10,33 +10,38 @@ declare module "@remix-run/node" {
   }
 }
 
-const LOCAL_MODEL_THREAD = path.resolve("app/lib/search/local-model-thread.server.ts");
-const LOCAL_MODEL_WORKER = path.resolve("app/lib/search/local-embeddings-worker.mjs");
+/** Worker threads' scripts, each beside the module that starts it (decisions 117, 143). */
+const WORKER_SCRIPTS = [
+  { starter: "app/lib/search/local-model-thread.server.ts", script: "app/lib/search/local-embeddings-worker.mjs" },
+  { starter: "app/lib/db/sqlite-read-thread.server.ts", script: "app/lib/db/sqlite-read-worker.mjs" },
+].map(({ starter, script }) => ({ starter: path.resolve(starter), script: path.resolve(script) }));
 
 /**
- * The local embedding model's worker thread is a file Node starts by its path, relative to the module
- * that starts it (decision 117). The server build does not follow such a path, so this puts a copy of
- * the file next to the bundled chunk that holds that module.
+ * A worker thread's script is a file Node starts by its path, relative to the module that starts it.
+ * The server build does not follow such a path, so this puts a copy of each script next to the
+ * bundled chunk that holds its starter.
  */
-function localModelWorker(): Plugin {
+function workerScripts(): Plugin {
   let ssr = false;
   return {
-    name: "aisle:local-model-worker",
+    name: "aisle:worker-scripts",
     apply: "build",
     configResolved(config) {
       ssr = Boolean(config.build.ssr);
     },
     generateBundle(_options, bundle) {
       if (!ssr) return;
-      const chunk = Object.values(bundle).find(
-        (output) => output.type === "chunk" && output.moduleIds.includes(LOCAL_MODEL_THREAD),
-      );
-      if (!chunk) return;
-      this.emitFile({
-        type: "asset",
-        fileName: path.posix.join(path.posix.dirname(chunk.fileName), path.basename(LOCAL_MODEL_WORKER)),
-        source: readFileSync(LOCAL_MODEL_WORKER, "utf8"),
-      });
+      for (const { starter, script } of WORKER_SCRIPTS) {
+        const chunk = Object.values(bundle).find(
+          (output) => output.type === "chunk" && output.moduleIds.includes(starter),
+        );
+        if (!chunk) continue;
+        this.emitFile({
+          type: "asset",
+          fileName: path.posix.join(path.posix.dirname(chunk.fileName), path.basename(script)),
+          source: readFileSync(script, "utf8"),
+        });
+      }
     },
   };
 }
@@ -58,7 +63,7 @@ export default defineConfig({
       },
     }),
     tsconfigPaths(),
-    localModelWorker(),
+    workerScripts(),
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },

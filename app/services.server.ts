@@ -375,6 +375,7 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
       historyOutbox?.stop(),
     ]);
     await services.vectorStore.close();
+    await services.productIndex.catalog.close();
     await services.prisma.$disconnect();
   };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildProductDocument, type ProductDocument } from "../../app/lib/catalog/product-document";
 import type { CatalogStore } from "../../app/lib/search/catalog-store";
 import { matchesFilters, type SearchFilters } from "../../app/lib/search/query-parser";
+import { createCatalogStoreFor } from "../../app/lib/search/search-stores.server";
 import { createCatalogStore, type CatalogDialect } from "../../app/lib/search/sql-catalog-store.server";
 import { createTestDatabase } from "../helpers/database";
 import { createPostgresTestDatabase, postgresAvailable, type PostgresTestDatabase } from "../helpers/postgres-database";
@@ -59,7 +60,7 @@ function catalog(): ProductDocument[] {
 
 function catalogStoreSuite(
   dialect: CatalogDialect,
-  open: () => Promise<{ prisma: Prisma; close: () => Promise<void> }>,
+  open: () => Promise<{ prisma: Prisma; store?: CatalogStore; close: () => Promise<void> }>,
 ) {
   let prisma: Prisma;
   let close: () => Promise<void>;
@@ -67,10 +68,14 @@ function catalogStoreSuite(
   const documents = catalog();
 
   beforeAll(async () => {
-    ({ prisma, close } = await open());
-    store = createCatalogStore(prisma, dialect);
+    let opened: CatalogStore | undefined;
+    ({ prisma, close, store: opened } = await open());
+    store = opened ?? createCatalogStore(prisma, dialect);
   });
-  afterAll(async () => close?.());
+  afterAll(async () => {
+    await store?.close();
+    await close?.();
+  });
 
   beforeEach(async () => {
     await store.dropShop(SHOP);
@@ -266,6 +271,35 @@ function catalogStoreSuite(
     expect(await ids(3)).toEqual(anyWord.slice(0, 3));
   });
 
+  it("with filters, finds the passing matches however far below the best of every match they rank", async () => {
+    const lanterns = Array.from({ length: 40 }, (_, i) =>
+      doc({
+        id: `gid://shopify/Product/7${String(i).padStart(3, "0")}`,
+        title: `Lantern ${i}`,
+        vendor: "Acme",
+        productType: "Lantern",
+        tags: ["lantern"],
+      }),
+    );
+    const long = "A light for the porch, the shed and the long winter evenings, built to last for years. ".repeat(6);
+    const lumo = ["a", "b", "c"].map((suffix) =>
+      doc({
+        id: `gid://shopify/Product/79${suffix}`,
+        title: "Porch Light",
+        vendor: "Lumo",
+        description: `Lantern. ${long}`,
+      }),
+    );
+    await store.write(OTHER, [...lanterns, ...lumo]);
+    const unfiltered = (await store.lexical(OTHER, "lantern", {}, 50)).map((hit) => hit.id);
+    // The premise: every Acme lantern outranks the Lumo ones, far beyond a few times the 2 asked for.
+    expect(unfiltered.slice(0, 40).sort()).toEqual(lanterns.map((p) => p.id).sort());
+    const hits = await store.lexical(OTHER, "lantern", { vendors: ["Lumo"] }, 2);
+    expect(hits.map((hit) => hit.id)).toEqual(
+      unfiltered.filter((id) => id.startsWith("gid://shopify/Product/79")).slice(0, 2),
+    );
+  });
+
   it("says which hits hold every word in their name (title, brand, type, codes), not only in tags or text", async () => {
     const named = async (text: string) =>
       Object.fromEntries((await store.lexical(SHOP, text, {}, 10)).map((hit) => [hit.id, hit.named]));
@@ -447,7 +481,14 @@ function catalogStoreSuite(
   });
 }
 
-describe("SQL catalog store on SQLite", () => {
+describe("SQL catalog store on SQLite, ranking in its read thread (as the app runs it)", () => {
+  catalogStoreSuite("sqlite", async () => {
+    const { prisma, url } = createTestDatabase();
+    return { prisma, store: createCatalogStoreFor(prisma, url), close: () => prisma.$disconnect() };
+  });
+});
+
+describe("SQL catalog store on SQLite, ranking on the app's connection", () => {
   catalogStoreSuite("sqlite", async () => {
     const { prisma } = createTestDatabase();
     return { prisma, close: () => prisma.$disconnect() };

@@ -135,11 +135,12 @@ export async function withSearchStack<T>(
   });
   const db = createPrismaClient(env.DATABASE_URL);
   const vectors = createVectorStore(env);
+  const embeddings = (options.embeddings ?? createEmbeddings)(env);
+  const index = createProductIndex({ env, db, vectors, embeddings });
   try {
-    const embeddings = (options.embeddings ?? createEmbeddings)(env);
-    const index = createProductIndex({ env, db, vectors, embeddings });
     return await run({ backend, env, index, embeddings, db });
   } finally {
+    await index.catalog.close();
     await vectors.close();
     await db.$disconnect();
     await servers.stop();

@@ -78,4 +78,6 @@ export interface CatalogStore {
   vocabularySource(shop: string): Promise<VocabularySource>;
   /** Each typed product's type and title: what the product-kind vocabulary (product-kind.ts) is built from. */
   kindSource(shop: string): Promise<KindSourceRow[]>;
+  /** Stops what the store started (the SQLite ranking thread); the database client is the caller's. */
+  close(): Promise<void>;
 }

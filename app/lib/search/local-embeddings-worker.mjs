@@ -4,7 +4,7 @@
 // process. Plain JavaScript so that Node runs it as is under vitest, tsx and the production build
 // (vite.config.ts copies it next to the server bundle).
 //
-// Protocol: the main thread posts { id, texts, urgent } and gets { id, vectors } or { id, error }.
+// Protocol: the main thread posts { id, texts, urgent } and gets { id, result: vectors } or { id, error }.
 // Urgent requests (search and chat queries, the health probe) go before document work, which is
 // embedded a chunk at a time (at most `chunkTexts` texts and, past the first, `chunkChars` characters:
 // the model's time grows with the text's length): a query waits for at most one chunk.
@@ -65,7 +65,7 @@ async function run() {
       const chunk = nextChunk(job.texts, job.vectors.length);
       if (chunk.length > 0) job.vectors.push(...(await loaded.embed(chunk)));
       finished = job.vectors.length === job.texts.length;
-      if (finished) port.postMessage({ id: job.id, vectors: job.vectors });
+      if (finished) port.postMessage({ id: job.id, result: job.vectors });
     } catch (error) {
       finished = true;
       const message = error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@
 // to local-embeddings-worker.mjs, which runs the model off the event loop and serves urgent requests
 // (queries) before the chunks of document work.
 import { Worker } from "node:worker_threads";
+import { WorkerThreadClient } from "../worker-thread-client.server";
 
 /**
  * A chunk of document work, one forward pass: a query waits for at most one. 8 texts cost the same per
@@ -32,35 +33,22 @@ export function spawnLocalModelWorker(): Worker {
   });
 }
 
-type Reply = { id: number; vectors: number[][]; error?: undefined } | { id: number; error: string };
-
-interface Pending {
-  resolve(vectors: number[][]): void;
-  reject(error: Error): void;
-}
-
-interface Running {
-  worker: Worker;
-  pending: Map<number, Pending>;
-}
-
+/** The model's thread: texts in, vectors out. */
 export class LocalModelThread {
-  private running: Running | undefined;
-  private nextId = 0;
+  private readonly thread: WorkerThreadClient;
 
   /** `spawn` is the seam for where the thread comes from (tests hold its handle). */
-  constructor(private readonly spawn: () => Worker = spawnLocalModelWorker) {}
+  constructor(spawn: () => Worker = spawnLocalModelWorker) {
+    this.thread = new WorkerThreadClient({
+      spawn,
+      name: "local embeddings",
+      replyErrorPrefix: "local embeddings model",
+    });
+  }
 
   /** Embeds `texts`; `urgent` work (a query) goes before document work already queued. */
   embed(texts: string[], urgent: boolean): Promise<number[][]> {
-    const { worker, pending } = this.current();
-    const id = ++this.nextId;
-    return new Promise<number[][]>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      // Keeps the process alive while work is out; an idle thread does not (see `current`).
-      if (pending.size === 1) worker.ref();
-      worker.postMessage({ id, texts, urgent });
-    });
+    return this.thread.call<number[][]>({ texts, urgent });
   }
 
   /** Loads the model (once per thread); a failed load is retried on the next call. */
@@ -69,37 +57,7 @@ export class LocalModelThread {
   }
 
   /** Stops the thread; calls still pending reject, and the next call starts a new thread. */
-  async close(): Promise<void> {
-    await this.running?.worker.terminate();
-  }
-
-  private current(): Running {
-    if (this.running) return this.running;
-    const worker = this.spawn();
-    const running: Running = { worker, pending: new Map() };
-    worker.unref();
-    worker.on("message", (reply: Reply) => {
-      const call = running.pending.get(reply.id);
-      if (!call) return;
-      running.pending.delete(reply.id);
-      if (running.pending.size === 0) worker.unref();
-      if (reply.error === undefined) call.resolve(reply.vectors);
-      else call.reject(new Error(`local embeddings model: ${reply.error}`));
-    });
-    let crash: Error | undefined;
-    worker.on("error", (error) => {
-      crash = error;
-    });
-    worker.on("exit", (code) => {
-      if (this.running === running) this.running = undefined;
-      const reason = crash ? `crashed: ${crash.message}` : `stopped with exit code ${code}`;
-      const error = new Error(`The local embeddings thread ${reason}; the next call starts a new one`, {
-        cause: crash,
-      });
-      for (const call of running.pending.values()) call.reject(error);
-      running.pending.clear();
-    });
-    this.running = running;
-    return running;
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }

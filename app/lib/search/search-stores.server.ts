@@ -4,6 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Env } from "../config/env-schema";
 import { databaseFlavour, redactUrl } from "../db/database-url";
+import { SqliteReadThread } from "../db/sqlite-read-thread.server";
 import type { Logger } from "../logger.server";
 import type { CatalogStore } from "./catalog-store";
 import { createChromaClient } from "./chroma.server";
@@ -43,8 +44,14 @@ export function createVectorStore(env: VectorStoreSettings): ProductVectorStore 
   });
 }
 
+/**
+ * On SQLite, the full-text ranking runs on a read-only connection in a thread of its own (decision
+ * 143): better-sqlite3 would rank on the event loop. Postgres ranks in its own server process.
+ */
 export function createCatalogStoreFor(db: PrismaClient, databaseUrl: string): CatalogStore {
-  return createCatalogStore(db, databaseFlavour(databaseUrl) === "postgres" ? "postgresql" : "sqlite");
+  return databaseFlavour(databaseUrl) === "postgres"
+    ? createCatalogStore(db, "postgresql")
+    : createCatalogStore(db, "sqlite", new SqliteReadThread(databaseUrl));
 }
 
 export function createProductIndex(options: {

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
+import type { SqlReader } from "../db/sqlite-read-thread.server";
 import { BACKGROUND_TRANSACTION } from "../db/transaction-options";
 import type { CatalogStore, CodeMatch, IndexedProduct, LexicalHit, VocabularySource } from "./catalog-store";
 import type { KindSourceRow } from "./product-kind";
@@ -41,6 +42,11 @@ const FTS5_SCORE = Prisma.raw(
       : [],
   ).join(" + "),
 );
+/**
+ * SQLite, with filters: how many of the best matches per result wanted are joined with their rows
+ * first. The filters a query's own words imply (its kind, brand) pass most of its best matches.
+ */
+const FILTERED_RANKING_DEPTH = 8;
 /** Groups in one "k of n terms" tsquery at most (5 terms, 3 of them: 10 groups). */
 const MAX_TERM_GROUPS = 20;
 /** ts_rank weights {D, C, B, A}: the same ratios (1 : 1.35 : 2 : 3) scaled to A = 1. */
@@ -146,6 +152,9 @@ function indexedProduct(row: { productId: string; text: string; keywords: string
   };
 }
 
+/** Runs one read query (the full-text ranking: on SQLite, in a thread of its own). */
+type ReadQuery = <T>(sql: Prisma.Sql) => Promise<T[]>;
+
 /** What differs between the databases: the lexical index and a few SQL forms. */
 interface Dialect {
   /** Row locks for a read-then-write (SQLite serialises write transactions anyway). */
@@ -169,7 +178,7 @@ interface Dialect {
    * whatever the minimum: by the relevance of each term a product contains.
    */
   lexical(
-    db: PrismaClient,
+    read: ReadQuery,
     shop: string,
     terms: SearchTerm[],
     minimumMatch: number,
@@ -215,7 +224,7 @@ const sqlite: Dialect = {
   // written as an OR of AND-ed groups would weigh a product by how many groups it satisfies.
   minimumMatches: (termCount) => (termCount > 1 ? [termCount, 1] : [1]),
 
-  async lexical(db, shop, terms, minimumMatch, filters, limit) {
+  async lexical(read, shop, terms, minimumMatch, filters, limit) {
     const every = minimumMatch >= terms.length;
     // Quoted strings: FTS5 reads OR, NEAR, column names and * inside them as plain words.
     // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
@@ -226,12 +235,15 @@ const sqlite: Dialect = {
     const match = `shop : "${shopToken(shop)}" AND (${words})`;
     // The name columns (Postgres' weights A and B) holding every term.
     const named = `shop : "${shopToken(shop)}" AND {title brand codes} : (${quoted.join(" AND ")})`;
-    // Without filters only the best `limit` matches need their (large) rows: a common word matches
-    // most of a big catalog, and joining every match cost 50 ms at 100,000 products.
-    const best = filters === Prisma.empty ? Prisma.sql` ORDER BY score DESC, rowid LIMIT ${limit}` : Prisma.empty;
-    return db.$queryRaw<{ id: string; score: number; named: number | bigint }[]>(Prisma.sql`
+    // Only the best matches need their (large) rows: a common word matches most of a big catalog, and
+    // joining every match cost 50 ms at 100,000 products. Without filters, the best `limit`; with
+    // filters, the best FILTERED_RANKING_DEPTH × `limit`, and every match only when fewer pass.
+    const ranking = (depth: number | null) =>
+      read<{ id: string; score: number; named: number | bigint }>(Prisma.sql`
       WITH ranked AS MATERIALIZED (
-        SELECT rowid, -(${FTS5_SCORE}) AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}${best}
+        SELECT rowid, -(${FTS5_SCORE}) AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}${
+          depth === null ? Prisma.empty : Prisma.sql` ORDER BY score DESC, rowid LIMIT ${depth}`
+        }
       ), named AS MATERIALIZED (
         SELECT rowid FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${named}
       )
@@ -240,6 +252,9 @@ const sqlite: Dialect = {
       WHERE p."shop" = ${shop}${filters}
       ORDER BY ranked.score DESC, p."productId"
       LIMIT ${limit}`);
+    if (filters === Prisma.empty) return ranking(limit);
+    const best = await ranking(limit * FILTERED_RANKING_DEPTH);
+    return best.length >= limit ? best : ranking(null);
   },
 };
 
@@ -260,7 +275,7 @@ const postgresql: Dialect = {
     return [...levels, 1];
   },
 
-  async lexical(db, shop, terms, minimumMatch, filters, limit) {
+  async lexical(read, shop, terms, minimumMatch, filters, limit) {
     // to_tsquery stems each quoted term with the same 'english' config the column was built with.
     // Ranked by the any-term query at every level: ts_rank of an all-terms query would weigh how
     // close the terms stand instead.
@@ -271,7 +286,7 @@ const postgresql: Dialect = {
     const match = termGroups(terms, Math.min(minimumMatch, terms.length))
       .map((group) => `(${group.map(term).join(" & ")})`)
       .join(" | ");
-    return db.$queryRaw<{ id: string; score: number; named: boolean }[]>(Prisma.sql`
+    return read<{ id: string; score: number; named: boolean }>(Prisma.sql`
       SELECT p."productId" AS id, ts_rank(${TS_RANK_WEIGHTS}, p."fts", q, 1)::float8 AS score, p."fts" @@ n AS named
       FROM "SearchProduct" p, to_tsquery('english', ${any}) q, to_tsquery('english', ${match}) m,
         to_tsquery('english', ${named}) n
@@ -282,10 +297,19 @@ const postgresql: Dialect = {
 };
 
 class SqlCatalogStore implements CatalogStore {
+  private readonly rank: ReadQuery;
+
   constructor(
     private readonly db: PrismaClient,
     private readonly dialect: Dialect,
-  ) {}
+    private readonly ranker: SqlReader | undefined,
+  ) {
+    this.rank = ranker ? (sql) => ranker.query(sql) : (sql) => db.$queryRaw(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.ranker?.close();
+  }
 
   async write(shop: string, documents: ProductDocument[]): Promise<void> {
     // The last document of an id wins, as sequential writes would.
@@ -476,7 +500,7 @@ class SqlCatalogStore implements CatalogStore {
     // catalog that share only one common word ("camp" in "camp stove").
     let rows: Awaited<ReturnType<Dialect["lexical"]>> = [];
     for (const minimumMatch of this.dialect.minimumMatches(terms.length)) {
-      rows = await this.dialect.lexical(this.db, shop, terms, minimumMatch, filterSql, take);
+      rows = await this.dialect.lexical(this.rank, shop, terms, minimumMatch, filterSql, take);
       if (rows.length >= take) break;
     }
     return rows.map((row) => ({ id: row.id, score: Number(row.score), named: Boolean(Number(row.named)) }));
@@ -511,7 +535,7 @@ class SqlCatalogStore implements CatalogStore {
       : Prisma.empty;
     const rows = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`
       SELECT p."productId" AS id FROM "SearchProduct" p
-      WHERE p."shop" = ${shop}${among}${this.filterSql(shop, filters)}${order}
+      WHERE p."shop" = ${shop}${among}${this.filterSql(shop, filters, within !== undefined)}${order}
       LIMIT ${take}`);
     return rows.map((row) => row.id);
   }
@@ -558,8 +582,12 @@ class SqlCatalogStore implements CatalogStore {
       SELECT "productType", "title" FROM "SearchProduct" WHERE "shop" = ${shop} AND "productType" <> ''`);
   }
 
-  /** `matchesFilters` (query-parser.ts) as SQL over the row aliased `p`: "" or " AND …". */
-  private filterSql(shop: string, filters: SearchFilters): Prisma.Sql {
+  /**
+   * `matchesFilters` (query-parser.ts) as SQL over the row aliased `p`: "" or " AND …". `fewRows`:
+   * the rows are already narrowed to a short list (vector candidates), so options are looked up per
+   * row rather than listing every product with the option ("Size: M": 27,000 at 100,000 products).
+   */
+  private filterSql(shop: string, filters: SearchFilters, fewRows = false): Prisma.Sql {
     const conditions: Prisma.Sql[] = [];
     if (filters.maxPrice !== undefined) conditions.push(Prisma.sql`p."minPrice" <= ${filters.maxPrice}`);
     if (filters.minPrice !== undefined) conditions.push(Prisma.sql`p."maxPrice" >= ${filters.minPrice}`);
@@ -575,15 +603,24 @@ class SqlCatalogStore implements CatalogStore {
     }
     // Exact pairs from the option table: the delimited column is in the row's overflow pages on
     // SQLite, and testing it read every full-text match's whole row (100,000 products: 228 ms).
+    // Listing them is right for a whole catalog: a rare value's short list drives the query, where a
+    // per-row look-up would visit every row.
     for (const [name, values] of byName) {
-      conditions.push(Prisma.sql`p."productId" IN (SELECT o."productId" FROM "SearchProductOption" o
-        WHERE o."shop" = ${shop} AND o."name" = ${name} AND o."value" IN (${Prisma.join(values)}))`);
+      const option = Prisma.sql`o."shop" = ${shop} AND o."name" = ${name} AND o."value" IN (${Prisma.join(values)})`;
+      conditions.push(
+        fewRows
+          ? Prisma.sql`EXISTS (SELECT 1 FROM "SearchProductOption" o WHERE ${option} AND o."productId" = p."productId")`
+          : Prisma.sql`p."productId" IN (SELECT o."productId" FROM "SearchProductOption" o WHERE ${option})`,
+      );
     }
     return conditions.length ? Prisma.sql` AND ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   }
 }
 
-/** The catalog store for a Prisma client of either database (the Postgres client has the same models). */
-export function createCatalogStore(prisma: PrismaClient, dialect: CatalogDialect): CatalogStore {
-  return new SqlCatalogStore(prisma, dialect === "sqlite" ? sqlite : postgresql);
+/**
+ * The catalog store for a Prisma client of either database (the Postgres client has the same
+ * models). `ranker`: where the full-text ranking runs, by default on the client; the store closes it.
+ */
+export function createCatalogStore(prisma: PrismaClient, dialect: CatalogDialect, ranker?: SqlReader): CatalogStore {
+  return new SqlCatalogStore(prisma, dialect === "sqlite" ? sqlite : postgresql, ranker);
 }
