@@ -4,6 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Env } from "../config/env-schema";
 import { databaseFlavour, redactUrl } from "../db/database-url";
+import { sqliteFilePath } from "../db/sqlite-file.server";
 import { SqliteReadThread } from "../db/sqlite-read-thread.server";
 import type { Logger } from "../logger.server";
 import type { CatalogStore } from "./catalog-store";
@@ -46,11 +47,13 @@ export function createVectorStore(env: VectorStoreSettings): ProductVectorStore 
 
 /**
  * On SQLite, the full-text ranking runs on a read-only connection in a thread of its own (decision
- * 143): better-sqlite3 would rank on the event loop. Postgres ranks in its own server process.
+ * 143): better-sqlite3 would rank on the event loop. Postgres ranks in its own server process. An
+ * in-memory SQLite database exists only on the app's connection, so it ranks there.
  */
 export function createCatalogStoreFor(db: PrismaClient, databaseUrl: string): CatalogStore {
-  return databaseFlavour(databaseUrl) === "postgres"
-    ? createCatalogStore(db, "postgresql")
+  if (databaseFlavour(databaseUrl) === "postgres") return createCatalogStore(db, "postgresql");
+  return sqliteFilePath(databaseUrl) === ":memory:"
+    ? createCatalogStore(db, "sqlite")
     : createCatalogStore(db, "sqlite", new SqliteReadThread(databaseUrl));
 }
 

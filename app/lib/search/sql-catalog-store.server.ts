@@ -5,7 +5,8 @@
 // FTS5 / tsquery expression is built from search-terms.ts terms (letters and digits only) and
 // passed as a parameter. Queries are built with Prisma.sql and handed to $queryRaw(sql) whole: the
 // Postgres client bundles its own runtime, whose tagged template would not recognise fragments made
-// by @prisma/client's Prisma.sql and would bind them as values.
+// by @prisma/client's Prisma.sql and would bind them as values. The ranking statement may go to a
+// `SqlReader` instead (SQLite: a read-only connection in its own thread, decision 143).
 import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import type { ProductDocument, ProductMetadata } from "../catalog/product-document";
