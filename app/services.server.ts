@@ -340,6 +340,12 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   customers.store
     .ready()
     .catch((error: unknown) => log.error({ err: error }, "customer store not ready yet; will retry on first use"));
+  // SQLite's ranking thread (decision 143) starts now, not on a shopper's first search.
+  services.productIndex.catalog
+    .ready()
+    .catch((error: unknown) =>
+      log.warn({ err: error }, "search ranking thread not started; will retry on first search"),
+    );
   syncEngine.start();
   // An intake-only process (SYNC_WORKER_CONCURRENCY=0) records lifecycle jobs; others run them.
   if (env.SYNC_WORKER_CONCURRENCY > 0) {

@@ -5,6 +5,7 @@ import type { Worker } from "node:worker_threads";
 import { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SQLITE_READ_HEAP, SqliteReadThread, spawnSqliteReadWorker } from "../../app/lib/db/sqlite-read-thread.server";
+import { createCatalogStore } from "../../app/lib/search/sql-catalog-store.server";
 import { createTestDatabase } from "../helpers/database";
 
 const SHOP = "read-thread.myshopify.com";
@@ -85,5 +86,27 @@ describe("the SQLite read thread", () => {
     expect(await ids()).toEqual(["p1", "p2"]);
     expect(workers.length).toBeGreaterThanOrEqual(2);
     expect(workers.at(-1)!.resourceLimits).toMatchObject(SQLITE_READ_HEAP);
+  });
+
+  it("starts when the catalog store is made ready (at boot), and the store's searches rank on it", async () => {
+    const started: Worker[] = [];
+    const store = createCatalogStore(
+      prisma,
+      "sqlite",
+      new SqliteReadThread(url, () => {
+        const worker = spawnSqliteReadWorker(url);
+        started.push(worker);
+        return worker;
+      }),
+    );
+    expect(started).toHaveLength(0);
+    await store.ready();
+    expect(started).toHaveLength(1);
+    // The rows above have no full-text entries: the ranking runs and finds nothing, on the same thread.
+    expect(await store.lexical(SHOP, "anything", {}, 10)).toEqual([]);
+    expect(started).toHaveLength(1);
+    const exited = new Promise((resolve) => started[0].once("exit", resolve));
+    await store.close();
+    await exited;
   });
 });

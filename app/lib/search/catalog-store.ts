@@ -78,6 +78,11 @@ export interface CatalogStore {
   vocabularySource(shop: string): Promise<VocabularySource>;
   /** Each typed product's type and title: what the product-kind vocabulary (product-kind.ts) is built from. */
   kindSource(shop: string): Promise<KindSourceRow[]>;
+  /**
+   * Starts what the store runs beside the database client (the SQLite ranking thread and its
+   * connection), so that a shopper's first search does not wait for it.
+   */
+  ready(): Promise<void>;
   /** Stops what the store started (the SQLite ranking thread); the database client is the caller's. */
   close(): Promise<void>;
 }

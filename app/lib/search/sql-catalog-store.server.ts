@@ -308,6 +308,10 @@ class SqlCatalogStore implements CatalogStore {
     this.rank = ranker ? (sql) => ranker.query(sql) : (sql) => db.$queryRaw(sql);
   }
 
+  async ready(): Promise<void> {
+    await this.ranker?.query(Prisma.sql`SELECT 1`);
+  }
+
   async close(): Promise<void> {
     await this.ranker?.close();
   }
