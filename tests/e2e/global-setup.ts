@@ -11,7 +11,14 @@ export default async function globalSetup() {
   // The app runs against the store emulator (fetch seam preloaded), with one installed demo shop.
   // The health report's details need the token (docs/decisions/094); the specs read it from here.
   const healthToken = "e2e-health-token-2b7f41";
-  const { stack, emulator, stop } = await startEmulatedStack({ dataDir, env: { HEALTH_TOKEN: healthToken } });
+  // The specs check what hybrid ranking shows. On a loaded CI machine (Chromium, Chroma and the model
+  // sharing 2 cores) a Chroma answer can pass the 250 ms production budget, and that search is then
+  // lexical only, as designed (tests/search/hybrid-search.test.ts). A wider budget keeps what the
+  // specs see independent of machine load.
+  const { stack, emulator, stop } = await startEmulatedStack({
+    dataDir,
+    env: { HEALTH_TOKEN: healthToken, SEARCH_VECTOR_TIMEOUT_MS: "2000" },
+  });
   const shop = "e2e-shop.myshopify.com";
   emulator.createShop(shop, { name: "E2E Outfitters" });
   seedDemoStore(emulator, shop, { limit: 40 });
