@@ -488,6 +488,16 @@ describe("SQL catalog store on SQLite, ranking in its read thread (as the app ru
   });
 });
 
+describe("SQL catalog store on SQLite with an in-memory URL: ranking on the app's connection", () => {
+  // An in-memory database exists only on the client's own connection (and migrations cannot reach
+  // one), so a migrated file stands in for it: a read thread would open an empty in-memory database
+  // of its own and find nothing.
+  catalogStoreSuite("sqlite", async () => {
+    const { prisma } = createTestDatabase();
+    return { prisma, store: createCatalogStoreFor(prisma, "file::memory:"), close: () => prisma.$disconnect() };
+  });
+});
+
 describe("SQL catalog store on SQLite, ranking on the app's connection", () => {
   catalogStoreSuite("sqlite", async () => {
     const { prisma } = createTestDatabase();

@@ -21,10 +21,16 @@ let connection;
 function database() {
   if (!connection) {
     const db = new Database(file, { fileMustExist: true });
-    // A writer checkpointing or recovering the WAL: wait for it rather than fail.
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    // This connection never writes, whatever it is sent.
-    db.pragma("query_only = ON");
+    try {
+      // A writer checkpointing or recovering the WAL: wait for it rather than fail.
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      // This connection never writes, whatever it is sent.
+      db.pragma("query_only = ON");
+    } catch (error) {
+      // Not kept half set up (it could write), and not left open for the next attempt to leak.
+      db.close();
+      throw error;
+    }
     connection = db;
   }
   return connection;
