@@ -242,6 +242,36 @@ function catalogStoreSuite(
     expect(hits).toHaveLength(6);
   });
 
+  it.runIf(dialect === "sqlite")(
+    "SQLite: a product where the query's words stand together outranks one with them apart (term dependence)",
+    async () => {
+      let n = 0;
+      const product = (title: string, productType: string, tags: string[], description: string) =>
+        doc({ id: `gid://shopify/Product/7${String(++n).padStart(3, "0")}`, title, productType, tags, description });
+      // A long text weighs a title match down (BM25 normalises by the whole entry's length).
+      const together = product(
+        "Rain Jacket",
+        "Outerwear",
+        [],
+        "Made with care and tested in every weather. ".repeat(6),
+      );
+      // More fields name each word, but none has them within eight words of each other.
+      const apart = product(
+        "Jacket",
+        "Jackets",
+        ["rain"],
+        "The long cut, deep pockets and hood keep you dry in the rain.",
+      );
+      const fillers = Array.from({ length: 20 }, (_, i) => product(`Plain Item ${i}`, "Misc", [], "Nothing else."));
+      await store.write(OTHER, [apart, together, ...fillers]);
+      const hits = await store.lexical(OTHER, "rain jacket", {}, 10);
+      expect(hits.map((hit) => hit.id)).toEqual([together.id, apart.id]);
+      // Asked for "jacket" alone, the product naming it in more fields leads: the pair turns the order.
+      const alone = async (word: string) => (await store.lexical(OTHER, word, {}, 10)).map((hit) => hit.id);
+      expect(await alone("jacket")).toEqual([apart.id, together.id]);
+    },
+  );
+
   it("returns products with every word first when enough have them all, else any word", async () => {
     let n = 0;
     const product = (title: string, productType = "Gear", tags: string[] = [], description = "") =>
