@@ -340,11 +340,12 @@ export function startBackgroundJobs(services: Services): () => Promise<void> {
   customers.store
     .ready()
     .catch((error: unknown) => log.error({ err: error }, "customer store not ready yet; will retry on first use"));
-  // SQLite's ranking thread (decision 143) starts now, not on a shopper's first search.
+  // SQLite's ranking thread (decision 143) starts now, not on a shopper's first search, and shops
+  // indexed before decision 145 get their own full-text tables back.
   services.productIndex.catalog
     .ready()
     .catch((error: unknown) =>
-      log.warn({ err: error }, "search ranking thread not started; will retry on first search"),
+      log.warn({ err: error }, "search catalog not ready; the ranking thread retries on first search"),
     );
   syncEngine.start();
   // An intake-only process (SYNC_WORKER_CONCURRENCY=0) records lifecycle jobs; others run them.

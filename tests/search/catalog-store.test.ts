@@ -17,9 +17,9 @@ const OTHER = "catalog-b.myshopify.com";
 
 const doc = (spec: ProductSpec) => buildProductDocument(makeProduct(spec));
 
-function catalog(): ProductDocument[] {
+function catalogSpecs(): ProductSpec[] {
   return [
-    doc({
+    {
       id: "gid://shopify/Product/1",
       title: "Storm Tent",
       vendor: "NorthPeak",
@@ -30,32 +30,36 @@ function catalog(): ProductDocument[] {
         { price: "100", sku: "NP-TEMPEST-M", barcode: "0123456789", options: { Size: "M", Color: "Blue" } },
         { price: "200", sku: "NP-TEMPEST-L", options: { Size: "L", Color: "Green" } },
       ],
-    }),
-    doc({
+    },
+    {
       id: "gid://shopify/Product/2",
       title: "Trail Chair",
       vendor: "Acme",
       productType: "Chair",
       description: "Folds flat. Pairs well with a lantern and a tent.",
       variants: [{ price: "40", available: false, options: { Color: "Blue", Material: "100%_Wool" } }],
-    }),
-    doc({
+    },
+    {
       id: "gid://shopify/Product/3",
       title: "Lantern",
       vendor: "Lumo",
       productType: "Lighting",
       description: "Bright light for the campsite.",
       variants: [{ price: "25", options: { Material: "A|B" } }],
-    }),
-    doc({
+    },
+    {
       id: "gid://shopify/Product/4",
       title: "Café Mug",
       vendor: "Acme",
       productType: "Kitchen",
       handle: "cafe-mug",
       variants: [{ price: "12.5", barcode: "MUG-BARCODE-1", options: { Color: "Red", Size: "M" } }],
-    }),
+    },
   ];
+}
+
+function catalog(): ProductDocument[] {
+  return catalogSpecs().map(doc);
 }
 
 function catalogStoreSuite(
@@ -271,6 +275,87 @@ function catalogStoreSuite(
       expect(await alone("jacket")).toEqual([apart.id, together.id]);
     },
   );
+
+  it("ranks a shop's products by its own catalog, whatever other shops hold", async () => {
+    // bm25() weighs a word by how few products hold it: this shop's products, not every shop's in
+    // the database (decision 145). Postgres' ts_rank has no such weight.
+    const before = await store.lexical(SHOP, "blue tent lantern", {}, 10);
+    expect(before.length).toBeGreaterThan(1);
+    const neighbours = Array.from({ length: 60 }, (_, i) =>
+      doc({
+        id: `gid://shopify/Product/8${String(i).padStart(3, "0")}`,
+        title: `Blue Tent ${i}`,
+        productType: "Tent",
+        description: "A tent.",
+      }),
+    );
+    await store.write(OTHER, neighbours);
+    expect(await store.lexical(SHOP, "blue tent lantern", {}, 10)).toEqual(before);
+  });
+
+  it("ranks a catalog whose products were rewritten and removed as one written once as it now is", async () => {
+    // bm25() counts products and their lengths: entries rewritten or removed must leave no trace in
+    // those counts (on SQLite a rowid delete of a contentless entry did).
+    const rewritten = (i: number) =>
+      doc({ ...catalogSpecs()[1], description: `Folds flat. Revision ${i} of a long text about tents and lanterns.` });
+    for (let i = 0; i < 5; i++) await store.write(SHOP, [rewritten(i)]);
+    await store.write(SHOP, [doc({ ...catalogSpecs()[2], title: "Camp Lantern" })]);
+    await store.remove(SHOP, [documents[3].id]);
+    const current = [documents[0], rewritten(4), doc({ ...catalogSpecs()[2], title: "Camp Lantern" })];
+    await store.write(OTHER, current);
+    for (const query of ["tent lantern", "blue tent", "camp", "folds flat tents"]) {
+      expect(await store.lexical(SHOP, query, {}, 10), query).toEqual(await store.lexical(OTHER, query, {}, 10));
+    }
+  });
+
+  it.runIf(dialect === "sqlite")(
+    "SQLite: a shop's full-text table is built again from its rows when missing (a database from before decision 145)",
+    async () => {
+      const tables = async () =>
+        (
+          await prisma.$queryRawUnsafe<{ name: string }[]>(
+            `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`,
+          )
+        ).map((row) => row.name);
+      const [table] = await tables();
+      expect(await tables()).toEqual([table]);
+      const before = await store.lexical(SHOP, "tent", {}, 10);
+      expect(before.length).toBe(2);
+
+      // The upgrade's migration drops the shared table: searches find nothing lexically, and fail not.
+      await prisma.$executeRawUnsafe(`DROP TABLE "${table}"`);
+      expect(await store.lexical(SHOP, "tent", {}, 10)).toEqual([]);
+      await store.ready();
+      expect(await store.lexical(SHOP, "tent", {}, 10)).toEqual(before);
+
+      // A write to such a shop brings back every row's entries, not only those it writes.
+      await prisma.$executeRawUnsafe(`DROP TABLE "${table}"`);
+      await store.write(SHOP, [documents[3]]);
+      expect(await store.lexical(SHOP, "tent", {}, 10)).toEqual(before);
+
+      await store.dropShop(SHOP);
+      expect(await tables()).toEqual([]);
+    },
+  );
+
+  it("scores each word a product holds, whichever the query names first, when the ranking takes any word", async () => {
+    // One product holds both words, far apart; fewer than the ten wanted do, so any word counts.
+    const far = doc({
+      id: "gid://shopify/Product/7100",
+      title: "Jacket",
+      productType: "Outerwear",
+      description: "Made with care and tested in every weather, it keeps you dry in the rain.",
+    });
+    const fillers = Array.from({ length: 20 }, (_, i) =>
+      doc({ id: `gid://shopify/Product/71${String(i + 1).padStart(2, "0")}`, title: `Plain Item ${i}` }),
+    );
+    await store.write(OTHER, [far, ...fillers, doc({ id: "gid://shopify/Product/7199", title: "Rain Cover" })]);
+    const scoreOf = async (text: string) =>
+      (await store.lexical(OTHER, text, {}, 10)).find((hit) => hit.id === far.id)?.score;
+    const forward = await scoreOf("rain jacket");
+    expect(forward).toBeGreaterThan(0);
+    expect(await scoreOf("jacket rain")).toBeCloseTo(forward!, 9);
+  });
 
   it("returns products with every word first when enough have them all, else any word", async () => {
     let n = 0;

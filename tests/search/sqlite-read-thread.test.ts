@@ -6,7 +6,9 @@ import { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SQLITE_READ_HEAP, SqliteReadThread, spawnSqliteReadWorker } from "../../app/lib/db/sqlite-read-thread.server";
 import { createCatalogStore } from "../../app/lib/search/sql-catalog-store.server";
+import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import { createTestDatabase } from "../helpers/database";
+import { makeProduct } from "./products";
 
 const SHOP = "read-thread.myshopify.com";
 
@@ -35,7 +37,7 @@ describe("the SQLite read thread", () => {
         "optionValues", "skus", "barcodes", "keywords", "text", "minPrice", "maxPrice", "available", "metadata",
         "contentHash", "metadataHash", "updatedAt")
       VALUES (${SHOP}, ${productId}, ${productId}, 'T', 'V', 'P', '', '', '', '', '[]', 'text', 10, 10, ${available},
-        '{}', 'c', 'm', ${new Date()})`);
+        ${JSON.stringify(buildProductDocument(makeProduct({ id: productId, title: "T" })).metadata)}, 'c', 'm', ${new Date()})`);
 
   beforeAll(async () => {
     await addProduct("p1", true);
@@ -102,8 +104,10 @@ describe("the SQLite read thread", () => {
     expect(started).toHaveLength(0);
     await store.ready();
     expect(started).toHaveLength(1);
-    // The rows above have no full-text entries: the ranking runs and finds nothing, on the same thread.
+    // Made ready, the store gave the rows above (written without it) their shop's full-text table;
+    // the ranking runs on the same thread.
     expect(await store.lexical(SHOP, "anything", {}, 10)).toEqual([]);
+    expect((await store.lexical(SHOP, "text", {}, 10)).map((hit) => hit.id).sort()).toEqual(await ids());
     expect(started).toHaveLength(1);
     const exited = new Promise((resolve) => started[0].once("exit", resolve));
     await store.close();

@@ -11,6 +11,8 @@
 // a (scripted, local) language model, printing the share of turns whose predicates pass.
 // `--catalog FILE --conversations FILE` scores a merchant's own catalog and questions instead;
 // `--conversations-only` skips the retrieval tables; `--per-turn FILE` writes every turn's verdict.
+// `--neighbours` searches every set with the other public catalogs indexed as other shops of the
+// same database (a deployment serving many shops).
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
@@ -57,6 +59,12 @@ for (const name of chosenSets)
   if (!(RETRIEVAL_SETS as readonly string[]).includes(name))
     throw new Error(`--sets takes a comma-separated list of ${RETRIEVAL_SETS.join(", ")}; got ${name}`);
 const retrievalSet = (name: (typeof RETRIEVAL_SETS)[number]) => !conversationsOnly && chosenSets.includes(name);
+/**
+ * `--neighbours`: the public catalogs are also indexed as other shops of the same database while
+ * every set is searched, as in a deployment that serves many shops: a shop's ranking must not
+ * depend on what its neighbours sell (decision 145).
+ */
+const withNeighbours = process.argv.includes("--neighbours");
 
 /** The public conversation sets; a merchant's own with `--conversations FILE` (and `--catalog FILE`). */
 const PUBLIC_CONVERSATIONS = ["tools/eval/conversations/demo.json", "tools/eval/conversations/spacire.json"];
@@ -271,6 +279,14 @@ for (const backend of backendsFromArgs()) {
       const runs = await evaluateConversations(backend, name, search, stackEnv, shop, set);
       summary.set(name, { ...summary.get(name), turns: runs.map(({ run }) => passShare(run)) });
     };
+    const neighbours: string[] = [];
+    if (withNeighbours) {
+      const catalogs: [string, () => Product[]][] = [["demo", demoCatalog]];
+      if (spacireAvailable()) catalogs.push(["spacire", spacireProducts]);
+      if (wandsAvailable()) catalogs.push(["wands", wandsProducts]);
+      for (const [name, products] of catalogs)
+        neighbours.push(await indexProducts(index, `neighbour ${name}`, products()));
+    }
     if (!own) {
       const demo = demoCatalog();
       const shop = await indexProducts(index, "demo catalog", demo);
@@ -308,6 +324,7 @@ for (const backend of backendsFromArgs()) {
       await index.dropShop(shop);
     }
 
+    for (const shop of neighbours) await index.dropShop(shop);
     const f = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(3));
     console.log(`\n### Summary (${backend})\n`);
     console.log(

@@ -138,6 +138,12 @@ export async function withSearchStack<T>(
   const embeddings = (options.embeddings ?? createEmbeddings)(env);
   const index = createProductIndex({ env, db, vectors, embeddings });
   try {
+    // As the app at boot: the ranking thread starts, and a kept SQLite database from before decision
+    // 145 gets its shops' full-text tables back.
+    const started = Date.now();
+    await index.catalog.ready();
+    if (Date.now() - started > 1000)
+      console.error(`search catalog ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return await run({ backend, env, index, embeddings, db });
   } finally {
     await index.catalog.close();

@@ -80,7 +80,8 @@ export interface CatalogStore {
   kindSource(shop: string): Promise<KindSourceRow[]>;
   /**
    * Starts what the store runs beside the database client (the SQLite ranking thread and its
-   * connection), so that a shopper's first search does not wait for it.
+   * connection), so that a shopper's first search does not wait for it, and restores the
+   * full-text index of shops that have rows without one (SQLite: each shop's table, decision 145).
    */
   ready(): Promise<void>;
   /** Stops what the store started (the SQLite ranking thread); the database client is the caller's. */

@@ -26,23 +26,21 @@ const CHUNK = 500;
 /** A write of thousands of products is one transaction; give it time (the default is 5 s). */
 const TRANSACTION_OPTIONS = { ...BACKGROUND_TRANSACTION, timeout: 120_000 };
 
-/** Field weights, the former in-memory boosts, in FTS5 column order: title, brand, tags, options, codes, body (shop 0). */
-const FTS5_COLUMN_WEIGHTS = [3.0, 2.0, 1.5, 1.2, 3.0, 1.0, 0.0];
+/** Field weights, the former in-memory boosts, in FTS5 column order: title, brand, tags, options, codes, body. */
+const FTS5_COLUMN_WEIGHTS = [3.0, 2.0, 1.5, 1.2, 3.0, 1.0];
 /**
  * The sum over fields of weight × that field's BM25, as the former index scored (BM25 per field,
  * then boosts). One bm25() with column weights multiplies term counts before BM25 saturates them,
  * so a word in the title, the type and the text scored barely above a word in the title alone, and
  * a rare modifier ("grey") outranked the product kind ("wardrobe") the query names everywhere.
  */
-const FTS5_SCORE = Prisma.raw(
-  FTS5_COLUMN_WEIGHTS.flatMap((weight, column) =>
-    weight
-      ? [
-          `${weight} * bm25("SearchProductFts", ${FTS5_COLUMN_WEIGHTS.map((_, c) => (c === column ? 1 : 0)).join(", ")})`,
-        ]
-      : [],
-  ).join(" + "),
-);
+const fts5Score = (table: string) =>
+  Prisma.raw(
+    FTS5_COLUMN_WEIGHTS.map(
+      (weight, column) =>
+        `${weight} * bm25(${table}, ${FTS5_COLUMN_WEIGHTS.map((_, c) => (c === column ? 1 : 0)).join(", ")})`,
+    ).join(" + "),
+  );
 /**
  * SQLite term dependence (decision 144, Metzler and Croft's sequential dependence model): tokens
  * allowed between two query words for a product to score them as standing together (FTS5 NEAR).
@@ -59,8 +57,8 @@ const DEPENDENCE_DEPTH = 4;
  * +1–2 ms hybrid p95 at 10,000 products, +30–45 ms at 100,000 (decision 144).
  */
 const DEPENDENCE_MAX_PRODUCTS = 20_000;
-/** An FTS5 expression that matches nothing at the cost of one look-up: no shop token is a bare digit. */
-const MATCHES_NOTHING = 'shop : "0"';
+/** An FTS5 expression that matches nothing without reading the index: the empty phrase. */
+const MATCHES_NOTHING = '""';
 /**
  * SQLite, with filters: how many of the best matches per result wanted are joined with their rows
  * first. The filters a query's own words imply (its kind, brand) pass most of its best matches.
@@ -78,15 +76,23 @@ function chunks<T>(values: readonly T[], size = CHUNK): T[][] {
 }
 
 /**
- * The FTS5 `shop` column's single token: a digest, because the domain would tokenize into words
- * ("myshopify", "com") that every shop shares.
+ * SQLite: the shop's own FTS5 table (decision 145), so that bm25()'s statistics (how many products,
+ * how many hold a word, their mean length) are the shop's, not those of every shop in the database.
+ * Named by a digest (hex only: safe as a quoted identifier); created with the shop's first write.
  */
-const shopToken = (shop: string) => `shop${createHash("sha256").update(shop).digest("hex").slice(0, 24)}`;
+const ftsTable = (shop: string) => `"SearchProductFts_${createHash("sha256").update(shop).digest("hex").slice(0, 24)}"`;
+
+/** A statement naming the shop's FTS5 table failed because the shop has none (nothing indexed yet). */
+const isMissingTable = (error: unknown) =>
+  error instanceof Error && /no such table: (main\.)?SearchProductFts_/i.test(error.message);
 
 const delimitedValues = (value: string) => value.split("|").filter(Boolean);
 
+/** What a full-text entry is built from: a document, or a row read back. */
+type LexicalSource = Pick<ProductDocument, "metadata" | "keywords" | "text">;
+
 /** The lexical columns of a product as the former in-memory index saw them. */
-function lexicalFields(document: ProductDocument) {
+function lexicalFields(document: LexicalSource) {
   const m = document.metadata;
   return {
     title: m.title,
@@ -183,7 +189,17 @@ interface Dialect {
    * candidates at once, and a thousand bound parameters cost more than the query itself.
    */
   inList(column: Prisma.Sql, values: string[]): Prisma.Sql;
-  /** Removes the lexical entries of these products (before their rows go). */
+  /**
+   * Makes the shop's lexical index hold every row of the shop (SQLite: creates the shop's table and
+   * fills it from the rows when it has none). Runs first in each transaction that writes entries.
+   */
+  ensureLexical(tx: Transaction, shop: string): Promise<void>;
+  /** Shops with rows but no lexical index (SQLite: a database from before decision 145). */
+  unindexedShops(db: PrismaClient): Promise<string[]>;
+  /**
+   * Removes the lexical entries of these products, before their rows change or go; null: the whole
+   * shop's.
+   */
   deleteLexical(tx: Transaction, shop: string, productIds: string[] | null): Promise<void>;
   /** Adds the lexical entries of freshly inserted rows. */
   insertLexical(tx: Transaction, shop: string, documents: ProductDocument[]): Promise<void>;
@@ -227,16 +243,55 @@ const sqlite: Dialect = {
   forUpdate: Prisma.empty,
   inList: (column, values) => Prisma.sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
 
+  async ensureLexical(tx, shop) {
+    const name = ftsTable(shop).slice(1, -1);
+    const found = await tx.$queryRaw<unknown[]>(
+      Prisma.sql`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ${name}`,
+    );
+    if (found.length) return;
+    // Contentless (the text lives in "SearchProduct"). Entries are deleted with FTS5's 'delete'
+    // command and the values they were made of, not by rowid (contentless_delete): that keeps the
+    // product count and mean length bm25() uses exact, where a rowid delete left them counting every
+    // deleted entry. Columns in bm25() weight order (FTS5_COLUMN_WEIGHTS).
+    await tx.$executeRaw(Prisma.sql`
+      CREATE VIRTUAL TABLE ${Prisma.raw(ftsTable(shop))} USING fts5(
+        title, brand, tags, options, codes, body,
+        content='', tokenize='porter unicode61 remove_diacritics 2')`);
+    // The shop's rows so far (a database from before decision 145, or a shop whose table was lost).
+    for (let after = 0; ;) {
+      const rows = await tx.$queryRaw<StoredEntry[]>(Prisma.sql`
+        SELECT rowid, "text", "keywords", "metadata" FROM "SearchProduct"
+        WHERE "shop" = ${shop} AND rowid > ${after} ORDER BY rowid LIMIT ${CHUNK}`);
+      if (!rows.length) return;
+      await writeFtsEntries(tx, shop, rows.map(storedEntry));
+      after = Number(rows[rows.length - 1].rowid);
+    }
+  },
+
+  async unindexedShops(db) {
+    const [shops, tables] = await Promise.all([
+      db.$queryRaw<{ shop: string }[]>(Prisma.sql`SELECT DISTINCT "shop" FROM "SearchProduct"`),
+      db.$queryRaw<{ name: string }[]>(
+        Prisma.sql`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`,
+      ),
+    ]);
+    const existing = new Set(tables.map((table) => `"${table.name}"`));
+    return shops.map((row) => row.shop).filter((shop) => !existing.has(ftsTable(shop)));
+  },
+
   async deleteLexical(tx, shop, productIds) {
-    const rows = (ids: Prisma.Sql) =>
-      tx.$executeRaw(
-        Prisma.sql`DELETE FROM "SearchProductFts" WHERE rowid IN (SELECT rowid FROM "SearchProduct" WHERE "shop" = ${shop}${ids})`,
-      );
+    const table = Prisma.raw(ftsTable(shop));
     if (!productIds) {
-      await rows(Prisma.empty);
+      await tx.$executeRaw(Prisma.sql`DROP TABLE IF EXISTS ${table}`);
       return;
     }
-    for (const ids of chunks(productIds)) await rows(Prisma.sql` AND "productId" IN (${Prisma.join(ids)})`);
+    // The entries' values are those of the rows as they still are (before their rewrite or removal).
+    for (const ids of chunks(productIds)) {
+      const rows = await tx.$queryRaw<StoredEntry[]>(Prisma.sql`
+        SELECT rowid, "text", "keywords", "metadata" FROM "SearchProduct"
+        WHERE "shop" = ${shop} AND "productId" IN (${Prisma.join(ids)})`);
+      await writeFtsEntries(tx, shop, rows.map(storedEntry), "delete");
+    }
   },
 
   async insertLexical(tx, shop, documents) {
@@ -244,15 +299,12 @@ const sqlite: Dialect = {
       const rowids = await tx.$queryRaw<{ rowid: number | bigint; productId: string }[]>(Prisma.sql`
         SELECT rowid, "productId" FROM "SearchProduct"
         WHERE "shop" = ${shop} AND "productId" IN (${Prisma.join(batch.map((d) => d.id))})`);
-      const token = shopToken(shop);
       const rowidOf = new Map(rowids.map((r) => [r.productId, BigInt(r.rowid)]));
-      const values = batch.map((document) => {
-        const f = lexicalFields(document);
-        return Prisma.sql`(${rowidOf.get(document.id)}, ${f.title}, ${f.brand}, ${f.tags}, ${f.options}, ${f.codes}, ${f.body}, ${token})`;
-      });
-      await tx.$executeRaw(Prisma.sql`
-        INSERT INTO "SearchProductFts" (rowid, title, brand, tags, options, codes, body, shop)
-        VALUES ${Prisma.join(values)}`);
+      await writeFtsEntries(
+        tx,
+        shop,
+        batch.map((document) => ({ rowid: rowidOf.get(document.id)!, document })),
+      );
     }
   },
 
@@ -264,30 +316,34 @@ const sqlite: Dialect = {
     // MATERIALIZED: the full-text match runs first; otherwise a selective filter index (price) can
     // lead the plan and run the match once per row (60x slower at 10,000 products). bm25() sums
     // over the phrases a row contains, so a row with every term scores the same under AND as under OR.
-    const match = fts5Match(shop, terms, minimumMatch);
+    const match = fts5Match(terms, minimumMatch);
     const quoted = terms.map(fts5Quote);
     // The name columns (Postgres' weights A and B) holding every term.
-    const named = `shop : "${shopToken(shop)}" AND {title brand codes} : (${quoted.join(" AND ")})`;
+    const named = `{title brand codes} : (${quoted.join(" AND ")})`;
+    const table = Prisma.raw(ftsTable(shop));
     // Only the best matches need their (large) rows: a common word matches most of a big catalog, and
     // joining every match cost 50 ms at 100,000 products. Without filters, the best `kept`; with
     // filters, the best FILTERED_RANKING_DEPTH × `limit`, and every match only when fewer pass.
     // `kept` rows come back for `rescore`.
     const kept = limit * DEPENDENCE_DEPTH;
     const ranking = (depth: number | null) =>
-      read<LexicalRow>(Prisma.sql`
+      readShop<LexicalRow>(
+        read,
+        Prisma.sql`
       WITH ranked AS MATERIALIZED (
-        SELECT rowid, -(${FTS5_SCORE}) AS score FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${match}${
+        SELECT rowid, -(${fts5Score(ftsTable(shop))}) AS score FROM ${table} WHERE ${table} MATCH ${match}${
           depth === null ? Prisma.empty : Prisma.sql` ORDER BY score DESC, rowid LIMIT ${depth}`
         }
       ), named AS MATERIALIZED (
-        SELECT rowid FROM "SearchProductFts" WHERE "SearchProductFts" MATCH ${named}
+        SELECT rowid FROM ${table} WHERE ${table} MATCH ${named}
       )
       SELECT p."productId" AS id, ranked.score AS score, ranked.rowid IN (SELECT rowid FROM named) AS named,
         ranked.rowid AS rowid
       FROM ranked JOIN "SearchProduct" p ON p.rowid = ranked.rowid
       WHERE p."shop" = ${shop}${filters}
       ORDER BY ranked.score DESC, p."productId"
-      LIMIT ${kept}`);
+      LIMIT ${kept}`,
+      );
     if (filters === Prisma.empty) return ranking(kept);
     const best = await ranking(Math.max(kept, limit * FILTERED_RANKING_DEPTH));
     return best.length >= limit ? best : ranking(null);
@@ -300,15 +356,19 @@ const sqlite: Dialect = {
   async rescore(read, shop, terms, minimumMatch, rows) {
     const dependence = termDependence(terms);
     if (!dependence.length || rows.length < 2) return rows;
-    const together = `${fts5Match(shop, terms, minimumMatch)} AND (${dependence.join(" OR ")})`;
+    const together = `${fts5Match(terms, minimumMatch)} AND (${dependence.join(" OR ")})`;
     const rowids = JSON.stringify(rows.map((row) => Number(row.rowid)));
-    const scored = await read<{ rowid: number | bigint; score: number }>(Prisma.sql`
-      SELECT rowid, -(${FTS5_SCORE}) AS score FROM "SearchProductFts"
-      WHERE "SearchProductFts" MATCH (
+    const table = Prisma.raw(ftsTable(shop));
+    const scored = await readShop<{ rowid: number | bigint; score: number }>(
+      read,
+      Prisma.sql`
+      SELECT rowid, -(${fts5Score(ftsTable(shop))}) AS score FROM ${table}
+      WHERE ${table} MATCH (
           CASE WHEN (SELECT count(*) FROM (
             SELECT 1 FROM "SearchProduct" WHERE "shop" = ${shop} LIMIT ${DEPENDENCE_MAX_PRODUCTS + 1}
           )) <= ${DEPENDENCE_MAX_PRODUCTS} THEN ${together} ELSE ${MATCHES_NOTHING} END)
-        AND +rowid IN (SELECT value FROM json_each(${rowids}))`);
+        AND +rowid IN (SELECT value FROM json_each(${rowids}))`,
+    );
     const scoreOf = new Map(scored.map((row) => [Number(row.rowid), Number(row.score)]));
     return rows
       .map((row) => ({ ...row, score: scoreOf.get(Number(row.rowid)) ?? Number(row.score) }))
@@ -319,10 +379,54 @@ const sqlite: Dialect = {
 /** A term as an FTS5 string: FTS5 reads OR, NEAR, column names and * inside quotes as plain words. */
 const fts5Quote = (term: SearchTerm) => `"${term.term}"${term.prefix ? "*" : ""}`;
 
-/** The shop's entries holding every term (or any, below every). */
-function fts5Match(shop: string, terms: SearchTerm[], minimumMatch: number): string {
-  const words = terms.map(fts5Quote).join(minimumMatch >= terms.length ? " AND " : " OR ");
-  return `shop : "${shopToken(shop)}" AND (${words})`;
+/** The entries holding every term (or any, below every); parenthesised, as FTS5's AND binds before OR. */
+function fts5Match(terms: SearchTerm[], minimumMatch: number): string {
+  return `(${terms.map(fts5Quote).join(minimumMatch >= terms.length ? " AND " : " OR ")})`;
+}
+
+/** A "SearchProduct" row's rowid and the columns its full-text entry is made of. */
+interface StoredEntry {
+  rowid: number | bigint;
+  text: string;
+  keywords: string;
+  metadata: string;
+}
+
+const storedEntry = (row: StoredEntry) => ({
+  rowid: BigInt(row.rowid),
+  document: indexedProduct({ productId: "", ...row }),
+});
+
+/**
+ * Adds FTS5 entries to the shop's table, each under its "SearchProduct" row's rowid; "delete":
+ * removes them, given the same values they were added with.
+ */
+async function writeFtsEntries(
+  tx: Transaction,
+  shop: string,
+  entries: { rowid: bigint; document: LexicalSource }[],
+  command?: "delete",
+): Promise<void> {
+  if (!entries.length) return;
+  const table = ftsTable(shop);
+  const values = entries.map(({ rowid, document }) => {
+    const f = lexicalFields(document);
+    const fields = Prisma.sql`${rowid}, ${f.title}, ${f.brand}, ${f.tags}, ${f.options}, ${f.codes}, ${f.body}`;
+    return command ? Prisma.sql`(${command}, ${fields})` : Prisma.sql`(${fields})`;
+  });
+  const columns = `${command ? `${table}, ` : ""}rowid, title, brand, tags, options, codes, body`;
+  await tx.$executeRaw(Prisma.sql`
+    INSERT INTO ${Prisma.raw(table)} (${Prisma.raw(columns)}) VALUES ${Prisma.join(values)}`);
+}
+
+/** A ranking statement on the shop's FTS5 table: none yet means nothing is indexed, so no rows. */
+async function readShop<T>(read: ReadQuery, sql: Prisma.Sql): Promise<T[]> {
+  try {
+    return await read<T>(sql);
+  } catch (error) {
+    if (isMissingTable(error)) return [];
+    throw error;
+  }
 }
 
 /**
@@ -342,6 +446,8 @@ const postgresql: Dialect = {
   inList: (column, values) =>
     Prisma.sql`${column} IN (SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`,
   // The tsvector is a generated column of the row itself.
+  ensureLexical: async () => {},
+  unindexedShops: async () => [],
   deleteLexical: async () => {},
   insertLexical: async () => {},
   // ts_rank's ranking stands as it is (WANDS 0.781 hybrid without term dependence, decision 144).
@@ -390,6 +496,11 @@ class SqlCatalogStore implements CatalogStore {
 
   async ready(): Promise<void> {
     await this.ranker?.query(Prisma.sql`SELECT 1`);
+    // Shops whose full-text entries are missing (written before decision 145) get them back from
+    // their rows; until then their searches rank by vectors only.
+    for (const shop of await this.dialect.unindexedShops(this.db)) {
+      await this.db.$transaction((tx) => this.dialect.ensureLexical(tx, shop), TRANSACTION_OPTIONS);
+    }
   }
 
   async close(): Promise<void> {
@@ -402,6 +513,7 @@ class SqlCatalogStore implements CatalogStore {
     const unique = [...byId.values()];
     if (!unique.length) return;
     await this.db.$transaction(async (tx) => {
+      await this.dialect.ensureLexical(tx, shop);
       let vocabularyChanged = false;
       const existing: string[] = [];
       // New products and those whose searchable columns differ get their codes and full-text entries
@@ -435,6 +547,8 @@ class SqlCatalogStore implements CatalogStore {
       if (existing.length < unique.length) vocabularyChanged = true;
       const rewritten = unique.filter((document) => searchableChanged.has(document.id));
       const rewrittenExisting = existing.filter((id) => searchableChanged.has(id));
+      // Before the rows change: an entry is removed with the values it was made of.
+      await this.dialect.deleteLexical(tx, shop, rewrittenExisting);
 
       // Multi-row upserts (the rowid, which keys the FTS5 entry, is kept): about twice as fast as
       // createMany, which builds each row through the query compiler.
@@ -472,7 +586,6 @@ class SqlCatalogStore implements CatalogStore {
         shop,
         [...optionsChanged].map((id) => byId.get(id)!),
       );
-      await this.dialect.deleteLexical(tx, shop, rewrittenExisting);
       await this.dialect.insertLexical(tx, shop, rewritten);
       await this.bumpVersion(tx, shop, vocabularyChanged);
     }, TRANSACTION_OPTIONS);
@@ -482,6 +595,7 @@ class SqlCatalogStore implements CatalogStore {
     const ids = [...new Set(productIds)];
     if (!ids.length) return;
     await this.db.$transaction(async (tx) => {
+      await this.dialect.ensureLexical(tx, shop);
       await this.dialect.deleteLexical(tx, shop, ids);
       let removed = 0;
       for (const chunk of chunks(ids)) {
