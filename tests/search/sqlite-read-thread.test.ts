@@ -1,10 +1,16 @@
 // SQLite's full-text ranking runs on a read-only connection in a thread of its own (decision 143):
 // it reads what the app's connection committed, never writes, leaves this thread's event loop free,
 // and a bad statement or a dead thread fails only its own calls.
-import type { Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SQLITE_READ_HEAP, SqliteReadThread, spawnSqliteReadWorker } from "../../app/lib/db/sqlite-read-thread.server";
+import {
+  SQLITE_READ_HEAP,
+  SQLITE_READ_THREAD,
+  SqliteReadThread,
+  spawnSqliteReadWorker,
+} from "../../app/lib/db/sqlite-read-thread.server";
+import { sqliteFilePath } from "../../app/lib/db/sqlite-file.server";
 import { createCatalogStore } from "../../app/lib/search/sql-catalog-store.server";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
 import { createTestDatabase } from "../helpers/database";
@@ -88,6 +94,30 @@ describe("the SQLite read thread", () => {
     expect(await ids()).toEqual(["p1", "p2"]);
     expect(workers.length).toBeGreaterThanOrEqual(2);
     expect(workers.at(-1)!.resourceLimits).toMatchObject(SQLITE_READ_HEAP);
+  });
+
+  it("opens its connection again after so many statements, and every statement, cached or not, still answers", async () => {
+    // Every two new statements here (the app: 256), as each shop's full-text table stays open on a
+    // connection until it closes (decision 145).
+    const thread = new SqliteReadThread(
+      url,
+      () =>
+        new Worker(new URL("../../app/lib/db/sqlite-read-worker.mjs", import.meta.url), {
+          workerData: { file: sqliteFilePath(url), ...SQLITE_READ_THREAD, reopenAfterStatements: 2 },
+        }),
+    );
+    const count = (n: number) =>
+      thread.query<{ n: number }>(
+        Prisma.sql`SELECT count(*) + ${n} - ${n} AS n FROM "SearchProduct" WHERE "shop" = ${SHOP} AND ${n} = ${n}`,
+      );
+    const numbered = (n: number) => Prisma.raw(`SELECT ${n} AS n`);
+    for (let n = 0; n < 7; n++) {
+      expect(await thread.query(numbered(n))).toEqual([{ n }]);
+      // The first statement again: cached on the connection it was prepared on, or prepared anew.
+      expect(await thread.query(numbered(0))).toEqual([{ n: 0 }]);
+      expect(await count(n)).toEqual([{ n: 2 }]);
+    }
+    await thread.close();
   });
 
   it("starts when the catalog store is made ready (at boot), and the store's searches rank on it", async () => {

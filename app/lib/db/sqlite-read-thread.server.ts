@@ -14,7 +14,7 @@ export interface SqlReader {
 }
 
 /** Settings of the thread's connection. */
-export const SQLITE_READ_THREAD = { busyTimeoutMs: 5000, statementCacheSize: 64 };
+export const SQLITE_READ_THREAD = { busyTimeoutMs: 5000, statementCacheSize: 64, reopenAfterStatements: 256 };
 /** Its V8 heap: rows in flight only (the page cache is SQLite's own memory). */
 export const SQLITE_READ_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
 

@@ -12,8 +12,8 @@ import Database from "better-sqlite3";
 
 if (!parentPort) throw new Error("sqlite-read-worker.mjs runs as a worker thread only");
 const port = parentPort;
-/** @type {{ file: string; busyTimeoutMs: number; statementCacheSize: number }} */
-const { file, busyTimeoutMs, statementCacheSize } = workerData;
+/** @type {{ file: string; busyTimeoutMs: number; statementCacheSize: number; reopenAfterStatements: number }} */
+const { file, busyTimeoutMs, statementCacheSize, reopenAfterStatements } = workerData;
 
 /** @type {import("better-sqlite3").Database | undefined} */
 let connection;
@@ -39,8 +39,21 @@ function database() {
 /** Prepared statements by SQL, most recently used last (the ranking's SQL varies with the filters). */
 /** @type {Map<string, import("better-sqlite3").Statement>} */
 const statements = new Map();
+/** Statements prepared on the current connection. */
+let preparedCount = 0;
 function prepared(/** @type {string} */ sql) {
-  const statement = statements.get(sql) ?? database().prepare(sql);
+  // A connection keeps every virtual table it has used open (~20 KB each; SQLite frees them only
+  // when it closes), and each shop has its own full-text table (decision 145): after this many
+  // statements the connection is opened again, so its memory does not grow with the shops served.
+  if (!statements.has(sql) && preparedCount >= reopenAfterStatements && connection) {
+    statements.clear();
+    connection.close();
+    connection = undefined;
+    preparedCount = 0;
+  }
+  const cached = statements.get(sql);
+  if (!cached) preparedCount += 1;
+  const statement = cached ?? database().prepare(sql);
   statements.delete(sql);
   statements.set(sql, statement);
   if (statements.size > statementCacheSize) statements.delete(statements.keys().next().value ?? sql);
