@@ -1,6 +1,7 @@
 // `npx tsx tools/bench/catalog-store-bench.ts [size]` (TEST_POSTGRES_URL adds Postgres): the SQL
 // catalog store on a fresh database: writing `size` demo products in batches of 500 (one
-// transaction each), rewriting them (the sync path: rows replaced), and query latency of lexical,
+// transaction each), rewriting them (the sync path: rows replaced), editing every product's
+// description (its full-text entry replaced), and query latency of lexical,
 // filtered and exact-code look-ups. Results: docs/decisions/096.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,7 +20,12 @@ const BATCH = 500;
 const SHOP = "bench.myshopify.com";
 const QUERIES = ["waterproof jacket", "tent", "merino wool socks", "lantern", "running shoes blue", "gift"];
 
-const documents = demoProducts(SIZE).map((product, i) => buildProductDocument(toProduct(product, i)));
+const products = demoProducts(SIZE).map((product, i) => toProduct(product, i));
+const documents = products.map((product) => buildProductDocument(product));
+/** A copy edit of every product: the text changes, so the full-text entries are replaced. */
+const edited = products.map((product) =>
+  buildProductDocument({ ...product, descriptionHtml: `${product.descriptionHtml}<p>Revised care notes.</p>` }),
+);
 
 function percentile(samples: number[], p: number): string {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -38,15 +44,16 @@ async function bench(dialect: CatalogDialect, url: string): Promise<void> {
   const prisma = createPrismaClient(url);
   const store = createCatalogStore(prisma, dialect);
   await prisma.searchIndex.create({ data: { shop: SHOP, activeCollection: "c", provider: "p", model: "m" } });
-  for (const pass of ["insert", "rewrite"]) {
+  const passes = { insert: documents, rewrite: documents, edit: edited };
+  for (const [pass, written] of Object.entries(passes)) {
     const batches: number[] = [];
     const start = performance.now();
-    for (let i = 0; i < documents.length; i += BATCH) {
-      await time(batches, () => store.write(SHOP, documents.slice(i, i + BATCH)));
+    for (let i = 0; i < written.length; i += BATCH) {
+      await time(batches, () => store.write(SHOP, written.slice(i, i + BATCH)));
     }
     const total = (performance.now() - start) / 1000;
     console.log(
-      `${dialect} ${pass} ${documents.length}: ${total.toFixed(1)} s, ${(documents.length / total).toFixed(0)} products/s, ` +
+      `${dialect} ${pass} ${written.length}: ${total.toFixed(1)} s, ${(documents.length / total).toFixed(0)} products/s, ` +
         `batch of ${BATCH} p50 ${percentile(batches, 50)} ms p95 ${percentile(batches, 95)} ms`,
     );
   }
