@@ -325,8 +325,11 @@ function catalogStoreSuite(
       // The upgrade's migration drops the shared table: searches find nothing lexically, and fail not.
       await prisma.$executeRawUnsafe(`DROP TABLE "${table}"`);
       expect(await store.lexical(SHOP, "tent", {}, 10)).toEqual([]);
+      // A table of entries made another way (an earlier LEXICAL_VERSION) is dropped, not reused.
+      await prisma.$executeRawUnsafe(`CREATE VIRTUAL TABLE "SearchProductFts_v0_old" USING fts5(title, content='')`);
       await store.ready();
       expect(await store.lexical(SHOP, "tent", {}, 10)).toEqual(before);
+      expect(await tables()).toEqual([table]);
 
       // A write to such a shop brings back every row's entries, not only those it writes.
       await prisma.$executeRawUnsafe(`DROP TABLE "${table}"`);

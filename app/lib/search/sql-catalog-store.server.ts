@@ -76,15 +76,24 @@ function chunks<T>(values: readonly T[], size = CHUNK): T[][] {
 }
 
 /**
+ * SQLite: what the full-text entries are made of (`lexicalFields`, the table's columns and tokenizer).
+ * An entry is deleted with the values it was made of, so a change to any of those must bump this: the
+ * shops' tables are then built again from their rows (`ready()`, or the shop's next write).
+ */
+const LEXICAL_VERSION = 1;
+const FTS_TABLE_PREFIX = `SearchProductFts_v${LEXICAL_VERSION}_`;
+
+/**
  * SQLite: the shop's own FTS5 table (decision 145), so that bm25()'s statistics (how many products,
  * how many hold a word, their mean length) are the shop's, not those of every shop in the database.
  * Named by a digest (hex only: safe as a quoted identifier); created with the shop's first write.
  */
-const ftsTable = (shop: string) => `"SearchProductFts_${createHash("sha256").update(shop).digest("hex").slice(0, 24)}"`;
+const ftsTable = (shop: string) =>
+  `"${FTS_TABLE_PREFIX}${createHash("sha256").update(shop).digest("hex").slice(0, 24)}"`;
 
 /** A statement naming the shop's FTS5 table failed because the shop has none (nothing indexed yet). */
 const isMissingTable = (error: unknown) =>
-  error instanceof Error && /no such table: (main\.)?SearchProductFts_/i.test(error.message);
+  error instanceof Error && new RegExp(`no such table: (main\\.)?${FTS_TABLE_PREFIX}`, "i").test(error.message);
 
 const delimitedValues = (value: string) => value.split("|").filter(Boolean);
 
@@ -194,7 +203,10 @@ interface Dialect {
    * fills it from the rows when it has none). Runs first in each transaction that writes entries.
    */
   ensureLexical(tx: Transaction, shop: string): Promise<void>;
-  /** Shops with rows but no lexical index (SQLite: a database from before decision 145). */
+  /**
+   * Shops with rows but no lexical index (SQLite: a database from before decision 145, or of an
+   * earlier LEXICAL_VERSION, whose tables this drops).
+   */
   unindexedShops(db: PrismaClient): Promise<string[]>;
   /**
    * Removes the lexical entries of these products, before their rows change or go; null: the whole
@@ -275,6 +287,11 @@ const sqlite: Dialect = {
         Prisma.sql`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`,
       ),
     ]);
+    for (const { name } of tables) {
+      if (name.startsWith("SearchProductFts_") && !name.startsWith(FTS_TABLE_PREFIX)) {
+        await db.$executeRaw(Prisma.sql`DROP TABLE IF EXISTS ${Prisma.raw(`"${name.replace(/"/g, '""')}"`)}`);
+      }
+    }
     const existing = new Set(tables.map((table) => `"${table.name}"`));
     return shops.map((row) => row.shop).filter((shop) => !existing.has(ftsTable(shop)));
   },
