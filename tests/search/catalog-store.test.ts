@@ -331,13 +331,26 @@ function catalogStoreSuite(
       expect(await store.lexical(SHOP, "tent", {}, 10)).toEqual(before);
       expect(await tables()).toEqual([table]);
 
-      // A write to such a shop brings back every row's entries, not only those it writes.
+      // A write that changes an entry brings back every row's entries, not only those it writes; a
+      // price change touches no entry and leaves the table to ready().
       await prisma.$executeRawUnsafe(`DROP TABLE "${table}"`);
-      await store.write(SHOP, [documents[3]]);
-      expect(await store.lexical(SHOP, "tent", {}, 10)).toEqual(before);
+      await store.write(SHOP, [
+        doc({ ...catalogSpecs()[3], variants: [{ ...catalogSpecs()[3].variants![0], price: "14" }] }),
+      ]);
+      expect(await tables()).toEqual([]);
+      const mug = doc({ ...catalogSpecs()[3], description: "A sturdy mug." });
+      await store.write(SHOP, [mug]);
+      // The same as a shop written once as it now is.
+      await store.write(OTHER, [...documents.slice(0, 3), mug]);
+      for (const query of ["tent", "sturdy mug"]) {
+        expect(await store.lexical(SHOP, query, {}, 10), query).toEqual(await store.lexical(OTHER, query, {}, 10));
+      }
+      expect((await store.lexical(SHOP, "sturdy", {}, 10)).map((hit) => hit.id)).toEqual([documents[3].id]);
 
       await store.dropShop(SHOP);
-      expect(await tables()).toEqual([]);
+      const left = await tables();
+      expect(left).toHaveLength(1);
+      expect(left).not.toContain(table);
     },
   );
 

@@ -200,7 +200,8 @@ interface Dialect {
   inList(column: Prisma.Sql, values: string[]): Prisma.Sql;
   /**
    * Makes the shop's lexical index hold every row of the shop (SQLite: creates the shop's table and
-   * fills it from the rows when it has none). Runs first in each transaction that writes entries.
+   * fills it from the rows when it has none). Runs in each transaction that writes entries, before
+   * it changes any row.
    */
   ensureLexical(tx: Transaction, shop: string): Promise<void>;
   /**
@@ -297,9 +298,8 @@ const sqlite: Dialect = {
   },
 
   async deleteLexical(tx, shop, productIds) {
-    const table = Prisma.raw(ftsTable(shop));
     if (!productIds) {
-      await tx.$executeRaw(Prisma.sql`DROP TABLE IF EXISTS ${table}`);
+      await tx.$executeRaw(Prisma.sql`DROP TABLE IF EXISTS ${Prisma.raw(ftsTable(shop))}`);
       return;
     }
     // The entries' values are those of the rows as they still are (before their rewrite or removal).
@@ -337,7 +337,8 @@ const sqlite: Dialect = {
     const quoted = terms.map(fts5Quote);
     // The name columns (Postgres' weights A and B) holding every term.
     const named = `{title brand codes} : (${quoted.join(" AND ")})`;
-    const table = Prisma.raw(ftsTable(shop));
+    const name = ftsTable(shop);
+    const table = Prisma.raw(name);
     // Only the best matches need their (large) rows: a common word matches most of a big catalog, and
     // joining every match cost 50 ms at 100,000 products. Without filters, the best `kept`; with
     // filters, the best FILTERED_RANKING_DEPTH × `limit`, and every match only when fewer pass.
@@ -348,7 +349,7 @@ const sqlite: Dialect = {
         read,
         Prisma.sql`
       WITH ranked AS MATERIALIZED (
-        SELECT rowid, -(${fts5Score(ftsTable(shop))}) AS score FROM ${table} WHERE ${table} MATCH ${match}${
+        SELECT rowid, -(${fts5Score(name)}) AS score FROM ${table} WHERE ${table} MATCH ${match}${
           depth === null ? Prisma.empty : Prisma.sql` ORDER BY score DESC, rowid LIMIT ${depth}`
         }
       ), named AS MATERIALIZED (
@@ -375,11 +376,12 @@ const sqlite: Dialect = {
     if (!dependence.length || rows.length < 2) return rows;
     const together = `${fts5Match(terms, minimumMatch)} AND (${dependence.join(" OR ")})`;
     const rowids = JSON.stringify(rows.map((row) => Number(row.rowid)));
-    const table = Prisma.raw(ftsTable(shop));
+    const name = ftsTable(shop);
+    const table = Prisma.raw(name);
     const scored = await readShop<{ rowid: number | bigint; score: number }>(
       read,
       Prisma.sql`
-      SELECT rowid, -(${fts5Score(ftsTable(shop))}) AS score FROM ${table}
+      SELECT rowid, -(${fts5Score(name)}) AS score FROM ${table}
       WHERE ${table} MATCH (
           CASE WHEN (SELECT count(*) FROM (
             SELECT 1 FROM "SearchProduct" WHERE "shop" = ${shop} LIMIT ${DEPENDENCE_MAX_PRODUCTS + 1}
@@ -530,7 +532,6 @@ class SqlCatalogStore implements CatalogStore {
     const unique = [...byId.values()];
     if (!unique.length) return;
     await this.db.$transaction(async (tx) => {
-      await this.dialect.ensureLexical(tx, shop);
       let vocabularyChanged = false;
       const existing: string[] = [];
       // New products and those whose searchable columns differ get their codes and full-text entries
@@ -564,7 +565,9 @@ class SqlCatalogStore implements CatalogStore {
       if (existing.length < unique.length) vocabularyChanged = true;
       const rewritten = unique.filter((document) => searchableChanged.has(document.id));
       const rewrittenExisting = existing.filter((id) => searchableChanged.has(id));
-      // Before the rows change: an entry is removed with the values it was made of.
+      // Before the rows change: a missing table is built from the rows as they are, and an entry is
+      // removed with the values it was made of. A price or stock change touches no entry.
+      if (rewritten.length) await this.dialect.ensureLexical(tx, shop);
       await this.dialect.deleteLexical(tx, shop, rewrittenExisting);
 
       // Multi-row upserts (the rowid, which keys the FTS5 entry, is kept): about twice as fast as
