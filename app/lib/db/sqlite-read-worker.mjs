@@ -42,18 +42,20 @@ const statements = new Map();
 /** Statements prepared on the current connection. */
 let preparedCount = 0;
 function prepared(/** @type {string} */ sql) {
-  // A connection keeps every virtual table it has used open (~20 KB each; SQLite frees them only
-  // when it closes), and each shop has its own full-text table (decision 145): after this many
-  // statements the connection is opened again, so its memory does not grow with the shops served.
-  if (!statements.has(sql) && preparedCount >= reopenAfterStatements && connection) {
-    statements.clear();
-    connection.close();
-    connection = undefined;
-    preparedCount = 0;
+  let statement = statements.get(sql);
+  if (!statement) {
+    // A connection keeps every virtual table it has used open (~20 KB each; SQLite frees them only
+    // when it closes), and each shop has its own full-text table (decision 145): after this many
+    // statements the connection is opened again, so its memory does not grow with the shops served.
+    if (connection && preparedCount >= reopenAfterStatements) {
+      statements.clear();
+      connection.close();
+      connection = undefined;
+      preparedCount = 0;
+    }
+    statement = database().prepare(sql);
+    preparedCount += 1;
   }
-  const cached = statements.get(sql);
-  if (!cached) preparedCount += 1;
-  const statement = cached ?? database().prepare(sql);
   statements.delete(sql);
   statements.set(sql, statement);
   if (statements.size > statementCacheSize) statements.delete(statements.keys().next().value ?? sql);
