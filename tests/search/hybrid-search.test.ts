@@ -4,6 +4,7 @@
 // embedder.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProductDocument } from "../../app/lib/catalog/product-document";
+import type { Logger } from "../../app/lib/logger.server";
 import { ProductSearch } from "../../app/lib/search/product-search.server";
 import type { HybridProductIndex } from "../../app/lib/search/hybrid-product-index.server";
 import { createProductIndex, createVectorStore } from "../../app/lib/search/search-stores.server";
@@ -356,6 +357,80 @@ describe.each(searchBackends())("hybrid product search on %s", (backend) => {
     });
     const late = await slow.search({ shop, query: "something to keep my feet warm on the trail" });
     expect(late.hits.some((h) => h.matchedBy.includes("vector"))).toBe(true);
+  });
+
+  it("ranks the candidates of both lists again by the query moved towards the best fused products", async () => {
+    const asked: string[][] = [];
+    const traced = Object.create(context.index, {
+      vectorsOf: {
+        value: (...args: Parameters<HybridProductIndex["vectorsOf"]>) => {
+          asked.push(args[1]);
+          return context.index.vectorsOf(...args);
+        },
+      },
+    }) as HybridProductIndex;
+    const withFeedback = new ProductSearch({ index: traced, cacheSize: 0 });
+    const without = new ProductSearch({ index: context.index, cacheSize: 0, relevanceFeedback: null });
+    const ids = async (engine: ProductSearch, query: string, mode?: "lexical" | "vector") =>
+      (await engine.search({ shop, query, mode, limit: 50 })).hits.map((h) => h.product.id);
+    const queries = [
+      "warm layer for cold evenings",
+      "light for walking in the dark",
+      "waterproof shell",
+      "trail shoes",
+    ];
+    let changed = 0;
+    for (const query of queries) {
+      asked.length = 0;
+      const refined = await ids(withFeedback, query);
+      // The candidates' vectors are read (once per retrieval: a backfill without a filter is another):
+      // every vector and every lexical candidate.
+      expect(asked.length).toBeGreaterThan(0);
+      const candidates = new Set(asked.flat());
+      for (const id of [...(await ids(without, query, "vector")), ...(await ids(without, query, "lexical"))]) {
+        expect(candidates.has(id)).toBe(true);
+      }
+      // Feedback reorders the candidates; it brings in none of its own.
+      for (const id of refined) expect(candidates.has(id)).toBe(true);
+      if (refined.join() !== (await ids(without, query)).join()) changed++;
+      // Vector and lexical searches are the lists as they are.
+      asked.length = 0;
+      await ids(withFeedback, query, "vector");
+      await ids(withFeedback, query, "lexical");
+      expect(asked).toHaveLength(0);
+    }
+    expect(changed).toBeGreaterThan(0);
+  });
+
+  it("ranks without feedback when the candidates' vectors fail or are too slow, and does not cache that answer", async () => {
+    const warnings: string[] = [];
+    const log = { warn: (_context: object, message: string) => warnings.push(message) } as unknown as Logger;
+    const withVectorsOf = (vectorsOf: HybridProductIndex["vectorsOf"]) =>
+      Object.create(context.index, { vectorsOf: { value: vectorsOf } }) as HybridProductIndex;
+    const plain = await new ProductSearch({ index: context.index, relevanceFeedback: null }).search({
+      shop,
+      query: "warm layer for cold evenings",
+    });
+    const failing = new ProductSearch({
+      index: withVectorsOf(() => Promise.reject(new Error("vector store down"))),
+      log,
+    });
+    const slow = new ProductSearch({
+      index: withVectorsOf(() => new Promise(() => {})),
+      vectorTimeoutMs: 1_000,
+      log,
+    });
+    for (const engine of [failing, slow]) {
+      const result = await engine.search({ shop, query: "warm layer for cold evenings" });
+      expect(result.hits.map((h) => h.product.id)).toEqual(plain.hits.map((h) => h.product.id));
+      expect((await engine.search({ shop, query: "warm layer for cold evenings" })).cached).toBe(false);
+    }
+    expect(warnings).toEqual([
+      "candidate vectors failed; no feedback",
+      "candidate vectors failed; no feedback",
+      "candidate vectors too slow; no feedback",
+      "candidate vectors too slow; no feedback",
+    ]);
   });
 
   it("returns nothing for a shop with no index", async () => {

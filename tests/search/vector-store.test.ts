@@ -98,6 +98,21 @@ describe.each(implementations)("ProductVectorStore on %s", (_kind, url, create) 
     expect(await store.query(collection, axis(0), 5, [])).toEqual([]);
   });
 
+  it("gives the stored vectors of known ids; unknown ids and a missing collection give none", async () => {
+    const collection = productCollectionName(shop(), large, 1);
+    const [a, b] = pseudoVectors(2, 512, 31);
+    await store.upsert(collection, [record("a", a), record("b", b)]);
+    await store.upsert(collection, [{ id: "b", vector: a }]);
+    const found = await store.vectors(collection, ["a", "b", "a", "not-there"]);
+    expect([...found.keys()].sort()).toEqual(["a", "b"]);
+    // Stored as 32-bit floats by both servers.
+    for (const id of ["a", "b"]) found.get(id)!.forEach((value, i) => expect(value).toBeCloseTo(a[i], 6));
+    expect(await store.vectors(collection, [])).toEqual(new Map());
+    const missing = productCollectionName(shop(), large, 1);
+    expect(await store.vectors(missing, ["a"])).toEqual(new Map());
+    expect(await store.listCollections(missing)).toEqual([]);
+  });
+
   it("keeps shops and generations apart", async () => {
     const one = shop();
     const other = shop();
@@ -265,6 +280,7 @@ describe.each(implementations)("ProductVectorStore on %s, server down", (kind, _
       new RegExp(`${kind} vector store: query on ${collection} failed: .*(connect|ECONNREFUSED)`, "i"),
     );
     await expect(store.upsert(collection, [record("a", axis(0))])).rejects.toThrow(/vector store: upsert/);
+    await expect(store.vectors(collection, ["a"])).rejects.toThrow(/vector store: vectors/);
     expect(Date.now() - started).toBeLessThan(15_000);
     await store.close();
   });

@@ -62,6 +62,7 @@ export function tracedIndex(index: SearchableIndex, calls: TracedCall[], origin:
     maxRestrictedIds: index.maxRestrictedIds,
     queryVectors: (state, vector, k, restrictTo) =>
       record("queryVectors", [state, vector, k, restrictTo], () => index.queryVectors(state, vector, k, restrictTo)),
+    vectorsOf: (state, ids) => record("vectorsOf", [state, ids], () => index.vectorsOf(state, ids)),
     embedQuery: (text) => record("embedQuery", [text], () => index.embedQuery(text)),
   };
 }

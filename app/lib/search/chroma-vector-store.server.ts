@@ -102,6 +102,18 @@ export class ChromaVectorStore implements ProductVectorStore {
     );
   }
 
+  async vectors(collection: string, ids: string[]): Promise<Map<string, number[]>> {
+    if (!ids.length) return new Map();
+    return this.guard("vectors", collection, () =>
+      this.retryOnStale(collection, async () => {
+        const handle = (await this.readable(collection))?.collection;
+        if (!handle) return new Map();
+        const found = await handle.get({ ids: [...new Set(ids)], include: ["embeddings"] });
+        return new Map(found.ids.map((id, i) => [id, found.embeddings[i]]));
+      }),
+    );
+  }
+
   async count(collection: string): Promise<number> {
     return this.guard("count", collection, () =>
       this.retryOnStale(collection, async () => (await this.readable(collection))?.collection?.count() ?? 0),

@@ -145,6 +145,10 @@ export class HybridProductIndex implements ProductIndex {
     return this.vectors.query(state.activeCollection, vector, k, restrictTo);
   }
 
+  vectorsOf(state: SearchIndex, ids: string[]): Promise<Map<string, number[]>> {
+    return this.vectors.vectors(state.activeCollection, ids);
+  }
+
   get maxRestrictedIds(): number {
     return this.vectors.maxRestrictedIds;
   }

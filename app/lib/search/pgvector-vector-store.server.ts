@@ -200,6 +200,21 @@ export class PgvectorVectorStore implements ProductVectorStore {
     );
   }
 
+  async vectors(collection: string, ids: string[]): Promise<Map<string, number[]>> {
+    if (!ids.length) return new Map();
+    return this.guard("vectors", collection, async () => {
+      // pgvector's text form ("[0.1,0.2,…]") is a JSON array.
+      const rows = await this.rowsOf<{ product: string; vector: string }>(
+        collection,
+        (table) =>
+          `SELECT metadata->>'${PRODUCT_ID}' AS product, embedding::text AS vector FROM ${table}
+           WHERE metadata->>'${PRODUCT_ID}' = ANY($1::text[])`,
+        [[...new Set(ids)]],
+      );
+      return new Map(rows.map((row) => [row.product, JSON.parse(row.vector) as number[]]));
+    });
+  }
+
   async count(collection: string): Promise<number> {
     return this.guard("count", collection, async () => {
       const rows = await this.rowsOf<{ count: string }>(

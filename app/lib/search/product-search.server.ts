@@ -26,6 +26,12 @@ import {
   type RelaxableFilter,
   type SearchFilters,
 } from "./query-parser";
+import {
+  DEFAULT_RELEVANCE_FEEDBACK,
+  feedbackQueryVector,
+  rankByVector,
+  type RelevanceFeedback,
+} from "./relevance-feedback";
 import type { VectorHit } from "./vector-store";
 
 /** What search needs of the index: the registry row, the catalog and the shop's vectors. */
@@ -34,6 +40,8 @@ export interface SearchableIndex {
   state(shop: string): Promise<SearchIndex | null>;
   servesCurrentModel(state: SearchIndex): boolean;
   queryVectors(state: SearchIndex, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]>;
+  /** The stored vectors of these products in the shop's active collection (relevance feedback). */
+  vectorsOf(state: SearchIndex, ids: string[]): Promise<Map<string, number[]>>;
   /** Up to this many products passing the filters, the vector query is restricted to their ids. */
   readonly maxRestrictedIds: number;
   embedQuery(text: string): Promise<number[]>;
@@ -99,6 +107,11 @@ export interface ProductSearchOptions {
    * query rank first, in fused order (decision 130); false = plain weighted RRF.
    */
   namedFirst?: boolean;
+  /**
+   * Hybrid: the vector list is ranked again by the query moved towards the best products of a first
+   * fusion (decision 146). null: off.
+   */
+  relevanceFeedback?: RelevanceFeedback | null;
   /** Cached results, all shops together (least recently used are dropped; 0 = no cache). */
   cacheSize?: number;
   /** Shops whose catalog vocabulary is kept (least recently used are dropped). */
@@ -137,6 +150,9 @@ interface SearchScope {
   /** Looked up while the text is ranked and the query embedded: nothing waits for it before that. */
   exact: Promise<{ id: string; sku?: string }[]>;
   vectors: VectorCandidates | null;
+  /** The shop's index as the search found it, and the query's vector (null when it has none). */
+  state: SearchIndex;
+  queryVector: Promise<number[]> | null;
   /** Set when the vector store failed or was too slow: the result is not cached. */
   degraded: { vectors: boolean };
 }
@@ -150,6 +166,7 @@ export class ProductSearch {
   private readonly vectorWeight: number;
   private readonly rrfK: number;
   private readonly namedFirst: boolean;
+  private readonly feedback: RelevanceFeedback | null;
   private readonly results: LRUCache<string, SearchResult> | null;
   private readonly vocabularies: LRUCache<string, VocabularyEntry>;
   private readonly kinds: LRUCache<string, KindEntry>;
@@ -168,6 +185,7 @@ export class ProductSearch {
     this.vectorWeight = options.vectorWeight ?? 0.6;
     this.rrfK = options.rrfK ?? 60;
     this.namedFirst = options.namedFirst ?? true;
+    this.feedback = options.relevanceFeedback === undefined ? DEFAULT_RELEVANCE_FEEDBACK : options.relevanceFeedback;
     const cacheSize = options.cacheSize ?? 200;
     this.results = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : null;
     this.vocabularies = new LRUCache({ max: Math.max(1, options.vocabularyCacheShops ?? 100) });
@@ -228,19 +246,21 @@ export class ProductSearch {
     const degraded = { vectors: false };
     // The query is embedded while the database looks up codes and ranks the text: only the vector
     // query waits for it.
-    const vectors =
-      mode !== "lexical" && vectorAvailable && vectorText
-        ? new VectorCandidates({
-            catalog: this.catalog,
-            shop: request.shop,
-            query: this.vectorQuery(state, this.index.embedQuery(vectorText), degraded),
-            count: this.candidates,
-            maxRestricted: this.index.maxRestrictedIds,
-          })
-        : null;
+    const queryVector = mode !== "lexical" && vectorAvailable && vectorText ? this.index.embedQuery(vectorText) : null;
+    const vectors = queryVector
+      ? new VectorCandidates({
+          catalog: this.catalog,
+          shop: request.shop,
+          query: this.vectorQuery(state, queryVector, degraded),
+          count: this.candidates,
+          maxRestricted: this.index.maxRestrictedIds,
+        })
+      : null;
     const scope: SearchScope = {
       shop: request.shop,
       query,
+      state,
+      queryVector,
       mode,
       limit,
       degraded,
@@ -320,6 +340,42 @@ export class ProductSearch {
     };
   }
 
+  /**
+   * Rocchio's pseudo-relevance feedback (decision 146): the best products of a first fusion stand for
+   * what the shopper means, and the candidates of both lists are ranked by the query's vector moved
+   * towards theirs. The vector list as it was when the store cannot give the candidates' vectors.
+   */
+  private async withFeedback(scope: SearchScope, lexical: string[], vectorIds: string[]): Promise<string[]> {
+    if (!this.feedback || !scope.queryVector || !vectorIds.length) return vectorIds;
+    const { documents, weight } = this.feedback;
+    const lists = [
+      { ids: lexical, weight: this.lexicalWeight },
+      { ids: vectorIds, weight: this.vectorWeight },
+    ];
+    const best = reciprocalRankFusion(lists, this.rrfK)
+      .slice(0, documents)
+      .map((entry) => entry.id);
+    const candidates = [...new Set([...vectorIds, ...lexical])];
+    const collection = scope.state.activeCollection;
+    try {
+      const pending = this.index.vectorsOf(scope.state, candidates);
+      const stored = await withDeadline(pending, this.vectorTimeoutMs);
+      if (stored) {
+        const feedback = best.map((id) => stored.get(id)).filter((vector) => vector !== undefined);
+        return rankByVector(feedbackQueryVector(await scope.queryVector, feedback, weight), stored).slice(
+          0,
+          vectorIds.length,
+        );
+      }
+      pending.catch(() => undefined);
+      this.log?.warn({ collection, timeoutMs: this.vectorTimeoutMs }, "candidate vectors too slow; no feedback");
+    } catch (error) {
+      this.log?.warn({ err: error, collection }, "candidate vectors failed; no feedback");
+    }
+    scope.degraded.vectors = true;
+    return vectorIds;
+  }
+
   /** Whether a query past its budget is still pending on the collection (looked at again after 30 s). */
   private isStalled(collection: string): boolean {
     const overdue = this.overdue.get(collection);
@@ -362,7 +418,7 @@ export class ProductSearch {
             ? [{ ids: vectorIds, weight: 1 }]
             : [
                 { ids: lexical, weight: this.lexicalWeight },
-                { ids: vectorIds, weight: this.vectorWeight },
+                { ids: await this.withFeedback(scope, lexical, vectorIds), weight: this.vectorWeight },
               ];
       ranked =
         mode === "hybrid" && this.namedFirst

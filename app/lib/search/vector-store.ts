@@ -36,6 +36,11 @@ export interface ProductVectorStore {
    * products that passed the filters); an empty list gives no hits. A missing collection gives no hits.
    */
   query(collection: string, vector: number[], k: number, restrictTo?: string[]): Promise<VectorHit[]>;
+  /**
+   * The stored vectors of these products (relevance feedback reads a search's candidates). Unknown
+   * ids and a missing collection give no entry.
+   */
+  vectors(collection: string, ids: string[]): Promise<Map<string, number[]>>;
   count(collection: string): Promise<number>;
   /** Ids of all records (reconciliation, tests), in pages. */
   listIds(collection: string): Promise<string[]>;
