@@ -38,6 +38,7 @@ import type { ProductVectorStore } from "./lib/search/vector-store";
 import { createEmbeddings, type EmbeddingsProvider } from "./lib/search/embeddings.server";
 import { LocalEmbeddings } from "./lib/search/local-embeddings.server";
 import { ProductSearch } from "./lib/search/product-search.server";
+import { DEFAULT_RELEVANCE_FEEDBACK } from "./lib/search/relevance-feedback";
 import { answerStyleFor, documentOptionsFor, holdoutPercentFor } from "./lib/settings/settings-store.server";
 import { expireRefusedToken, probeAdminAccess, shopifyAppTransport } from "./lib/shopify/admin-transport.server";
 import { systemClock, type Clock } from "./lib/shopify/throttled-admin";
@@ -156,6 +157,9 @@ export function createServices(env: Env, options: ServiceOptions = {}): Services
     cacheSize: env.SEARCH_CACHE_SIZE,
     vocabularyCacheShops: env.SEARCH_VOCABULARY_CACHE_SHOPS,
     vectorTimeoutMs: env.SEARCH_VECTOR_TIMEOUT_MS,
+    relevanceFeedback: env.SEARCH_FEEDBACK_DOCUMENTS
+      ? { ...DEFAULT_RELEVANCE_FEEDBACK, documents: env.SEARCH_FEEDBACK_DOCUMENTS }
+      : null,
   });
   const knowledgeStore = new KnowledgeStore({
     db: prisma,

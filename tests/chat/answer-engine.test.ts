@@ -138,6 +138,25 @@ describe("answer engine", () => {
     expect(blue.products[0].variant?.options.Color).toBe("Blue");
   });
 
+  it("counts only the products in the option asked for, and says the one added to fill the list is not", async () => {
+    const plain = await collectAnswer(
+      ctx.retrievalOnly.answer({ shop: ctx.shop, message: "jacket in red", currency: "USD" }),
+    );
+    expect(plain.products.map((p) => p.title)).toEqual([
+      "Stormline Waterproof Hiking Jacket",
+      "Featherlite Down Jacket",
+    ]);
+    expect(plain.shown).toMatch(/^Here is 1 jacket in color Red\. One more is close but not in color Red\. Top picks/);
+    // With a model: the engine's own words come first, and the prompt says which product misses it.
+    const worded = await ask("jacket in red");
+    expect(worded.done).toMatchObject({ source: "llm" });
+    expect(worded.shown).toMatch(/^Here is 1 jacket in color Red\. One more is close but not in color Red\.\n\n/);
+    const body = ctx.llm.requests.at(-1)!.body as { messages: { content: string }[] };
+    expect(body.messages.map((m) => m.content).join("\n")).toContain(
+      "Only the first 1 products meet every condition; the last 1 miss the option asked for",
+    );
+  });
+
   it("passes the last turns and the customer's context to the model as data", async () => {
     await ask("anything for my hike?", {
       history: [

@@ -1,4 +1,4 @@
-// `npm run bench:search [-- 10000 100000] [--backend sqlite-chroma|postgres-pgvector|all] [--keep DIR] [--trace]`: hybrid
+// `npm run bench:search [-- 10000 100000] [--backend sqlite-chroma|postgres-pgvector|all] [--keep DIR] [--trace] [--no-feedback]`: hybrid
 // retrieval latency (p50/p95/p99, LLM excluded) for shops of N products on the real stack of each
 // back end (database full-text search and filters, Chroma or pgvector, the local embedder for
 // every query). Products come from the demo catalog generator
@@ -27,6 +27,8 @@ const sizes = process.argv
 const keepIndex = process.argv.indexOf("--keep");
 const KEEP_DIR = keepIndex > 0 ? process.argv[keepIndex + 1] : undefined;
 const TRACE = process.argv.includes("--trace");
+/** `--no-feedback`: hybrid without pseudo-relevance feedback (decision 146), to measure what it costs. */
+const FEEDBACK = process.argv.includes("--no-feedback") ? { relevanceFeedback: null } : {};
 const SIZES = sizes.length ? sizes : [10_000, 100_000];
 const QUERY_ROUNDS = 3;
 
@@ -103,7 +105,7 @@ for (const backend of backendsFromArgs())
 
         const database = await describeAppDatabase(stack);
         if (database) console.log(`${size}: ${database}`);
-        const search = new ProductSearch({ index, cacheSize: 0 });
+        const search = new ProductSearch({ index, cacheSize: 0, ...FEEDBACK });
         const loadStarted = Date.now();
         await search.search({ shop, query: "warm up", limit: 10 }); // cold: vocabulary, connections
         const loadSeconds = (Date.now() - loadStarted) / 1000;
@@ -132,7 +134,7 @@ for (const backend of backendsFromArgs())
         }
         for (const list of [embedTimings, lexicalTimings, vectorTimings]) list.sort((a, b) => a - b);
         timings.sort((a, b) => a - b);
-        const cached = new ProductSearch({ index, cacheSize: 200 });
+        const cached = new ProductSearch({ index, cacheSize: 200, ...FEEDBACK });
         for (const query of QUERIES) await cached.search({ shop, query, limit: 10 });
         const cachedTimings: number[] = [];
         for (const query of QUERIES) {
@@ -157,7 +159,11 @@ for (const backend of backendsFromArgs())
           for (const query of QUERIES) {
             const calls: TracedCall[] = [];
             const started = performance.now();
-            const traced = new ProductSearch({ index: tracedIndex(index, calls, () => started), cacheSize: 0 });
+            const traced = new ProductSearch({
+              index: tracedIndex(index, calls, () => started),
+              cacheSize: 0,
+              ...FEEDBACK,
+            });
             await traced.search({ shop, query, limit: 10 }); // its vocabulary
             calls.length = 0;
             const t = performance.now();

@@ -22,7 +22,14 @@ import { checkShopperMessage } from "./shopper-message";
 import { createCanary, OutputGuard, type Violation } from "./guardrails";
 import { buildPrompt, type PromptMessage } from "./prompt";
 import { knowledgeAnswerText, planKnowledgeAnswer, type KnowledgeCandidate } from "./knowledge-answer";
-import { describeRelaxed, relaxedSentences, retrievalAnswer, type AnswerFacts } from "./retrieval-answer";
+import {
+  closestSentences,
+  describeClosest,
+  describeRelaxed,
+  relaxedSentences,
+  retrievalAnswer,
+  type AnswerFacts,
+} from "./retrieval-answer";
 import type { AnswerRequest, ChatEvent, ChatTurn, FallbackReason, KnowledgeRetriever, ProductReference } from "./types";
 
 export interface AnswerEngineOptions {
@@ -170,6 +177,15 @@ export function withinComparison(
   return kept.length ? kept : products.slice(0, 1);
 }
 
+/** The products shown that the search added to fill the list, and what they miss (closestSentences). */
+function closestShown(result: Pick<SearchResult, "hits">, shown: ProductCard[]): AnswerFacts["closest"] {
+  const missing = new Map(result.hits.flatMap((hit) => (hit.missing ? [[hit.product.id, hit.missing] as const] : [])));
+  const added = shown.filter((product) => missing.has(product.id));
+  return added.length
+    ? { count: added.length, missing: [...new Set(added.map((p) => missing.get(p.id)!))] }
+    : undefined;
+}
+
 const VIOLATION_LOG: Record<Violation, string> = {
   canary: "model output contained the canary",
   prompt_leak: "model output quoted the system prompt",
@@ -282,6 +298,7 @@ export class AnswerEngine {
         kind: result.kind?.asked ?? null,
         requested: result.requested,
         relaxed,
+        closest: closestShown(result, products),
         comparedTo: resolved.comparedTo,
         notCarried: none,
         currency: request.currency,
@@ -349,7 +366,13 @@ export class AnswerEngine {
       message,
       customer: request.customer,
       currency: request.currency,
-      relaxedNote: [describeRelaxed(relaxed), floor && notCarriedNote(floor)].filter(Boolean).join(" "),
+      relaxedNote: [
+        describeRelaxed(relaxed),
+        describeClosest(facts.closest, products.length),
+        floor && notCarriedNote(floor),
+      ]
+        .filter(Boolean)
+        .join(" "),
       style: request.style,
     });
     const prices = products.flatMap((p) => [
@@ -382,7 +405,7 @@ export class AnswerEngine {
       return;
     }
     // A dropped constraint is said in the engine's words before the model's: never left unsaid.
-    const relaxedText = relaxedSentences(facts).join(" ");
+    const relaxedText = [...relaxedSentences(facts), ...closestSentences(facts)].join(" ");
     if (relaxedText) yield { type: "text", delta: `${relaxedText}\n\n` };
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;

@@ -55,4 +55,46 @@ describe("shaping the products shown", () => {
     expect(text).toContain("size 150x200cm");
     expect(text.match(/150x200cm/gi)).toHaveLength(1);
   });
+
+  it("counts only the products that meet every condition, and says the ones added to fill the list miss it", () => {
+    const blankets = ["DriftRest", "TripNest", "GlowNap", "GlobeRest"].map(
+      (name, i) => ({ ...card(`${name} Flannel Blanket`, "Flannel Blanket", 50 + i), ref: i + 1 }) as ProductReference,
+    );
+    const facts = {
+      products: blankets,
+      kind: "flannel blankets",
+      requested: { options: [{ name: "Size", value: "150x200cm" }] },
+      relaxed: [],
+      currency: "GBP",
+    };
+    const text = retrievalAnswer({ ...facts, closest: { count: 2, missing: ["options"] } });
+    expect(text).toMatch(
+      /^Here are 2 flannel blankets in size 150x200cm\. 2 more are close but not in size 150x200cm\./,
+    );
+    expect(retrievalAnswer({ ...facts, closest: { count: 1, missing: ["options"] }, locale: "fr" })).toMatch(
+      /^Voici 3 .* en size 150x200cm\. Un autre est proche, mais pas en size 150x200cm\./,
+    );
+    // Of another kind, or from another brand.
+    expect(retrievalAnswer({ ...facts, requested: {}, closest: { count: 1, missing: ["productTypes"] } })).toMatch(
+      /^Here are 3 flannel blankets\. One more is close but of another kind\./,
+    );
+    const fromBrand = retrievalAnswer({
+      ...facts,
+      requested: { vendors: ["Spacire"] },
+      closest: { count: 3, missing: ["vendors"] },
+    });
+    expect(fromBrand).toMatch(/^Here is 1 flannel blanket from Spacire\. 3 more are close but not from Spacire\./);
+    // Every product meets it: no such sentence.
+    expect(retrievalAnswer(facts)).toMatch(/^Here are 4 flannel blankets in size 150x200cm\. Top picks/);
+    // A dropped price is said first; the closest sentence follows it.
+    const relaxed = retrievalAnswer({
+      ...facts,
+      requested: { ...facts.requested, maxPrice: 20 },
+      relaxed: ["price"],
+      closest: { count: 2, missing: ["options"] },
+    });
+    expect(relaxed).toMatch(
+      /^No flannel blankets under £20\.00; the cheapest is .*\. 2 more are close but not in size/,
+    );
+  });
 });

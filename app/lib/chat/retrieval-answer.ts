@@ -3,7 +3,7 @@
 // construction — the kind and how many, the constraint applied (or the one that had to be dropped,
 // said plainly), then the best three with one thing that sets each apart. In the widget's
 // languages (English, French); other locales get English (decision 126).
-import type { RelaxableFilter, SearchFilters } from "../search/query-parser";
+import type { BackfillFilter, RelaxableFilter, SearchFilters } from "../search/query-parser";
 import type { ProductReference } from "./types";
 
 const RELAXED_WORDS: Record<RelaxableFilter, string> = {
@@ -21,6 +21,13 @@ export function describeRelaxed(relaxed: RelaxableFilter[]): string | undefined 
   return `Nothing matched every ${words.join(" and ")} condition, so these are the closest matches; say so.`;
 }
 
+/** For the model's prompt: which products were added to fill the list, and what they miss. */
+export function describeClosest(closest: AnswerFacts["closest"], shown: number): string | undefined {
+  if (!closest?.count || closest.count >= shown) return undefined;
+  const words = closest.missing.map((name) => RELAXED_WORDS[name]);
+  return `Only the first ${shown - closest.count} products meet every condition; the last ${closest.count} miss the ${words.join(" and ")} asked for: never say they meet it.`;
+}
+
 export interface AnswerFacts {
   products: ProductReference[];
   /** The kind asked for, as the shopper wrote it ("jackets"), when the shop carries it. */
@@ -30,6 +37,11 @@ export interface AnswerFacts {
   relaxed: RelaxableFilter[];
   /** "cheaper"/"pricier" than a shown product. */
   comparedTo?: { price: number; direction: "below" | "above" };
+  /**
+   * The last `count` products shown meet every condition but the ones named: the search added them
+   * to fill a short list (closest first after every product that matches).
+   */
+  closest?: { count: number; missing: BackfillFilter[] };
   /** Nothing passed the relevance floor: what was asked for and the nearest kinds the shop has. */
   notCarried?: { asked: string; nearestKinds: string[] };
   currency?: string;
@@ -50,6 +62,10 @@ interface Phrases {
   /** "No jackets under $90; the cheapest is X at $91.50." */
   relaxedPrice(what: string, constraint: string, first: string, price: string, direction: "asc" | "desc"): string;
   relaxedOther(what: string, constraint: string): string;
+  /** "3 more are close but not in size M." */
+  closest(count: number, constraint: string): string;
+  /** "3 more are close but of another kind." */
+  closestOtherKind(count: number): string;
   cheapestFirst: string;
   dearestFirst: string;
   picks(items: string): string;
@@ -81,6 +97,8 @@ const EN: Phrases = {
   relaxedPrice: (what, constraint, first, price, direction) =>
     `No ${what}${constraint}; the ${direction === "asc" ? "cheapest" : "priciest"} is ${first} at ${price}.`,
   relaxedOther: (what, constraint) => `No ${what}${constraint}; these are the closest.`,
+  closest: (count, constraint) => `${count === 1 ? "One more is" : `${count} more are`} close but not${constraint}.`,
+  closestOtherKind: (count) => `${count === 1 ? "One more is" : `${count} more are`} close but of another kind.`,
   cheapestFirst: ", cheapest first",
   dearestFirst: ", priciest first",
   picks: (items) => `Top picks: ${items}.`,
@@ -112,6 +130,10 @@ const FR: Phrases = {
   relaxedPrice: (what, constraint, first, price, direction) =>
     `Aucun ${what}${constraint} ; le ${direction === "asc" ? "moins cher" : "plus cher"} est ${first} à ${price}.`,
   relaxedOther: (what, constraint) => `Aucun ${what}${constraint} ; voici les plus proches.`,
+  closest: (count, constraint) =>
+    `${count === 1 ? "Un autre est proche" : `${count} autres sont proches`}, mais pas${constraint}.`,
+  closestOtherKind: (count) =>
+    `${count === 1 ? "Un autre est proche" : `${count} autres sont proches`}, mais d'un autre type.`,
   cheapestFirst: ", du moins cher au plus cher",
   dearestFirst: ", du plus cher au moins cher",
   picks: (items) => `Notre sélection : ${items}.`,
@@ -270,6 +292,42 @@ export function relaxedSentences(facts: AnswerFacts): string[] {
   return sentences;
 }
 
+/**
+ * The products added to fill a short list, said as such ("2 more are close but not in size M"):
+ * never counted as meeting what they miss, after how many do ("Here are 2 … in size M") unless a
+ * dropped constraint was said first. Empty when every product shown meets every condition.
+ */
+export function closestSentences(facts: AnswerFacts): string[] {
+  const language = answerLanguage(facts.locale);
+  const p = PHRASES[language];
+  const count = Math.min(facts.closest?.count ?? 0, facts.products.length);
+  if (!count || count === facts.products.length || facts.notCarried) return [];
+  const missing = facts.closest!.missing;
+  const constraint = missing
+    .filter((name) => name !== "productTypes")
+    .map((name) => constraintPhrase(facts.requested, facts, p, language, name))
+    .join("");
+  const closest =
+    missing.includes("productTypes") && facts.kind
+      ? p.closestOtherKind(count)
+      : constraint
+        ? p.closest(count, constraint)
+        : null;
+  if (!closest) return [];
+  const matching = relaxedSentences(facts).length ? [] : [foundSentence(facts, facts.products.length - count)];
+  return [...matching, closest];
+}
+
+/** "Here are 5 jackets under $150, cheapest first." */
+function foundSentence(facts: AnswerFacts, count: number): string {
+  const language = answerLanguage(facts.locale);
+  const p = PHRASES[language];
+  const what = facts.kind ? p.kind(facts.kind, count) : p.products(count);
+  const { sort } = facts.requested;
+  const order = sort === "price_asc" ? p.cheapestFirst : sort === "price_desc" ? p.dearestFirst : "";
+  return p.found(count, what, `${constraintPhrase(facts.requested, facts, p, language)}${order}`);
+}
+
 export function retrievalAnswer(facts: AnswerFacts): string {
   const language = answerLanguage(facts.locale);
   const p = PHRASES[language];
@@ -281,8 +339,6 @@ export function retrievalAnswer(facts: AnswerFacts): string {
   }
   const { products } = facts;
   if (!products.length) return p.nothing;
-  const count = products.length;
-  const what = (n: number) => (facts.kind ? p.kind(facts.kind, n) : p.products(n));
   const best = products.slice(0, 3);
   const details = differences(best, p, facts, language);
   const picks = best.map((product, i) => {
@@ -291,13 +347,9 @@ export function retrievalAnswer(facts: AnswerFacts): string {
   });
 
   // A dropped constraint is said first, and how: nothing is padded in silence.
-  const sentences = relaxedSentences(facts);
-  if (!sentences.length) {
-    const { sort } = facts.requested;
-    const order = sort === "price_asc" ? p.cheapestFirst : sort === "price_desc" ? p.dearestFirst : "";
-    const constraint = constraintPhrase(facts.requested, facts, p, language);
-    sentences.push(p.found(count, what(count), `${constraint}${order}`));
-  }
+  // Only the products that meet every condition are counted as such.
+  const sentences = [...relaxedSentences(facts), ...closestSentences(facts)];
+  if (!sentences.length) sentences.push(foundSentence(facts, products.length));
   sentences.push(p.picks(picks.join("; ")));
   return sentences.join(" ");
 }

@@ -95,6 +95,9 @@ export const envSchema = z
     SEARCH_VOCABULARY_CACHE_SHOPS: positiveInt(100),
     // How long a search waits for the vector store before answering with lexical results (0 = no limit).
     SEARCH_VECTOR_TIMEOUT_MS: z.coerce.number().int().min(0).default(250),
+    // Hybrid: how many of the best fused products move the query's vector before the vector list is
+    // ranked again (pseudo-relevance feedback, decision 146; 0 = off: one vector store round trip less).
+    SEARCH_FEEDBACK_DOCUMENTS: z.coerce.number().int().min(0).max(20).default(3),
 
     // Catalog sync (app/lib/sync).
     // 0 = this process only records webhooks (web-only instances beside dedicated sync processes).

@@ -16,11 +16,13 @@ import type { CatalogStore } from "./catalog-store";
 import { productCard, reciprocalRankFusion, tieredFusion, type ProductCard } from "./fusion";
 import { buildKindVocabulary, detectKind, type KindVocabulary, type ProductKind } from "./product-kind";
 import {
+  BACKFILL_ORDER,
   buildVocabulary,
   hasFilter,
   parseQuery,
   RELAXATION_ORDER,
   withoutFilter,
+  type BackfillFilter,
   type CatalogVocabulary,
   type ParsedQuery,
   type RelaxableFilter,
@@ -73,6 +75,8 @@ export interface SearchHit {
   matchedBy: MatchSource[];
   /** Shown to fill the list: it misses a type/brand/option the query named. */
   backfill?: boolean;
+  /** A backfill's missing filter: the one the search dropped to find it. */
+  missing?: BackfillFilter;
 }
 
 export interface SearchResult {
@@ -284,11 +288,14 @@ export class ProductSearch {
 
     // Fewer than asked for under words the catalog vocabulary turned into filters (type, brand,
     // option): the closest products without them follow, after every product that matches.
-    for (const name of ["options", "vendors", "productTypes"] as const) {
+    for (const name of BACKFILL_ORDER) {
       if (hits.length >= limit || !hasFilter(filters, name)) continue;
       const seen = new Set(hits.map((hit) => hit.product.id));
       const extra = await this.retrieve(scope, withoutFilter(filters, name));
-      hits = [...hits, ...extra.filter((hit) => !seen.has(hit.product.id)).map((hit) => ({ ...hit, backfill: true }))];
+      hits = [
+        ...hits,
+        ...extra.filter((hit) => !seen.has(hit.product.id)).map((hit) => ({ ...hit, backfill: true, missing: name })),
+      ];
       hits = hits.slice(0, limit);
     }
 

@@ -287,6 +287,13 @@ export function matchesFilters(
  * at the nearest price fits; one under budget in another size does not (decision 131).
  */
 export const RELAXATION_ORDER = ["price", "options", "inStock", "vendors", "productTypes"] as const;
+
+/**
+ * The filters a search drops, one at a time, to fill a short list with the closest products that
+ * miss it, after every product that matches (words the catalog vocabulary turned into filters).
+ */
+export const BACKFILL_ORDER = ["options", "vendors", "productTypes"] as const;
+export type BackfillFilter = (typeof BACKFILL_ORDER)[number];
 export type RelaxableFilter = (typeof RELAXATION_ORDER)[number];
 
 export function withoutFilter(filters: SearchFilters, name: RelaxableFilter): SearchFilters {
