@@ -156,6 +156,27 @@ function catalogStoreSuite(
       { options: [{ name: "Color", value: "Blue|Material:100%_Wool" }] },
       { options: [{ name: "Size", value: "M|Color:Blue" }] },
       { vendors: ["Acme"], inStock: true, maxPrice: 50 },
+      // One value under several option names: alternatives (optionGroups); other groups must hold too.
+      {
+        options: [
+          { name: "Size", value: "M" },
+          { name: "Material", value: "m" },
+        ],
+      },
+      {
+        options: [
+          { name: "Size", value: "M" },
+          { name: "Color", value: "Red" },
+          { name: "Material", value: "Red" },
+        ],
+      },
+      {
+        options: [
+          { name: "Color", value: "Blue" },
+          { name: "Material", value: "blue" },
+          { name: "Material", value: "100%_Wool" },
+        ],
+      },
     ];
     for (const filters of cases) {
       const expected = documents.filter((d) => matchesFilters(d.metadata, filters)).map((d) => d.id);

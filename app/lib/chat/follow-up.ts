@@ -127,8 +127,8 @@ export function refinementOptions(
       const options = vocabulary.optionValues.get(phrase);
       if (!options?.length) continue;
       for (let i = start; i < start + size; i++) used.add(i);
-      // One option per word: its most common name (the vocabulary lists that first).
-      for (const option of options.filter((o) => o.name === options[0].name)) {
+      // Every option the value is found under: alternatives of one another (optionGroups).
+      for (const option of options) {
         if (!found.some((o) => o.name === option.name && o.value === option.value)) found.push(option);
       }
     }

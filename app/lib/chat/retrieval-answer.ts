@@ -226,11 +226,12 @@ function constraintPhrase(
     else if (filters.minPrice !== undefined) parts.push(p.over(m(filters.minPrice)));
   }
   if (wants("options") && filters.options?.length) {
-    // A shop may spell one value several ways ("150x200cm", "150X200CM"): name it once.
+    // A shop may spell one value several ways ("150x200cm", "150X200CM") and under several names
+    // ("Size", "Size Specification"): name it once, under the first.
     const named = new Map<string, string>();
     for (const o of filters.options) {
-      const text = `${o.name.toLowerCase()} ${o.value}`;
-      if (!named.has(text.toLowerCase())) named.set(text.toLowerCase(), text);
+      const value = o.value.toLowerCase();
+      if (!named.has(value)) named.set(value, `${o.name.toLowerCase()} ${o.value}`);
     }
     parts.push(p.option(list([...named.values()], p.and)));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildVocabulary, matchesFilters, normalizePhrase, parseQuery } from "./query-parser";
+import { buildVocabulary, matchesFilters, normalizePhrase, optionGroups, parseQuery } from "./query-parser";
 
 const vocabulary = buildVocabulary([
   { productType: "Jacket", vendor: "Northpeak", optionValues: "|Size:M|Color:Blue|Size:L|Color:Navy Blue|" },
@@ -85,15 +85,16 @@ describe("parseQuery", () => {
   });
 });
 
+const product = {
+  minPrice: 20,
+  maxPrice: 60,
+  available: true,
+  productType: "Jacket",
+  vendor: "Northpeak",
+  optionValues: "|Size:M|Color:Blue|",
+};
+
 describe("matchesFilters", () => {
-  const product = {
-    minPrice: 20,
-    maxPrice: 60,
-    available: true,
-    productType: "Jacket",
-    vendor: "Northpeak",
-    optionValues: "|Size:M|Color:Blue|",
-  };
   it("applies price overlap, stock, type, vendor and options (alternatives within one option)", () => {
     expect(matchesFilters(product, { maxPrice: 25 })).toBe(true);
     expect(matchesFilters(product, { maxPrice: 19 })).toBe(false);
@@ -123,16 +124,55 @@ describe("matchesFilters", () => {
 });
 
 describe("option values from a messy catalog", () => {
-  it("reads one option per word, under the name most products use, and never a type's words", () => {
-    const messy = buildVocabulary([
+  it("reads a word under every option name the shop files it under, as alternatives, and never a type's words", () => {
+    const rows = [
       { productType: "Eye Mask", vendor: "", optionValues: "|Color:Pink|Color:Black|" },
       { productType: "Eye Mask", vendor: "", optionValues: "|Color:Pink|Color:Eye Mask|" },
       { productType: "Eye Mask", vendor: "", optionValues: "|colour:Pink|" },
       { productType: "Sleep Mask", vendor: "", optionValues: "|pattern:Pink|" },
-    ]);
+      { productType: "Eye Mask", vendor: "", optionValues: "|Color:Black|" },
+    ];
+    const messy = buildVocabulary(rows);
     const parsed = parseQuery("a pink eye mask", messy);
     expect(parsed.filters.productTypes).toEqual(["Eye Mask"]);
-    expect(parsed.filters.options).toEqual([{ name: "Color", value: "Pink" }]);
+    expect(parsed.filters.options).toEqual([
+      { name: "Color", value: "Pink" },
+      { name: "colour", value: "Pink" },
+      { name: "pattern", value: "Pink" },
+    ]);
+    // One group: each pink product passes, whatever its option is called; the black one does not.
+    const options = parsed.filters.options!;
+    expect(optionGroups(options)).toEqual([options]);
+    expect(rows.map((row) => matchesFilters({ ...product, ...row }, { options }))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it("groups option filters by shared name or value: alternatives within a group, every group to hold", () => {
+    const size = [
+      { name: "Size", value: "150x200cm" },
+      { name: "Size Specification", value: "150X200CM" },
+      { name: "Size", value: "180x200cm" },
+    ];
+    const colour = [
+      { name: "Color", value: "Red" },
+      { name: "Color", value: "Blue" },
+    ];
+    expect(optionGroups([size[0], colour[0], size[1], colour[1], size[2]])).toEqual([
+      [size[0], size[1], size[2]],
+      [colour[0], colour[1]],
+    ]);
+    const held = (optionValues: string) =>
+      matchesFilters({ ...product, optionValues }, { options: [...size, ...colour] });
+    expect(held("|Size Specification:150X200CM|Color:Blue|")).toBe(true);
+    expect(held("|Size:180x200cm|Color:Red|")).toBe(true);
+    expect(held("|Size Specification:150X200CM|")).toBe(false);
+    expect(held("|Size:150X200CM|Color:Red|")).toBe(false);
+    expect(optionGroups([])).toEqual([]);
   });
 
   it("a shade's last word names its colour when the shop has no plain value of it", () => {

@@ -15,6 +15,7 @@ export interface SearchFilters {
   inStock?: boolean;
   productTypes?: string[];
   vendors?: string[];
+  /** Alternatives within a group (optionGroups), every group must hold. */
   options?: OptionFilter[];
   sort?: "price_asc" | "price_desc";
 }
@@ -246,9 +247,9 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
         const needsCue = phrase.length < 3 || /^\d/.test(phrase) || OPTION_NAMES_THAT_NEED_A_CUE.test(option.name);
         return !needsCue || cue === normalizePhrase(option.name);
       });
-      // One word, one option: the name most products use for it (a catalog may spell "Color",
-      // "colour" and "pattern" for the same "Pink"; requiring all of them would match nothing).
-      for (const option of passing.filter((o) => o.name === passing[0].name)) {
+      // Every option the value is found under ("Size", "Size Specification" and "Dimensions" in one
+      // messy catalog): alternatives of one another (optionGroups).
+      for (const option of passing) {
         if (!options.some((o) => o.name === option.name && o.value === option.value)) options.push(option);
       }
     }
@@ -268,16 +269,34 @@ export function matchesFilters(
   if (filters.productTypes?.length && !filters.productTypes.includes(metadata.productType)) return false;
   if (filters.vendors?.length && !filters.vendors.includes(metadata.vendor)) return false;
   if (filters.options?.length) {
-    // Values of the same option are alternatives ("blue or green"); different options must all hold.
-    const byName = new Map<string, string[]>();
-    for (const option of filters.options) byName.set(option.name, [...(byName.get(option.name) ?? []), option.value]);
     // Whole pairs, as the catalog's option table holds them ("Size:M" never matches "Size:XL").
     const held = optionPairs(metadata.optionValues);
-    for (const [name, values] of byName) {
-      if (!held.some((o) => o.name === name && values.includes(o.value))) return false;
+    for (const group of optionGroups(filters.options)) {
+      if (!held.some((o) => group.some((option) => option.name === o.name && option.value === o.value))) return false;
     }
   }
   return true;
+}
+
+/**
+ * Option filters as groups of alternatives, every group to hold: filters sharing an option name
+ * ("blue or green") or a value (one word found under "Size" and "Size Specification", or "Color"
+ * and "colour") are alternatives; the others ("red", "size L") must all hold.
+ */
+export function optionGroups(options: readonly OptionFilter[]): OptionFilter[][] {
+  const parent = options.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+  const firstWith = new Map<string, number>();
+  options.forEach((option, i) => {
+    for (const key of [`name:${option.name}`, `value:${normalizePhrase(option.value)}`]) {
+      const j = firstWith.get(key);
+      if (j === undefined) firstWith.set(key, i);
+      else parent[root(i)] = root(j);
+    }
+  });
+  const groups = new Map<number, OptionFilter[]>();
+  options.forEach((option, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), option]));
+  return [...groups.values()];
 }
 
 /**

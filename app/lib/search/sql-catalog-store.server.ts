@@ -14,7 +14,7 @@ import type { SqlReader } from "../db/sqlite-read-thread.server";
 import { BACKGROUND_TRANSACTION } from "../db/transaction-options";
 import type { CatalogStore, CodeMatch, IndexedProduct, LexicalHit, VocabularySource } from "./catalog-store";
 import type { KindSourceRow } from "./product-kind";
-import { optionPairs, type SearchFilters } from "./query-parser";
+import { optionGroups, optionPairs, type SearchFilters } from "./query-parser";
 import { combinationCount, searchTerms, termGroups, type SearchTerm } from "./search-terms";
 
 export type CatalogDialect = "sqlite" | "postgresql";
@@ -818,17 +818,17 @@ class SqlCatalogStore implements CatalogStore {
       conditions.push(Prisma.sql`p."productType" IN (${Prisma.join(filters.productTypes)})`);
     }
     if (filters.vendors?.length) conditions.push(Prisma.sql`p."vendor" IN (${Prisma.join(filters.vendors)})`);
-    // Values of the same option are alternatives; different options must all hold.
-    const byName = new Map<string, string[]>();
-    for (const option of filters.options ?? []) {
-      byName.set(option.name, [...(byName.get(option.name) ?? []), option.value]);
-    }
     // Exact pairs from the option table: the delimited column is in the row's overflow pages on
     // SQLite, and testing it read every full-text match's whole row (100,000 products: 228 ms).
     // Listing them is right for a whole catalog: a rare value's short list drives the query, where a
-    // per-row look-up would visit every row.
-    for (const [name, values] of byName) {
-      const option = Prisma.sql`o."shop" = ${shop} AND o."name" = ${name} AND o."value" IN (${Prisma.join(values)})`;
+    // per-row look-up would visit every row. Alternatives within a group, every group to hold.
+    for (const group of optionGroups(filters.options ?? [])) {
+      const byName = new Map<string, string[]>();
+      for (const { name, value } of group) byName.set(name, [...(byName.get(name) ?? []), value]);
+      const pairs = [...byName].map(
+        ([name, values]) => Prisma.sql`(o."name" = ${name} AND o."value" IN (${Prisma.join(values)}))`,
+      );
+      const option = Prisma.sql`o."shop" = ${shop} AND (${Prisma.join(pairs, " OR ")})`;
       conditions.push(
         fewRows
           ? Prisma.sql`EXISTS (SELECT 1 FROM "SearchProductOption" o WHERE ${option} AND o."productId" = p."productId")`
