@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Product } from "../../app/lib/catalog/product";
 import type { ChatEvent, ChatTurn } from "../../app/lib/chat/types";
 import { demoCatalog } from "../../tools/eval/demo-catalog-products";
+import { AnswerEngine } from "../../app/lib/chat/answer-engine.server";
 import { createChatTestContext } from "./chat-test-context";
 
 type ProductsEvent = Extract<ChatEvent, { type: "products" }>;
@@ -98,6 +99,40 @@ describe("the issue's shopper table, without a model", () => {
     expect(kayaks.items).toEqual([]);
     expect(kayaks.products.none?.asked).toBe("kayaks");
     expect(kayaks.done.text).toMatch(/^We don't seem to carry kayaks\. We do have /);
+  });
+
+  it("do you sell kayaks? — stays 'we don't carry' beside store knowledge that only shares the verb", async () => {
+    // What the store's knowledge search gives for it in the demo shop: a Q&A entry and the privacy
+    // policy, each holding "sell" and not "kayak".
+    const passage = (sourceTitle: string, text: string) => ({
+      passage: { kind: "qa" as const, sourceTitle, url: null, heading: sourceTitle, text },
+      score: 1,
+      cosine: 0.3,
+      missing: ["kayak"],
+    });
+    const knowledge = {
+      search: async () => [
+        passage("Do you rent tents or other gear?", "No, we only sell gear."),
+        passage("Privacy policy", "We never sell your personal information."),
+      ],
+    };
+    const engine = new AnswerEngine({ search: ctx.search, chatModel: null, knowledge });
+    const answer = async (message: string) => {
+      const events: ChatEvent[] = [];
+      for await (const event of engine.answer({ shop: ctx.shop, message, currency: "USD" })) events.push(event);
+      return events;
+    };
+    const kayaks = await answer("do you sell kayaks?");
+    expect(kayaks.some((e) => e.type === "sources")).toBe(false);
+    const done = kayaks.find((e): e is DoneEvent => e.type === "done")!;
+    expect(done.text).toMatch(/^We don't seem to carry kayaks\. We do have /);
+    // Renting is a store topic: the store's own answer is quoted.
+    const rent = await answer("can I rent a kayak?");
+    const sources = rent.find((e): e is Extract<ChatEvent, { type: "sources" }> => e.type === "sources");
+    expect(sources?.items[0]).toMatchObject({
+      title: "Do you rent tents or other gear?",
+      quote: "No, we only sell gear.",
+    });
   });
 
   it("a price nothing meets is said, with the nearest", async () => {

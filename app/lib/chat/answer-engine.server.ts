@@ -322,7 +322,7 @@ export class AnswerEngine {
       yield { type: "error", code: "search_failed", message: "Search is unavailable right now. Please try again." };
       return;
     }
-    const plan = planKnowledgeAnswer(message, await knowledge, products);
+    const plan = planKnowledgeAnswer(message, await knowledge, products, floor?.asked);
     if (plan.sources.length || plan.uncovered) {
       // Quoted, not paraphrased: the model never words a policy (decision 125).
       const { none: _notCarried, ...answeredByKnowledge } = productsEvent;

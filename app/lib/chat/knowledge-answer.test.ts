@@ -65,4 +65,26 @@ describe("planKnowledgeAnswer", () => {
     );
     expect(plan).toEqual({ sources: [], products: [tent], uncovered: false });
   });
+
+  it("leaves a thing the shop does not carry to the products' 'we don't carry', unless a store topic is asked", () => {
+    const sells = [
+      candidate("No, we only sell gear.", ["kayak"], "Do you rent tents or other gear?"),
+      candidate("We never sell your personal information.", ["kayak"], "Privacy policy"),
+    ];
+    // Without the search's verdict, a passage sharing "sell" covers the question.
+    expect(planKnowledgeAnswer("do you sell kayaks?", sells, []).sources).toHaveLength(2);
+    expect(planKnowledgeAnswer("do you sell kayaks?", sells, [], "kayaks")).toEqual({
+      sources: [],
+      products: [],
+      uncovered: false,
+    });
+    // A store topic is still the store's to answer.
+    const rental = [candidate("We do not rent kayaks.", [], "Do you rent tents or other gear?")];
+    expect(planKnowledgeAnswer("can I rent a kayak?", rental, [], "kayak").sources).toHaveLength(1);
+    // A passage that holds the thing asked about still answers ("do you sell my personal information?").
+    const privacy = [candidate("We never sell your personal information.", [], "Privacy policy")];
+    expect(
+      planKnowledgeAnswer("do you sell my personal information?", privacy, [], "personal information").sources,
+    ).toHaveLength(1);
+  });
 });

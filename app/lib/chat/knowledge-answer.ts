@@ -59,10 +59,17 @@ const stemsOfProduct = (product: ProductReference) => contentStems(`${product.ti
 const namesProduct = (product: ProductReference, words: string[]) =>
   stemsOfProduct(product).some((word) => words.some((s) => stemMatches(s, word)));
 
+/**
+ * `notCarried`: what the product search found the shop does not carry ("kayaks" for "do you sell
+ * kayaks?"). Unless the question is on a store topic (returns, rental, shipping…), a passage must
+ * then hold those words to answer: one sharing only a plain verb ("we never sell your personal
+ * information") must not stand in for "we don't seem to carry kayaks".
+ */
 export function planKnowledgeAnswer(
   question: string,
   candidates: KnowledgeCandidate[],
   products: ProductReference[],
+  notCarried?: string,
 ): KnowledgePlan {
   const questionStems = contentStems(question);
   // Words naming a product the search found ("tent") are the products' part of the question; the
@@ -71,16 +78,18 @@ export function planKnowledgeAnswer(
     products.some((p) => stemsOfProduct(p).some((w) => stemMatches(s, w))),
   );
   const storeWords = questionStems.filter((s) => !productWords.includes(s));
+  const storeQuestion = storeWords.some((s) => STORE_TOPICS.has(s));
+  const required = notCarried && !storeQuestion ? contentStems(notCarried) : [];
   const named = productWords.length ? products.filter((product) => namesProduct(product, productWords)) : [];
   const covering = candidates
     .map((candidate) => ({ candidate, coverage: coverageOf(storeWords, candidate.missing) }))
     .filter(({ candidate, coverage }) => covers(coverage, candidate.cosine))
+    .filter(({ candidate }) => !required.some((s) => candidate.missing.includes(s)))
     .sort((a, b) => b.coverage - a.coverage || b.candidate.score - a.candidate.score)
     // A second passage only when it answers as fully as the first (both halves of one rule).
     .filter(({ coverage }, _, all) => coverage === all[0].coverage)
     .map(({ candidate }) => candidate);
   if (!covering.length) {
-    const storeQuestion = storeWords.some((s) => STORE_TOPICS.has(s));
     // A store question about no product: cards would only distract from the honest "not covered".
     return storeQuestion && !named.length
       ? { sources: [], products: [], uncovered: true }
