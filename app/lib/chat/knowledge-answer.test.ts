@@ -66,6 +66,16 @@ describe("planKnowledgeAnswer", () => {
     expect(plan).toEqual({ sources: [], products: [tent], uncovered: false });
   });
 
+  it("leaves a request for products to the products, even where a page shares one of its words", () => {
+    const guide = [
+      candidate("If your feet swell on long hikes, go up half a size.", ["waterproof", "150"], "Size guide"),
+    ];
+    const request = planKnowledgeAnswer("a waterproof tent under $150 for hiking", guide, [tent]);
+    expect(request).toEqual({ sources: [], products: [tent], uncovered: false });
+    // Asked as a question, the same words may be the store's to answer.
+    expect(planKnowledgeAnswer("do tents run small for hiking?", guide, [tent]).sources).toHaveLength(1);
+  });
+
   it("leaves a thing the shop does not carry to the products' 'we don't carry', unless a store topic is asked", () => {
     const sells = [
       candidate("No, we only sell gear.", ["kayak"], "Do you rent tents or other gear?"),

@@ -46,6 +46,14 @@ const STORE_TOPICS = new Set(
 
 const MAX_QUOTED = 2;
 
+/**
+ * A message put as a question ("…?", "how do I…", "can I…"). A request for products ("a waterproof
+ * jacket under $150 for hiking") is not one: its words are a product search's, even where a page
+ * shares one ("long hikes" in the size guide).
+ */
+const ASKS =
+  /\?\s*$|^\s*(what|how|can|could|do|does|did|is|are|was|will|would|where|when|why|which|who|may|should|have|has)\b/i;
+
 export interface KnowledgePlan {
   /** Passages to quote (empty: knowledge does not shape this answer). */
   sources: SourceReference[];
@@ -79,6 +87,7 @@ export function planKnowledgeAnswer(
   );
   const storeWords = questionStems.filter((s) => !productWords.includes(s));
   const storeQuestion = storeWords.some((s) => STORE_TOPICS.has(s));
+  if (!storeQuestion && !ASKS.test(question)) return { sources: [], products, uncovered: false };
   const required = notCarried && !storeQuestion ? contentStems(notCarried) : [];
   const named = productWords.length ? products.filter((product) => namesProduct(product, productWords)) : [];
   const covering = candidates
