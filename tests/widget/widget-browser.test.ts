@@ -310,6 +310,25 @@ describe("keyboard and phone", () => {
     await context.close();
   });
 
+  it("marks a card the search added as a close match, and says what it misses", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(harness.storefrontUrl);
+    await expect.poll(() => launcher(page).isVisible(), POLL).toBe(true);
+    await launcher(page).click();
+    // One jacket comes in red; the other follows it as the closest jacket, in no red variant.
+    await ask(page, "a red jacket?");
+    const cards = page.locator(".aisle-card");
+    await expect.poll(() => cards.count(), POLL).toBeGreaterThanOrEqual(2);
+    expect(await cards.nth(0).getByRole("link").textContent()).toBe("Stormline Waterproof Hiking Jacket");
+    expect(await cards.nth(0).locator(".aisle-card__note").count()).toBe(0);
+    expect(await cards.nth(1).getByRole("link").textContent()).toBe("Featherlite Down Jacket");
+    expect(await cards.nth(1).locator(".aisle-card__note").textContent()).toBe(
+      "Close match: not in the option you asked for",
+    );
+    await context.close();
+  });
+
   it("takes the whole screen on a phone", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();

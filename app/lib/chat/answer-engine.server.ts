@@ -177,13 +177,19 @@ export function withinComparison(
   return kept.length ? kept : products.slice(0, 1);
 }
 
-/** The products shown that the search added to fill the list, and what they miss (closestSentences). */
-function closestShown(result: Pick<SearchResult, "hits">, shown: ProductCard[]): AnswerFacts["closest"] {
+/** The products shown, numbered, each close match with the filter it misses (the search's backfill). */
+function referencesOf(result: Pick<SearchResult, "hits">, shown: ProductCard[]): ProductReference[] {
   const missing = new Map(result.hits.flatMap((hit) => (hit.missing ? [[hit.product.id, hit.missing] as const] : [])));
-  const added = shown.filter((product) => missing.has(product.id));
-  return added.length
-    ? { count: added.length, missing: [...new Set(added.map((p) => missing.get(p.id)!))] }
-    : undefined;
+  return shown.map((product, i) => {
+    const misses = missing.get(product.id);
+    return misses ? { ...product, ref: i + 1, misses } : { ...product, ref: i + 1 };
+  });
+}
+
+/** How many of the products shown are close matches, and what they miss (closestSentences). */
+function closestShown(shown: ProductReference[]): AnswerFacts["closest"] {
+  const added = shown.filter((product) => product.misses);
+  return added.length ? { count: added.length, missing: [...new Set(added.map((p) => p.misses!))] } : undefined;
 }
 
 const VIOLATION_LOG: Record<Violation, string> = {
@@ -291,14 +297,14 @@ export class AnswerEngine {
         resolved.comparedTo,
         result.relaxed,
       ).slice(0, this.contextProducts);
-      products = none ? [] : shown.map((product, i) => ({ ...product, ref: i + 1 }));
+      products = none ? [] : referencesOf(result, shown);
       relaxed = result.relaxed;
       facts = {
         products,
         kind: result.kind?.asked ?? null,
         requested: result.requested,
         relaxed,
-        closest: closestShown(result, products),
+        closest: closestShown(products),
         comparedTo: resolved.comparedTo,
         notCarried: none,
         currency: request.currency,

@@ -47,13 +47,13 @@ describe("shaping the products shown", () => {
       products: [blanket],
       kind: "flannel blankets",
       requested: {
-        options: ["150x200cm", "150X200CM", "150x200CM"].map((value) => ({ name: "Size", value })),
+        options: ["150x200cm", "150X200CM", "150 × 200cm", "150cmX200cm"].map((value) => ({ name: "Size", value })),
       },
       relaxed: [],
       currency: "GBP",
     });
     expect(text).toContain("size 150x200cm");
-    expect(text.match(/150x200cm/gi)).toHaveLength(1);
+    expect(text.match(/150/g)).toHaveLength(1);
   });
 
   it("counts only the products that meet every condition, and says the ones added to fill the list miss it", () => {

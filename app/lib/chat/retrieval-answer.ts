@@ -3,7 +3,7 @@
 // construction — the kind and how many, the constraint applied (or the one that had to be dropped,
 // said plainly), then the best three with one thing that sets each apart. In the widget's
 // languages (English, French); other locales get English (decision 126).
-import type { BackfillFilter, RelaxableFilter, SearchFilters } from "../search/query-parser";
+import { normalizePhrase, type BackfillFilter, type RelaxableFilter, type SearchFilters } from "../search/query-parser";
 import type { ProductReference } from "./types";
 
 const RELAXED_WORDS: Record<RelaxableFilter, string> = {
@@ -226,11 +226,11 @@ function constraintPhrase(
     else if (filters.minPrice !== undefined) parts.push(p.over(m(filters.minPrice)));
   }
   if (wants("options") && filters.options?.length) {
-    // A shop may spell one value several ways ("150x200cm", "150X200CM") and under several names
+    // A shop may spell one value several ways ("150x200cm", "150 × 200cm") and under several names
     // ("Size", "Size Specification"): name it once, under the first.
     const named = new Map<string, string>();
     for (const o of filters.options) {
-      const value = o.value.toLowerCase();
+      const value = normalizePhrase(o.value);
       if (!named.has(value)) named.set(value, `${o.name.toLowerCase()} ${o.value}`);
     }
     parts.push(p.option(list([...named.values()], p.and)));

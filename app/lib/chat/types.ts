@@ -1,7 +1,7 @@
 // The answer engine's public shapes: what a caller (the chat route) sends in, and the typed
 // events it streams out (see README.md for the protocol).
 import type { ProductCard } from "../search/fusion";
-import type { RelaxableFilter, SearchFilters } from "../search/query-parser";
+import type { BackfillFilter, RelaxableFilter, SearchFilters } from "../search/query-parser";
 import type { KnowledgeCandidate, SourceReference } from "./knowledge-answer";
 
 export interface ChatTurn {
@@ -48,6 +48,11 @@ export interface AnswerRequest {
 /** A product shown with the answer; `ref` is the number the answer cites as [ref]. */
 export interface ProductReference extends ProductCard {
   ref: number;
+  /**
+   * Set on a close match the search added after every product that meets the request: the filter
+   * it misses (the answer says "N more are close but not …"; the card says so too).
+   */
+  misses?: BackfillFilter;
 }
 
 export type AnswerSource = "llm" | "retrieval";

@@ -83,6 +83,26 @@ describe("parseQuery", () => {
   it("normalises phrases (case, accents, plurals)", () => {
     expect(normalizePhrase("Café Batteries, BOXES & Jackets")).toBe("cafe battery box jacket");
   });
+
+  it("reads a dimension or a measured quantity however it is written, without a cue", () => {
+    for (const written of ["150x200cm", "150 × 200 cm", "150cm x 200cm", "150X200CM", "150*200 cm"]) {
+      expect(normalizePhrase(written)).toBe("150x200cm");
+    }
+    expect(normalizePhrase("500 ml bottle")).toBe("500ml bottle");
+    // "in" stays a word: "size 10 in black" is no ten-inch anything.
+    expect(normalizePhrase("size 10 in black")).toBe("size 10 in black");
+    const shop = buildVocabulary([
+      { productType: "Flannel Blanket", vendor: "", optionValues: "|Size:150×200cm|Size:200×230cm|Color:Grey|" },
+      { productType: "Perfume", vendor: "", optionValues: "|Size:50 ml|Size:100ml|" },
+    ]);
+    expect(parseQuery("flannel blanket in 150x200cm", shop).filters).toEqual({
+      productTypes: ["Flannel Blanket"],
+      options: [{ name: "Size", value: "150×200cm" }],
+    });
+    expect(parseQuery("perfume 50ml", shop).filters.options).toEqual([{ name: "Size", value: "50 ml" }]);
+    // A bare number is still no size without its option's name.
+    expect(parseQuery("150 blankets", shop).filters.options).toBeUndefined();
+  });
 });
 
 const product = {

@@ -35,12 +35,22 @@ export interface CatalogVocabulary {
   optionValues: Map<string, OptionFilter[]>;
 }
 
-/** Lower case, accents and punctuation folded, simple plural → singular per word. */
+// "150 × 200 cm", "150x200cm" and "150X200CM" are one size however a shop or a shopper writes it:
+// a dimension is folded to "150x200cm" and a unit joins its number ("500 ml" is "500ml").
+const DIMENSION_SEPARATOR = /(\d)\s*(?:cm|mm)?\s*[x×*]\s*(?=\d)/g;
+const UNIT_AFTER_NUMBER = /(\d)\s+(cm|mm|ml|kg|g|lbs?|oz)\b/g;
+
+/**
+ * Lower case, accents and punctuation folded, dimensions and units written one way, simple
+ * plural → singular per word.
+ */
 export function normalizePhrase(value: string): string {
   return value
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
+    .replace(DIMENSION_SEPARATOR, "$1x")
+    .replace(UNIT_AFTER_NUMBER, "$1$2")
     .replace(/[^a-z0-9]+/g, " ")
     .trim()
     .split(" ")
@@ -62,6 +72,8 @@ const PREPOSITIONS = new Set(
 const ARTICLES = new Set(["a", "an", "the", "my", "your", "our", "their", "his", "her", "this", "that"]);
 
 const OPTION_NAMES_THAT_NEED_A_CUE = /^(size|length|width|waist|inseam|eu|us|uk)$/i;
+/** A dimension or a measured quantity ("150x200cm", "500ml"): no other word reads as it, so it needs no cue. */
+const MEASURE = /^\d+(?:x\d+)+|^\d+(?:cm|mm|ml|kg|lb|oz)\b/;
 
 /** The (name, value) pairs of a delimited "|Size:M|Color:Blue|", split at the first colon, each once. */
 export function optionPairs(optionValues: string): OptionFilter[] {
@@ -241,10 +253,13 @@ export function parseQuery(query: string, vocabulary?: CatalogVocabulary): Parse
       // no Style, even where the shop has such option values.
       if (typeMatches.some((t) => match.start < t.end && t.start < match.end)) continue;
       const cue = rawWords[match.start - 1];
-      // Short or numeric values ("M", "42") only count after their option's name ("size M").
+      // Short or numeric values ("M", "42") only count after their option's name ("size M"); a
+      // dimension or a measured quantity counts alone.
       const passing = match.value.filter((option) => {
         const phrase = normalizePhrase(option.value);
-        const needsCue = phrase.length < 3 || /^\d/.test(phrase) || OPTION_NAMES_THAT_NEED_A_CUE.test(option.name);
+        const needsCue =
+          !MEASURE.test(phrase) &&
+          (phrase.length < 3 || /^\d/.test(phrase) || OPTION_NAMES_THAT_NEED_A_CUE.test(option.name));
         return !needsCue || cue === normalizePhrase(option.name);
       });
       // Every option the value is found under ("Size", "Size Specification" and "Dimensions" in one

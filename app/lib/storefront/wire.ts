@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { SourceReference } from "../chat/knowledge-answer";
 import type { ProductReference } from "../chat/types";
+import type { BackfillFilter } from "../search/query-parser";
 import { legacyId, productGid, shopifyGid } from "../shopify/gid";
 import { StorefrontRequestError } from "./http";
 import { visitorIdSchema } from "./visitor-id";
@@ -27,6 +28,8 @@ export interface WidgetProductCard {
   imageAlt: string;
   available: boolean;
   variants: WidgetVariant[];
+  /** A close match's missing filter: the card says it is not quite what was asked. */
+  misses?: BackfillFilter;
 }
 
 const conversationIdSchema = z.string().min(1).max(128).nullish();
@@ -130,6 +133,7 @@ export function toWidgetCard(product: ProductReference): WidgetProductCard | nul
       compareAtPrice: variant.compareAtPrice,
       available: variant.available,
     })),
+    ...(product.misses ? { misses: product.misses } : {}),
   };
 }
 

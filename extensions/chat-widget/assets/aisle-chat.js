@@ -345,6 +345,13 @@
     var stock = el("p", { className: "aisle-card__stock" });
     var add = el("button", { type: "button", className: "aisle-card__add", text: S.addToCart });
     var status = el("p", { className: "aisle-card__status", role: "status" });
+    // A close match the search added after every product that meets the question says so.
+    var closeText = {
+      options: S.closeOptions,
+      vendors: S.closeVendors,
+      productTypes: S.closeProductTypes,
+    }[product.misses];
+    var note = closeText ? el("p", { className: "aisle-card__note", text: closeText }) : null;
 
     function showVariant(variant) {
       selected = variant;
@@ -421,6 +428,7 @@
         }),
         price,
         stock,
+        note,
         picker,
         add,
         status,

@@ -2,7 +2,7 @@
 // should, naming the product; a bad file is refused with every problem's path.
 import { describe, expect, it } from "vitest";
 import { parseConversationFile, type Expectation } from "./conversation-file";
-import { foldWords, isKind, judgeTurn, saysNone, unsatisfiable, type ShownProduct } from "./judge";
+import { foldWords, isKind, judgeTurn, measureOf, saysNone, unsatisfiable, type ShownProduct } from "./judge";
 
 function product(id: string, title: string, productType: string, minPrice: number, more: Partial<ShownProduct> = {}) {
   return {
@@ -85,6 +85,27 @@ describe("vendor, option, stock, references, text", () => {
     expect(judge({ option: { name: "Size", value: "M", inStock: true } }, [anorak]).pass).toBe(false);
     expect(judge({ option: { value: "s", inStock: true } }, [anorak]).pass).toBe(true);
     expect(judge({ option: { name: "Color", value: "S" } }, [anorak]).pass).toBe(false);
+  });
+
+  it("option reads a dimension however the catalog writes it", () => {
+    const blanket = (size: string) =>
+      product("d", "Flannel Blanket", "Blanket", 40, { variants: [{ available: true, options: { Size: size } }] });
+    for (const size of ["150×200cm", "150cmX200cm", "150X200CM", "150 x 200 cm"]) {
+      expect(judge({ option: { value: "150x200cm" } }, [blanket(size)]).pass).toBe(true);
+    }
+    for (const size of ["150x230cm", "150x200", "1.5x2m"]) {
+      expect(judge({ option: { value: "150x200cm" } }, [blanket(size)]).pass).toBe(false);
+    }
+    expect(measureOf("Large")).toBeNull();
+  });
+
+  it("does not hold a close match the answer marks to the part it misses, and only to that part", () => {
+    const close = { ...shell, misses: "options" as const };
+    expect(judge({ option: { name: "Size", value: "XL" } }, [close]).pass).toBe(true);
+    expect(judge({ option: { name: "Size", value: "XL" } }, [shell]).pass).toBe(false);
+    expect(judge({ vendor: "Fjordline" }, [anorak, close]).pass).toBe(false);
+    expect(judge({ kind: ["jacket"] }, [anorak, { ...boot, misses: "productTypes" }]).pass).toBe(true);
+    expect(judge({ kind: ["jacket"] }, [anorak, { ...boot, misses: "vendors" }]).pass).toBe(false);
   });
 
   it("inStock and samePrevious", () => {

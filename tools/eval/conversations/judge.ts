@@ -11,6 +11,8 @@ export interface ShownProduct {
   available: boolean;
   minPrice: number;
   variants: { available: boolean; options: Record<string, string> }[];
+  /** Shown as a close match that misses this part of the request (the card says so). */
+  misses?: "options" | "vendors" | "productTypes";
 }
 
 export interface TurnOutcome {
@@ -24,6 +26,23 @@ export interface Verdict {
   pass: boolean;
   /** Why it failed, one line per broken predicate. */
   failures: string[];
+}
+
+/**
+ * A dimension as its numbers and trailing unit, however a catalog writes it: "150cm × 200cm",
+ * "150X200CM" and "150*200cm" are all "150x200cm"; anything else is null.
+ */
+export function measureOf(text: string): string | null {
+  const lower = text.toLowerCase();
+  if (!/\d\s*[a-z]*\s*[x×*]\s*\d/.test(lower)) return null;
+  const numbers = lower.match(/\d+(?:\.\d+)?/g) ?? [];
+  return `${numbers.join("x")}${/([a-z]+)\s*$/.exec(lower)?.[1] ?? ""}`;
+}
+
+/** Whether a variant's option value is the expected one: the same words, or the same dimension. */
+export function sameOptionValue(held: string, expected: string): boolean {
+  const measure = measureOf(expected);
+  return foldWords(held) === foldWords(expected) || (measure !== null && measureOf(held) === measure);
 }
 
 /** Lower case, letters and digits only, each word without a plural ending: "Sleeping Bags" → "sleeping bag". */
@@ -127,8 +146,9 @@ export function judgeTurn(
   const failures: string[] = [];
   const top = expect.top ?? defaultTop;
   const judged = judgedProducts(outcome, top);
-  const each = (what: string, ok: (p: ShownProduct) => boolean) => {
-    const bad = judged.filter((p) => !ok(p));
+  // A product the answer marks as a close match that misses `part` is not held to that part.
+  const each = (what: string, ok: (p: ShownProduct) => boolean, part?: ShownProduct["misses"]) => {
+    const bad = judged.filter((p) => !ok(p) && !(part && p.misses === part));
     if (bad.length) failures.push(`${what}: ${bad.map(label).join("; ")}`);
   };
 
@@ -146,7 +166,7 @@ export function judgeTurn(
       failures.push("shows no products");
   }
 
-  if (expect.kind) each(`not ${expect.kind.join(" / ")}`, (p) => isKind(p, expect.kind!));
+  if (expect.kind) each(`not ${expect.kind.join(" / ")}`, (p) => isKind(p, expect.kind!), "productTypes");
   if (expect.notKind) each(`is ${expect.notKind.join(" / ")}`, (p) => !isKind(p, expect.notKind!));
   if (expect.maxPrice !== undefined) each(`over ${money(expect.maxPrice)}`, (p) => p.minPrice <= expect.maxPrice!);
   if (expect.minPrice !== undefined) each(`under ${money(expect.minPrice)}`, (p) => p.minPrice >= expect.minPrice!);
@@ -169,20 +189,22 @@ export function judgeTurn(
   }
   if (expect.vendor) {
     const vendor = foldWords(expect.vendor);
-    each(`not from ${expect.vendor}`, (p) => foldWords(p.vendor) === vendor);
+    each(`not from ${expect.vendor}`, (p) => foldWords(p.vendor) === vendor, "vendors");
   }
   if (expect.option) {
     const { name, value, inStock } = expect.option;
-    const folded = foldWords(value);
-    each(`no ${name ?? "option"} ${value}${inStock ? " in stock" : ""}`, (p) =>
-      p.variants.some(
-        (v) =>
-          (!inStock || v.available) &&
-          Object.entries(v.options).some(
-            ([optionName, optionValue]) =>
-              (!name || foldWords(optionName) === foldWords(name)) && foldWords(optionValue) === folded,
-          ),
-      ),
+    each(
+      `no ${name ?? "option"} ${value}${inStock ? " in stock" : ""}`,
+      (p) =>
+        p.variants.some(
+          (v) =>
+            (!inStock || v.available) &&
+            Object.entries(v.options).some(
+              ([optionName, optionValue]) =>
+                (!name || foldWords(optionName) === foldWords(name)) && sameOptionValue(optionValue, value),
+            ),
+        ),
+      "options",
     );
   }
   if (expect.inStock) each("out of stock", (p) => p.available);
