@@ -301,7 +301,9 @@ describe("rate limits", () => {
     expect(bucket.throttledResponses).toBe(0);
     expect(bucket.lowestAvailable).toBeGreaterThanOrEqual(0);
     // Another app process used the shop's bucket up: Shopify answers THROTTLED, we wait and retry.
-    // Ten queries (~800 points) need ~8 s of restore, so a slow machine cannot make them fit unthrottled.
+    // First 5 s of refill, which this process counts too (~500 points): it then sends ~6 queries at
+    // once into the drained bucket, and only a stall of ~5 s before they reach Shopify would let them fit.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     h.emulator.shop(SHOP).bucket.drain();
     const after = await Promise.all(
       Array.from({ length: 10 }, () => admin.query(PRODUCTS_BY_ID, productsByIdVariables(ids, []))),
