@@ -94,12 +94,14 @@ describe("parseQuery", () => {
     const shop = buildVocabulary([
       { productType: "Flannel Blanket", vendor: "", optionValues: "|Size:150×200cm|Size:200×230cm|Color:Grey|" },
       { productType: "Perfume", vendor: "", optionValues: "|Size:50 ml|Size:100ml|" },
+      { productType: "Coffee", vendor: "", optionValues: "|Weight:250 g|Weight:1kg|" },
     ]);
     expect(parseQuery("flannel blanket in 150x200cm", shop).filters).toEqual({
       productTypes: ["Flannel Blanket"],
       options: [{ name: "Size", value: "150×200cm" }],
     });
     expect(parseQuery("perfume 50ml", shop).filters.options).toEqual([{ name: "Size", value: "50 ml" }]);
+    expect(parseQuery("coffee beans 250g", shop).filters.options).toEqual([{ name: "Weight", value: "250 g" }]);
     // A bare number is still no size without its option's name.
     expect(parseQuery("150 blankets", shop).filters.options).toBeUndefined();
   });

@@ -36,9 +36,11 @@ export interface CatalogVocabulary {
 }
 
 // "150 × 200 cm", "150x200cm" and "150X200CM" are one size however a shop or a shopper writes it:
-// a dimension is folded to "150x200cm" and a unit joins its number ("500 ml" is "500ml").
+// a dimension is folded to "150x200cm" and a unit joins its number ("500 ml" is "500ml"). MEASURE
+// reads the folded phrase, where "lbs" has become "lb".
+const UNITS = "cm|mm|ml|kg|g|lbs?|oz";
 const DIMENSION_SEPARATOR = /(\d)\s*(?:cm|mm)?\s*[x×*]\s*(?=\d)/g;
-const UNIT_AFTER_NUMBER = /(\d)\s+(cm|mm|ml|kg|g|lbs?|oz)\b/g;
+const UNIT_AFTER_NUMBER = new RegExp(String.raw`(\d)\s+(${UNITS})\b`, "g");
 
 /**
  * Lower case, accents and punctuation folded, dimensions and units written one way, simple
@@ -73,7 +75,7 @@ const ARTICLES = new Set(["a", "an", "the", "my", "your", "our", "their", "his",
 
 const OPTION_NAMES_THAT_NEED_A_CUE = /^(size|length|width|waist|inseam|eu|us|uk)$/i;
 /** A dimension or a measured quantity ("150x200cm", "500ml"): no other word reads as it, so it needs no cue. */
-const MEASURE = /^\d+(?:x\d+)+|^\d+(?:cm|mm|ml|kg|lb|oz)\b/;
+const MEASURE = new RegExp(String.raw`^\d+(?:x\d+)+|^\d+(?:${UNITS})\b`);
 
 /** The (name, value) pairs of a delimited "|Size:M|Color:Blue|", split at the first colon, each once. */
 export function optionPairs(optionValues: string): OptionFilter[] {
