@@ -1,5 +1,6 @@
 // Judges one conversation turn's answer against its stated predicates. Pure, and deliberately not
 // built on the search code it judges (its own word folding), so a bug there cannot pass here.
+import type { BackfillFilter } from "../../../app/lib/search/query-parser";
 import type { Expectation } from "./conversation-file";
 
 /** What the judge reads of a shown product (a subset of the answer engine's product card). */
@@ -12,7 +13,7 @@ export interface ShownProduct {
   minPrice: number;
   variants: { available: boolean; options: Record<string, string> }[];
   /** Shown as a close match that misses this part of the request (the card says so). */
-  misses?: "options" | "vendors" | "productTypes";
+  misses?: BackfillFilter;
 }
 
 export interface TurnOutcome {
